@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU wakeup history: a ring of the last `history` records per CPU.
+ * The CPU's thread is the only writer; readers copy single records out
+ * under the per-CPU lock and format them without it. Record seq numbers
+ * are per-CPU and never reused, so a reader resumes by seq and skips what
+ * was overwritten in between.
+ */
+#include <linux/cpumask.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "tmon.h"
+
+static DEFINE_PER_CPU(struct tmon_cpu, tmon_cpus);
+
+struct tmon_cpu *tmon_cpu_state(unsigned int cpu)
+{
+	return per_cpu_ptr(&tmon_cpus, cpu);
+}
+
+void tmon_history_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+		memset(tc, 0, sizeof(*tc));
+		tc->cpu = cpu;
+		spin_lock_init(&tc->lock);
+	}
+}
+
+void tmon_history_exit(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+		kvfree(tc->ring);
+		tc->ring = NULL;
+		tc->cap = 0;
+	}
+}
+
+/*
+ * Resize the ring to @cap, keeping the newest records. Runs in the CPU's
+ * thread, the only writer, so the allocation may sleep outside the lock.
+ */
+static void tmon_history_resize(struct tmon_cpu *tc, unsigned int cap)
+{
+	struct tmon_cpu_record *ring, *old;
+	u64 seq, first;
+
+	ring = kvmalloc_array(cap, sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return;		/* keep the old ring; retried next wakeup */
+
+	spin_lock(&tc->lock);
+	first = tc->head - min_t(u64, tc->head, min(tc->cap, cap));
+	for (seq = first; seq < tc->head; seq++)
+		ring[seq % cap] = tc->ring[seq % tc->cap];
+	old = tc->ring;
+	tc->ring = ring;
+	tc->cap = cap;
+	spin_unlock(&tc->lock);
+	kvfree(old);
+}
+
+void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
+{
+	unsigned int want = tmon_history_len();
+
+	if (want != tc->cap)
+		tmon_history_resize(tc, want);
+
+	spin_lock(&tc->lock);
+	if (likely(tc->ring)) {
+		rec->seq = tc->head;
+		tc->ring[tc->head % tc->cap] = *rec;
+		tc->head++;
+	} else {
+		tc->dropped++;
+	}
+	spin_unlock(&tc->lock);
+}
+
+u64 tmon_history_head(unsigned int cpu)
+{
+	struct tmon_cpu *tc = tmon_cpu_state(cpu);
+	u64 head;
+
+	spin_lock(&tc->lock);
+	head = tc->head;
+	spin_unlock(&tc->lock);
+	return head;
+}
+
+/*
+ * Copy the oldest record of @cpu with seq >= @seq and < @end into @out.
+ * Returns false when there is none.
+ */
+bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end,
+		       struct tmon_cpu_record *out)
+{
+	struct tmon_cpu *tc = tmon_cpu_state(cpu);
+	bool found = false;
+	u64 oldest;
+
+	spin_lock(&tc->lock);
+	oldest = tc->head - min_t(u64, tc->head, tc->cap);
+	seq = max(seq, oldest);
+	if (seq < min(end, tc->head)) {
+		*out = tc->ring[seq % tc->cap];
+		found = true;
+	}
+	spin_unlock(&tc->lock);
+	return found;
+}

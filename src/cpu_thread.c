@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One kernel thread per online CPU, tmon/N, bound to CPU N. Each sleeps
+ * until its own absolute, CPU-pinned hrtimer fires, then records the
+ * wakeup: how late it was, how long the work took and the CPU's time
+ * split since the previous wakeup.
+ *
+ * Threads follow CPU hotplug through a dynamic cpuhp state: the online
+ * callback runs on the incoming CPU and starts its thread, the offline
+ * callback runs on the outgoing CPU and stops it. Per-CPU state, and with
+ * it the history and the seq counter, outlives the thread.
+ */
+#include <linux/cpuhotplug.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/tick.h>
+
+#include "tmon.h"
+
+static enum cpuhp_state tmon_hp_state;
+static atomic_t tmon_nr_threads = ATOMIC_INIT(0);
+
+unsigned int tmon_threads_running(void)
+{
+	return atomic_read(&tmon_nr_threads);
+}
+
+/*
+ * Hard-irq context, on the thread's CPU. The expiry is the exact instant
+ * the thread should have run; latency is measured against it. Forwarding
+ * from the old expiry keeps the grid fixed (no drift) and picks up a new
+ * period at this wakeup. More than one overrun means periods were lost.
+ */
+static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
+{
+	struct tmon_cpu *tc = container_of(timer, struct tmon_cpu, timer);
+	u64 overruns;
+
+	/* The thread has not consumed the previous expiry: that one is lost. */
+	if (tc->pending)
+		tc->timer_missed++;
+	tc->expected = hrtimer_get_expires(timer);
+	tc->pending = true;
+	wake_up_process(tc->thread);
+
+	overruns = hrtimer_forward_now(timer, ns_to_ktime(tmon_period_ns()));
+	if (overruns > 1)
+		tc->timer_missed += overruns - 1;
+	return HRTIMER_RESTART;
+}
+
+/* The CPU's cumulative time split in ns, from the same sources as /proc/stat. */
+static void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES])
+{
+	struct kernel_cpustat kcs;
+	u64 us;
+
+	kcpustat_cpu_fetch(&kcs, cpu);
+	t[TMON_USER] = kcs.cpustat[CPUTIME_USER] + kcs.cpustat[CPUTIME_NICE];
+	t[TMON_SYSTEM] = kcs.cpustat[CPUTIME_SYSTEM];
+	/* With nohz, idle and iowait are accounted by the tick code. */
+	us = get_cpu_idle_time_us(cpu, NULL);
+	t[TMON_IDLE] = us == -1ULL ? kcs.cpustat[CPUTIME_IDLE] : us * NSEC_PER_USEC;
+	us = get_cpu_iowait_time_us(cpu, NULL);
+	t[TMON_IOWAIT] = us == -1ULL ? kcs.cpustat[CPUTIME_IOWAIT] : us * NSEC_PER_USEC;
+	t[TMON_IRQ] = kcs.cpustat[CPUTIME_IRQ];
+	t[TMON_SOFTIRQ] = kcs.cpustat[CPUTIME_SOFTIRQ];
+}
+
+static void tmon_cpu_wakeup(struct tmon_cpu *tc)
+{
+	struct tmon_cpu_record rec = { .cpu = tc->cpu };
+	u64 now = ktime_get_ns();
+	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
+	int i;
+
+	/* The timer runs in hard irq on this CPU: take its fields atomically. */
+	local_irq_disable();
+	rec.expected_ns = ktime_to_ns(tc->expected);
+	rec.missed = tc->timer_missed;
+	tc->timer_missed = 0;
+	tc->pending = false;
+	local_irq_enable();
+
+	rec.latency_ns = now > rec.expected_ns ? now - rec.expected_ns : 0;
+	rec.nvcsw = current->nvcsw;
+	rec.nivcsw = current->nivcsw;
+
+	tmon_cpu_times(tc->cpu, t);
+	for (i = 0; i < TMON_NR_TIMES; i++) {
+		/* Counters can step back slightly across nohz transitions. */
+		d[i] = t[i] > tc->prev_stat[i] ? t[i] - tc->prev_stat[i] : 0;
+		tc->prev_stat[i] = t[i];
+	}
+	rec.user_ns = d[TMON_USER];
+	rec.system_ns = d[TMON_SYSTEM];
+	rec.idle_ns = d[TMON_IDLE];
+	rec.iowait_ns = d[TMON_IOWAIT];
+	rec.irq_ns = d[TMON_IRQ];
+	rec.softirq_ns = d[TMON_SOFTIRQ];
+
+	tc->missed += rec.missed;
+	rec.run_ns = ktime_get_ns() - now;
+	tmon_history_store(tc, &rec);
+}
+
+/* First expiry on the common grid, so all CPUs are released together. */
+static ktime_t tmon_first_expiry(void)
+{
+	u64 period = tmon_period_ns();
+	u64 now = ktime_get_ns();
+
+	return ns_to_ktime((div64_u64(now, period) + 1) * period);
+}
+
+static int tmon_thread_fn(void *data)
+{
+	struct tmon_cpu *tc = data;
+
+	tmon_cpu_times(tc->cpu, tc->prev_stat);
+	hrtimer_start(&tc->timer, tmon_first_expiry(), HRTIMER_MODE_ABS_PINNED_HARD);
+
+	for (;;) {
+		/* Set the state before testing, so no wakeup is lost. */
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		if (!READ_ONCE(tc->pending)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		tmon_cpu_wakeup(tc);
+	}
+	__set_current_state(TASK_RUNNING);
+	hrtimer_cancel(&tc->timer);
+	return 0;
+}
+
+/* Runs on @cpu as it comes online (and for each online CPU at load). */
+static int tmon_cpu_online(unsigned int cpu)
+{
+	struct tmon_cpu *tc = tmon_cpu_state(cpu);
+	struct task_struct *thread;
+
+	hrtimer_setup(&tc->timer, tmon_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_PINNED_HARD);
+	tc->pending = false;
+	tc->timer_missed = 0;
+
+	thread = kthread_create_on_cpu(tmon_thread_fn, tc, cpu, "tmon/%u");
+	if (IS_ERR(thread)) {
+		pr_err("cannot start thread for CPU %u: %ld\n", cpu, PTR_ERR(thread));
+		return PTR_ERR(thread);
+	}
+	tc->thread = thread;
+	atomic_inc(&tmon_nr_threads);
+	wake_up_process(thread);
+	return 0;
+}
+
+/* Runs on @cpu as it goes offline (and for each online CPU at unload). */
+static int tmon_cpu_offline(unsigned int cpu)
+{
+	struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+	if (tc->thread) {
+		/* The thread cancels its timer before it returns. */
+		kthread_stop(tc->thread);
+		tc->thread = NULL;
+		atomic_dec(&tmon_nr_threads);
+	}
+	return 0;
+}
+
+int tmon_threads_start(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tmon:online",
+				tmon_cpu_online, tmon_cpu_offline);
+	if (ret < 0)
+		return ret;
+	tmon_hp_state = ret;
+	return 0;
+}
+
+void tmon_threads_stop(void)
+{
+	cpuhp_remove_state(tmon_hp_state);
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tmon: per-CPU monitoring threads woken by absolute hrtimers.
+ *
+ * Init is staged and unwound in reverse on error; exit mirrors it. The
+ * threads start last, so every read-out exists before the first record,
+ * and stop first, so nothing writes history that is being freed.
+ */
+#include <linux/module.h>
+
+#include "tmon.h"
+
+static int __init tmon_init(void)
+{
+	int err;
+
+	err = tmon_params_validate();
+	if (err)
+		return err;
+
+	tmon_history_init();
+
+	err = tmon_sysfs_init();
+	if (err)
+		goto err_history;
+
+	tmon_debugfs_init();
+
+	err = tmon_threads_start();
+	if (err)
+		goto err_debugfs;
+
+	tmon_params_set_live(true);
+	pr_info("version %s, period %llu ns, %u threads\n",
+		TMON_VERSION, tmon_period_ns(), tmon_threads_running());
+	return 0;
+
+err_debugfs:
+	tmon_debugfs_exit();
+	tmon_sysfs_exit();
+err_history:
+	tmon_history_exit();
+	return err;
+}
+
+static void __exit tmon_exit(void)
+{
+	tmon_params_set_live(false);
+	tmon_threads_stop();
+	tmon_debugfs_exit();
+	tmon_sysfs_exit();
+	tmon_history_exit();
+}
+
+module_init(tmon_init);
+module_exit(tmon_exit);
+
+MODULE_DESCRIPTION("Per-CPU wakeup latency and process monitor");
+MODULE_AUTHOR("The tmon developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(TMON_VERSION);

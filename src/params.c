@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module parameters. The period is log_sec + log_nsec, from 100 us to one
+ * hour. Every write is validated before it is stored: a bad value fails
+ * with -EINVAL and leaves the old one in place.
+ *
+ * At load time parameters arrive one by one in command-line order, so the
+ * combined period can only be checked once all of them are set; init does
+ * that through tmon_params_validate(). Once live, each write is checked
+ * against the other half of the period (sysfs writers are serialized by
+ * the module's kernel_param_lock).
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "tmon.h"
+
+static unsigned int log_sec = 1;
+static unsigned long log_nsec;
+static unsigned int history = 1024;
+
+static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
+static bool tmon_params_live;
+
+u64 tmon_period_ns(void)
+{
+	return atomic64_read(&tmon_period);
+}
+
+unsigned int tmon_history_len(void)
+{
+	return READ_ONCE(history);
+}
+
+static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
+{
+	return (u64)sec * NSEC_PER_SEC + nsec;
+}
+
+static bool tmon_period_valid(u64 period)
+{
+	return period >= TMON_PERIOD_MIN_NS && period <= TMON_PERIOD_MAX_NS;
+}
+
+static int tmon_period_check(const char *name, const char *val,
+			     unsigned int sec, unsigned long nsec)
+{
+	u64 period = tmon_period_of(sec, nsec);
+
+	if (!tmon_period_valid(period)) {
+		pr_err("%s=%s rejected: period %llu ns is outside %llu..%llu ns\n",
+		       name, val, period, TMON_PERIOD_MIN_NS, TMON_PERIOD_MAX_NS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int log_sec_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int sec;
+	int err;
+
+	err = kstrtouint(val, 0, &sec);
+	if (err || sec > TMON_PERIOD_MAX_NS / NSEC_PER_SEC) {
+		pr_err("log_sec=%s rejected: not a number of seconds up to %llu\n",
+		       val, TMON_PERIOD_MAX_NS / NSEC_PER_SEC);
+		return -EINVAL;
+	}
+	if (tmon_params_live) {
+		err = tmon_period_check("log_sec", val, sec, log_nsec);
+		if (err)
+			return err;
+		atomic64_set(&tmon_period, tmon_period_of(sec, log_nsec));
+	}
+	*(unsigned int *)kp->arg = sec;
+	return 0;
+}
+
+static int log_nsec_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long nsec;
+	int err;
+
+	err = kstrtoul(val, 0, &nsec);
+	if (err || nsec >= NSEC_PER_SEC) {
+		pr_err("log_nsec=%s rejected: must be a number below 1000000000\n", val);
+		return -EINVAL;
+	}
+	if (tmon_params_live) {
+		err = tmon_period_check("log_nsec", val, log_sec, nsec);
+		if (err)
+			return err;
+		atomic64_set(&tmon_period, tmon_period_of(log_sec, nsec));
+	}
+	*(unsigned long *)kp->arg = nsec;
+	return 0;
+}
+
+static int history_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int len;
+	int err;
+
+	err = kstrtouint(val, 0, &len);
+	if (err || len < 1 || len > TMON_HISTORY_MAX) {
+		pr_err("history=%s rejected: must be 1..%u\n", val, TMON_HISTORY_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(unsigned int *)kp->arg, len);
+	return 0;
+}
+
+static const struct kernel_param_ops log_sec_ops = {
+	.set = log_sec_set,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops log_nsec_ops = {
+	.set = log_nsec_set,
+	.get = param_get_ulong,
+};
+
+static const struct kernel_param_ops history_ops = {
+	.set = history_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(log_sec, &log_sec_ops, &log_sec, 0644);
+MODULE_PARM_DESC(log_sec, "Sampling period, whole seconds (default 1)");
+module_param_cb(log_nsec, &log_nsec_ops, &log_nsec, 0644);
+MODULE_PARM_DESC(log_nsec, "Sampling period, nanoseconds part, < 1000000000 (default 0)");
+module_param_cb(history, &history_ops, &history, 0644);
+MODULE_PARM_DESC(history, "Records kept per CPU and per watched task, 1..65536 (default 1024)");
+
+/* Called from init, before any thread runs: check the combined period. */
+int tmon_params_validate(void)
+{
+	u64 period;
+	int err = 0;
+
+	kernel_param_lock(THIS_MODULE);
+	period = tmon_period_of(log_sec, log_nsec);
+	if (!tmon_period_valid(period)) {
+		pr_err("log_sec=%u log_nsec=%lu rejected: period %llu ns is outside %llu..%llu ns\n",
+		       log_sec, log_nsec, period, TMON_PERIOD_MIN_NS, TMON_PERIOD_MAX_NS);
+		err = -EINVAL;
+	} else {
+		atomic64_set(&tmon_period, period);
+	}
+	kernel_param_unlock(THIS_MODULE);
+	return err;
+}
+
+void tmon_params_set_live(bool live)
+{
+	kernel_param_lock(THIS_MODULE);
+	tmon_params_live = live;
+	kernel_param_unlock(THIS_MODULE);
+}

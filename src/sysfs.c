@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sysfs read-out: /sys/kernel/tmon/, one value per file. */
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include "tmon.h"
+
+static struct kobject *tmon_kobj;
+
+static ssize_t period_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", tmon_period_ns());
+}
+
+static ssize_t nr_cpus_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", tmon_threads_running());
+}
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s abi %u\n", TMON_VERSION, TMON_ABI_VERSION);
+}
+
+static struct kobj_attribute period_ns_attr = __ATTR_RO(period_ns);
+static struct kobj_attribute nr_cpus_attr = __ATTR_RO(nr_cpus);
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+
+static struct attribute *tmon_attrs[] = {
+	&period_ns_attr.attr,
+	&nr_cpus_attr.attr,
+	&version_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group tmon_attr_group = {
+	.attrs = tmon_attrs,
+};
+
+int tmon_sysfs_init(void)
+{
+	int err;
+
+	tmon_kobj = kobject_create_and_add("tmon", kernel_kobj);
+	if (!tmon_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(tmon_kobj, &tmon_attr_group);
+	if (err) {
+		kobject_put(tmon_kobj);
+		tmon_kobj = NULL;
+	}
+	return err;
+}
+
+void tmon_sysfs_exit(void)
+{
+	sysfs_remove_group(tmon_kobj, &tmon_attr_group);
+	kobject_put(tmon_kobj);
+	tmon_kobj = NULL;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tmon internal interfaces between the module's files. */
+#ifndef _TMON_H
+#define _TMON_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel_stat.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "tmon_abi.h"
+
+#define TMON_VERSION	"0.1.0"
+
+/* params.c */
+u64 tmon_period_ns(void);
+unsigned int tmon_history_len(void);
+int tmon_params_validate(void);
+void tmon_params_set_live(bool live);
+
+/* Indices of the CPU time split. */
+enum tmon_cpu_time {
+	TMON_USER, TMON_SYSTEM, TMON_IDLE, TMON_IOWAIT, TMON_IRQ, TMON_SOFTIRQ,
+	TMON_NR_TIMES
+};
+
+/*
+ * Per-CPU state. The thread and the timer run on @cpu only; the history
+ * ring is shared with readers under @lock.
+ */
+struct tmon_cpu {
+	unsigned int cpu;
+	struct task_struct *thread;	/* NULL while the CPU is offline */
+	struct hrtimer timer;
+
+	/* Written by the timer callback, read by the thread (same CPU). */
+	ktime_t expected;
+	u32 timer_missed;
+	bool pending;
+
+	/* Owned by the thread. */
+	u64 prev_stat[TMON_NR_TIMES];
+
+	/* History ring: record seq lives in slot seq % cap. */
+	spinlock_t lock;
+	struct tmon_cpu_record *ring;
+	unsigned int cap;
+	u64 head;			/* seq of the next record */
+	u64 dropped;			/* records lost to a failed allocation */
+	u64 missed;			/* timer periods with no wakeup */
+};
+
+/* cpu_history.c */
+struct tmon_cpu *tmon_cpu_state(unsigned int cpu);
+void tmon_history_init(void);
+void tmon_history_exit(void);
+void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec);
+bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end, struct tmon_cpu_record *out);
+u64 tmon_history_head(unsigned int cpu);
+
+/* cpu_thread.c */
+int tmon_threads_start(void);
+void tmon_threads_stop(void);
+unsigned int tmon_threads_running(void);
+
+/* debugfs.c */
+void tmon_debugfs_init(void);
+void tmon_debugfs_exit(void);
+
+/* sysfs.c */
+int tmon_sysfs_init(void);
+void tmon_sysfs_exit(void);
+
+#endif /* _TMON_H */

@@ -1,0 +1,78 @@
+#!/bin/bash
+# `make check`: every test. Installs what it needs, then runs the parts
+# named on the command line (default: all of them):
+#   unit   host tests: ABI layout, tmonctl
+#   lint   checkpatch on the module, shell syntax of the test scripts
+#   vm     the module built (W=1, sparse) and tested in QEMU for each
+#          kernel of the matrix (tests/vm-matrix.sh)
+# Each result is one PASS/FAIL/SKIP line; the last line is the summary.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+. "$here/lib/lint.sh"
+parts=${*:-unit lint vm}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+need_pkgs make gcc libc6-dev
+
+unit() {
+	local b=$TMON_TOP/build/unit
+	mkdir -p "$b"
+	if gcc -std=c11 -pedantic -Wall -Wextra -Werror -o "$b/abi-layout" "$here/unit/abi-layout.c" &&
+		"$b/abi-layout"; then
+		echo "PASS unit/abi-layout"
+	else
+		echo "FAIL unit/abi-layout"
+	fi
+	if make -s -C "$TMON_TOP" tools; then
+		echo "PASS unit/tmonctl-build"
+		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
+	else
+		echo "FAIL unit/tmonctl-build"
+	fi
+}
+
+lint() {
+	local cp f res
+	cp=$(checkpatch_path) || { echo "FAIL lint/checkpatch  (no checkpatch.pl)"; return; }
+	# User space may use <inttypes.h> names and plain attributes.
+	for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch]; do
+		local ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
+		[[ $f == */tools/* ]] && ignore+=,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO
+		if res=$("$cp" --no-tree --strict --terse --show-types --ignore "$ignore" -f "$f" 2>&1); then
+			echo "PASS lint/checkpatch/${f#"$TMON_TOP"/}"
+		else
+			echo "FAIL lint/checkpatch/${f#"$TMON_TOP"/}"
+			echo "$res" | head -n 20
+		fi
+	done
+	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$TMON_TOP"/.ci/run; do
+		if bash -n "$f"; then echo "PASS lint/bash-syntax/${f#"$TMON_TOP"/}"
+		else echo "FAIL lint/bash-syntax/${f#"$TMON_TOP"/}"; fi
+	done
+	need_pkgs busybox-static
+	for f in "$here"/guest/*.sh "$here"/guest/init; do
+		if busybox sh -n "$f"; then echo "PASS lint/busybox-syntax/${f#"$TMON_TOP"/}"
+		else echo "FAIL lint/busybox-syntax/${f#"$TMON_TOP"/}"; fi
+	done
+}
+
+vm() {
+	"$here/vm-matrix.sh"
+}
+
+for p in $parts; do
+	case $p in
+	unit | lint | vm) log "== $p"; $p 2>&1 | tee -a "$out" ;;
+	*) die "unknown part '$p' (unit lint vm)" ;;
+	esac
+done
+
+pass=$(grep -c '^PASS ' "$out")
+fails=$(grep -c '^FAIL ' "$out")
+skips=$(grep -c '^SKIP ' "$out")
+echo
+grep '^FAIL ' "$out"
+echo "$pass passed, $fails failed, $skips skipped"
+[ "$fails" -eq 0 ] && [ "$pass" -gt 0 ]

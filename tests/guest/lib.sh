@@ -1,0 +1,83 @@
+# Helpers for the in-VM tests (busybox sh). Sourced by each t-*.sh.
+# A test fails by exiting non-zero; its stdout goes into the report.
+
+KO=/tmon.ko
+SYS=/sys/kernel/tmon
+DBG=/sys/kernel/debug/tmon
+PAR=/sys/module/tmon/parameters
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+note() { echo "$*"; }
+
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# wait_for TIMEOUT_S COMMAND...: poll until COMMAND succeeds. Polling a
+# condition with a deadline is the synchronization; the period only
+# bounds how often we look.
+wait_for() {
+	local limit=$(($(now_ms) + $1 * 1000))
+	shift
+	while ! "$@"; do
+		[ "$(now_ms)" -lt "$limit" ] || return 1
+		sleep 0.05
+	done
+}
+
+loaded() { grep -q '^tmon ' /proc/modules; }
+
+load() {
+	insmod $KO "$@" || fail "insmod $* failed"
+	loaded || fail "tmon not in /proc/modules after insmod"
+}
+
+unload() {
+	rmmod tmon || fail "rmmod tmon failed"
+	! loaded || fail "tmon still loaded after rmmod"
+}
+
+online_cpus() {
+	local c
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		[ ! -f "$c/online" ] || [ "$(cat "$c/online")" = 1 ] && echo "${c##*cpu}"
+	done
+}
+
+nr_online() { online_cpus | wc -l; }
+
+# "PID CPU" for every tmon/N thread.
+tmon_threads() {
+	local s comm
+	for s in /proc/[0-9]*/stat; do
+		read -r comm <"${s%stat}comm" 2>/dev/null || continue
+		case "$comm" in tmon/*) echo "${s#/proc/} ${comm#tmon/}" | sed 's|/stat||' ;; esac
+	done
+}
+
+nr_threads() { tmon_threads | wc -l; }
+
+# Newest seq of CPU $1 in the debugfs history, -1 when it has none.
+last_seq() {
+	awk -v c="$1" 'BEGIN { s = -1 } $1 == "cpu" && $2 == c { s = $4 } END { print s }' $DBG/cpus
+}
+
+# Every online CPU has at least $1 records.
+all_cpus_have() {
+	local c
+	for c in $(online_cpus); do
+		[ "$(last_seq "$c")" -ge $(($1 - 1)) ] || return 1
+	done
+}
+
+# write_param NAME VALUE: succeeds only if the kernel accepted it.
+write_param() {
+	( echo "$2" >"$PAR/$1" ) 2>/dev/null
+}
+
+# expect_dmesg PATTERN: the kernel log has a line matching PATTERN.
+expect_dmesg() {
+	dmesg | grep -q -- "$1" || fail "no kernel log line matching '$1'"
+}

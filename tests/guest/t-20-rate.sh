@@ -1,0 +1,54 @@
+# Wakeup rate at 50 ms, then at 100 ms after a run-time change of
+# log_nsec; expiries sit on the period's grid (absolute, no drift).
+. /tests/lib.sh
+
+PERIOD=50000000
+TOL=10		# percent
+
+# measure SECONDS PERIOD_NS: wakeups per CPU over a measured interval.
+measure() {
+	local c a b t0 t1 exp got
+	for c in $(online_cpus); do eval "a$c=$(last_seq $c)"; done
+	t0=$(now_ms)
+	sleep "$1"
+	t1=$(now_ms)
+	for c in $(online_cpus); do
+		b=$(last_seq $c)
+		eval "got=\$((b - a$c))"
+		exp=$(((t1 - t0) * 1000000 / $2))
+		note "cpu $c: $got wakeups in $((t1 - t0)) ms at period $2 ns, expected $exp +-$TOL%"
+		[ $((got * 100)) -ge $((exp * (100 - TOL))) ] || fail "cpu $c too few wakeups: $got < $exp"
+		[ $((got * 100)) -le $((exp * (100 + TOL) + 100)) ] || fail "cpu $c too many wakeups: $got > $exp"
+	done
+}
+
+# Every expiry of CPU records after seq $1 is on the $2 grid and each step
+# is a whole number of periods.
+check_grid() {
+	awk -v from="$1" -v p="$2" '$1 == "cpu" && $4 > from {
+		c = $2; e = $6
+		if (e % p) { print "off-grid expiry " e " on cpu " c; bad = 1 }
+		if (c in last && ((e - last[c]) % p || e <= last[c])) {
+			print "step " e - last[c] " ns on cpu " c; bad = 1
+		}
+		last[c] = e; n++
+	} END { print n " expiries checked"; exit bad }' $DBG/cpus
+}
+
+load log_sec=0 log_nsec=$PERIOD
+wait_for 10 all_cpus_have 3 || fail "no wakeups"
+measure 3 $PERIOD
+check_grid 0 $PERIOD || fail "expiries not on the 50 ms grid"
+
+write_param log_nsec 100000000 || fail "log_nsec=100000000 refused"
+[ "$(cat $SYS/period_ns)" -eq 100000000 ] || fail "period_ns not updated"
+# The new period applies from each CPU's next wakeup: wait for two.
+for c in $(online_cpus); do eval "s$c=$(last_seq $c)"; done
+for c in $(online_cpus); do
+	eval "want=\$((s$c + 2))"
+	wait_for 5 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
+		fail "cpu $c stopped waking up"
+done
+measure 3 100000000
+unload
+note "ok"

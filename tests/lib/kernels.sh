@@ -1,0 +1,126 @@
+# Kernel matrix for the VM tests: Debian's own kernels, fetched and cached
+# under $TMON_CACHE. Sourced, not run; needs common.sh.
+#
+#   6.1   bookworm's kernel          headers installed on the host
+#   6.12  bookworm's 6.12 series     headers installed on the host
+#   sid   sid's newest kernel        headers in a sid chroot (they need
+#                                    sid's compiler)
+#
+# kernel_prepare ID sets KREL (release), KBUILD (headers tree, as seen by
+# the builder), KROOT (chroot directory, empty for the host) and VMLINUZ.
+
+TMON_KERNELS=${TMON_KERNELS:-"6.1 6.12 sid"}
+SID_ROOT=$TMON_CACHE/chroot-sid
+
+# Resolve a Debian meta package (linux-headers-amd64, ...) to the release
+# it currently points at, e.g. 6.1.0-56-amd64.
+meta_release() {
+	local dep
+	dep=$("${@:2}" apt-cache depends "$1" 2>/dev/null |
+		awk '/Depends: linux-headers-[0-9]/ { sub("linux-headers-", "", $2); print $2; exit }')
+	[ -n "$dep" ] || die "cannot resolve $1 to a kernel release"
+	echo "$dep"
+}
+
+# Extract /boot/vmlinuz-REL from the kernel image package into the cache.
+# Newer kernels split the image: vmlinuz is in linux-binary-REL under
+# /usr/lib/modules, older ones ship /boot/vmlinuz-REL in linux-image-REL. $2.. is a command prefix for apt-get
+# (chroot for sid); the .deb lands in that root's /tmp.
+fetch_vmlinuz() {
+	local rel=$1 dir=$TMON_CACHE/kernels/$1 root=/ deb pkg member
+	shift
+	[ -s "$dir/vmlinuz" ] && { echo "$dir/vmlinuz"; return; }
+	[ $# -gt 0 ] && root=$SID_ROOT
+	mkdir -p "$dir"
+	log "downloading kernel image $rel"
+	for pkg in "linux-binary-$rel" "linux-image-$rel"; do
+		"$@" sh -c "cd /tmp && rm -f ${pkg}_*.deb && apt-get download -q $pkg" >&2 2>/dev/null || continue
+		deb=$(ls "$root"/tmp/"$pkg"_*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || continue
+		for member in "./boot/vmlinuz-$rel" "./usr/lib/modules/$rel/vmlinuz"; do
+			dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$member" >"$dir/vmlinuz.tmp" 2>/dev/null || continue
+			rm -f "$deb"
+			mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
+			echo "$dir/vmlinuz"
+			return
+		done
+		rm -f "$deb" "$dir/vmlinuz.tmp"
+	done
+	die "no package of kernel $rel holds /boot/vmlinuz-$rel"
+}
+
+sid_chroot_mount() { mountpoint -q "$SID_ROOT/proc" || mount -t proc proc "$SID_ROOT/proc"; }
+sid_chroot_umount() { ! mountpoint -q "$SID_ROOT/proc" || umount "$SID_ROOT/proc"; }
+
+# A sid chroot with sid's kernel headers, compiler and sparse. Built once;
+# refreshed (apt upgrade) when older than a week.
+sid_chroot() {
+	local mirror
+	mirror=$(debian_mirror)
+	if [ ! -f "$SID_ROOT/.tmon-ready" ]; then
+		need_pkgs debootstrap
+		sid_chroot_umount
+		rm -rf --one-file-system "$SID_ROOT"
+		mkdir -p "$TMON_CACHE"
+		log "debootstrap sid from the configured archive"
+		debootstrap --variant=minbase sid "$SID_ROOT" "$mirror" >"$TMON_CACHE/debootstrap-sid.log" 2>&1 ||
+			die "debootstrap sid failed, see $TMON_CACHE/debootstrap-sid.log"
+		# The archive's Release can look expired from here.
+		echo 'Acquire::Check-Valid-Until "false";' >"$SID_ROOT/etc/apt/apt.conf.d/99tmon-valid-until"
+		chroot "$SID_ROOT" apt-get update -qq >&2 || die "apt-get update in sid chroot failed"
+		DEBIAN_FRONTEND=noninteractive chroot "$SID_ROOT" apt-get install -y -qq --no-install-recommends \
+			linux-headers-amd64 make gcc libc6-dev sparse >&2 ||
+			die "installing sid kernel headers failed"
+		touch "$SID_ROOT/.tmon-ready"
+	elif [ -n "$(find "$SID_ROOT/.tmon-ready" -mtime +7)" ]; then
+		log "refreshing sid chroot"
+		chroot "$SID_ROOT" apt-get update -qq >&2 &&
+			DEBIAN_FRONTEND=noninteractive chroot "$SID_ROOT" apt-get install -y -qq --no-install-recommends \
+				linux-headers-amd64 make gcc libc6-dev sparse >&2 &&
+			touch "$SID_ROOT/.tmon-ready"
+	fi
+}
+
+kernel_prepare() {
+	local id=$1
+	case "$id" in
+	6.1 | 6.12)
+		local meta=linux-headers-amd64
+		[ "$id" = 6.12 ] && meta=linux-headers-6.12-amd64
+		KREL=$(meta_release "$meta")
+		need_pkgs "linux-headers-$KREL"
+		KROOT=
+		KBUILD=/usr/src/linux-headers-$KREL
+		VMLINUZ=$(fetch_vmlinuz "$KREL") || exit 1
+		;;
+	sid)
+		sid_chroot
+		KREL=$(meta_release linux-headers-amd64 chroot "$SID_ROOT")
+		KROOT=$SID_ROOT
+		KBUILD=/usr/src/linux-headers-$KREL
+		[ -d "$KROOT$KBUILD" ] || die "sid headers $KREL missing in $KROOT"
+		VMLINUZ=$(fetch_vmlinuz "$KREL" chroot "$SID_ROOT") || exit 1
+		;;
+	*) die "unknown kernel id $id (known: 6.1 6.12 sid)" ;;
+	esac
+}
+
+# kernel_make ID DIR ARGS...: run the kernel build system on a copy of the
+# module sources in DIR (host path). For sid the copy lives in the chroot
+# and /proc is mounted only for the duration of the build.
+kernel_make() {
+	local id=$1 dir=$2 rc
+	shift 2
+	if [ -z "$KROOT" ]; then
+		make -C "$KBUILD" M="$dir" "$@"
+		return
+	fi
+	local inside=/build/$(basename "$dir")
+	rm -rf "$KROOT$inside" && mkdir -p "$KROOT$inside" && cp -a "$dir"/. "$KROOT$inside"/
+	sid_chroot_mount
+	chroot "$KROOT" make -C "$KBUILD" M="$inside" "$@"
+	rc=$?
+	sid_chroot_umount
+	cp -a "$KROOT$inside"/. "$dir"/
+	return $rc
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ABI header must compile in strict C11 user space, and its layouts
+ * must not change by accident: sizes and offsets are pinned here, and
+ * any change must come with a TMON_ABI_VERSION bump.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../../src/tmon_abi.h"
+
+#define PIN(type, field, off) \
+	_Static_assert(offsetof(type, field) == (off), #type "." #field " moved")
+
+_Static_assert(TMON_ABI_VERSION == 1, "update the pinned layouts with the ABI version");
+_Static_assert(sizeof(struct tmon_cpu_record) == 104, "tmon_cpu_record size changed");
+PIN(struct tmon_cpu_record, cpu, 0);
+PIN(struct tmon_cpu_record, missed, 4);
+PIN(struct tmon_cpu_record, seq, 8);
+PIN(struct tmon_cpu_record, expected_ns, 16);
+PIN(struct tmon_cpu_record, latency_ns, 24);
+PIN(struct tmon_cpu_record, run_ns, 32);
+PIN(struct tmon_cpu_record, nvcsw, 40);
+PIN(struct tmon_cpu_record, nivcsw, 48);
+PIN(struct tmon_cpu_record, user_ns, 56);
+PIN(struct tmon_cpu_record, system_ns, 64);
+PIN(struct tmon_cpu_record, idle_ns, 72);
+PIN(struct tmon_cpu_record, iowait_ns, 80);
+PIN(struct tmon_cpu_record, irq_ns, 88);
+PIN(struct tmon_cpu_record, softirq_ns, 96);
+_Static_assert(TMON_PERIOD_MIN_NS == 100000ULL, "period floor is 100 us");
+_Static_assert(TMON_PERIOD_MAX_NS == 3600000000000ULL, "period ceiling is 3600 s");
+
+int main(void)
+{
+	printf("struct tmon_cpu_record: %zu bytes\n", sizeof(struct tmon_cpu_record));
+	return 0;
+}

@@ -1,0 +1,99 @@
+#!/bin/bash
+# The module part of `make check`: for every kernel of the matrix, build
+# the module (W=1, sparse), boot Debian's kernel under QEMU with it and
+# run the in-VM tests. Prints one PASS/FAIL/SKIP line per result;
+# tests/check.sh counts them.
+#
+#   TMON_KERNELS="6.1 6.12 sid"   which kernels (default: all)
+#   TMON_TESTS=t-10-threads,...   which in-VM tests (default: all)
+#   TMON_VM_ACCEL=kvm             use KVM instead of TCG
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+. "$here/lib/kernels.sh"
+
+work=$TMON_TOP/build/tests
+mkdir -p "$work"
+pass=0 failc=0 skip=0
+
+result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
+	case $1 in PASS) pass=$((pass + 1)) ;; FAIL) failc=$((failc + 1)) ;; SKIP) skip=$((skip + 1)) ;; esac
+	printf '%-4s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+# Lines in a kernel log that fail a run, whatever the tests said.
+BAD_LOG='BUG:|WARNING:|Oops|INFO: task|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|kmemleak|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
+
+need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc
+
+for k in $TMON_KERNELS; do
+	if ! (kernel_prepare "$k" >"$work/prepare-$k.log" 2>&1); then
+		result FAIL "$k/prepare" "see $work/prepare-$k.log"
+		tail -n 5 "$work/prepare-$k.log"
+		continue
+	fi
+	kernel_prepare "$k" 2>/dev/null
+	log "kernel $k: $KREL"
+
+	# The build: W=1 and sparse (C=2 checks every file), warnings fail.
+	bdir=$work/build-$KREL
+	blog=$work/build-$KREL.log
+	rm -rf "$bdir" && mkdir -p "$bdir" && cp -a "$TMON_TOP"/src/. "$bdir"/
+	if [ -n "$KROOT" ]; then
+		# Debian's headers for some releases lack this probe; without it
+		# Kbuild silently turns sparse off.
+		cv=$KROOT/usr/src/linux-headers-${KREL%-amd64}-common/scripts/checker-valid.sh
+		[ -e "$cv" ] || install -m 0755 "$here/lib/checker-valid.sh" "$cv"
+	fi
+	kernel_make "$k" "$bdir" W=1 C=2 modules >"$blog" 2>&1
+	brc=$?
+	if [ $brc -ne 0 ] || [ ! -f "$bdir/tmon.ko" ]; then
+		result FAIL "$k/build" "see $bdir/build.log"
+		tail -n 20 "$blog"
+		continue
+	fi
+	result PASS "$k/build"
+	warnings=$(grep -E 'warning:|error:' "$blog" | grep -v 'Skipping BTF' || true)
+	if [ -n "$warnings" ]; then
+		result FAIL "$k/build-W=1" "$(echo "$warnings" | wc -l) warnings"
+		echo "$warnings" | head -n 20
+	else
+		result PASS "$k/build-W=1"
+	fi
+	nchecked=$(grep -c '^  CHECK ' "$blog" || true)
+	nsrc=$(ls "$TMON_TOP"/src/*.c | wc -l)
+	if [ "$nchecked" -ne "$nsrc" ]; then
+		result FAIL "$k/sparse" "sparse checked $nchecked of $nsrc files"
+	else
+		result PASS "$k/sparse" "$nchecked files"
+	fi
+
+	# The VM run.
+	vdir=$work/vm-$KREL
+	rm -rf "$vdir" && mkdir -p "$vdir"
+	"$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko"
+	t0=$(date +%s)
+	"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
+		${TMON_TESTS:+tmontest=$TMON_TESTS}
+	vrc=$?
+	log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
+	while read -r _ name res rest; do
+		result "$res" "$k/$name" "$rest"
+		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
+	done < <(grep '^TMON-RESULT ' "$vdir/report.log")
+	if ! grep -q '^TMON-DONE' "$vdir/report.log"; then
+		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc), see $vdir/console.log"
+		tail -n 30 "$vdir/console.log"
+	else
+		result PASS "$k/vm-complete"
+	fi
+	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | grep -E "$BAD_LOG" | sort -u)
+	if [ -n "$bad" ]; then
+		result FAIL "$k/kernel-log" "$(echo "$bad" | wc -l) bad lines"
+		echo "$bad" | head -n 20
+	else
+		result PASS "$k/kernel-log"
+	fi
+done
+
+[ $failc -eq 0 ]

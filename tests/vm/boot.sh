@@ -1,0 +1,34 @@
+#!/bin/bash
+# boot.sh VMLINUZ INITRAMFS OUTDIR [KERNEL-ARGS...]: boot the test VM and
+# wait for it to power off. OUTDIR gets console.log (ttyS0, the kernel
+# console) and report.log (ttyS1, the test report).
+#
+# TCG by default (nested KVM hangs at boot here); TMON_VM_ACCEL=kvm
+# switches. TMON_VM_SMP (4), TMON_VM_MEM (1024 MiB) and TMON_VM_TIMEOUT
+# (seconds, 1800) size the run.
+set -euo pipefail
+kernel=$1 initrd=$2 out=$3
+shift 3
+mkdir -p "$out"
+: >"$out/console.log"
+: >"$out/report.log"
+
+accel=${TMON_VM_ACCEL:-tcg}
+case $accel in
+tcg) accel_args=(-accel "tcg,thread=${TMON_VM_TCG_THREAD:-single}" -cpu max) ;;
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) echo "TMON_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
+esac
+
+rc=0
+timeout "${TMON_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
+	"${accel_args[@]}" \
+	-m "${TMON_VM_MEM:-1024}" -smp "${TMON_VM_SMP:-4}" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 loglevel=7 $*" \
+	-display none -no-reboot -nodefaults \
+	-serial "file:$out/console.log" -serial "file:$out/report.log" \
+	</dev/null || rc=$?
+# The tty adds carriage returns.
+sed -i 's/\r$//' "$out/console.log" "$out/report.log"
+exit $rc

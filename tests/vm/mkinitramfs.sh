@@ -1,0 +1,18 @@
+#!/bin/bash
+# mkinitramfs.sh OUT.cpio MODULE.ko: a busybox initramfs holding the
+# module, the guest test runner (init) and the in-VM tests.
+set -euo pipefail
+out=$1 ko=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,tests}
+cp /bin/busybox "$root/bin/busybox"
+for app in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+done
+install -m 0755 "$here/guest/init" "$root/init"
+cp "$here"/guest/*.sh "$root/tests/"
+cp "$ko" "$root/tmon.ko"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$out"
