@@ -23,4 +23,52 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * 6.7 replaced register_shrinker()/unregister_shrinker() on a caller's
+ * struct with shrinker_alloc()/shrinker_register()/shrinker_free(). The
+ * new API on older kernels; only the name's format string is kept.
+ */
+#ifndef COMPAT_HAVE_SHRINKER_ALLOC
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+struct compat_shrinker {
+	struct shrinker shrinker;
+	const char *name;
+	bool registered;
+};
+
+static inline struct shrinker *shrinker_alloc(unsigned int flags, const char *name)
+{
+	struct compat_shrinker *cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+
+	if (!cs)
+		return NULL;
+	cs->shrinker.flags = flags;
+	cs->shrinker.seeks = DEFAULT_SEEKS;
+	cs->name = name;
+	return &cs->shrinker;
+}
+
+static inline void shrinker_register(struct shrinker *shrinker)
+{
+	struct compat_shrinker *cs = container_of(shrinker, struct compat_shrinker, shrinker);
+
+	/* Only fails for lack of memory: the shrinker then never runs. */
+	cs->registered = !register_shrinker(shrinker, "%s", cs->name);
+}
+
+static inline void shrinker_free(struct shrinker *shrinker)
+{
+	struct compat_shrinker *cs;
+
+	if (!shrinker)
+		return;
+	cs = container_of(shrinker, struct compat_shrinker, shrinker);
+	if (cs->registered)
+		unregister_shrinker(shrinker);
+	kfree(cs);
+}
+#endif
+
 #endif /* _TMON_COMPAT_H */

@@ -89,6 +89,17 @@ void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
 	spin_unlock(&tc->lock);
 }
 
+/* Bytes held by the per-CPU rings. */
+u64 tmon_history_mem_bytes(void)
+{
+	unsigned int cpu;
+	u64 bytes = 0;
+
+	for_each_possible_cpu(cpu)
+		bytes += (u64)READ_ONCE(tmon_cpu_state(cpu)->cap) * sizeof(struct tmon_cpu_record);
+	return bytes;
+}
+
 u64 tmon_history_head(unsigned int cpu)
 {
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);

@@ -100,6 +100,8 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	rec.irq_ns = d[TMON_IRQ];
 	rec.softirq_ns = d[TMON_SOFTIRQ];
 
+	tmon_tasks_sample(tc->cpu);
+
 	tc->missed += rec.missed;
 	rec.run_ns = ktime_get_ns() - now;
 	tmon_history_store(tc, &rec);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs read-out: /sys/kernel/debug/tmon/cpus, the per-CPU wakeup
- * history, oldest first, one line per record.
+ * debugfs interface, /sys/kernel/debug/tmon/:
+ *   cpus     per-CPU wakeup history, oldest first, one line per record
+ *   tasks    task sample history, by pid, oldest first; written to watch
+ *            and unwatch
+ *   watched  the watch list: pid, comm, state, samples held
  *
+ * cpus:
  * The iterator keeps its own cursor (CPU, seq) in the seq_file's private
  * data and copies one record at a time out of the ring, so no lock is held
  * while formatting and the output may be any size. seq_file re-asks for
@@ -15,6 +19,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "tmon.h"
 
@@ -117,11 +123,261 @@ static const struct file_operations tmon_cpus_fops = {
 	.release = seq_release_private,
 };
 
+/*
+ * tasks: the same cursor scheme over (pid, sample). The cursor holds a
+ * reference on its sample, so it survives trimming, the shrinker and
+ * unwatch; when it was unlinked meanwhile, the walk resumes from its
+ * watch's next seq, or from the next pid. Each watch is read up to the
+ * seq it had when the reader reached it.
+ */
+struct tmon_tasks_iter {
+	loff_t pos;		/* position of @cur */
+	unsigned long nr;	/* pid of @cur's watch */
+	u64 end;		/* that watch's next seq when reached */
+	struct tmon_sample *cur;
+};
+
+/*
+ * From watch @it->nr on, the first sample with seq >= @seq: @seq applies
+ * to @it->nr itself only (a resumed walk); later watches start at 0.
+ */
+static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
+{
+	unsigned long want = it->nr;
+	struct tmon_sample *s;
+	struct tmon_watch *w;
+
+	while ((w = tmon_watch_next(&it->nr))) {
+		if (it->nr != want || seq == 0) {
+			seq = 0;
+			it->end = tmon_watch_next_seq(w);
+		}
+		s = tmon_sample_first(w, seq, it->end);
+		tmon_watch_put(w);
+		if (s)
+			return s;
+		want = ++it->nr;
+		seq = 0;
+	}
+	return NULL;
+}
+
+static void tmon_tasks_advance(struct tmon_tasks_iter *it)
+{
+	struct tmon_sample *cur = it->cur, *n;
+
+	n = tmon_sample_next(cur, it->end);
+	if (IS_ERR(n))		/* unlinked meanwhile: find its successor */
+		n = tmon_tasks_seek(it, cur->rec.seq + 1);
+	else if (!n) {
+		it->nr++;
+		n = tmon_tasks_seek(it, 0);
+	}
+	tmon_sample_put(cur);
+	it->cur = n;
+	it->pos++;
+}
+
+static void *tmon_tasks_start(struct seq_file *m, loff_t *pos)
+{
+	struct tmon_tasks_iter *it = m->private;
+
+	if (*pos == 0 || *pos != it->pos) {
+		tmon_sample_put(it->cur);
+		it->nr = 0;
+		it->pos = 0;
+		it->cur = tmon_tasks_seek(it, 0);
+		while (it->cur && it->pos < *pos)
+			tmon_tasks_advance(it);
+	}
+	return it->cur;
+}
+
+static void *tmon_tasks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct tmon_tasks_iter *it = m->private;
+
+	tmon_tasks_advance(it);
+	*pos = it->pos;
+	return it->cur;
+}
+
+static void tmon_tasks_stop(struct seq_file *m, void *v)
+{
+}
+
+/* comm may hold spaces; keep the line one token per field. */
+static void tmon_seq_comm(struct seq_file *m, const char *comm)
+{
+	char c[TMON_COMM_LEN];
+	int i;
+
+	for (i = 0; i < TMON_COMM_LEN - 1 && comm[i]; i++)
+		c[i] = (comm[i] > ' ' && comm[i] < 0x7f) ? comm[i] : '_';
+	c[i] = '\0';
+	seq_puts(m, i ? c : "-");
+}
+
+static int tmon_tasks_show(struct seq_file *m, void *v)
+{
+	const struct tmon_task_record *r = &((struct tmon_sample *)v)->rec;
+
+	seq_printf(m, "pid %u comm ", r->pid);
+	tmon_seq_comm(m, r->comm);
+	seq_printf(m, " ts %llu usr %llu sys %llu vm %llu stack %llu data %llu rss %llu minflt %llu majflt %llu nvcsw %llu nivcsw %llu cpu %u\n",
+		   r->ts_ns, r->utime_ns, r->stime_ns, r->vm_bytes, r->stack_bytes,
+		   r->data_bytes, r->rss_bytes, r->minflt, r->majflt, r->nvcsw,
+		   r->nivcsw, r->cpu);
+	return 0;
+}
+
+static const struct seq_operations tmon_tasks_seq_ops = {
+	.start = tmon_tasks_start,
+	.next = tmon_tasks_next,
+	.stop = tmon_tasks_stop,
+	.show = tmon_tasks_show,
+};
+
+static int tmon_tasks_open(struct inode *inode, struct file *file)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return 0;	/* write-only: no iterator needed */
+	if (!__seq_open_private(file, &tmon_tasks_seq_ops, sizeof(struct tmon_tasks_iter)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int tmon_tasks_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	tmon_sample_put(((struct tmon_tasks_iter *)m->private)->cur);
+	return seq_release_private(inode, file);
+}
+
+/*
+ * One command per write:
+ *   P    watch process P
+ *   -P   stop watching P
+ * P is a decimal pid > 0; surrounding white space is ignored. Errors:
+ * EINVAL malformed or longer than a command can be, ESRCH no such
+ * process, EEXIST already watched, ENOENT not watched, ENOSPC the list
+ * holds max_tasks.
+ */
+static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char buf[24], *p;
+	bool unwatch;
+	int pid, err;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	unwatch = *p == '-';
+	if (unwatch)
+		p++;
+	/* kstrtoint() would take a second sign. */
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	err = kstrtoint(p, 10, &pid);
+	if (err || pid <= 0)
+		return -EINVAL;
+
+	err = unwatch ? tmon_unwatch_pid(pid) : tmon_watch_pid(pid);
+	return err ? err : count;
+}
+
+static const struct file_operations tmon_tasks_fops = {
+	.owner = THIS_MODULE,
+	.open = tmon_tasks_open,
+	.read = seq_read,
+	.write = tmon_tasks_write,
+	.llseek = seq_lseek,
+	.release = tmon_tasks_release,
+};
+
+/* watched: one line per entry, "pid P comm C state S samples N". */
+static void *tmon_watched_start(struct seq_file *m, loff_t *pos)
+{
+	unsigned long *nr = m->private;
+	struct tmon_watch *w;
+	loff_t i;
+
+	/* Small and rarely read: walk from the first entry each time. */
+	*nr = 0;
+	for (i = 0; (w = tmon_watch_next(nr)); i++, (*nr)++) {
+		if (i == *pos)
+			return w;
+		tmon_watch_put(w);
+	}
+	return NULL;
+}
+
+static void *tmon_watched_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	unsigned long *nr = m->private;
+
+	tmon_watch_put(v);
+	(*pos)++;
+	(*nr)++;
+	return tmon_watch_next(nr);
+}
+
+static void tmon_watched_stop(struct seq_file *m, void *v)
+{
+	tmon_watch_put(v);
+}
+
+static int tmon_watched_show(struct seq_file *m, void *v)
+{
+	struct tmon_watch *w = v;
+	struct tmon_sample *s;
+	char comm[TMON_COMM_LEN] = "";
+
+	s = tmon_sample_first(w, 0, U64_MAX);
+	if (s)
+		memcpy(comm, s->rec.comm, sizeof(comm));
+	tmon_sample_put(s);
+	seq_printf(m, "pid %d comm ", w->nr);
+	tmon_seq_comm(m, comm);
+	seq_printf(m, " state %s samples %u\n",
+		   READ_ONCE(w->exited) ? "exited" : "running", READ_ONCE(w->nr_samples));
+	return 0;
+}
+
+static const struct seq_operations tmon_watched_seq_ops = {
+	.start = tmon_watched_start,
+	.next = tmon_watched_next,
+	.stop = tmon_watched_stop,
+	.show = tmon_watched_show,
+};
+
+static int tmon_watched_open(struct inode *inode, struct file *file)
+{
+	return seq_open_private(file, &tmon_watched_seq_ops, sizeof(unsigned long));
+}
+
+static const struct file_operations tmon_watched_fops = {
+	.owner = THIS_MODULE,
+	.open = tmon_watched_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
 /* debugfs is optional: its failures are not errors (see debugfs.h). */
 void tmon_debugfs_init(void)
 {
 	tmon_debugfs_dir = debugfs_create_dir("tmon", NULL);
 	debugfs_create_file("cpus", 0444, tmon_debugfs_dir, NULL, &tmon_cpus_fops);
+	debugfs_create_file("tasks", 0600, tmon_debugfs_dir, NULL, &tmon_tasks_fops);
+	debugfs_create_file("watched", 0444, tmon_debugfs_dir, NULL, &tmon_watched_fops);
 }
 
 void tmon_debugfs_exit(void)

@@ -4,7 +4,9 @@
  *
  * Init is staged and unwound in reverse on error; exit mirrors it. The
  * threads start last, so every read-out exists before the first record,
- * and stop first, so nothing writes history that is being freed.
+ * and stop first, so nothing writes history that is being freed. The
+ * watch list goes after the read-outs are removed (an open debugfs file
+ * holds a module reference, so no reader is left by then).
  */
 #include <linux/module.h>
 
@@ -20,9 +22,13 @@ static int __init tmon_init(void)
 
 	tmon_history_init();
 
-	err = tmon_sysfs_init();
+	err = tmon_samples_init();
 	if (err)
 		goto err_history;
+
+	err = tmon_sysfs_init();
+	if (err)
+		goto err_samples;
 
 	tmon_debugfs_init();
 
@@ -38,6 +44,9 @@ static int __init tmon_init(void)
 err_debugfs:
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
+err_samples:
+	tmon_tasks_exit();
+	tmon_samples_exit();
 err_history:
 	tmon_history_exit();
 	return err;
@@ -49,6 +58,8 @@ static void __exit tmon_exit(void)
 	tmon_threads_stop();
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
+	tmon_tasks_exit();
+	tmon_samples_exit();
 	tmon_history_exit();
 }
 

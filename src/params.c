@@ -19,6 +19,7 @@
 static unsigned int log_sec = 1;
 static unsigned long log_nsec;
 static unsigned int history = 1024;
+static unsigned int max_tasks = 4096;
 
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
 static bool tmon_params_live;
@@ -31,6 +32,11 @@ u64 tmon_period_ns(void)
 unsigned int tmon_history_len(void)
 {
 	return READ_ONCE(history);
+}
+
+unsigned int tmon_max_tasks(void)
+{
+	return READ_ONCE(max_tasks);
 }
 
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
@@ -111,6 +117,21 @@ static int history_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+static int max_tasks_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err || n < 1 || n > TMON_MAX_TASKS_LIMIT) {
+		pr_err("max_tasks=%s rejected: must be 1..%u\n", val, TMON_MAX_TASKS_LIMIT);
+		return -EINVAL;
+	}
+	/* Lowering it keeps watched tasks; only new watches see the limit. */
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
 static const struct kernel_param_ops log_sec_ops = {
 	.set = log_sec_set,
 	.get = param_get_uint,
@@ -132,6 +153,14 @@ module_param_cb(log_nsec, &log_nsec_ops, &log_nsec, 0644);
 MODULE_PARM_DESC(log_nsec, "Sampling period, nanoseconds part, < 1000000000 (default 0)");
 module_param_cb(history, &history_ops, &history, 0644);
 MODULE_PARM_DESC(history, "Records kept per CPU and per watched task, 1..65536 (default 1024)");
+
+static const struct kernel_param_ops max_tasks_ops = {
+	.set = max_tasks_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_tasks, &max_tasks_ops, &max_tasks, 0644);
+MODULE_PARM_DESC(max_tasks, "Limit of the watch list, 1..65536 (default 4096)");
 
 /* Called from init, before any thread runs: check the combined period. */
 int tmon_params_validate(void)

@@ -22,6 +22,27 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s abi %u\n", TMON_VERSION, TMON_ABI_VERSION);
 }
 
+static ssize_t samples_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return tmon_samples_show_recent(buf);
+}
+
+#define TMON_U64_ATTR(name, expr)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n", (unsigned long long)(expr));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+TMON_U64_ATTR(nr_tasks, tmon_nr_tasks());
+TMON_U64_ATTR(nr_samples, tmon_samples_stored());
+TMON_U64_ATTR(samples_dropped, tmon_samples_dropped());
+TMON_U64_ATTR(samples_reclaimed, tmon_samples_reclaimed());
+TMON_U64_ATTR(mem_bytes, tmon_samples_mem_bytes() + tmon_history_mem_bytes());
+TMON_U64_ATTR(sample_size, tmon_sample_obj_size());
+
+static struct kobj_attribute samples_attr = __ATTR_RO(samples);
 static struct kobj_attribute period_ns_attr = __ATTR_RO(period_ns);
 static struct kobj_attribute nr_cpus_attr = __ATTR_RO(nr_cpus);
 static struct kobj_attribute version_attr = __ATTR_RO(version);
@@ -30,6 +51,13 @@ static struct attribute *tmon_attrs[] = {
 	&period_ns_attr.attr,
 	&nr_cpus_attr.attr,
 	&version_attr.attr,
+	&samples_attr.attr,
+	&nr_tasks_attr.attr,
+	&nr_samples_attr.attr,
+	&samples_dropped_attr.attr,
+	&samples_reclaimed_attr.attr,
+	&mem_bytes_attr.attr,
+	&sample_size_attr.attr,
 	NULL,
 };
 

@@ -4,6 +4,9 @@
 #define _TMON_H
 
 #include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
 #include <linux/seq_file.h>
@@ -17,6 +20,7 @@
 /* params.c */
 u64 tmon_period_ns(void);
 unsigned int tmon_history_len(void);
+unsigned int tmon_max_tasks(void);
 int tmon_params_validate(void);
 void tmon_params_set_live(bool live);
 
@@ -59,6 +63,58 @@ void tmon_history_exit(void);
 void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec);
 bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end, struct tmon_cpu_record *out);
 u64 tmon_history_head(unsigned int cpu);
+u64 tmon_history_mem_bytes(void);
+
+/* A stored task sample; see samples.c for the locking. */
+struct tmon_sample {
+	struct kref ref;
+	struct list_head node;		/* in watch->samples, oldest first */
+	struct list_head lru;		/* in the global age list */
+	struct tmon_watch *watch;	/* valid while linked */
+	bool linked;
+	struct tmon_task_record rec;
+};
+
+/* A watched process; see tasks.c. */
+struct tmon_watch {
+	pid_t nr;			/* global pid number, the xarray key */
+	struct pid *pid;
+	refcount_t users;
+	struct list_head samples;	/* under tmon_samples_lock */
+	unsigned int nr_samples;
+	u64 next_seq;
+	bool exited;			/* the process is gone */
+	bool dead;			/* unwatched: takes no samples */
+	struct rcu_head rcu;
+};
+
+/* samples.c */
+int tmon_samples_init(void);
+void tmon_samples_exit(void);
+struct tmon_sample *tmon_sample_alloc(void);
+void tmon_sample_get(struct tmon_sample *s);
+void tmon_sample_put(struct tmon_sample *s);
+void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s);
+void tmon_samples_mark_exited(struct tmon_watch *w);
+void tmon_samples_release_watch(struct tmon_watch *w);
+struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
+struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end);
+u64 tmon_watch_next_seq(struct tmon_watch *w);
+ssize_t tmon_samples_show_recent(char *buf);
+u64 tmon_samples_stored(void);
+u64 tmon_samples_dropped(void);
+u64 tmon_samples_reclaimed(void);
+u64 tmon_samples_mem_bytes(void);
+unsigned int tmon_sample_obj_size(void);
+
+/* tasks.c */
+unsigned int tmon_nr_tasks(void);
+int tmon_watch_pid(pid_t nr);
+int tmon_unwatch_pid(pid_t nr);
+struct tmon_watch *tmon_watch_next(unsigned long *nr);
+void tmon_watch_put(struct tmon_watch *w);
+void tmon_tasks_sample(unsigned int cpu);
+void tmon_tasks_exit(void);
 
 /* cpu_thread.c */
 int tmon_threads_start(void);

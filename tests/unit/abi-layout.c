@@ -28,11 +28,29 @@ PIN(struct tmon_cpu_record, idle_ns, 72);
 PIN(struct tmon_cpu_record, iowait_ns, 80);
 PIN(struct tmon_cpu_record, irq_ns, 88);
 PIN(struct tmon_cpu_record, softirq_ns, 96);
+_Static_assert(sizeof(struct tmon_task_record) == 128, "tmon_task_record size changed");
+PIN(struct tmon_task_record, pid, 0);
+PIN(struct tmon_task_record, cpu, 4);
+PIN(struct tmon_task_record, seq, 8);
+PIN(struct tmon_task_record, ts_ns, 16);
+PIN(struct tmon_task_record, utime_ns, 24);
+PIN(struct tmon_task_record, stime_ns, 32);
+PIN(struct tmon_task_record, vm_bytes, 40);
+PIN(struct tmon_task_record, stack_bytes, 48);
+PIN(struct tmon_task_record, data_bytes, 56);
+PIN(struct tmon_task_record, rss_bytes, 64);
+PIN(struct tmon_task_record, minflt, 72);
+PIN(struct tmon_task_record, majflt, 80);
+PIN(struct tmon_task_record, nvcsw, 88);
+PIN(struct tmon_task_record, nivcsw, 96);
+PIN(struct tmon_task_record, flags, 104);
+PIN(struct tmon_task_record, comm, 112);
 _Static_assert(TMON_PERIOD_MIN_NS == 100000ULL, "period floor is 100 us");
 _Static_assert(TMON_PERIOD_MAX_NS == 3600000000000ULL, "period ceiling is 3600 s");
 
 int main(void)
 {
 	printf("struct tmon_cpu_record: %zu bytes\n", sizeof(struct tmon_cpu_record));
+	printf("struct tmon_task_record: %zu bytes\n", sizeof(struct tmon_task_record));
 	return 0;
 }

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Task sample history. Samples come from a dedicated slab cache with a
+ * mempool reserve on top, so sampling still works when the page allocator
+ * says no; only when the reserve is empty too is a sample dropped, and
+ * counted. Samples are reference counted: readers take a reference under
+ * tmon_samples_lock and format without it.
+ *
+ * tmon_samples_lock guards every watch's sample list, the global age list
+ * (tmon_lru, oldest first, what the shrinker walks) and sample->linked.
+ * A sample leaves both lists together, under the lock; its memory goes
+ * when the last reference is dropped.
+ */
+#include <linux/list.h>
+#include <linux/mempool.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "tmon.h"
+
+/* Reserve kept for sampling under memory pressure. */
+#define TMON_SAMPLE_RESERVE	256
+
+static struct kmem_cache *tmon_sample_cache;
+static mempool_t *tmon_sample_pool;
+static struct shrinker *tmon_shrinker;
+
+static DEFINE_SPINLOCK(tmon_samples_lock);
+static LIST_HEAD(tmon_lru);
+
+static atomic64_t tmon_nr_samples = ATOMIC64_INIT(0);	/* allocated, linked or not */
+static atomic64_t tmon_nr_linked = ATOMIC64_INIT(0);	/* in some history */
+static atomic64_t tmon_dropped = ATOMIC64_INIT(0);
+static atomic64_t tmon_reclaimed = ATOMIC64_INIT(0);
+
+struct tmon_sample *tmon_sample_alloc(void)
+{
+	struct tmon_sample *s;
+
+	/* Never sleep for memory: fall back to the reserve, then drop. */
+	s = mempool_alloc(tmon_sample_pool, GFP_NOWAIT | __GFP_NOWARN);
+	if (!s) {
+		atomic64_inc(&tmon_dropped);
+		return NULL;
+	}
+	memset(s, 0, sizeof(*s));
+	kref_init(&s->ref);
+	INIT_LIST_HEAD(&s->node);
+	INIT_LIST_HEAD(&s->lru);
+	atomic64_inc(&tmon_nr_samples);
+	return s;
+}
+
+static void tmon_sample_release(struct kref *ref)
+{
+	struct tmon_sample *s = container_of(ref, struct tmon_sample, ref);
+
+	mempool_free(s, tmon_sample_pool);
+	atomic64_dec(&tmon_nr_samples);
+}
+
+void tmon_sample_get(struct tmon_sample *s)
+{
+	kref_get(&s->ref);
+}
+
+void tmon_sample_put(struct tmon_sample *s)
+{
+	if (s)
+		kref_put(&s->ref, tmon_sample_release);
+}
+
+/* Under tmon_samples_lock: take @s out of both lists onto @dispose. */
+static void tmon_sample_unlink(struct tmon_sample *s, struct list_head *dispose)
+{
+	list_del(&s->node);
+	list_move_tail(&s->lru, dispose);
+	s->linked = false;
+	s->watch->nr_samples--;
+	atomic64_dec(&tmon_nr_linked);
+}
+
+static void tmon_samples_dispose(struct list_head *dispose)
+{
+	struct tmon_sample *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, dispose, lru) {
+		list_del_init(&s->lru);
+		tmon_sample_put(s);
+	}
+}
+
+/*
+ * Append @s (the caller's reference passes to the history) and trim the
+ * watch to `history` samples, oldest first. A watch already unwatched
+ * takes nothing.
+ */
+void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
+{
+	unsigned int keep = tmon_history_len();
+	LIST_HEAD(dispose);
+
+	spin_lock(&tmon_samples_lock);
+	if (w->dead) {
+		spin_unlock(&tmon_samples_lock);
+		tmon_sample_put(s);
+		return;
+	}
+	s->rec.seq = w->next_seq++;
+	s->watch = w;
+	s->linked = true;
+	list_add_tail(&s->node, &w->samples);
+	list_add_tail(&s->lru, &tmon_lru);
+	w->nr_samples++;
+	atomic64_inc(&tmon_nr_linked);
+	while (w->nr_samples > keep)
+		tmon_sample_unlink(list_first_entry(&w->samples, struct tmon_sample, node),
+				   &dispose);
+	spin_unlock(&tmon_samples_lock);
+	tmon_samples_dispose(&dispose);
+}
+
+/* @w's process has exited: flag its newest sample; it takes no more. */
+void tmon_samples_mark_exited(struct tmon_watch *w)
+{
+	spin_lock(&tmon_samples_lock);
+	if (!w->exited) {
+		w->exited = true;
+		if (!list_empty(&w->samples))
+			list_last_entry(&w->samples, struct tmon_sample, node)->rec.flags |=
+				TMON_TASK_EXITED;
+	}
+	spin_unlock(&tmon_samples_lock);
+}
+
+/* Mark @w dead and free its history (references held by readers stay). */
+void tmon_samples_release_watch(struct tmon_watch *w)
+{
+	LIST_HEAD(dispose);
+
+	spin_lock(&tmon_samples_lock);
+	w->dead = true;
+	while (!list_empty(&w->samples))
+		tmon_sample_unlink(list_first_entry(&w->samples, struct tmon_sample, node),
+				   &dispose);
+	spin_unlock(&tmon_samples_lock);
+	tmon_samples_dispose(&dispose);
+}
+
+/* @w's oldest sample with seq in [@seq, @end), referenced; or NULL. */
+struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end)
+{
+	struct tmon_sample *s, *found = NULL;
+
+	spin_lock(&tmon_samples_lock);
+	list_for_each_entry(s, &w->samples, node) {
+		if (s->rec.seq >= end)
+			break;
+		if (s->rec.seq >= seq) {
+			tmon_sample_get(s);
+			found = s;
+			break;
+		}
+	}
+	spin_unlock(&tmon_samples_lock);
+	return found;
+}
+
+/*
+ * The sample after @cur in its watch's history, if @cur is still linked
+ * and has one below @end. Returns ERR_PTR(-ENOENT) when @cur was unlinked
+ * meanwhile: the caller looks the watch up again.
+ */
+struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end)
+{
+	struct tmon_sample *n = NULL;
+
+	spin_lock(&tmon_samples_lock);
+	if (!cur->linked) {
+		n = ERR_PTR(-ENOENT);
+	} else if (!list_is_last(&cur->node, &cur->watch->samples)) {
+		n = list_next_entry(cur, node);
+		if (n->rec.seq < end)
+			tmon_sample_get(n);
+		else
+			n = NULL;
+	}
+	spin_unlock(&tmon_samples_lock);
+	return n;
+}
+
+u64 tmon_watch_next_seq(struct tmon_watch *w)
+{
+	u64 seq;
+
+	spin_lock(&tmon_samples_lock);
+	seq = w->next_seq;
+	spin_unlock(&tmon_samples_lock);
+	return seq;
+}
+
+/* The newest samples first, "pid P usr U sys S" lines, within PAGE_SIZE. */
+ssize_t tmon_samples_show_recent(char *buf)
+{
+	struct tmon_sample *s;
+	ssize_t len = 0;
+	int n;
+
+	spin_lock(&tmon_samples_lock);
+	list_for_each_entry_reverse(s, &tmon_lru, lru) {
+		n = snprintf(buf + len, PAGE_SIZE - len, "pid %u usr %llu sys %llu\n",
+			     s->rec.pid, s->rec.utime_ns, s->rec.stime_ns);
+		if (n >= PAGE_SIZE - len)
+			break;	/* whole lines only */
+		len += n;
+	}
+	spin_unlock(&tmon_samples_lock);
+	return len;
+}
+
+u64 tmon_samples_stored(void)
+{
+	return atomic64_read(&tmon_nr_linked);
+}
+
+u64 tmon_samples_dropped(void)
+{
+	return atomic64_read(&tmon_dropped);
+}
+
+u64 tmon_samples_reclaimed(void)
+{
+	return atomic64_read(&tmon_reclaimed);
+}
+
+/* Sample memory: live samples and the reserve, at the slab object size. */
+u64 tmon_samples_mem_bytes(void)
+{
+	u64 objs = atomic64_read(&tmon_nr_samples) + READ_ONCE(tmon_sample_pool->curr_nr);
+
+	return objs * kmem_cache_size(tmon_sample_cache);
+}
+
+unsigned int tmon_sample_obj_size(void)
+{
+	return kmem_cache_size(tmon_sample_cache);
+}
+
+/*
+ * Shrinker: everything but each watch's newest sample can go back, the
+ * oldest first. The newest stays so an exited task keeps its last record.
+ */
+static unsigned long tmon_shrink_count(struct shrinker *sh, struct shrink_control *sc)
+{
+	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+
+	return n > 0 ? n : SHRINK_EMPTY;
+}
+
+static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
+{
+	unsigned long freed = 0, budget = sc->nr_to_scan * 2 + 64;
+	struct tmon_sample *s, *tmp;
+	LIST_HEAD(dispose);
+
+	spin_lock(&tmon_samples_lock);
+	list_for_each_entry_safe(s, tmp, &tmon_lru, lru) {
+		if (freed >= sc->nr_to_scan || !budget--)
+			break;
+		if (list_is_last(&s->node, &s->watch->samples))
+			continue;
+		tmon_sample_unlink(s, &dispose);
+		freed++;
+	}
+	spin_unlock(&tmon_samples_lock);
+	tmon_samples_dispose(&dispose);
+	atomic64_add(freed, &tmon_reclaimed);
+	return freed ? freed : SHRINK_STOP;
+}
+
+int tmon_samples_init(void)
+{
+	tmon_sample_cache = KMEM_CACHE(tmon_sample, 0);
+	if (!tmon_sample_cache)
+		return -ENOMEM;
+
+	tmon_sample_pool = mempool_create_slab_pool(TMON_SAMPLE_RESERVE, tmon_sample_cache);
+	if (!tmon_sample_pool)
+		goto err_cache;
+
+	tmon_shrinker = shrinker_alloc(0, "tmon-samples");
+	if (!tmon_shrinker)
+		goto err_pool;
+	tmon_shrinker->count_objects = tmon_shrink_count;
+	tmon_shrinker->scan_objects = tmon_shrink_scan;
+	shrinker_register(tmon_shrinker);
+	return 0;
+
+err_pool:
+	mempool_destroy(tmon_sample_pool);
+err_cache:
+	kmem_cache_destroy(tmon_sample_cache);
+	return -ENOMEM;
+}
+
+/* After every watch is released and every reader is gone. */
+void tmon_samples_exit(void)
+{
+	shrinker_free(tmon_shrinker);
+	WARN_ON_ONCE(!list_empty(&tmon_lru));
+	mempool_destroy(tmon_sample_pool);
+	kmem_cache_destroy(tmon_sample_cache);
+}

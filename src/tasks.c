@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The watch list: processes watched by pid, in an xarray keyed by the
+ * global pid number. An entry holds a reference to the struct pid, never
+ * to the task, so an exited process is seen as such (get_pid_task()
+ * returns NULL) and a recycled pid number is a different struct pid.
+ *
+ * Entries are reference counted: the xarray holds one, a sampler or
+ * reader that found the entry under RCU holds another while it works.
+ * Watch and unwatch are serialized by tmon_watch_mutex.
+ *
+ * Sampling is spread over the per-CPU threads: the thread of the k-th
+ * online CPU samples the entries whose pid is k modulo the number of
+ * online CPUs. Across a hotplug event a task may be sampled twice or
+ * skipped for one period.
+ */
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "tmon.h"
+
+static DEFINE_XARRAY(tmon_watches);
+static DEFINE_MUTEX(tmon_watch_mutex);
+static atomic_t tmon_nr_watched = ATOMIC_INIT(0);
+
+unsigned int tmon_nr_tasks(void)
+{
+	return atomic_read(&tmon_nr_watched);
+}
+
+static void tmon_watch_free_rcu(struct rcu_head *rcu)
+{
+	struct tmon_watch *w = container_of(rcu, struct tmon_watch, rcu);
+
+	put_pid(w->pid);
+	kfree(w);
+}
+
+void tmon_watch_put(struct tmon_watch *w)
+{
+	if (w && refcount_dec_and_test(&w->users))
+		call_rcu(&w->rcu, tmon_watch_free_rcu);
+}
+
+/* The first entry with pid >= *@nr, referenced; *@nr is set to its pid. */
+struct tmon_watch *tmon_watch_next(unsigned long *nr)
+{
+	struct tmon_watch *w;
+
+	rcu_read_lock();
+	for (;;) {
+		w = xa_find(&tmon_watches, nr, ULONG_MAX, XA_PRESENT);
+		if (!w || refcount_inc_not_zero(&w->users))
+			break;
+		(*nr)++;	/* being removed: skip it */
+	}
+	rcu_read_unlock();
+	return w;
+}
+
+/* Global pid number of @nr as the caller sees it, 0 if it has none. */
+static pid_t tmon_global_nr(pid_t nr)
+{
+	struct pid *pid;
+	pid_t gnr = 0;
+
+	rcu_read_lock();
+	pid = find_vpid(nr);
+	if (pid)
+		gnr = pid_nr(pid);
+	rcu_read_unlock();
+	return gnr;
+}
+
+/*
+ * Watch process @nr (in the caller's pid namespace). Errors: -ESRCH no
+ * such process (or @nr is not a process but a thread), -EEXIST already
+ * watched, -ENOSPC the list holds max_tasks, -ENOMEM.
+ */
+int tmon_watch_pid(pid_t nr)
+{
+	struct task_struct *task;
+	struct tmon_watch *w;
+	struct pid *pid;
+	int err;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_TGID);
+	if (!task) {
+		put_pid(pid);
+		return -ESRCH;
+	}
+	put_task_struct(task);
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w) {
+		put_pid(pid);
+		return -ENOMEM;
+	}
+	w->pid = pid;
+	w->nr = pid_nr(pid);
+	refcount_set(&w->users, 1);
+	INIT_LIST_HEAD(&w->samples);
+
+	mutex_lock(&tmon_watch_mutex);
+	if (xa_load(&tmon_watches, w->nr)) {
+		err = -EEXIST;
+	} else if (tmon_nr_tasks() >= tmon_max_tasks()) {
+		err = -ENOSPC;
+	} else {
+		err = xa_insert(&tmon_watches, w->nr, w, GFP_KERNEL);
+		if (!err)
+			atomic_inc(&tmon_nr_watched);
+	}
+	mutex_unlock(&tmon_watch_mutex);
+	if (err) {
+		put_pid(pid);
+		kfree(w);
+	}
+	return err;
+}
+
+static void tmon_watch_remove(struct tmon_watch *w)
+{
+	xa_erase(&tmon_watches, w->nr);
+	atomic_dec(&tmon_nr_watched);
+	tmon_samples_release_watch(w);
+	tmon_watch_put(w);		/* the list's reference */
+}
+
+/* Stop watching @nr. -ENOENT when it is not watched. */
+int tmon_unwatch_pid(pid_t nr)
+{
+	struct tmon_watch *w;
+	pid_t gnr;
+	int err = 0;
+
+	/* An exited process has no pid left to translate: use @nr as is. */
+	gnr = tmon_global_nr(nr);
+	if (!gnr)
+		gnr = nr;
+
+	mutex_lock(&tmon_watch_mutex);
+	w = xa_load(&tmon_watches, gnr);
+	if (w)
+		tmon_watch_remove(w);
+	else
+		err = -ENOENT;
+	mutex_unlock(&tmon_watch_mutex);
+	return err;
+}
+
+/* Memory and counters of the whole thread group, live and dead threads. */
+static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec)
+{
+	struct signal_struct *sig = task->signal;
+	struct task_struct *t;
+	struct mm_struct *mm;
+
+	rec->cpu = task_cpu(task);
+	get_task_comm(rec->comm, task);
+
+	rcu_read_lock();
+	rec->utime_ns = sig->utime;
+	rec->stime_ns = sig->stime;
+	rec->minflt = sig->min_flt;
+	rec->majflt = sig->maj_flt;
+	rec->nvcsw = sig->nvcsw;
+	rec->nivcsw = sig->nivcsw;
+	for_each_thread(task, t) {
+		rec->utime_ns += t->utime;
+		rec->stime_ns += t->stime;
+		rec->minflt += t->min_flt;
+		rec->majflt += t->maj_flt;
+		rec->nvcsw += t->nvcsw;
+		rec->nivcsw += t->nivcsw;
+	}
+	rcu_read_unlock();
+
+	/* A reference of our own: a kthread never borrows another's mm. */
+	mm = get_task_mm(task);
+	if (mm) {
+		rec->vm_bytes = (u64)mm->total_vm << PAGE_SHIFT;
+		rec->stack_bytes = (u64)mm->stack_vm << PAGE_SHIFT;
+		rec->data_bytes = (u64)mm->data_vm << PAGE_SHIFT;
+		rec->rss_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		mmput(mm);
+	}
+}
+
+static void tmon_task_sample(struct tmon_watch *w)
+{
+	struct task_struct *task;
+	struct tmon_sample *s;
+
+	if (READ_ONCE(w->exited))
+		return;
+	task = get_pid_task(w->pid, PIDTYPE_TGID);
+	if (!task) {
+		/* Gone: its last sample stays, marked. */
+		tmon_samples_mark_exited(w);
+		return;
+	}
+	s = tmon_sample_alloc();
+	if (s) {
+		s->rec.pid = w->nr;
+		s->rec.ts_ns = ktime_get_ns();
+		tmon_task_fill(task, &s->rec);
+	}
+	put_task_struct(task);
+	if (s)
+		tmon_sample_add(w, s);
+}
+
+/* Called by the thread of @cpu at each wakeup: sample its share. */
+void tmon_tasks_sample(unsigned int cpu)
+{
+	/* This CPU's rank among the online ones. */
+	unsigned int rank = bitmap_weight(cpumask_bits(cpu_online_mask), cpu);
+	unsigned int n = num_online_cpus();
+	unsigned long nr = 0;
+	struct tmon_watch *w;
+
+	if (!tmon_nr_tasks())
+		return;
+	while ((w = tmon_watch_next(&nr))) {
+		if (nr % n == rank)
+			tmon_task_sample(w);
+		tmon_watch_put(w);
+		nr++;
+		cond_resched();
+	}
+}
+
+void tmon_tasks_exit(void)
+{
+	struct tmon_watch *w;
+	unsigned long nr;
+
+	mutex_lock(&tmon_watch_mutex);
+	xa_for_each(&tmon_watches, nr, w)
+		tmon_watch_remove(w);
+	mutex_unlock(&tmon_watch_mutex);
+	xa_destroy(&tmon_watches);
+	/* Entries are freed by RCU callbacks, which live in this module. */
+	rcu_barrier();
+}
