@@ -81,3 +81,30 @@ write_param() {
 expect_dmesg() {
 	dmesg | grep -q -- "$1" || fail "no kernel log line matching '$1'"
 }
+
+# twrite STRING: write STRING to debugfs tasks in one write(2); prints OK
+# or the errno name (EINVAL, ESRCH, ...).
+twrite() { tmon-helper write $DBG/tasks "$1"; }
+
+# expect_twrite STRING ERRNO: the write fails with ERRNO and the watch
+# list is unchanged.
+expect_twrite() {
+	local before got
+	before=$(watched_pids)
+	got=$(twrite "$1")
+	[ "$got" = "$2" ] || fail "write '$1': got $got, expected $2"
+	[ "$(watched_pids)" = "$before" ] || fail "write '$1' changed the watch list"
+}
+
+watched_pids() { awk '{ print $2 }' $DBG/watched | sort -n | tr '\n' ' '; }
+
+watch() { [ "$(twrite "$1")" = OK ] || fail "cannot watch $1: $(twrite "$1")"; }
+
+# Fields of the newest record of PID in the tasks history.
+newest() {	# newest PID FIELD
+	awk -v p="$1" -v f="$2" '$1 == "pid" && $2 == p { for (i = 3; i < NF; i += 2) if ($i == f) v = $(i + 1) } END { print v }' $DBG/tasks
+}
+
+nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 }' $DBG/tasks; }
+
+sysv() { cat $SYS/$1; }

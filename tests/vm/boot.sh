@@ -25,7 +25,7 @@ timeout "${TMON_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
 	"${accel_args[@]}" \
 	-m "${TMON_VM_MEM:-1024}" -smp "${TMON_VM_SMP:-4}" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 loglevel=7 $*" \
+	-append "console=ttyS0 panic=-1 loglevel=7 slub_debug=FZPU $*" \
 	-display none -no-reboot -nodefaults \
 	-serial "file:$out/console.log" -serial "file:$out/report.log" \
 	</dev/null || rc=$?

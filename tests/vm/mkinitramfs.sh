@@ -15,4 +15,5 @@ done
 install -m 0755 "$here/guest/init" "$root/init"
 cp "$here"/guest/*.sh "$root/tests/"
 cp "$ko" "$root/tmon.ko"
+gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tmon-helper" "$here/guest/helper/tmon-helper.c"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out"

@@ -1,0 +1,70 @@
+# 1000 watched processes at 100 ms: the history read-out is complete and
+# consistent (line count = nr_samples) far beyond PAGE_SIZE, sysfs
+# samples stays within PAGE_SIZE, sampling is spread over every thread,
+# and history bounds the per-task count at run time.
+. /tests/lib.sh
+
+N=1000
+load log_sec=0 log_nsec=100000000 history=8
+wait_for 10 all_cpus_have 5 || fail "no wakeups"
+# Work per wakeup before any task is watched.
+run0=$(awk '{ s[$2] += $10; n[$2]++ } END { for (c in s) printf "%s:%d ", c, s[c] / n[c] }' $DBG/cpus)
+i=0
+while [ $i -lt $N ]; do
+	sleep 1000 &
+	echo $! >>/tmp/pids
+	i=$((i + 1))
+done
+for p in $(cat /tmp/pids); do echo $p; done >/tmp/pids.sorted
+while read -r p; do
+	echo "$p" >$DBG/tasks || fail "watch $p failed"
+done </tmp/pids
+[ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks)"
+full() { [ "$(sysv nr_samples)" -eq $((N * 8)) ]; }
+wait_for 120 full || fail "history did not fill: $(sysv nr_samples) of $((N * 8))"
+for c in $(online_cpus); do eval "s$c=$(last_seq $c)"; done
+
+# Every thread does sampling work: its average run time per wakeup grew.
+cat $DBG/cpus >/tmp/cpus
+for c in $(online_cpus); do
+	eval "from=\$s$c"
+	before=$(echo "$run0" | tr ' ' '\n' | awk -F: -v c=$c '$1 == c { print $2 }')
+	after=$(awk -v c=$c -v from=$((from - 5)) '$2 == c && $4 > from { s += $10; n++ } END { printf "%d\n", s / n }' /tmp/cpus)
+	note "cpu $c: run $before ns per wakeup idle, $after ns with $N tasks"
+	[ "$after" -gt $((before * 2)) ] || fail "cpu $c does no share of the sampling"
+done
+
+# Freeze production, then read.
+write_param log_sec 60 || fail "log_sec=60 refused"
+seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
+quiet() { a=$(seqs); sleep 0.3; [ "$a" = "$(seqs)" ]; }
+wait_for 10 quiet || fail "wakeups did not stop"
+
+cat $DBG/tasks >/tmp/a
+dd if=$DBG/tasks of=/tmp/b bs=511 2>/dev/null
+lines=$(wc -l </tmp/a)
+bytes=$(wc -c </tmp/a)
+note "tasks: $lines lines, $bytes bytes; nr_samples $(sysv nr_samples)"
+[ "$lines" -eq "$(sysv nr_samples)" ] || fail "$lines lines but nr_samples $(sysv nr_samples)"
+[ "$bytes" -gt 409600 ] || fail "only $bytes bytes"
+cmp /tmp/a /tmp/b || fail "511-byte reads differ from a whole read"
+awk '$1 != "pid" || NF != 28 || $3 != "comm" || $27 != "cpu" { print "bad line " NR ": " $0; bad = 1; exit }
+     $2 in ts && $6 <= ts[$2] { print "pid " $2 " out of order"; bad = 1 }
+     { ts[$2] = $6; n[$2]++ }
+     END { for (p in n) if (n[p] != 8) { print "pid " p " has " n[p] " records"; bad = 1 }; exit bad }' /tmp/a ||
+	fail "malformed, unordered or incomplete history"
+s=$(wc -c <$SYS/samples)
+note "sysfs samples: $s bytes, $(wc -l <$SYS/samples) lines"
+[ "$s" -le 4096 ] && [ "$s" -gt 3000 ] || fail "sysfs samples is $s bytes"
+awk 'NF != 6 || $1 != "pid" || $3 != "usr" || $5 != "sys" { exit 1 }' $SYS/samples || fail "bad sysfs samples line"
+
+# history shrinks at run time: applied at each task's next sample.
+write_param history 3 || fail "history=3 refused"
+write_param log_sec 0 || fail "log_sec=0 refused"
+trimmed() { [ "$(sysv nr_samples)" -eq $((N * 3)) ]; }
+wait_for 60 trimmed || fail "history=3 not applied: nr_samples $(sysv nr_samples)"
+awk '{ n[$2]++ } END { for (p in n) if (n[p] > 3) exit 1 }' $DBG/tasks || fail "a task holds more than 3 records"
+note "history=3: nr_samples $(sysv nr_samples), mem_bytes $(sysv mem_bytes)"
+kill $(cat /tmp/pids)
+unload
+note "ok"
