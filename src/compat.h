@@ -71,4 +71,26 @@ static inline void shrinker_free(struct shrinker *shrinker)
 }
 #endif
 
+/* 6.3 made vma->vm_flags read-only behind vm_flags_*() helpers. */
+#ifndef COMPAT_HAVE_VM_FLAGS_SET
+#include <linux/mm.h>
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+/* 6.2 moved a dump's parsed attributes into genl_dumpit_info.info. */
+#include <net/genetlink.h>
+
+static inline struct nlattr **tmon_genl_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef COMPAT_HAVE_GENL_DUMPIT_INFO_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
 #endif /* _TMON_COMPAT_H */

@@ -17,6 +17,7 @@
 #include <linux/tick.h>
 
 #include "tmon.h"
+#include "trace.h"
 
 static enum cpuhp_state tmon_hp_state;
 static atomic_t tmon_nr_threads = ATOMIC_INIT(0);
@@ -105,6 +106,8 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	tc->missed += rec.missed;
 	rec.run_ns = ktime_get_ns() - now;
 	tmon_history_store(tc, &rec);
+	tmon_ring_push_cpu(tc->cpu, &rec);
+	trace_tmon_wakeup(&rec);
 }
 
 /* First expiry on the common grid, so all CPUs are released together. */
@@ -138,6 +141,16 @@ static int tmon_thread_fn(void *data)
 	__set_current_state(TASK_RUNNING);
 	hrtimer_cancel(&tc->timer);
 	return 0;
+}
+
+/* Callers hold cpus_read_lock(), so the thread cannot go meanwhile. */
+void tmon_cpu_status(unsigned int cpu, struct tmon_cpu_status *st)
+{
+	struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+	st->thread_pid = tc->thread ? task_pid_nr(tc->thread) : 0;
+	st->wakeups = tmon_history_head(cpu);
+	st->missed = READ_ONCE(tc->missed);
 }
 
 /* Runs on @cpu as it comes online (and for each online CPU at load). */

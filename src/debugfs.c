@@ -15,6 +15,7 @@
  * reached it, so a read always ends, and records overwritten while the
  * reader was elsewhere are skipped, never torn.
  */
+#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -289,7 +290,8 @@ static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
 	if (err || pid <= 0)
 		return -EINVAL;
 
-	err = unwatch ? tmon_unwatch_pid(pid) : tmon_watch_pid(pid);
+	err = unwatch ? tmon_unwatch_pid(pid, capable(CAP_SYS_ADMIN)) :
+			tmon_watch_pid(pid, capable(CAP_SYS_ADMIN));
 	return err ? err : count;
 }
 

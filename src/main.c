@@ -26,26 +26,38 @@ static int __init tmon_init(void)
 	if (err)
 		goto err_history;
 
-	err = tmon_sysfs_init();
+	err = tmon_ring_init();
 	if (err)
 		goto err_samples;
 
+	err = tmon_sysfs_init();
+	if (err)
+		goto err_ring;
+
 	tmon_debugfs_init();
+
+	err = tmon_netlink_init();
+	if (err)
+		goto err_debugfs;
 
 	err = tmon_threads_start();
 	if (err)
-		goto err_debugfs;
+		goto err_netlink;
 
 	tmon_params_set_live(true);
 	pr_info("version %s, period %llu ns, %u threads\n",
 		TMON_VERSION, tmon_period_ns(), tmon_threads_running());
 	return 0;
 
+err_netlink:
+	tmon_netlink_exit();
 err_debugfs:
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
-err_samples:
+err_ring:
 	tmon_tasks_exit();
+	tmon_ring_exit();
+err_samples:
 	tmon_samples_exit();
 err_history:
 	tmon_history_exit();
@@ -56,9 +68,11 @@ static void __exit tmon_exit(void)
 {
 	tmon_params_set_live(false);
 	tmon_threads_stop();
+	tmon_netlink_exit();
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
 	tmon_tasks_exit();
+	tmon_ring_exit();
 	tmon_samples_exit();
 	tmon_history_exit();
 }

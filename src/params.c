@@ -11,6 +11,7 @@
  * the module's kernel_param_lock).
  */
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -20,6 +21,7 @@ static unsigned int log_sec = 1;
 static unsigned long log_nsec;
 static unsigned int history = 1024;
 static unsigned int max_tasks = 4096;
+static unsigned int ring_kb = 1024;
 
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
 static bool tmon_params_live;
@@ -37,6 +39,11 @@ unsigned int tmon_history_len(void)
 unsigned int tmon_max_tasks(void)
 {
 	return READ_ONCE(max_tasks);
+}
+
+unsigned int tmon_ring_kb(void)
+{
+	return ring_kb;
 }
 
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
@@ -132,6 +139,22 @@ static int max_tasks_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+/* Read-only once loaded (0444): the rings are sized at init. */
+static int ring_kb_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int kb;
+	int err;
+
+	err = kstrtouint(val, 0, &kb);
+	if (err || kb < TMON_RING_KB_MIN || kb > TMON_RING_KB_MAX) {
+		pr_err("ring_kb=%s rejected: must be %u..%u\n",
+		       val, TMON_RING_KB_MIN, TMON_RING_KB_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = kb;
+	return 0;
+}
+
 static const struct kernel_param_ops log_sec_ops = {
 	.set = log_sec_set,
 	.get = param_get_uint,
@@ -159,6 +182,13 @@ static const struct kernel_param_ops max_tasks_ops = {
 	.get = param_get_uint,
 };
 
+static const struct kernel_param_ops ring_kb_ops = {
+	.set = ring_kb_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(ring_kb, &ring_kb_ops, &ring_kb, 0444);
+MODULE_PARM_DESC(ring_kb, "Size of each CPU's stream ring in KiB, 8..65536 (default 1024)");
 module_param_cb(max_tasks, &max_tasks_ops, &max_tasks, 0644);
 MODULE_PARM_DESC(max_tasks, "Limit of the watch list, 1..65536 (default 4096)");
 
@@ -179,6 +209,21 @@ int tmon_params_validate(void)
 	}
 	kernel_param_unlock(THIS_MODULE);
 	return err;
+}
+
+/* Set both halves of the period at once (netlink); @ns is in range. */
+int tmon_set_period(u64 ns)
+{
+	u32 nsec;
+
+	if (!tmon_period_valid(ns))
+		return -EINVAL;
+	kernel_param_lock(THIS_MODULE);
+	log_sec = div_u64_rem(ns, NSEC_PER_SEC, &nsec);
+	log_nsec = nsec;
+	atomic64_set(&tmon_period, ns);
+	kernel_param_unlock(THIS_MODULE);
+	return 0;
 }
 
 void tmon_params_set_live(bool live)

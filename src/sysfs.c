@@ -41,6 +41,7 @@ TMON_U64_ATTR(samples_dropped, tmon_samples_dropped());
 TMON_U64_ATTR(samples_reclaimed, tmon_samples_reclaimed());
 TMON_U64_ATTR(mem_bytes, tmon_samples_mem_bytes() + tmon_history_mem_bytes());
 TMON_U64_ATTR(sample_size, tmon_sample_obj_size());
+TMON_U64_ATTR(ring_lost, tmon_ring_lost());
 
 static struct kobj_attribute samples_attr = __ATTR_RO(samples);
 static struct kobj_attribute period_ns_attr = __ATTR_RO(period_ns);
@@ -58,6 +59,7 @@ static struct attribute *tmon_attrs[] = {
 	&samples_reclaimed_attr.attr,
 	&mem_bytes_attr.attr,
 	&sample_size_attr.attr,
+	&ring_lost_attr.attr,
 	NULL,
 };
 

@@ -15,6 +15,7 @@
  * skipped for one period.
  */
 #include <linux/cpumask.h>
+#include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -26,6 +27,7 @@
 #include <linux/xarray.h>
 
 #include "tmon.h"
+#include "trace.h"
 
 static DEFINE_XARRAY(tmon_watches);
 static DEFINE_MUTEX(tmon_watch_mutex);
@@ -81,12 +83,14 @@ static pid_t tmon_global_nr(pid_t nr)
 }
 
 /*
- * Watch process @nr (in the caller's pid namespace). Errors: -ESRCH no
- * such process (or @nr is not a process but a thread), -EEXIST already
- * watched, -ENOSPC the list holds max_tasks, -ENOMEM.
+ * Watch process @nr (in the caller's pid namespace). Without @admin only
+ * a process whose real uid is the caller's. Errors: -ESRCH no such
+ * process (or @nr is not a process but a thread), -EPERM, -EEXIST
+ * already watched, -ENOSPC the list holds max_tasks, -ENOMEM.
  */
-int tmon_watch_pid(pid_t nr)
+int tmon_watch_pid(pid_t nr, bool admin)
 {
+	bool allowed;
 	struct task_struct *task;
 	struct tmon_watch *w;
 	struct pid *pid;
@@ -100,7 +104,12 @@ int tmon_watch_pid(pid_t nr)
 		put_pid(pid);
 		return -ESRCH;
 	}
+	allowed = admin || uid_eq(task_uid(task), current_uid());
 	put_task_struct(task);
+	if (!allowed) {
+		put_pid(pid);
+		return -EPERM;
+	}
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w) {
@@ -109,6 +118,7 @@ int tmon_watch_pid(pid_t nr)
 	}
 	w->pid = pid;
 	w->nr = pid_nr(pid);
+	w->owner = current_uid();
 	refcount_set(&w->users, 1);
 	INIT_LIST_HEAD(&w->samples);
 
@@ -138,8 +148,11 @@ static void tmon_watch_remove(struct tmon_watch *w)
 	tmon_watch_put(w);		/* the list's reference */
 }
 
-/* Stop watching @nr. -ENOENT when it is not watched. */
-int tmon_unwatch_pid(pid_t nr)
+/*
+ * Stop watching @nr. -ENOENT when it is not watched, -EPERM without
+ * @admin when someone else watched it.
+ */
+int tmon_unwatch_pid(pid_t nr, bool admin)
 {
 	struct tmon_watch *w;
 	pid_t gnr;
@@ -152,10 +165,12 @@ int tmon_unwatch_pid(pid_t nr)
 
 	mutex_lock(&tmon_watch_mutex);
 	w = xa_load(&tmon_watches, gnr);
-	if (w)
-		tmon_watch_remove(w);
-	else
+	if (!w)
 		err = -ENOENT;
+	else if (!admin && !uid_eq(w->owner, current_uid()))
+		err = -EPERM;
+	else
+		tmon_watch_remove(w);
 	mutex_unlock(&tmon_watch_mutex);
 	return err;
 }
@@ -198,7 +213,7 @@ static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *re
 	}
 }
 
-static void tmon_task_sample(struct tmon_watch *w)
+static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 {
 	struct task_struct *task;
 	struct tmon_sample *s;
@@ -218,8 +233,11 @@ static void tmon_task_sample(struct tmon_watch *w)
 		tmon_task_fill(task, &s->rec);
 	}
 	put_task_struct(task);
-	if (s)
+	if (s) {
+		trace_tmon_task_sample(&s->rec);
+		tmon_ring_push_task(cpu, &s->rec);
 		tmon_sample_add(w, s);
+	}
 }
 
 /* Called by the thread of @cpu at each wakeup: sample its share. */
@@ -235,7 +253,7 @@ void tmon_tasks_sample(unsigned int cpu)
 		return;
 	while ((w = tmon_watch_next(&nr))) {
 		if (nr % n == rank)
-			tmon_task_sample(w);
+			tmon_task_sample(w, cpu);
 		tmon_watch_put(w);
 		nr++;
 		cond_resched();

@@ -12,6 +12,7 @@
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include "tmon_abi.h"
 
@@ -21,7 +22,9 @@
 u64 tmon_period_ns(void);
 unsigned int tmon_history_len(void);
 unsigned int tmon_max_tasks(void);
+unsigned int tmon_ring_kb(void);
 int tmon_params_validate(void);
+int tmon_set_period(u64 ns);
 void tmon_params_set_live(bool live);
 
 /* Indices of the CPU time split. */
@@ -83,6 +86,7 @@ struct tmon_watch {
 	struct list_head samples;	/* under tmon_samples_lock */
 	unsigned int nr_samples;
 	u64 next_seq;
+	kuid_t owner;			/* who watched it */
 	bool exited;			/* the process is gone */
 	bool dead;			/* unwatched: takes no samples */
 	struct rcu_head rcu;
@@ -100,6 +104,9 @@ void tmon_samples_release_watch(struct tmon_watch *w);
 struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
 struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end);
 u64 tmon_watch_next_seq(struct tmon_watch *w);
+bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out);
+int tmon_samples_walk(struct tmon_watch *w, u64 *seq,
+		      int (*fn)(void *arg, const struct tmon_task_record *rec), void *arg);
 ssize_t tmon_samples_show_recent(char *buf);
 u64 tmon_samples_stored(void);
 u64 tmon_samples_dropped(void);
@@ -109,17 +116,37 @@ unsigned int tmon_sample_obj_size(void);
 
 /* tasks.c */
 unsigned int tmon_nr_tasks(void);
-int tmon_watch_pid(pid_t nr);
-int tmon_unwatch_pid(pid_t nr);
+int tmon_watch_pid(pid_t nr, bool admin);
+int tmon_unwatch_pid(pid_t nr, bool admin);
 struct tmon_watch *tmon_watch_next(unsigned long *nr);
 void tmon_watch_put(struct tmon_watch *w);
 void tmon_tasks_sample(unsigned int cpu);
 void tmon_tasks_exit(void);
 
+/* ring.c */
+int tmon_ring_init(void);
+void tmon_ring_exit(void);
+void tmon_ring_push_cpu(unsigned int cpu, const struct tmon_cpu_record *rec);
+void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec);
+u64 tmon_ring_lost(void);
+u64 tmon_ring_mem_bytes(void);
+
 /* cpu_thread.c */
 int tmon_threads_start(void);
 void tmon_threads_stop(void);
 unsigned int tmon_threads_running(void);
+
+struct tmon_cpu_status {
+	u32 thread_pid;		/* 0 while the CPU is offline */
+	u64 wakeups;
+	u64 missed;
+};
+
+void tmon_cpu_status(unsigned int cpu, struct tmon_cpu_status *st);
+
+/* netlink.c */
+int tmon_netlink_init(void);
+void tmon_netlink_exit(void);
 
 /* debugfs.c */
 void tmon_debugfs_init(void);

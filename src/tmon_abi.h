@@ -9,6 +9,7 @@
 #ifndef _TMON_ABI_H
 #define _TMON_ABI_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 #define TMON_ABI_VERSION	1
@@ -20,6 +21,9 @@
 #define TMON_HISTORY_MAX	65536U
 /* Upper bound of max_tasks, the watch list limit. */
 #define TMON_MAX_TASKS_LIMIT	65536U
+/* Bounds of ring_kb, the size of one CPU's stream ring. */
+#define TMON_RING_KB_MIN	8U
+#define TMON_RING_KB_MAX	65536U
 
 /*
  * One wakeup of one CPU's tmon thread.
@@ -87,6 +91,152 @@ struct tmon_task_record {
 	__u32 flags;
 	__u32 reserved;
 	char comm[TMON_COMM_LEN];
+};
+
+/*
+ * /dev/tmon stream rings.
+ *
+ * One ring per possible CPU, each ring_bytes long (ring_kb KiB rounded up
+ * to pages), back to back in CPU order in one read-only mapping:
+ * ring c starts at offset c * ring_bytes. TMON_IOC_INFO tells how many
+ * rings there are and how long each is. A ring is a header page and then
+ * nr_entries fixed-size entries.
+ *
+ * Each ring has a single producer, its CPU's thread, and never waits for
+ * readers: entry n lives in slot n % nr_entries and overwrites entry
+ * n - nr_entries. head is the number of entries ever written. A reader
+ * keeps its own position p per ring: entries below head - nr_entries are
+ * lost, and it knows exactly how many. To read entry p: read head
+ * (then a read barrier), read the slot's seq, copy the entry, read
+ * barrier, read seq again; the copy is good only if both seq reads are p
+ * (the producer sets seq to TMON_SEQ_BUSY while it rewrites a slot).
+ */
+#define TMON_RING_MAGIC		0x746d6f6eU	/* "tmon" */
+#define TMON_SEQ_BUSY		(~0ULL)
+
+enum tmon_entry_type {
+	TMON_ENTRY_CPU = 1,	/* struct tmon_cpu_record */
+	TMON_ENTRY_TASK = 2,	/* struct tmon_task_record */
+};
+
+struct tmon_ring_header {
+	__u32 magic;
+	__u32 version;		/* TMON_ABI_VERSION */
+	__u32 cpu;
+	__u32 entry_size;	/* sizeof(struct tmon_ring_entry) */
+	__u64 nr_entries;
+	__u64 ring_bytes;	/* this ring, header included */
+	__u64 data_offset;	/* first entry, from the ring's start */
+	__u64 head;		/* entries written, ever */
+};
+
+struct tmon_ring_entry {
+	__u64 seq;		/* the entry's position; TMON_SEQ_BUSY while written */
+	__u32 type;		/* enum tmon_entry_type */
+	__u32 ring;		/* the ring (CPU) it was written to */
+	union {
+		struct tmon_cpu_record cpu;
+		struct tmon_task_record task;
+	};
+};
+
+struct tmon_ring_info {
+	__u32 version;		/* TMON_ABI_VERSION */
+	__u32 nr_rings;		/* possible CPUs: ring c is CPU c */
+	__u64 ring_bytes;
+};
+
+#define TMON_IOC_MAGIC		0xb7
+/* The mapping's geometry. */
+#define TMON_IOC_INFO		_IOR(TMON_IOC_MAGIC, 1, struct tmon_ring_info)
+
+/*
+ * Generic netlink family "tmon" (TMON_GENL_NAME), version 1.
+ *
+ * Errors come back as a negative errno in the netlink error message, with
+ * an extended ack text saying what was wrong. Reading (status, lists,
+ * dumps) is open to every user; changing the period needs CAP_SYS_ADMIN;
+ * watching or unwatching needs CAP_SYS_ADMIN unless the process's real
+ * uid (for unwatch: the uid that watched it) is the caller's.
+ *
+ * TMON_CMD_GET_STATUS (do): no attributes. Reply: TMON_A_VERSION,
+ *	TMON_A_ABI_VERSION, TMON_A_PERIOD_NS, TMON_A_HISTORY,
+ *	TMON_A_MAX_TASKS, TMON_A_NR_CPUS, TMON_A_NR_TASKS, TMON_A_NR_SAMPLES,
+ *	TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_RECLAIMED, TMON_A_MEM_BYTES,
+ *	TMON_A_RING_LOST, and one nested TMON_A_CPU_STATUS per possible CPU
+ *	holding TMON_A_CPU, TMON_A_THREAD_PID (0 while offline),
+ *	TMON_A_WAKEUPS and TMON_A_MISSED.
+ * TMON_CMD_WATCH (do): TMON_A_PID, required. Errors as for the debugfs
+ *	tasks file (ESRCH, EEXIST, ENOSPC), EPERM, EINVAL.
+ * TMON_CMD_UNWATCH (do): TMON_A_PID, required. ENOENT if not watched.
+ * TMON_CMD_LIST_TASKS (dump): one message per watched process:
+ *	TMON_A_PID, TMON_A_STATE (TMON_STATE_*), TMON_A_NR_RECORDS, and its
+ *	newest TMON_A_TASK_RECORD if it has one.
+ * TMON_CMD_DUMP_TASKS (dump): one message per stored task record
+ *	(TMON_A_TASK_RECORD), by pid, oldest first; TMON_A_PID limits it to
+ *	one process.
+ * TMON_CMD_DUMP_CPUS (dump): one message per stored wakeup record
+ *	(TMON_A_CPU_RECORD), by CPU, oldest first; TMON_A_CPU limits it to
+ *	one CPU.
+ * TMON_CMD_GET_PERIOD (do): reply TMON_A_PERIOD_NS.
+ * TMON_CMD_SET_PERIOD (do, CAP_SYS_ADMIN): TMON_A_PERIOD_NS, required,
+ *	TMON_PERIOD_MIN_NS..TMON_PERIOD_MAX_NS; both halves (log_sec,
+ *	log_nsec) change at once. Reply TMON_A_PERIOD_NS.
+ *
+ * Records travel as the fixed-layout structures above (NLA_BINARY), so
+ * the netlink, ring and trace views of a record are the same bytes.
+ */
+#define TMON_GENL_NAME		"tmon"
+#define TMON_GENL_VERSION	1
+
+enum tmon_cmd {
+	TMON_CMD_UNSPEC,
+	TMON_CMD_GET_STATUS,
+	TMON_CMD_WATCH,
+	TMON_CMD_UNWATCH,
+	TMON_CMD_LIST_TASKS,
+	TMON_CMD_DUMP_TASKS,
+	TMON_CMD_DUMP_CPUS,
+	TMON_CMD_GET_PERIOD,
+	TMON_CMD_SET_PERIOD,
+	__TMON_CMD_MAX
+};
+
+#define TMON_CMD_MAX		(__TMON_CMD_MAX - 1)
+
+enum tmon_attr {
+	TMON_A_UNSPEC,
+	TMON_A_PAD,
+	TMON_A_VERSION,			/* string */
+	TMON_A_ABI_VERSION,		/* u32 */
+	TMON_A_PERIOD_NS,		/* u64 */
+	TMON_A_HISTORY,			/* u32 */
+	TMON_A_MAX_TASKS,		/* u32 */
+	TMON_A_NR_CPUS,			/* u32: CPUs with a running thread */
+	TMON_A_NR_TASKS,		/* u32 */
+	TMON_A_NR_SAMPLES,		/* u64 */
+	TMON_A_SAMPLES_DROPPED,		/* u64 */
+	TMON_A_SAMPLES_RECLAIMED,	/* u64 */
+	TMON_A_MEM_BYTES,		/* u64 */
+	TMON_A_RING_LOST,		/* u64 */
+	TMON_A_CPU_STATUS,		/* nested */
+	TMON_A_CPU,			/* u32 */
+	TMON_A_THREAD_PID,		/* u32 */
+	TMON_A_WAKEUPS,			/* u64 */
+	TMON_A_MISSED,			/* u64 */
+	TMON_A_PID,			/* u32 */
+	TMON_A_STATE,			/* u8, TMON_STATE_* */
+	TMON_A_NR_RECORDS,		/* u32 */
+	TMON_A_TASK_RECORD,		/* struct tmon_task_record */
+	TMON_A_CPU_RECORD,		/* struct tmon_cpu_record */
+	__TMON_A_MAX
+};
+
+#define TMON_A_MAX		(__TMON_A_MAX - 1)
+
+enum tmon_task_state {
+	TMON_STATE_RUNNING,
+	TMON_STATE_EXITED,
 };
 
 #endif /* _TMON_ABI_H */

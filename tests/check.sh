@@ -40,6 +40,8 @@ lint() {
 	for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch]; do
 		local ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 		[[ $f == */tools/* ]] && ignore+=,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO
+		# TRACE_EVENT's conventional layout, as in include/trace/events/.
+		[[ $f == */trace.h ]] && ignore+=,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT
 		if res=$("$cp" --no-tree --strict --terse --show-types --ignore "$ignore" -f "$f" 2>&1); then
 			echo "PASS lint/checkpatch/${f#"$TMON_TOP"/}"
 		else

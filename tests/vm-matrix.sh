@@ -71,7 +71,11 @@ for k in $TMON_KERNELS; do
 	# The VM run.
 	vdir=$work/vm-$KREL
 	rm -rf "$vdir" && mkdir -p "$vdir"
-	"$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko"
+	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" >"$vdir/initramfs.log" 2>&1; then
+		result FAIL "$k/initramfs" "see $vdir/initramfs.log"
+		tail -n 10 "$vdir/initramfs.log"
+		continue
+	fi
 	t0=$(date +%s)
 	"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
 		${TMON_TESTS:+tmontest=$TMON_TESTS}

@@ -108,3 +108,33 @@ newest() {	# newest PID FIELD
 nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 }' $DBG/tasks; }
 
 sysv() { cat $SYS/$1; }
+
+# wait_wakeups N: every online CPU records N more wakeups than now.
+wait_wakeups() {
+	local c want
+	for c in $(online_cpus); do eval "s_$c=$(last_seq $c)"; done
+	for c in $(online_cpus); do
+		eval "want=\$((s_$c + $1))"
+		wait_for 10 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
+			fail "cpu $c stopped waking up"
+	done
+}
+
+# freeze: stop record production for a minute, so reads can be compared.
+# Each CPU's next wakeup forwards its timer by the new 60 s period; the
+# snapshot is taken before the write so that wakeup is seen whenever it
+# comes, then we wait until no CPU moves for 100 ms.
+freeze() {
+	local c want a
+	for c in $(online_cpus); do eval "f_$c=$(last_seq $c)"; done
+	write_param log_sec 60 || fail "log_sec=60 refused"
+	for c in $(online_cpus); do
+		eval "want=\$((f_$c + 1))"
+		wait_for 5 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
+			fail "cpu $c did not wake"
+	done
+	wait_for 5 cpus_quiet || fail "wakeups did not stop after the period change"
+}
+
+cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
+cpus_quiet() { local a; a=$(cpu_seqs); sleep 0.1; [ "$a" = "$(cpu_seqs)" ]; }

@@ -43,12 +43,7 @@ check_grid 0 $PERIOD || fail "expiries not on the 50 ms grid"
 write_param log_nsec 100000000 || fail "log_nsec=100000000 refused"
 [ "$(cat $SYS/period_ns)" -eq 100000000 ] || fail "period_ns not updated"
 # The new period applies from each CPU's next wakeup: wait for two.
-for c in $(online_cpus); do eval "s$c=$(last_seq $c)"; done
-for c in $(online_cpus); do
-	eval "want=\$((s$c + 2))"
-	wait_for 5 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
-		fail "cpu $c stopped waking up"
-done
+wait_wakeups 2
 measure 3 100000000
 unload
 note "ok"

@@ -3,7 +3,7 @@
 . /tests/lib.sh
 
 [ "$(nr_online)" -ge 2 ] || { echo "needs 2 CPUs"; exit 77; }
-cpus=$(online_cpus | grep -v '^0$')
+cpus=$(online_cpus | grep -v '^0$' | tr '\n' ' ')
 [ -n "$cpus" ] || { echo "no hot-pluggable CPU"; exit 77; }
 set -- $cpus
 

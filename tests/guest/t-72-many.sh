@@ -34,12 +34,7 @@ for c in $(online_cpus); do
 	[ "$after" -gt $((before * 2)) ] || fail "cpu $c does no share of the sampling"
 done
 
-# Freeze production, then read.
-write_param log_sec 60 || fail "log_sec=60 refused"
-seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
-quiet() { a=$(seqs); sleep 0.3; [ "$a" = "$(seqs)" ]; }
-wait_for 10 quiet || fail "wakeups did not stop"
-
+freeze
 cat $DBG/tasks >/tmp/a
 dd if=$DBG/tasks of=/tmp/b bs=511 2>/dev/null
 lines=$(wc -l </tmp/a)

@@ -45,6 +45,16 @@ PIN(struct tmon_task_record, nvcsw, 88);
 PIN(struct tmon_task_record, nivcsw, 96);
 PIN(struct tmon_task_record, flags, 104);
 PIN(struct tmon_task_record, comm, 112);
+_Static_assert(sizeof(struct tmon_ring_entry) == 144, "tmon_ring_entry size changed");
+PIN(struct tmon_ring_entry, seq, 0);
+PIN(struct tmon_ring_entry, type, 8);
+PIN(struct tmon_ring_entry, ring, 12);
+PIN(struct tmon_ring_entry, cpu, 16);
+PIN(struct tmon_ring_entry, task, 16);
+_Static_assert(sizeof(struct tmon_ring_header) == 48, "tmon_ring_header size changed");
+PIN(struct tmon_ring_header, nr_entries, 16);
+PIN(struct tmon_ring_header, head, 40);
+_Static_assert(sizeof(struct tmon_ring_info) == 16, "tmon_ring_info size changed");
 _Static_assert(TMON_PERIOD_MIN_NS == 100000ULL, "period floor is 100 us");
 _Static_assert(TMON_PERIOD_MAX_NS == 3600000000000ULL, "period ceiling is 3600 s");
 

@@ -8,14 +8,298 @@
  *                                    print "done", sleep until killed
  *   tmon-helper write FILE STRING    one write(2) of STRING; prints OK or
  *                                    the errno name, exits 0 / 1
+ *   tmon-helper ring follow SECONDS  poll + mmap reader: every entry in
+ *                                    sequence; prints counts, exits 1 on
+ *                                    a gap or a torn entry
+ *   tmon-helper ring pause SECONDS   take positions, sleep, then count
+ *                                    what was lost and check the rest
+ *   tmon-helper ring readpause S     a read() reader that sleeps: its seq
+ *                                    gaps must equal ring_lost's growth
+ *   tmon-helper ring compare         read() and mmap give the same
+ *                                    entries (production must be frozen)
+ *   tmon-helper ring poll MS         ms until poll() reports new entries
+ *   tmon-helper ring badmap          write and out-of-range mappings fail
+ *   tmon-helper ring hold            map the rings and sleep until killed
+ *   tmon-helper asuser UID CMD...    run CMD with all uids/gids = UID
+ *   tmon-helper nl ...               generic netlink client (nl.c)
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "../../../src/tmon_abi.h"
+
+int nl_main(int argc, char **argv);
+
+static struct tmon_ring_info info;
+static const char *rings;
+
+static const struct tmon_ring_header *ring(unsigned int c)
+{
+	return (const void *)(rings + c * info.ring_bytes);
+}
+
+static uint64_t head_of(unsigned int c)
+{
+	return __atomic_load_n(&ring(c)->head, __ATOMIC_ACQUIRE);
+}
+
+/* The reader protocol of tmon_abi.h: 1 copied, 0 lost (overwritten). */
+static int take(unsigned int c, uint64_t p, struct tmon_ring_entry *out)
+{
+	const struct tmon_ring_header *h = ring(c);
+	const struct tmon_ring_entry *e = (const void *)((const char *)h + h->data_offset +
+		(p % h->nr_entries) * h->entry_size);
+
+	if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != p)
+		return 0;
+	memcpy(out, e, sizeof(*out));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == p;
+}
+
+static int open_rings(int flags)
+{
+	int fd = open("/dev/tmon", flags);
+
+	if (fd < 0 || ioctl(fd, TMON_IOC_INFO, &info)) {
+		perror("/dev/tmon");
+		exit(1);
+	}
+	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, fd, 0);
+	if (rings == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	if (ring(0)->magic != TMON_RING_MAGIC || ring(0)->version != TMON_ABI_VERSION) {
+		fprintf(stderr, "bad ring header\n");
+		exit(1);
+	}
+	return fd;
+}
+
+static uint64_t read_u64(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f || fscanf(f, "%llu", &v) != 1)
+		exit(printf("cannot read %s\n", path) ? 1 : 1);
+	fclose(f);
+	return v;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int ring_main(int argc, char **argv)
+{
+	static uint64_t pos[4096];
+	struct tmon_ring_entry e;
+	unsigned int c;
+	int fd;
+
+	if (argc == 2 && !strcmp(argv[0], "follow")) {
+		double end = now_s() + atof(argv[1]);
+		uint64_t n = 0, ncpu = 0, ntask = 0;
+		struct pollfd pfd;
+
+		fd = open_rings(O_RDONLY);
+		for (c = 0; c < info.nr_rings; c++)
+			pos[c] = head_of(c);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		while (now_s() < end) {
+			for (c = 0; c < info.nr_rings; c++) {
+				for (; pos[c] < head_of(c); pos[c]++) {
+					if (!take(c, pos[c], &e) || e.seq != pos[c]) {
+						printf("ring %u: entry %llu lost or torn (head %llu)\n", c,
+						       (unsigned long long)pos[c], (unsigned long long)head_of(c));
+						return 1;
+					}
+					n++;
+					if (e.type == TMON_ENTRY_CPU && e.cpu.cpu == c)
+						ncpu++;
+					else if (e.type == TMON_ENTRY_TASK)
+						ntask++;
+					else
+						return printf("ring %u: bad entry type %u\n", c, e.type), 1;
+				}
+			}
+			poll(&pfd, 1, 200);
+			if (pfd.revents & POLLIN) {
+				/* poll() follows the file's read() position: drain it. */
+				char buf[64 * sizeof(e)];
+
+				fcntl(fd, F_SETFL, O_NONBLOCK);
+				while (read(fd, buf, sizeof(buf)) > 0)
+					;
+			}
+		}
+		printf("entries %llu cpu %llu task %llu lost 0\n", (unsigned long long)n,
+		       (unsigned long long)ncpu, (unsigned long long)ntask);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "pause")) {
+		/*
+		 * An mmap reader that sleeps past the ring size: every entry
+		 * produced meanwhile is either read back intact or counted
+		 * lost, and exactly the overflow beyond capacity is lost.
+		 */
+		uint64_t lost = 0, got = 0, produced = 0, overflow = 0, h, start;
+
+		open_rings(O_RDONLY);
+		for (c = 0; c < info.nr_rings; c++)
+			pos[c] = head_of(c);
+		usleep((useconds_t)(atof(argv[1]) * 1e6));
+		for (c = 0; c < info.nr_rings; c++) {
+			h = head_of(c);
+			start = pos[c];
+			produced += h - start;
+			if (h - start > ring(c)->nr_entries) {
+				overflow += h - start - ring(c)->nr_entries;
+				lost += h - start - ring(c)->nr_entries;
+				pos[c] = h - ring(c)->nr_entries;
+			}
+			for (; pos[c] < h; pos[c]++) {
+				if (take(c, pos[c], &e) && e.seq == pos[c])
+					got++;
+				else
+					lost++;	/* overwritten while we read */
+			}
+		}
+		printf("produced %llu got %llu lost %llu overflow %llu capacity %llu\n",
+		       (unsigned long long)produced, (unsigned long long)got,
+		       (unsigned long long)lost, (unsigned long long)overflow,
+		       (unsigned long long)ring(0)->nr_entries);
+		return got + lost == produced && lost >= overflow ? 0 : 1;
+	}
+	if (argc == 2 && !strcmp(argv[0], "readpause")) {
+		/*
+		 * A read() reader that pauses: counts the seq gaps it sees,
+		 * which must equal what ring_lost grew by.
+		 */
+		uint64_t start[4096], lost = 0, n = 0, lost0, lost1;
+		unsigned int tries;
+
+		open_rings(O_RDONLY);
+		/* Open only when no entry is produced across open(): then
+		 * the file starts exactly at the oldest entry held. */
+		for (tries = 0;; tries++) {
+			for (c = 0; c < info.nr_rings; c++)
+				pos[c] = head_of(c);
+			fd = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
+			for (c = 0; c < info.nr_rings && head_of(c) == pos[c]; c++)
+				;
+			if (c == info.nr_rings)
+				break;
+			close(fd);
+			if (tries > 1000)
+				return printf("could not open between two entries\n"), 1;
+		}
+		for (c = 0; c < info.nr_rings; c++)
+			start[c] = pos[c] > ring(c)->nr_entries ? pos[c] - ring(c)->nr_entries : 0;
+		lost0 = read_u64("/sys/kernel/tmon/ring_lost");
+		usleep((useconds_t)(atof(argv[1]) * 1e6));
+		while (read(fd, &e, sizeof(e)) == sizeof(e)) {
+			if (e.ring >= info.nr_rings || e.seq < start[e.ring])
+				return printf("entry for ring %u seq %llu out of place\n", e.ring,
+					      (unsigned long long)e.seq), 1;
+			lost += e.seq - start[e.ring];
+			start[e.ring] = e.seq + 1;
+			n++;
+		}
+		lost1 = read_u64("/sys/kernel/tmon/ring_lost");
+		printf("read %llu lost %llu ring_lost +%llu\n", (unsigned long long)n,
+		       (unsigned long long)lost, (unsigned long long)(lost1 - lost0));
+		return lost1 - lost0 == lost ? 0 : 1;
+	}
+	if (argc == 1 && !strcmp(argv[0], "compare")) {
+		struct tmon_ring_entry r;
+		uint64_t n = 0, h;
+		ssize_t len;
+
+		fd = open_rings(O_RDONLY | O_NONBLOCK);
+		for (c = 0; c < info.nr_rings; c++) {
+			h = head_of(c);
+			pos[c] = h > ring(c)->nr_entries ? h - ring(c)->nr_entries : 0;
+			for (; pos[c] < h; pos[c]++) {
+				len = read(fd, &r, sizeof(r));
+				if (len != sizeof(r) || !take(c, pos[c], &e) || memcmp(&r, &e, sizeof(r))) {
+					printf("ring %u entry %llu: read() and mmap differ (read %zd)\n", c,
+					       (unsigned long long)pos[c], len);
+					return 1;
+				}
+				n++;
+			}
+		}
+		if (read(fd, &r, sizeof(r)) != -1 || errno != EAGAIN)
+			return printf("read() has more entries than the mapping\n"), 1;
+		if (read(fd, &r, 8) != -1 || errno != EINVAL)
+			return printf("a short read() did not fail with EINVAL\n"), 1;
+		printf("compared %llu entries\n", (unsigned long long)n);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "poll")) {
+		struct pollfd pfd = { .events = POLLIN };
+		char buf[64 * sizeof(e)];
+		double t0;
+
+		pfd.fd = open_rings(O_RDONLY | O_NONBLOCK);
+		while (read(pfd.fd, buf, sizeof(buf)) > 0)
+			;
+		t0 = now_s();
+		if (poll(&pfd, 1, atoi(argv[1])) != 1)
+			return printf("poll: nothing within %s ms\n", argv[1]), 1;
+		printf("poll: %d ms\n", (int)((now_s() - t0) * 1000));
+		return 0;
+	}
+	if (argc == 1 && !strcmp(argv[0], "badmap")) {
+		size_t total;
+		void *p;
+
+		fd = open_rings(O_RDONLY);
+		total = info.nr_rings * info.ring_bytes;
+		if (mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) != MAP_FAILED)
+			return printf("writable shared mapping accepted\n"), 1;
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || !mprotect(p, 4096, PROT_READ | PROT_WRITE))
+			return printf("mprotect to writable accepted\n"), 1;
+		if (mmap(NULL, total + 4096, PROT_READ, MAP_SHARED, fd, 0) != MAP_FAILED)
+			return printf("mapping beyond the rings accepted\n"), 1;
+		if (mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, total) != MAP_FAILED)
+			return printf("offset beyond the rings accepted\n"), 1;
+		if (ioctl(fd, _IO(TMON_IOC_MAGIC, 99)) != -1 || errno != ENOTTY)
+			return printf("unknown ioctl not ENOTTY\n"), 1;
+		printf("ok: rings %u x %llu bytes\n", info.nr_rings, (unsigned long long)info.ring_bytes);
+		return 0;
+	}
+	if (argc == 1 && !strcmp(argv[0], "hold")) {
+		int fd2 = open_rings(O_RDONLY);
+
+		close(fd2);	/* the mapping alone keeps the device busy */
+		printf("holding\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	fprintf(stderr, "ring: follow S | pause S | readpause S | compare | poll MS | badmap | hold\n");
+	return 2;
+}
 
 static const char *errname(int e)
 {
@@ -74,6 +358,19 @@ int main(int argc, char **argv)
 		printf("OK\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING\n");
+	if (argc >= 3 && !strcmp(argv[1], "ring"))
+		return ring_main(argc - 2, argv + 2);
+	if (argc >= 4 && !strcmp(argv[1], "asuser")) {
+		uid_t uid = (uid_t)atoi(argv[2]);
+
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			return perror("setresuid"), 1;
+		execvp(argv[3], argv + 3);
+		perror(argv[3]);
+		return 127;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "nl"))
+		return nl_main(argc - 2, argv + 2);
+	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ...\n");
 	return 2;
 }

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tmon tracepoints, system "tmon": one event per wakeup and one per task
+ * sample, so trace-cmd/perf show tmon next to the scheduler's events.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM tmon
+
+#if !defined(_TMON_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _TMON_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include "tmon_abi.h"
+
+TRACE_EVENT(tmon_wakeup,
+	TP_PROTO(const struct tmon_cpu_record *rec),
+	TP_ARGS(rec),
+	TP_STRUCT__entry(
+		__field(u32, cpu)
+		__field(u64, seq)
+		__field(u64, expected_ns)
+		__field(u64, latency_ns)
+		__field(u64, run_ns)
+	),
+	TP_fast_assign(
+		__entry->cpu = rec->cpu;
+		__entry->seq = rec->seq;
+		__entry->expected_ns = rec->expected_ns;
+		__entry->latency_ns = rec->latency_ns;
+		__entry->run_ns = rec->run_ns;
+	),
+	TP_printk("cpu=%u seq=%llu expected_ns=%llu latency_ns=%llu run_ns=%llu",
+		  __entry->cpu, __entry->seq, __entry->expected_ns,
+		  __entry->latency_ns, __entry->run_ns)
+);
+
+TRACE_EVENT(tmon_task_sample,
+	TP_PROTO(const struct tmon_task_record *rec),
+	TP_ARGS(rec),
+	TP_STRUCT__entry(
+		__field(u32, pid)
+		__field(u64, utime_ns)
+		__field(u64, stime_ns)
+		__field(u64, rss_bytes)
+	),
+	TP_fast_assign(
+		__entry->pid = rec->pid;
+		__entry->utime_ns = rec->utime_ns;
+		__entry->stime_ns = rec->stime_ns;
+		__entry->rss_bytes = rec->rss_bytes;
+	),
+	TP_printk("pid=%u utime_ns=%llu stime_ns=%llu rss_bytes=%llu",
+		  __entry->pid, __entry->utime_ns, __entry->stime_ns,
+		  __entry->rss_bytes)
+);
+
+#endif /* _TMON_TRACE_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
