@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make check`: every test. Installs what it needs, then runs the parts
 # named on the command line (default: all of them):
-#   unit   host tests: ABI layout, tmonctl
+#   unit   host tests: ABI layout, tmonctl, tmon-trace-report
 #   lint   checkpatch on the module, shell syntax of the test scripts
 #   vm     the module built (W=1, sparse) and tested in QEMU for each
 #          kernel of the matrix (tests/vm-matrix.sh)
@@ -31,6 +31,7 @@ unit() {
 	else
 		echo "FAIL unit/tmonctl-build"
 	fi
+	"$here/unit/test-trace-report.sh" "$TMON_TOP/tools/tmon-trace-report"
 }
 
 lint() {
@@ -54,7 +55,7 @@ lint() {
 		else echo "FAIL lint/bash-syntax/${f#"$TMON_TOP"/}"; fi
 	done
 	need_pkgs busybox-static
-	for f in "$here"/guest/*.sh "$here"/guest/init; do
+	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report; do
 		if busybox sh -n "$f"; then echo "PASS lint/busybox-syntax/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/busybox-syntax/${f#"$TMON_TOP"/}"; fi
 	done

@@ -24,7 +24,7 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 # Lines in a kernel log that fail a run, whatever the tests said.
 BAD_LOG='BUG:|WARNING:|Oops|INFO: task|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|kmemleak|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
 
-need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc
+need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd
 
 for k in $TMON_KERNELS; do
 	if ! (kernel_prepare "$k" >"$work/prepare-$k.log" 2>&1); then

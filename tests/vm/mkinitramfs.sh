@@ -15,7 +15,20 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
+# A host binary with the shared libraries it needs, at the same paths.
+add_binary() {
+	local bin=$1 lib
+	cp --parents "$bin" "$root"
+	for lib in $(ldd "$bin" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		cp --parents -L "$lib" "$root"
+	done
+}
+
 install -m 0755 "$here/guest/init" "$root/init"
+add_binary /usr/bin/trace-cmd
+# trace-cmd report formats events through libtraceevent's plugins.
+cp --parents -r /usr/lib/x86_64-linux-gnu/traceevent "$root"
+install -m 0755 "$here/../tools/tmon-trace-report" "$root/bin/tmon-trace-report"
 cp "$here"/guest/*.sh "$root/tests/"
 cp "$ko" "$root/tmon.ko"
 gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tmon-helper" "$here"/guest/helper/*.c
