@@ -12,6 +12,12 @@
 
 #include "tmon.h"
 
+/* Memory held for records: samples (and their reserve), histories, rings. */
+u64 tmon_mem_bytes(void)
+{
+	return tmon_samples_mem_bytes() + tmon_history_mem_bytes() + tmon_ring_mem_bytes();
+}
+
 static int __init tmon_init(void)
 {
 	int err;

@@ -80,9 +80,7 @@ static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_DROPPED, tmon_samples_dropped(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_RECLAIMED, tmon_samples_reclaimed(),
 			      TMON_A_PAD) ||
-	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES,
-			      tmon_samples_mem_bytes() + tmon_history_mem_bytes() +
-			      tmon_ring_mem_bytes(), TMON_A_PAD) ||
+	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES, tmon_mem_bytes(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_RING_LOST, tmon_ring_lost(), TMON_A_PAD))
 		goto err;
 	/* Threads come and go with hotplug: hold it still while we look. */

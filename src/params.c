@@ -110,49 +110,35 @@ static int log_nsec_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int history_set(const char *val, const struct kernel_param *kp)
+/* An unsigned parameter within [@min, @max], read locklessly elsewhere. */
+static int tmon_param_set_uint(const char *val, const struct kernel_param *kp,
+			       unsigned int min, unsigned int max)
 {
-	unsigned int len;
-	int err;
+	unsigned int v;
 
-	err = kstrtouint(val, 0, &len);
-	if (err || len < 1 || len > TMON_HISTORY_MAX) {
-		pr_err("history=%s rejected: must be 1..%u\n", val, TMON_HISTORY_MAX);
+	if (kstrtouint(val, 0, &v) || v < min || v > max) {
+		pr_err("%s=%s rejected: must be %u..%u\n", kp->name, val, min, max);
 		return -EINVAL;
 	}
-	WRITE_ONCE(*(unsigned int *)kp->arg, len);
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
 	return 0;
 }
 
+static int history_set(const char *val, const struct kernel_param *kp)
+{
+	return tmon_param_set_uint(val, kp, 1, TMON_HISTORY_MAX);
+}
+
+/* Lowering it keeps watched tasks; only new watches see the limit. */
 static int max_tasks_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err || n < 1 || n > TMON_MAX_TASKS_LIMIT) {
-		pr_err("max_tasks=%s rejected: must be 1..%u\n", val, TMON_MAX_TASKS_LIMIT);
-		return -EINVAL;
-	}
-	/* Lowering it keeps watched tasks; only new watches see the limit. */
-	WRITE_ONCE(*(unsigned int *)kp->arg, n);
-	return 0;
+	return tmon_param_set_uint(val, kp, 1, TMON_MAX_TASKS_LIMIT);
 }
 
 /* Read-only once loaded (0444): the rings are sized at init. */
 static int ring_kb_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int kb;
-	int err;
-
-	err = kstrtouint(val, 0, &kb);
-	if (err || kb < TMON_RING_KB_MIN || kb > TMON_RING_KB_MAX) {
-		pr_err("ring_kb=%s rejected: must be %u..%u\n",
-		       val, TMON_RING_KB_MIN, TMON_RING_KB_MAX);
-		return -EINVAL;
-	}
-	*(unsigned int *)kp->arg = kb;
-	return 0;
+	return tmon_param_set_uint(val, kp, TMON_RING_KB_MIN, TMON_RING_KB_MAX);
 }
 
 static const struct kernel_param_ops log_sec_ops = {

@@ -39,7 +39,7 @@ TMON_U64_ATTR(nr_tasks, tmon_nr_tasks());
 TMON_U64_ATTR(nr_samples, tmon_samples_stored());
 TMON_U64_ATTR(samples_dropped, tmon_samples_dropped());
 TMON_U64_ATTR(samples_reclaimed, tmon_samples_reclaimed());
-TMON_U64_ATTR(mem_bytes, tmon_samples_mem_bytes() + tmon_history_mem_bytes());
+TMON_U64_ATTR(mem_bytes, tmon_mem_bytes());
 TMON_U64_ATTR(sample_size, tmon_sample_obj_size());
 TMON_U64_ATTR(ring_lost, tmon_ring_lost());
 

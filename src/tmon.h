@@ -18,6 +18,9 @@
 
 #define TMON_VERSION	"0.1.0"
 
+/* main.c */
+u64 tmon_mem_bytes(void);
+
 /* params.c */
 u64 tmon_period_ns(void);
 unsigned int tmon_history_len(void);

@@ -24,6 +24,8 @@
 
 #include "../../../src/tmon_abi.h"
 
+const char *errname(int e);
+
 #define NLA_DATA(a) ((void *)((char *)(a) + NLA_HDRLEN))
 #define NLA_LEN(a) ((a)->nla_len - NLA_HDRLEN)
 
@@ -124,25 +126,6 @@ static void family_cb(struct nlmsghdr *h, void *arg)
 	for_each_attr(a, first_attr(h, &rem), rem)
 		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
 			family = *(uint16_t *)NLA_DATA(a);
-}
-
-static const char *errname(int e)
-{
-	static char other[32];
-
-	switch (e) {
-	case EINVAL: return "EINVAL";
-	case ESRCH: return "ESRCH";
-	case EEXIST: return "EEXIST";
-	case ENOENT: return "ENOENT";
-	case ENOSPC: return "ENOSPC";
-	case EPERM: return "EPERM";
-	case ERANGE: return "ERANGE";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EMSGSIZE: return "EMSGSIZE";
-	}
-	snprintf(other, sizeof(other), "errno%d", e);
-	return other;
 }
 
 static void status_cb(struct nlmsghdr *h, void *arg)
