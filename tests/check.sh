@@ -2,7 +2,8 @@
 # `make check`: every test. Installs what it needs, then runs the parts
 # named on the command line (default: all of them):
 #   unit   host tests: ABI layout, tmonctl, tmon-trace-report
-#   lint   checkpatch on the module, shell syntax of the test scripts
+#   lint   checkpatch on the module, mandoc on the man pages, shell
+#          syntax of the test scripts
 #   vm     the module built (W=1, sparse) and tested in QEMU for each
 #          kernel of the matrix (tests/vm-matrix.sh)
 # Each result is one PASS/FAIL/SKIP line; the last line is the summary.
@@ -53,6 +54,15 @@ lint() {
 	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$TMON_TOP"/.ci/run; do
 		if bash -n "$f"; then echo "PASS lint/bash-syntax/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/bash-syntax/${f#"$TMON_TOP"/}"; fi
+	done
+	need_pkgs mandoc
+	for f in "$TMON_TOP"/man/*.[1-9]; do
+		if res=$(mandoc -Tlint -W warning "$f" 2>&1); then
+			echo "PASS lint/mandoc/${f#"$TMON_TOP"/}"
+		else
+			echo "FAIL lint/mandoc/${f#"$TMON_TOP"/}"
+			echo "$res" | head -n 10
+		fi
 	done
 	need_pkgs busybox-static
 	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report; do
