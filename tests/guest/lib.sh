@@ -52,7 +52,8 @@ nr_online() { online_cpus | wc -l; }
 tmon_threads() {
 	local s comm
 	for s in /proc/[0-9]*/stat; do
-		read -r comm <"${s%stat}comm" 2>/dev/null || continue
+		# The process may be gone by now: not an error.
+		{ read -r comm <"${s%stat}comm"; } 2>/dev/null || continue
 		case "$comm" in tmon/*) echo "${s#/proc/} ${comm#tmon/}" | sed 's|/stat||' ;; esac
 	done
 }
