@@ -15,7 +15,7 @@ parts=${*:-unit lint vm}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-need_pkgs make gcc libc6-dev
+need_pkgs make gcc libc6-dev libmnl-dev pkg-config
 
 unit() {
 	local b=$TMON_TOP/build/unit
@@ -29,9 +29,22 @@ unit() {
 	if make -s -C "$TMON_TOP" tools; then
 		echo "PASS unit/tmonctl-build"
 		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
+		# The parsers and formatters, linked against tmonctl's own objects.
+		if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
+			-o "$b/tmonctl-format" "$here/unit/tmonctl-format.c" \
+			$(ls "$TMON_TOP"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then
+			"$b/tmonctl-format"
+		else
+			echo "FAIL unit/tmonctl-format  (does not build)"
+		fi
 	else
 		echo "FAIL unit/tmonctl-build"
 	fi
+	need_pkgs bash-completion
+	"$here/unit/test-completion.sh" "$TMON_TOP/tools/tmonctl/tmonctl.bash"
+	need_pkgs gnuplot-nox prometheus prometheus-node-exporter
+	"$here/unit/test-tmon-plot.sh" "$TMON_TOP/tools/tmon-plot"
+	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom"
 	"$here/unit/test-trace-report.sh" "$TMON_TOP/tools/tmon-trace-report"
 }
 
@@ -41,7 +54,8 @@ lint() {
 	# User space may use <inttypes.h> names and plain attributes.
 	for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch]; do
 		local ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
-		[[ $f == */tools/* ]] && ignore+=,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO
+		# (and a signal handler's flag is volatile sig_atomic_t, per C11).
+		[[ $f == */tools/* ]] && ignore+=,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO,VOLATILE
 		# TRACE_EVENT's conventional layout, as in include/trace/events/.
 		[[ $f == */trace.h ]] && ignore+=,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT
 		if res=$("$cp" --no-tree --strict --terse --show-types --ignore "$ignore" -f "$f" 2>&1); then
@@ -63,6 +77,13 @@ lint() {
 			echo "FAIL lint/mandoc/${f#"$TMON_TOP"/}"
 			echo "$res" | head -n 10
 		fi
+	done
+	need_pkgs man-db
+	for f in "$TMON_TOP"/man/*.[1-9]; do
+		# man-db renders through groff: its warnings too must be none.
+		res=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
+		if [ -z "$res" ]; then echo "PASS lint/man-warnings/${f#"$TMON_TOP"/}"
+		else echo "FAIL lint/man-warnings/${f#"$TMON_TOP"/}"; echo "$res" | head -n 10; fi
 	done
 	need_pkgs busybox-static
 	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report; do

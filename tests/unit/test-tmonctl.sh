@@ -1,23 +1,23 @@
 #!/bin/bash
-# tmonctl on the host, against a fake sysfs tree (TMONCTL_SYSFS): exit
-# codes, one-line errors, the period parser and the order of writes.
-# Prints PASS/FAIL lines.
+# tmonctl on the host, where the tmon module is not loaded: every bad
+# argument of every command is refused with one 'tmonctl:' line and exit
+# 2 before tmonctl looks for the module; good arguments reach the module
+# check and exit 3. Prints PASS/FAIL lines.
 set -u
 T=${1:?usage: test-tmonctl.sh path/to/tmonctl}
-fake=$(mktemp -d)
-trap 'rm -rf "$fake"' EXIT
-export TMONCTL_SYSFS=$fake
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-check() {	# check NAME WANT_RC [WANT_STDOUT_REGEX] -- ARGS...
+check() {	# check NAME WANT_RC [WANT_OUTPUT_REGEX] -- ARGS...
 	local name=$1 want=$2 pat=$3 rc out err
 	shift 4
-	out=$("$T" "$@" 2>"$fake/.err"); rc=$?
-	err=$(cat "$fake/.err")
+	out=$("$T" "$@" 2>"$tmp/err" </dev/null); rc=$?
+	err=$(cat "$tmp/err")
 	if [ "$rc" -ne "$want" ]; then
 		echo "FAIL unit/tmonctl/$name  (exit $rc, wanted $want: $err)"; return
 	fi
-	if [ "$want" -ne 0 ] && { [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ $err != tmonctl:* ]]; }; then
-		echo "FAIL unit/tmonctl/$name  (error is not one 'tmonctl:' line: $err)"; return
+	if [ "$want" -ne 0 ] && { [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ $err != tmonctl:* ]] || [ -n "$out" ]; }; then
+		echo "FAIL unit/tmonctl/$name  (error is not one 'tmonctl:' line on stderr alone: $out$err)"; return
 	fi
 	if [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out$err"; then
 		echo "FAIL unit/tmonctl/$name  (output does not match '$pat': $out$err)"; return
@@ -25,38 +25,97 @@ check() {	# check NAME WANT_RC [WANT_STDOUT_REGEX] -- ARGS...
 	echo "PASS unit/tmonctl/$name"
 }
 
-# Without the module.
-check no-module-status 3 "run 'modprobe tmon'" -- status
-check no-module-period 3 "run 'modprobe tmon'" -- period
+if [ -d /sys/module/tmon ]; then
+	echo "SKIP unit/tmonctl  (the tmon module is loaded on this host)"
+	exit 0
+fi
+
 check help 0 '^Usage: tmonctl' -- --help
+check help-width 0 '' -- --help
+if "$T" --help | awk 'length($0) > 79 { bad = 1 } END { exit !bad }'; then
+	echo "FAIL unit/tmonctl/help-80-columns  ($("$T" --help | awk 'length($0) > 79' | head -n 1))"
+else
+	echo "PASS unit/tmonctl/help-80-columns"
+fi
 check version 0 '^tmonctl [0-9.]+ \(abi [0-9]+\)$' -- --version
-check no-args 2 '' --
+check no-args 2 'no command' --
 check unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
 check empty-command 2 "unknown command ''" -- ""
-check status-extra-arg 2 "unexpected argument 'x'" -- status x
-for bad in 0 0.00009 3600.000000001 3601 -1 1e3 .5. abc 1.0000000001 "" . 0x10 " 1"; do
-	check "bad-period-'$bad'" 2 'is not a period' -- period "$bad"
-done
-check period-extra-arg 2 "unexpected argument" -- period 1 2
+check ambiguous-prefix 2 "'s' is ambiguous" -- s
 
-# With a fake module.
-mkdir -p "$fake/kernel/tmon" "$fake/module/tmon/parameters"
-echo "0.1.0 abi 1" >"$fake/kernel/tmon/version"
-echo 1000000000 >"$fake/kernel/tmon/period_ns"
-echo 4 >"$fake/kernel/tmon/nr_cpus"
-echo 1 >"$fake/module/tmon/parameters/log_sec"
-echo 0 >"$fake/module/tmon/parameters/log_nsec"
-check status 0 'period +1\.000000000 s' -- status
-check status-prefix 0 'threads +4' -- st
-check period-get 0 '^1\.000000000$' -- period
-for v in 0.25:0:250000000 0.0001:0:100000 3600:3600:0 2.5:2:500000000 1.000000001:1:1; do
-	IFS=: read -r arg sec nsec <<<"$v"
-	check "period-set-$arg" 0 '' -- period "$arg"
-	got="$(cat "$fake/module/tmon/parameters/log_sec") $(cat "$fake/module/tmon/parameters/log_nsec")"
-	if [ "$got" = "$sec $nsec" ]; then echo "PASS unit/tmonctl/period-params-$arg"
-	else echo "FAIL unit/tmonctl/period-params-$arg  (log_sec log_nsec = $got, wanted $sec $nsec)"; fi
+# Without the module, good arguments end at the module check.
+for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 --json" \
+	period "period 0.25" latency "latency --hist" "latency --hist -b 10 --json" \
+	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
+	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state"; do
+	# shellcheck disable=SC2086
+	check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args
 done
-chmod 0444 "$fake/module/tmon/parameters/log_nsec"
-if [ "$(id -u)" -ne 0 ]; then
-	check period-set-readonly 1 'cannot set' -- period 0.5
+
+# Every bad argument: exit 2, one line, nothing done.
+bad() {	# bad NAME REGEX ARGS...
+	local name=$1 pat=$2
+	shift 2
+	check "bad-$name" 2 "$pat" -- "$@"
+}
+bad status-arg "unexpected argument 'x'" status x
+bad status-option "unknown option '--frob'" status --frob
+bad status-short-option "unknown option" status -x
+bad list-arg "unexpected argument" list 1
+bad watch-nothing "no PID given" watch
+bad unwatch-nothing "no PID given" unwatch
+for pid in 0 -1 abc 1x "" " 1" 4194305 99999999999999999999 0x10 1.5 +1; do
+	bad "watch-pid-'$pid'" "is not a process id" watch "$pid"
+	bad "unwatch-pid-'$pid'" "is not a process id" unwatch "$pid"
+	# show takes options: "-1" reads as one.
+	bad "show-pid-'$pid'" "is not a process id|unknown option '-1'" show "$pid"
+done
+bad watch-later-pid "'x' is not a process id" watch 1 2 x
+bad watch-option "unknown option '--all'" watch --all
+bad show-nothing "no PID given" show
+bad show-two "unexpected argument '2'" show 1 2
+for n in 0 -1 x 65537 ""; do
+	bad "show-n-'$n'" "-n '$n' is not a count" show 1 -n "$n"
+done
+bad show-n-missing "option '-n' needs a value" show 1 -n
+for p in 0 0.00009 3600.000000001 3601 -1 1e3 .5. abc 1.0000000001 "" . 0x10 " 1" 1,5; do
+	bad "period-'$p'" "is not a period" period "$p"
+done
+bad period-two "unexpected argument '2'" period 1 2
+bad period-option "unknown option '--set'" period --set
+bad latency-arg "unexpected argument" latency 5
+bad latency-bucket-alone "-b needs --hist" latency -b 10
+for b in 0 x 1000001 -5; do
+	bad "latency-bucket-'$b'" "is not a bucket width" latency --hist -b "$b"
+done
+bad latency-option "unknown option" latency --histogram-of-doom
+for d in 0 0.09 x 3601 -1 ""; do
+	bad "top-d-'$d'" "-d '$d' is not a delay" top -d "$d"
+done
+for n in 0 x -1 1000001; do
+	bad "top-n-'$n'" "-n '$n' is not a count" top -n "$n"
+done
+bad top-arg "unexpected argument" top now
+for f in xml CSV "" jsonl; do
+	bad "record-format-'$f'" "--format '$f' is not csv or json" record --format "$f"
+done
+for d in 0 x -2 1e3 ""; do
+	bad "record-d-'$d'" "-d '$d' is not a duration" record -d "$d"
+done
+bad record-o-empty "-o needs a file name" record -o ""
+bad record-o-missing "option '-o' needs a value" record -o
+bad record-arg "unexpected argument" record now
+bad export-no-format "no format given" export
+bad export-format "unknown option '--json'" export --json
+bad export-arg "unexpected argument" export --prometheus x
+bad save-two "unexpected argument" save a b
+bad save-empty "empty file name" save ""
+bad save-option "unknown option" save --force
+bad restore-two "unexpected argument" restore a b
+
+# Nothing was created by the refused commands.
+if [ -z "$(ls -A "$tmp" | grep -v '^err$')" ]; then
+	echo "PASS unit/tmonctl/bad-args-create-nothing"
+else
+	echo "FAIL unit/tmonctl/bad-args-create-nothing  ($(ls -A "$tmp"))"
 fi

@@ -3,194 +3,54 @@
  * tmonctl: control and read the tmon kernel module.
  *
  * A command table with prefix matching (as bpftool does); each command
- * parses its own arguments. Errors are one line on stderr; exit codes:
- * 0 success, 1 error, 2 usage, 3 module not loaded.
+ * parses its own arguments, all of them before it changes anything.
+ * Errors are one line on stderr; exit codes: 0 success, 1 error,
+ * 2 usage, 3 module not loaded.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "tmonctl.h"
-#include "../../src/tmon_abi.h"
-
-#define TMONCTL_VERSION "0.1.0"
-#define PARAMS "module/tmon/parameters"
-#define NSEC_PER_SEC UINT64_C(1000000000)
-
-void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tmonctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/*
- * Decimal seconds ("2", "0.25", "1.000000001") to ns, exactly: no
- * floating point, at most nine fractional digits.
- */
-int parse_seconds(const char *s, uint64_t *ns)
-{
-	uint64_t sec = 0, frac = 0;
-	int digits = 0;
-	const char *p = s;
-
-	if (!*p)
-		return -EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		sec = sec * 10 + (uint64_t)(*p - '0');
-		if (sec > TMON_PERIOD_MAX_NS / NSEC_PER_SEC)
-			return -ERANGE;
-	}
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (++digits > 9)
-				return -EINVAL;
-			frac = frac * 10 + (uint64_t)(*p - '0');
-		}
-		if (!digits)
-			return -EINVAL;
-		for (; digits < 9; digits++)
-			frac *= 10;
-	}
-	if (*p || p == s)
-		return -EINVAL;
-	*ns = sec * NSEC_PER_SEC + frac;
-	return 0;
-}
-
-static int need_module(void)
-{
-	if (tmon_loaded())
-		return 0;
-	error("the tmon module is not loaded: run 'modprobe tmon'");
-	return EXIT_NOMOD;
-}
-
-static int cmd_status(int argc, char **argv)
-{
-	uint64_t period, cpus;
-	char version[64];
-	int err;
-
-	(void)argv;
-	if (argc > 1) {
-		error("status: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	err = need_module();
-	if (err)
-		return err;
-	if (sysfs_read_str("kernel/tmon", "version", version, sizeof(version)) ||
-	    sysfs_read_u64("kernel/tmon", "period_ns", &period) ||
-	    sysfs_read_u64("kernel/tmon", "nr_cpus", &cpus)) {
-		error("status: cannot read %s/kernel/tmon: %s", sysfs_root(), strerror(errno));
-		return EXIT_ERR;
-	}
-	printf("version  %s\n", version);
-	printf("period   %" PRIu64 ".%09" PRIu64 " s\n",
-	       period / NSEC_PER_SEC, period % NSEC_PER_SEC);
-	printf("threads  %" PRIu64 "\n", cpus);
-	return EXIT_OK;
-}
-
-/*
- * The period is two parameters; each write is checked against the other,
- * so order the writes so that every intermediate period is valid.
- */
-static bool period_ok(uint64_t sec, uint64_t nsec)
-{
-	uint64_t p = sec * NSEC_PER_SEC + nsec;
-
-	return p >= TMON_PERIOD_MIN_NS && p <= TMON_PERIOD_MAX_NS;
-}
-
-static int set_period(uint64_t ns)
-{
-	uint64_t sec = ns / NSEC_PER_SEC, nsec = ns % NSEC_PER_SEC, cur_sec, cur_nsec;
-	int err;
-
-	err = sysfs_read_u64(PARAMS, "log_sec", &cur_sec);
-	if (!err)
-		err = sysfs_read_u64(PARAMS, "log_nsec", &cur_nsec);
-	if (err)
-		return err;
-	if (period_ok(cur_sec, nsec)) {
-		err = sysfs_write_u64(PARAMS, "log_nsec", nsec);
-		return err ? err : sysfs_write_u64(PARAMS, "log_sec", sec);
-	}
-	if (!period_ok(sec, cur_nsec)) {
-		/* e.g. 3600.0 -> 0.5: pass through 1.0 */
-		err = sysfs_write_u64(PARAMS, "log_nsec", 0);
-		if (!err)
-			err = sysfs_write_u64(PARAMS, "log_sec", 1);
-		if (err)
-			return err;
-	}
-	err = sysfs_write_u64(PARAMS, "log_sec", sec);
-	return err ? err : sysfs_write_u64(PARAMS, "log_nsec", nsec);
-}
-
-static int cmd_period(int argc, char **argv)
-{
-	uint64_t ns;
-	int err;
-
-	if (argc > 2) {
-		error("period: unexpected argument '%s'", argv[2]);
-		return EXIT_USAGE;
-	}
-	if (argc == 2) {
-		err = parse_seconds(argv[1], &ns);
-		if (err || !period_ok(0, ns)) {
-			error("period: '%s' is not a period from 0.0001 to 3600 seconds", argv[1]);
-			return EXIT_USAGE;
-		}
-	}
-	err = need_module();
-	if (err)
-		return err;
-	if (argc == 2) {
-		err = set_period(ns);
-		if (err) {
-			error("period: cannot set %s s: %s", argv[1], strerror(-err));
-			return EXIT_ERR;
-		}
-	}
-	err = sysfs_read_u64("kernel/tmon", "period_ns", &ns);
-	if (err) {
-		error("period: cannot read period_ns: %s", strerror(-err));
-		return EXIT_ERR;
-	}
-	printf("%" PRIu64 ".%09" PRIu64 "\n", ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
-	return EXIT_OK;
-}
-
-static void print_help(FILE *f)
-{
-	fputs("Usage: tmonctl COMMAND [ARGS]\n"
-	      "       tmonctl --help | --version\n"
-	      "\n"
-	      "Commands:\n"
-	      "  status            module version, period and threads\n"
-	      "  period [SECONDS]  print or set the period (decimal seconds, e.g. 0.25)\n"
-	      "\n"
-	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded.\n", f);
-}
 
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	const char *args, *help;
 } cmds[] = {
-	{ "status", cmd_status },
-	{ "period", cmd_period },
+	{ "status", cmd_status, "[--json]", "health, threads, latency, counters" },
+	{ "watch", cmd_watch, "PID...", "add processes to the watch list" },
+	{ "unwatch", cmd_watch, "PID...", "remove processes from the watch list" },
+	{ "list", cmd_list, "[--json]", "watched processes, latest samples" },
+	{ "show", cmd_show, "PID [-n N] [--json]", "one process's stored history" },
+	{ "period", cmd_period, "[SECONDS]", "print or set the period (e.g. 0.25)" },
+	{ "latency", cmd_latency, "[--hist [-b US]] [--json]", "per-CPU wakeup latency" },
+	{ "top", cmd_top, "[-d SECONDS] [-n ITERATIONS]", "live view; -n ends it" },
+	{ "record", cmd_record, "[-o FILE] [--format csv|json] [-d SECONDS]",
+	  "stream records from the rings" },
+	{ "export", cmd_export, "--prometheus", "metrics in Prometheus text format" },
+	{ "save", cmd_save, "[FILE]", "save watch list and settings to FILE" },
+	{ "restore", cmd_restore, "[FILE]", "restore them from FILE" },
 };
+
+#define HELP_INDENT "                                          "
+
+static void print_help(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: tmonctl COMMAND [ARGS]\n"
+	      "       tmonctl --help | --version\n\nCommands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		int n = fprintf(f, "  %s %s", cmds[i].name, cmds[i].args);
+
+		/* The help text in a column, or under a long synopsis. */
+		fprintf(f, "%*s%s\n", n < 40 ? 42 - n : 0, n < 40 ? "" : "\n" HELP_INDENT,
+			cmds[i].help);
+	}
+	fputs("\nA unique prefix of a command is enough (st = status).\n"
+	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded.\n"
+	      "See tmonctl(1) and tmon(4).\n", f);
+}
 
 int main(int argc, char **argv)
 {
@@ -201,21 +61,25 @@ int main(int argc, char **argv)
 		error("no command given (try 'tmonctl --help')");
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		print_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("tmonctl %s (abi %d)\n", TMONCTL_VERSION, TMON_ABI_VERSION);
 		return EXIT_OK;
 	}
-	/* A unique prefix selects a command ("st" for status). */
 	len = strlen(argv[1]);
 	for (i = 0; len && i < ARRAY_SIZE(cmds); i++) {
 		if (strncmp(cmds[i].name, argv[1], len))
 			continue;
+		if (len == strlen(cmds[i].name)) {	/* exact beats prefix */
+			found = &cmds[i];
+			break;
+		}
 		if (found) {
-			error("'%s' is ambiguous", argv[1]);
+			error("'%s' is ambiguous: %s or %s? (try 'tmonctl --help')", argv[1],
+			      found->name, cmds[i].name);
 			return EXIT_USAGE;
 		}
 		found = &cmds[i];
@@ -224,5 +88,8 @@ int main(int argc, char **argv)
 		error("unknown command '%s' (try 'tmonctl --help')", argv[1]);
 		return EXIT_USAGE;
 	}
+	/* Each command sees itself as argv[0], its full name. */
+	argv[1] = (char *)found->name;
+	opterr = 0;
 	return found->fn(argc - 1, argv + 1);
 }

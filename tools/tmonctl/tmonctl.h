@@ -1,11 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tmonctl internals: one header for the command files (one per concern),
+ * the netlink client, the ring reader, the JSON writer and the parsers.
+ */
 #ifndef TMONCTL_H
 #define TMONCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "../../src/tmon_abi.h"
+
+#define TMONCTL_VERSION		"0.1.0"
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define NSEC_PER_SEC		UINT64_C(1000000000)
+#define NSEC_PER_USEC		UINT64_C(1000)
+#define TMON_STATE_FILE		"/var/lib/tmon/state"
+#define TMON_PARAMS_DIR		"/sys/module/tmon/parameters"
 
 enum {
 	EXIT_OK = 0,
@@ -14,14 +27,124 @@ enum {
 	EXIT_NOMOD = 3,
 };
 
+/* util.c: errors, parsers, formatting */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int parse_decimal_ns(const char *s, uint64_t max_ns, uint64_t *ns);
 int parse_seconds(const char *s, uint64_t *ns);
+int parse_pid(const char *s, uint32_t *pid);
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *val);
+void fmt_seconds(char *buf, size_t len, uint64_t ns);
+void fmt_usec(char *buf, size_t len, uint64_t ns);
+void fmt_bytes(char *buf, size_t len, uint64_t bytes);
+void csv_str(FILE *f, const char *s);
+void prom_label(FILE *f, const char *s);
+bool is_option(const char *arg);
+int getopt_error(const char *cmd, int opt, char **argv);
+uint64_t now_ns(void);
+
+/* json.c: one writer for every --json document and JSON line */
+#define JSON_MAX_DEPTH		8
+
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma;
+	char open[JSON_MAX_DEPTH];	/* '{' or '[' per open level */
+};
+
+void json_init(struct json *j, FILE *f);
+void json_object(struct json *j, const char *key);
+void json_array(struct json *j, const char *key);
+void json_end(struct json *j);	/* closes the innermost; a newline at depth 0 */
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_str(struct json *j, const char *key, const char *s);
+void json_bool(struct json *j, const char *key, bool v);
+void json_escape(FILE *f, const char *s);
+
+/* nl.c: the generic netlink family, through libmnl */
+struct nlattr;
+struct nlmsghdr;
+typedef int (*nl_reply_cb)(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data);
+
+int nl_open(void);
+struct nlmsghdr *nl_request(uint8_t cmd, bool dump);
+void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v);
+void nl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v);
+int nl_talk(struct nlmsghdr *nlh, nl_reply_cb cb, void *data);
+const char *nl_strerror(int err);
+bool nl_get_record(const struct nlattr *attr, void *rec, size_t size);
+
+/* status.c: the module's state, shared by status, top and export */
+struct lat_stats {
+	uint64_t count, min, max, sum, p50, p99;
+};
+
+struct cpu_state {
+	uint32_t cpu, thread_pid;
+	uint64_t wakeups, missed;
+	bool online;
+	struct lat_stats lat;		/* over the stored history */
+	uint64_t *lat_ns;		/* that history's latencies, sorted */
+	size_t nr_lat;
+	struct tmon_cpu_record last;	/* newest record, if nr_lat */
+};
+
+struct tmon_status {
+	char version[32];
+	uint32_t abi_version, history, max_tasks, nr_cpus, nr_tasks;
+	uint64_t period_ns, samples, dropped, reclaimed, mem_bytes, ring_lost;
+	unsigned int nr_possible;
+	struct cpu_state *cpus;
+};
+
+struct task_state {
+	uint32_t pid, nr_records;
+	bool exited, has_record;
+	struct tmon_task_record rec;
+};
+
+struct task_list {
+	struct task_state *t;
+	size_t n, cap;
+};
+
+int status_get(struct tmon_status *st, bool with_latency);
+void status_free(struct tmon_status *st);
+int tasks_get(struct task_list *tl);
+void lat_compute(struct lat_stats *s, uint64_t *v, size_t n);
+int need_module(void);
+bool cpu_online(unsigned int cpu);
+
+uint64_t hist_auto_bucket_ns(uint64_t max_ns);
+
+/* settings.c */
+int period_get(uint64_t *ns);
+
+/* rings.c: the /dev/tmon stream rings, mapped */
+struct rings;
+typedef int (*ring_entry_cb)(const struct tmon_ring_entry *e, void *data);
+
+struct rings *rings_open(int *err);
+int rings_drain(struct rings *r, ring_entry_cb cb, void *data);
+uint64_t rings_lost(const struct rings *r);
+void rings_close(struct rings *r);
 
 /* sysfs.c */
-const char *sysfs_root(void);
-bool tmon_loaded(void);
-int sysfs_read_u64(const char *dir, const char *name, uint64_t *val);
-int sysfs_read_str(const char *dir, const char *name, char *buf, size_t len);
-int sysfs_write_u64(const char *dir, const char *name, uint64_t val);
+int sysfs_read_u64(const char *path, uint64_t *val);
+int sysfs_write_u64(const char *path, uint64_t val);
+
+/* the commands */
+int cmd_status(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_period(int argc, char **argv);
+int cmd_latency(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

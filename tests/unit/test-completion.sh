@@ -1,0 +1,151 @@
+#!/bin/bash
+# The bash completion of tmonctl, sourced into this shell: once alone,
+# without the bash-completion helpers, and once after bash-completion's
+# own bash_completion when that is installed. Each check fills COMP_WORDS
+# as readline would and compares COMPREPLY. Prints PASS/FAIL/SKIP lines.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+C=${1:-$here/../../tools/tmonctl/tmonctl.bash}
+BC=/usr/share/bash-completion/bash_completion
+[ -r "$C" ] || { echo "FAIL unit/completion  (no such file: $C)"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A stand-in tmonctl for `unwatch`, whose candidates come from `tmonctl list`.
+mkdir "$tmp/bin" "$tmp/files"
+cat >"$tmp/bin/tmonctl" <<'SH'
+#!/bin/sh
+[ "$1" = list ] || exit 2
+cat <<'OUT'
+    PID COMM             STATE   RECORDS  CPU    USER(s)     SYS(s)     RSS    VIRT
+   4242 sleep            running      12    1      0.001      0.002    812K   5.4M
+    417 a b              exited        3    0      0.000      0.000      0B      0B
+OUT
+SH
+mkdir "$tmp/nomod"
+printf '#!/bin/sh\necho "tmonctl: tmon is not loaded: run '"'"'modprobe tmon'"'"'" >&2\nexit 3\n' \
+	>"$tmp/nomod/tmonctl"
+chmod +x "$tmp/bin/tmonctl" "$tmp/nomod/tmonctl"
+touch "$tmp/files/run one.csv" "$tmp/files/run2.csv" "$tmp/files/state"
+
+# comp WORD... : complete the last word, as if the cursor were after it.
+comp() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_tmonctl tmonctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>"$tmp/err"
+	if [ -s "$tmp/err" ]; then
+		COMPREPLY+=("STDERR:$(head -n 1 "$tmp/err")")
+	fi
+}
+
+sorted() { [ $# -gt 0 ] && printf '%s\n' "$@" | sort | tr '\n' '|'; }
+
+# is NAME "WANTED|WORDS" WORD... : COMPREPLY is exactly that set.
+is() {
+	local name=$1 want got IFS='|'
+	# shellcheck disable=SC2086
+	want=$(sorted $2)
+	IFS=$' \t\n'
+	shift 2
+	comp "$@"
+	got=$(sorted "${COMPREPLY[@]}")
+	if [ "$got" = "$want" ]; then
+		echo "PASS unit/completion/$mode/$name"
+	else
+		echo "FAIL unit/completion/$mode/$name  ('$*': got '$got', wanted '$want')"
+	fi
+}
+
+# has NAME WANTED WORD... : COMPREPLY contains WANTED, and no error.
+has() {
+	local name=$1 want=$2 w found=
+	shift 2
+	comp "$@"
+	for w in "${COMPREPLY[@]}"; do
+		[ "$w" = "$want" ] && found=1
+		[[ $w == STDERR:* ]] && found= && break
+	done
+	if [ "$found" ]; then
+		echo "PASS unit/completion/$mode/$name"
+	else
+		echo "FAIL unit/completion/$mode/$name  ('$*': '$want' not in '${COMPREPLY[*]:0:20}')"
+	fi
+}
+
+checks() {
+	local cmds='status watch unwatch list show period latency top record export save restore'
+	local pfx=$$
+	[ ${#pfx} -gt 1 ] && pfx=${pfx%?}
+
+	if complete -p tmonctl 2>/dev/null | grep -q -- '-F _tmonctl tmonctl$'; then
+		echo "PASS unit/completion/$mode/registered"
+	else
+		echo "FAIL unit/completion/$mode/registered  ($(complete -p tmonctl 2>&1))"
+	fi
+	is commands "${cmds// /|}" tmonctl ""
+	is command-prefix status tmonctl st
+	is command-prefix-r "record|restore" tmonctl re
+	is global-options "--help|--version" tmonctl -
+	is status-options "--json" tmonctl status -
+	is prefix-command-options "--json" tmonctl st --
+	is used-option-not-again "" tmonctl status --json -
+	is latency-options "--hist|-b|--json" tmonctl latency -
+	is show-options "-n|--json" tmonctl show 1 -
+	is top-options "-d|-n" tmonctl top -
+	is record-options "-o|--format|-d" tmonctl record -
+	is export-options "--prometheus" tmonctl export -
+	is record-format "csv|json" tmonctl record --format ""
+	is record-format-j "json" tmonctl record -d 5 --format j
+	is record-format-equals "csv|json" tmonctl record --format =
+	is record-format-equals-c "csv" tmonctl record --format = c
+	is record-d-value "" tmonctl record -d ""
+	is record-o-file "$tmp/files/run2.csv" tmonctl record -o "$tmp/files/run2"
+	# The word as typed, space escaped. (bash-completion's _filedir leaves
+	# the unescaping to compgen, which does it only under readline.)
+	[ "$mode" = plain ] &&
+		is record-o-file-escaped "$tmp/files/run one.csv" tmonctl record -o "$tmp/files/run\\ "
+	is save-file "$tmp/files/state" tmonctl save "$tmp/files/st"
+	is restore-file "$tmp/files/run one.csv|$tmp/files/run2.csv" tmonctl restore "$tmp/files/ru"
+	is restore-one-file "" tmonctl restore a ""
+	has watch-pid "$$" tmonctl watch "$pfx"
+	has watch-second-pid "$$" tmonctl watch 1 "$pfx"
+	has show-pid "$$" tmonctl show "$pfx"
+	is show-second-pid "" tmonctl show 1 -n 5 "$pfx"
+	is period-nothing "" tmonctl period ""
+	is ambiguous-nothing "" tmonctl s --
+	PATH=$tmp/bin:$PATH is unwatch-watched "417|4242" tmonctl unwatch ""
+	PATH=$tmp/bin:$PATH is unwatch-prefix "4242" tmonctl unwatch 42
+	PATH=$tmp/bin:$PATH is unwatch-not-twice "4242" tmonctl unwatch 417 ""
+	PATH=$tmp/nomod:$PATH is unwatch-no-module "" tmonctl unwatch ""
+}
+
+# Alone, as a bash without bash-completion sees it (and with set -u).
+(
+	unset -f _pids _pnames _filedir _init_completion 2>/dev/null
+	mode=plain
+	# shellcheck disable=SC1090
+	. "$C"
+	checks
+)
+
+if [ -r "$BC" ]; then
+	(
+		set +u
+		mode=bash-completion
+		# shellcheck disable=SC1090
+		. "$BC"
+		# shellcheck disable=SC1090
+		. "$C"
+		if declare -F _pids >/dev/null && declare -F _filedir >/dev/null; then
+			echo "PASS unit/completion/$mode/helpers-loaded"
+		else
+			echo "FAIL unit/completion/$mode/helpers-loaded  (no _pids or _filedir after $BC)"
+		fi
+		checks
+	)
+else
+	echo "SKIP unit/completion/bash-completion  (no $BC)"
+fi

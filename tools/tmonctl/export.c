@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tmonctl export --prometheus`: the Prometheus text exposition format
+ * (version 0.0.4), HELP and TYPE before each family, for node_exporter's
+ * textfile collector. Counters end in _total, units are seconds and
+ * bytes, as the Prometheus naming conventions ask.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmonctl.h"
+
+static void family(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* ns as seconds, exactly: "0.000123456". */
+static void seconds(uint64_t ns)
+{
+	printf("%" PRIu64 ".%09" PRIu64, ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
+}
+
+static void task_labels(const struct task_state *t)
+{
+	printf("{pid=\"%u\",comm=\"", t->pid);
+	prom_label(stdout, t->rec.comm);
+	putchar('"');
+}
+
+enum task_metric {
+	TM_CPU, TM_RSS, TM_VM, TM_FAULTS, TM_CSW, TM_EXITED,
+};
+
+static void task_family(const struct task_list *tl, enum task_metric m)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} fams[] = {
+		[TM_CPU] = { "tmon_task_cpu_seconds_total", "counter",
+			     "CPU time of the watched process, all threads, by mode." },
+		[TM_RSS] = { "tmon_task_resident_memory_bytes", "gauge",
+			     "Resident memory of the watched process." },
+		[TM_VM] = { "tmon_task_virtual_memory_bytes", "gauge",
+			    "Virtual memory size (total_vm) of the watched process." },
+		[TM_FAULTS] = { "tmon_task_page_faults_total", "counter",
+				"Page faults of the watched process, by type." },
+		[TM_CSW] = { "tmon_task_context_switches_total", "counter",
+			     "Context switches of the watched process, by type." },
+		[TM_EXITED] = { "tmon_task_exited", "gauge",
+				"1 if the watched process has exited (its last sample is kept)." },
+	};
+	const char *name = fams[m].name;
+	size_t i;
+
+	family(name, fams[m].type, fams[m].help);
+	for (i = 0; i < tl->n; i++) {
+		const struct task_state *t = &tl->t[i];
+		const struct tmon_task_record *r = &t->rec;
+
+		if (!t->has_record)
+			continue;
+		switch (m) {
+		case TM_CPU:
+			printf("%s", name);
+			task_labels(t);
+			printf(",mode=\"user\"} ");
+			seconds(r->utime_ns);
+			printf("\n%s", name);
+			task_labels(t);
+			printf(",mode=\"system\"} ");
+			seconds(r->stime_ns);
+			putchar('\n');
+			break;
+		case TM_RSS:
+		case TM_VM:
+			printf("%s", name);
+			task_labels(t);
+			printf("} %llu\n", m == TM_RSS ? r->rss_bytes : r->vm_bytes);
+			break;
+		case TM_FAULTS:
+		case TM_CSW:
+			printf("%s", name);
+			task_labels(t);
+			printf(",type=\"%s\"} %llu\n", m == TM_FAULTS ? "minor" : "voluntary",
+			       m == TM_FAULTS ? r->minflt : r->nvcsw);
+			printf("%s", name);
+			task_labels(t);
+			printf(",type=\"%s\"} %llu\n", m == TM_FAULTS ? "major" : "involuntary",
+			       m == TM_FAULTS ? r->majflt : r->nivcsw);
+			break;
+		case TM_EXITED:
+			printf("%s", name);
+			task_labels(t);
+			printf("} %d\n", t->exited);
+			break;
+		}
+	}
+}
+
+static void export_prometheus(const struct tmon_status *st, const struct task_list *tl)
+{
+	static const char lat[] = "tmon_cpu_wakeup_latency_seconds";
+	unsigned int i, m;
+
+	family("tmon_info", "gauge", "tmon module version; the value is always 1.");
+	printf("tmon_info{version=\"");
+	prom_label(stdout, st->version);
+	printf("\"} 1\n");
+	family("tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
+	printf("tmon_period_seconds ");
+	seconds(st->period_ns);
+	putchar('\n');
+	family("tmon_threads", "gauge", "CPUs with a running tmon thread.");
+	printf("tmon_threads %u\n", st->nr_cpus);
+	family("tmon_cpu_thread_up", "gauge", "1 if the CPU's tmon thread is running.");
+	for (i = 0; i < st->nr_possible; i++)
+		printf("tmon_cpu_thread_up{cpu=\"%u\"} %d\n", st->cpus[i].cpu,
+		       st->cpus[i].thread_pid != 0);
+	family("tmon_cpu_wakeups_total", "counter", "Wakeups of the CPU's tmon thread.");
+	for (i = 0; i < st->nr_possible; i++)
+		printf("tmon_cpu_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
+		       st->cpus[i].wakeups);
+	family("tmon_cpu_missed_wakeups_total", "counter",
+	       "Timer periods that passed without a wakeup (overruns).");
+	for (i = 0; i < st->nr_possible; i++)
+		printf("tmon_cpu_missed_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
+		       st->cpus[i].missed);
+	/*
+	 * Not a summary: over a window (the stored history) its _sum and
+	 * _count would go down, which Prometheus forbids. Gauges, then,
+	 * one per statistic, with the window's size beside them.
+	 */
+	family(lat, "gauge",
+	       "Wakeup latency of the CPU's tmon thread over the stored history: min, p50, p99, max.");
+	for (i = 0; i < st->nr_possible; i++) {
+		const struct lat_stats *l = &st->cpus[i].lat;
+		const uint64_t q[] = { l->min, l->p50, l->p99, l->max };
+		static const char * const qn[] = { "min", "p50", "p99", "max" };
+
+		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
+			printf("%s{cpu=\"%u\",stat=\"%s\"} ", lat, st->cpus[i].cpu, qn[m]);
+			seconds(q[m]);
+			putchar('\n');
+		}
+	}
+	family("tmon_cpu_wakeup_latency_window", "gauge",
+	       "Wakeups in the stored history that the latency quantiles cover.");
+	for (i = 0; i < st->nr_possible; i++)
+		printf("tmon_cpu_wakeup_latency_window{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
+		       st->cpus[i].lat.count);
+	family("tmon_watched_tasks", "gauge", "Processes on the watch list.");
+	printf("tmon_watched_tasks %u\n", st->nr_tasks);
+	family("tmon_samples", "gauge", "Task samples stored in the history.");
+	printf("tmon_samples %" PRIu64 "\n", st->samples);
+	family("tmon_samples_dropped_total", "counter",
+	       "Task samples not taken because no memory was available.");
+	printf("tmon_samples_dropped_total %" PRIu64 "\n", st->dropped);
+	family("tmon_samples_reclaimed_total", "counter",
+	       "Task samples given back to the system by the shrinker.");
+	printf("tmon_samples_reclaimed_total %" PRIu64 "\n", st->reclaimed);
+	family("tmon_ring_lost_total", "counter",
+	       "Stream ring records overwritten before a reader read them.");
+	printf("tmon_ring_lost_total %" PRIu64 "\n", st->ring_lost);
+	family("tmon_memory_bytes", "gauge", "Memory used by the module's history.");
+	printf("tmon_memory_bytes %" PRIu64 "\n", st->mem_bytes);
+	for (m = TM_CPU; m <= TM_EXITED; m++)
+		task_family(tl, m);
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct task_list tl = { 0 };
+	struct tmon_status st;
+	bool prometheus = false;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt != 'p')
+			return getopt_error("export", opt, argv);
+		prometheus = true;
+	}
+	if (optind < argc)
+		return usage_error("export", "unexpected argument '%s'", argv[optind]);
+	if (!prometheus)
+		return usage_error("export", "no format given (--prometheus)");
+	err = status_get(&st, true);
+	if (err)
+		return err;
+	err = tasks_get(&tl);
+	if (!err) {
+		export_prometheus(&st, &tl);
+		if (fflush(stdout) || ferror(stdout)) {
+			error("export: cannot write the output");
+			err = EXIT_ERR;
+		}
+	}
+	free(tl.t);
+	status_free(&st);
+	return err;
+}

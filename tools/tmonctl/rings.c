@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/tmon stream rings, mapped read-only. Each ring has one
+ * producer that never waits; this reader keeps its own position per ring
+ * and follows the protocol of tmon_abi.h: an entry is good only if its
+ * seq reads the same, and equal to the position, before and after the
+ * copy. Whatever was overwritten first is counted as lost.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "tmonctl.h"
+
+#define TMON_DEV	"/dev/tmon"
+
+struct rings {
+	int fd;
+	void *map;
+	size_t map_len;
+	struct tmon_ring_info info;
+	uint64_t *pos;		/* next entry to read, per ring */
+	uint64_t lost;
+};
+
+static struct tmon_ring_header *ring_header(const struct rings *r, unsigned int i)
+{
+	return (void *)((char *)r->map + (size_t)i * r->info.ring_bytes);
+}
+
+static bool ring_valid(const struct rings *r, const struct tmon_ring_header *h)
+{
+	return h->magic == TMON_RING_MAGIC && h->version == TMON_ABI_VERSION &&
+	       h->entry_size == sizeof(struct tmon_ring_entry) && h->nr_entries &&
+	       h->data_offset + h->nr_entries * h->entry_size <= r->info.ring_bytes;
+}
+
+/* Mapped, and positioned at each ring's head: from now on. NULL and *err on failure. */
+struct rings *rings_open(int *err)
+{
+	struct rings *r = calloc(1, sizeof(*r));
+	unsigned int i;
+
+	if (!r) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	r->map = MAP_FAILED;
+	r->fd = open(TMON_DEV, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || ioctl(r->fd, TMON_IOC_INFO, &r->info))
+		goto fail;
+	if (r->info.version != TMON_ABI_VERSION || !r->info.nr_rings || !r->info.ring_bytes) {
+		errno = EPROTO;
+		goto fail;
+	}
+	r->map_len = (size_t)r->info.nr_rings * r->info.ring_bytes;
+	r->map = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, r->fd, 0);
+	r->pos = calloc(r->info.nr_rings, sizeof(*r->pos));
+	if (r->map == MAP_FAILED || !r->pos)
+		goto fail;
+	for (i = 0; i < r->info.nr_rings; i++) {
+		struct tmon_ring_header *h = ring_header(r, i);
+
+		if (!ring_valid(r, h)) {
+			errno = EPROTO;
+			goto fail;
+		}
+		r->pos[i] = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+	}
+	return r;
+fail:
+	*err = -errno;
+	rings_close(r);
+	return NULL;
+}
+
+/* Hand every entry written since the last call to @cb, ring by ring. */
+int rings_drain(struct rings *r, ring_entry_cb cb, void *data)
+{
+	struct tmon_ring_entry copy;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < r->info.nr_rings; i++) {
+		struct tmon_ring_header *h = ring_header(r, i);
+		const struct tmon_ring_entry *slots = (const void *)((char *)h + h->data_offset);
+		uint64_t head, p, nr = h->nr_entries;
+
+		for (;;) {
+			/* Pairs with the producer's barrier before it publishes head. */
+			head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+			p = r->pos[i];
+			if (p >= head)
+				break;
+			if (head - p > nr) {
+				r->lost += head - p - nr;
+				p = head - nr;
+			}
+			r->pos[i] = p + 1;
+			if (__atomic_load_n(&slots[p % nr].seq, __ATOMIC_ACQUIRE) != p)
+				goto overwritten;
+			memcpy(&copy, &slots[p % nr], sizeof(copy));
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (__atomic_load_n(&slots[p % nr].seq, __ATOMIC_RELAXED) != p)
+				goto overwritten;
+			err = cb(&copy, data);
+			if (err)
+				return err;
+			continue;
+overwritten:
+			r->lost++;
+		}
+	}
+	return 0;
+}
+
+uint64_t rings_lost(const struct rings *r)
+{
+	return r->lost;
+}
+
+void rings_close(struct rings *r)
+{
+	if (!r)
+		return;
+	if (r->map != MAP_FAILED)
+		munmap(r->map, r->map_len);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->pos);
+	free(r);
+}

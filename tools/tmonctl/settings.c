@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Settings: the period, and save/restore of the watch list and the
+ * settings, so that they survive a module reload.
+ *
+ * The state file is text, one setting or watched process per line:
+ *	period_ns 250000000
+ *	history 1024
+ *	max_tasks 4096
+ *	watch 1234 sshd
+ * The comm is kept so that restore can tell a recycled pid from the
+ * process that was watched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tmonctl.h"
+
+static int period_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
+{
+	(void)nlh;
+	if (!tb[TMON_A_PERIOD_NS])
+		return -EPROTO;
+	*(uint64_t *)data = mnl_attr_get_u64(tb[TMON_A_PERIOD_NS]);
+	return 0;
+}
+
+int period_get(uint64_t *ns)
+{
+	return nl_talk(nl_request(TMON_CMD_GET_PERIOD, false), period_cb, ns);
+}
+
+/* Both halves (log_sec, log_nsec) change at once, in the kernel. */
+static int period_set(uint64_t ns, uint64_t *now)
+{
+	struct nlmsghdr *nlh = nl_request(TMON_CMD_SET_PERIOD, false);
+
+	nl_put_u64(nlh, TMON_A_PERIOD_NS, ns);
+	return nl_talk(nlh, period_cb, now);
+}
+
+int cmd_period(int argc, char **argv)
+{
+	uint64_t ns = 0, now = 0;
+	int err;
+
+	if (argc > 1 && is_option(argv[1]))
+		return usage_error("period", "unknown option '%s'", argv[1]);
+	if (argc > 2)
+		return usage_error("period", "unexpected argument '%s'", argv[2]);
+	if (argc == 2 && parse_seconds(argv[1], &ns))
+		return usage_error("period", "'%s' is not a period from 0.0001 to 3600 seconds",
+				   argv[1]);
+	err = nl_open();
+	if (err)
+		return err;
+	if (argc == 2)
+		err = period_set(ns, &now);
+	else
+		err = period_get(&now);
+	if (err) {
+		error("period: cannot %s the period: %s", argc == 2 ? "set" : "read",
+		      nl_strerror(err));
+		return EXIT_ERR;
+	}
+	printf("%" PRIu64 ".%09" PRIu64 "\n", now / NSEC_PER_SEC, now % NSEC_PER_SEC);
+	return EXIT_OK;
+}
+
+static int file_arg(const char *cmd, int argc, char **argv, const char **file)
+{
+	if (argc > 1 && is_option(argv[1]))
+		return usage_error(cmd, "unknown option '%s'", argv[1]);
+	if (argc > 2)
+		return usage_error(cmd, "unexpected argument '%s'", argv[2]);
+	*file = argc == 2 ? argv[1] : TMON_STATE_FILE;
+	if (!**file)
+		return usage_error(cmd, "empty file name");
+	return EXIT_OK;
+}
+
+/* mkdir -p of the file's directory, for the default /var/lib/tmon. */
+static void make_dirs(const char *file)
+{
+	char dir[4096], *p;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+}
+
+/* The comm of a live process; false if there is none. */
+static bool proc_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, comm, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	return true;
+}
+
+int cmd_save(int argc, char **argv)
+{
+	struct task_list tl = { 0 };
+	char comm[TMON_COMM_LEN + 1];
+	unsigned int saved = 0;
+	struct tmon_status st;
+	const char *file;
+	char tmp[4200];
+	size_t i;
+	FILE *f;
+	int err, fd;
+
+	err = file_arg("save", argc, argv, &file);
+	if (err)
+		return err;
+	err = status_get(&st, false);
+	if (err)
+		return err;
+	err = tasks_get(&tl);
+	if (err) {
+		status_free(&st);
+		return err;
+	}
+	make_dirs(file);
+	/* Written beside and renamed: a crash never leaves half a state. */
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		error("save: cannot create %s: %s", tmp, strerror(errno));
+		err = EXIT_ERR;
+		goto out;
+	}
+	fchmod(fd, 0644);
+	fprintf(f, "# tmon state, written by tmonctl save; read by tmonctl restore\n");
+	fprintf(f, "period_ns %" PRIu64 "\nhistory %u\nmax_tasks %u\n", st.period_ns,
+		st.history, st.max_tasks);
+	for (i = 0; i < tl.n; i++) {
+		if (tl.t[i].exited)
+			continue;	/* gone: nothing to watch again */
+		/* Not sampled yet: its name from /proc, so restore can check it. */
+		if (!tl.t[i].has_record && !proc_comm(tl.t[i].pid, comm, sizeof(comm)))
+			continue;
+		fprintf(f, "watch %u %s\n", tl.t[i].pid,
+			tl.t[i].has_record ? tl.t[i].rec.comm : comm);
+		saved++;
+	}
+	if (fflush(f) || fsync(fd) || ferror(f)) {
+		error("save: cannot write %s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		err = EXIT_ERR;
+		goto out;
+	}
+	fclose(f);
+	if (rename(tmp, file)) {
+		error("save: cannot rename %s to %s: %s", tmp, file, strerror(errno));
+		unlink(tmp);
+		err = EXIT_ERR;
+		goto out;
+	}
+	printf("saved period, limits and %u watched processes to %s\n", saved, file);
+out:
+	free(tl.t);
+	status_free(&st);
+	return err;
+}
+
+struct state {
+	uint64_t period_ns, history, max_tasks;
+	bool has_period, has_history, has_max_tasks;
+	struct {
+		uint32_t pid;
+		char comm[TMON_COMM_LEN];
+	} *watch;
+	size_t nr_watch;
+};
+
+/* Read and check the whole file before anything changes. */
+static int state_read(const char *file, struct state *s)
+{
+	char line[256], key[32], comm[64];
+	unsigned int lineno = 0;
+	uint64_t v;
+	FILE *f;
+	int n;
+
+	f = fopen(file, "re");
+	if (!f) {
+		error("restore: cannot open %s: %s", file, strerror(errno));
+		return EXIT_ERR;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		comm[0] = '\0';
+		n = sscanf(line, "%31s %" SCNu64 " %63s", key, &v, comm);
+		if (n >= 2 && !strcmp(key, "period_ns") && v >= TMON_PERIOD_MIN_NS &&
+		    v <= TMON_PERIOD_MAX_NS) {
+			s->period_ns = v;
+			s->has_period = true;
+		} else if (n >= 2 && !strcmp(key, "history") && v >= 1 && v <= TMON_HISTORY_MAX) {
+			s->history = v;
+			s->has_history = true;
+		} else if (n >= 2 && !strcmp(key, "max_tasks") && v >= 1 &&
+			   v <= TMON_MAX_TASKS_LIMIT) {
+			s->max_tasks = v;
+			s->has_max_tasks = true;
+		} else if (n >= 2 && !strcmp(key, "watch") && v >= 1 && v <= 4194304 &&
+			   s->nr_watch < TMON_MAX_TASKS_LIMIT) {
+			void *w = realloc(s->watch, (s->nr_watch + 1) * sizeof(*s->watch));
+
+			if (!w) {
+				fclose(f);
+				error("restore: out of memory");
+				return EXIT_ERR;
+			}
+			s->watch = w;
+			s->watch[s->nr_watch].pid = (uint32_t)v;
+			snprintf(s->watch[s->nr_watch].comm, TMON_COMM_LEN, "%s",
+				 strcmp(comm, "-") ? comm : "");
+			s->nr_watch++;
+		} else {
+			fclose(f);
+			error("restore: %s:%u: not a tmon state line: '%.60s'", file, lineno, line);
+			return EXIT_ERR;
+		}
+	}
+	fclose(f);
+	return EXIT_OK;
+}
+
+/* A parameter, written only if it differs (so an unprivileged restore works). */
+static int param_restore(const char *name, uint64_t want)
+{
+	char path[128];
+	uint64_t cur;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, name);
+	if (!sysfs_read_u64(path, &cur) && cur == want)
+		return 0;
+	err = sysfs_write_u64(path, want);
+	if (err)
+		error("restore: cannot set %s to %" PRIu64 ": %s", name, want, strerror(-err));
+	return err;
+}
+
+static void report_gone(uint32_t pid, const char *comm)
+{
+	error("restore: pid %u (%s) no longer exists: skipped", pid, comm);
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	struct state s = { 0 };
+	unsigned int watched = 0, skipped = 0;
+	const char *file;
+	char comm[64];
+	uint64_t now;
+	size_t i;
+	int err, rc = EXIT_OK;
+
+	err = file_arg("restore", argc, argv, &file);
+	if (!err)
+		err = state_read(file, &s);
+	if (!err)
+		err = nl_open();
+	if (err) {
+		free(s.watch);
+		return err;
+	}
+	if (s.has_period) {
+		err = period_get(&now);
+		if (!err && now != s.period_ns)
+			err = period_set(s.period_ns, &now);
+		if (err) {
+			error("restore: cannot set the period: %s", nl_strerror(err));
+			rc = EXIT_ERR;
+		}
+	}
+	if (s.has_history && param_restore("history", s.history))
+		rc = EXIT_ERR;
+	if (s.has_max_tasks && param_restore("max_tasks", s.max_tasks))
+		rc = EXIT_ERR;
+	for (i = 0; i < s.nr_watch; i++) {
+		uint32_t pid = s.watch[i].pid;
+		struct nlmsghdr *nlh;
+
+		if (!proc_comm(pid, comm, sizeof(comm))) {
+			report_gone(pid, s.watch[i].comm);
+			skipped++;
+			continue;
+		}
+		if (s.watch[i].comm[0] && strcmp(comm, s.watch[i].comm)) {
+			error("restore: pid %u is now '%s', not '%s': skipped", pid, comm,
+			      s.watch[i].comm);
+			skipped++;
+			continue;
+		}
+		nlh = nl_request(TMON_CMD_WATCH, false);
+		nl_put_u32(nlh, TMON_A_PID, pid);
+		err = nl_talk(nlh, NULL, NULL);
+		if (err == -ESRCH) {
+			report_gone(pid, s.watch[i].comm);
+			skipped++;
+		} else if (err && err != -EEXIST) {
+			error("restore: watch %u: %s", pid, nl_strerror(err));
+			rc = EXIT_ERR;
+		} else {
+			watched++;
+		}
+	}
+	printf("restored from %s: %u processes watched, %u skipped\n", file, watched, skipped);
+	free(s.watch);
+	return rc;
+}

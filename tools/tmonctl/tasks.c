@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The watch list: watch, unwatch, list, and one task's history (show). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmonctl.h"
+
+/* watch PID... and unwatch PID...: each pid is tried, every failure named. */
+int cmd_watch(int argc, char **argv)
+{
+	bool watch = !strcmp(argv[0], "watch");
+	uint32_t *pids;
+	int i, err, rc = EXIT_OK;
+
+	if (argc > 1 && is_option(argv[1]))
+		return usage_error(argv[0], "unknown option '%s'", argv[1]);
+	if (argc < 2)
+		return usage_error(argv[0], "no PID given");
+	pids = calloc((size_t)argc, sizeof(*pids));
+	if (!pids) {
+		error("%s: out of memory", argv[0]);
+		return EXIT_ERR;
+	}
+	/* All arguments are checked before anything changes. */
+	for (i = 1; i < argc; i++) {
+		if (parse_pid(argv[i], &pids[i])) {
+			free(pids);
+			return usage_error(argv[0], "'%s' is not a process id", argv[i]);
+		}
+	}
+	err = nl_open();
+	for (i = 1; !err && i < argc; i++) {
+		struct nlmsghdr *nlh = nl_request(watch ? TMON_CMD_WATCH : TMON_CMD_UNWATCH, false);
+
+		nl_put_u32(nlh, TMON_A_PID, pids[i]);
+		err = nl_talk(nlh, NULL, NULL);
+		if (err) {
+			error("%s %u: %s", argv[0], pids[i], nl_strerror(err));
+			rc = EXIT_ERR;
+			err = 0;
+		}
+	}
+	free(pids);
+	return err ? err : rc;
+}
+
+static int json_only(const char *cmd, int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt != 'j')
+			return getopt_error(cmd, opt, argv);
+		*json = true;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
+}
+
+static void task_record_json(struct json *j, const struct tmon_task_record *r)
+{
+	json_u64(j, "seq", r->seq);
+	json_u64(j, "ts_ns", r->ts_ns);
+	json_u64(j, "cpu", r->cpu);
+	json_u64(j, "utime_ns", r->utime_ns);
+	json_u64(j, "stime_ns", r->stime_ns);
+	json_u64(j, "vm_bytes", r->vm_bytes);
+	json_u64(j, "stack_bytes", r->stack_bytes);
+	json_u64(j, "data_bytes", r->data_bytes);
+	json_u64(j, "rss_bytes", r->rss_bytes);
+	json_u64(j, "minflt", r->minflt);
+	json_u64(j, "majflt", r->majflt);
+	json_u64(j, "nvcsw", r->nvcsw);
+	json_u64(j, "nivcsw", r->nivcsw);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct task_list tl = { 0 };
+	char u[16], s[16], rss[16], vm[16];
+	bool json = false;
+	struct json j;
+	size_t i;
+	int err;
+
+	err = json_only("list", argc, argv, &json);
+	if (!err)
+		err = tasks_get(&tl);
+	if (err) {
+		free(tl.t);
+		return err;
+	}
+	json_init(&j, stdout);
+	if (json) {
+		json_object(&j, NULL);
+		json_array(&j, "tasks");
+	} else {
+		printf("%7s %-16s %-7s %7s %4s %10s %10s %7s %7s\n", "PID", "COMM", "STATE",
+		       "RECORDS", "CPU", "USER(s)", "SYS(s)", "RSS", "VIRT");
+	}
+	for (i = 0; i < tl.n; i++) {
+		const struct task_state *t = &tl.t[i];
+		const char *state = t->exited ? "exited" : "running";
+
+		if (json) {
+			json_object(&j, NULL);
+			json_u64(&j, "pid", t->pid);
+			json_str(&j, "state", state);
+			json_u64(&j, "records", t->nr_records);
+			if (t->has_record) {
+				json_str(&j, "comm", t->rec.comm);
+				json_object(&j, "last");
+				task_record_json(&j, &t->rec);
+				json_end(&j);
+			}
+			json_end(&j);
+			continue;
+		}
+		if (!t->has_record) {
+			printf("%7u %-16s %-7s %7u %4s %10s %10s %7s %7s\n", t->pid, "-", state,
+			       t->nr_records, "-", "-", "-", "-", "-");
+			continue;
+		}
+		fmt_seconds(u, sizeof(u), t->rec.utime_ns);
+		fmt_seconds(s, sizeof(s), t->rec.stime_ns);
+		fmt_bytes(rss, sizeof(rss), t->rec.rss_bytes);
+		fmt_bytes(vm, sizeof(vm), t->rec.vm_bytes);
+		printf("%7u %-16s %-7s %7u %4u %10s %10s %7s %7s\n", t->pid, t->rec.comm, state,
+		       t->nr_records, t->rec.cpu, u, s, rss, vm);
+	}
+	if (json) {
+		json_end(&j);
+		json_end(&j);
+	}
+	free(tl.t);
+	return EXIT_OK;
+}
+
+/* The newest @keep records of one task, in a ring, oldest first. */
+struct history {
+	struct tmon_task_record *r;
+	size_t keep, n;
+};
+
+static int history_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
+{
+	struct history *h = data;
+	struct tmon_task_record rec;
+
+	(void)nlh;
+	if (!nl_get_record(tb[TMON_A_TASK_RECORD], &rec, sizeof(rec)))
+		return 0;
+	rec.comm[TMON_COMM_LEN - 1] = '\0';
+	h->r[h->n++ % h->keep] = rec;
+	return 0;
+}
+
+static int watched(uint32_t pid, bool *yes, bool *exited)
+{
+	struct task_list tl = { 0 };
+	size_t i;
+	int err;
+
+	*yes = false;
+	err = tasks_get(&tl);
+	for (i = 0; !err && i < tl.n; i++) {
+		if (tl.t[i].pid == pid) {
+			*yes = true;
+			*exited = tl.t[i].exited;
+		}
+	}
+	free(tl.t);
+	return err;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct history h = { .keep = TMON_HISTORY_MAX };
+	bool json = false, is_watched, exited = false;
+	char u[16], s[16], rss[16], ts[24];
+	uint64_t n = TMON_HISTORY_MAX;
+	struct nlmsghdr *nlh;
+	uint32_t pid;
+	size_t i, first, count;
+	struct json j;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1, TMON_HISTORY_MAX, &n))
+				return usage_error("show", "-n '%s' is not a count from 1 to %u",
+						   optarg, TMON_HISTORY_MAX);
+			break;
+		default:
+			return getopt_error("show", opt, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("show", "no PID given");
+	if (parse_pid(argv[optind], &pid))
+		return usage_error("show", "'%s' is not a process id", argv[optind]);
+	if (optind + 1 < argc)
+		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
+	err = watched(pid, &is_watched, &exited);
+	if (err)
+		return err;
+	if (!is_watched) {
+		error("show %u: process not watched (tmonctl watch %u)", pid, pid);
+		return EXIT_ERR;
+	}
+	h.keep = (size_t)n;
+	h.r = calloc(h.keep, sizeof(*h.r));
+	if (!h.r) {
+		error("show: out of memory");
+		return EXIT_ERR;
+	}
+	nlh = nl_request(TMON_CMD_DUMP_TASKS, true);
+	nl_put_u32(nlh, TMON_A_PID, pid);
+	err = nl_talk(nlh, history_cb, &h);
+	if (err) {
+		error("show %u: %s", pid, nl_strerror(err));
+		free(h.r);
+		return EXIT_ERR;
+	}
+	count = h.n < h.keep ? h.n : h.keep;
+	first = h.n < h.keep ? 0 : h.n % h.keep;
+	json_init(&j, stdout);
+	if (json) {
+		json_object(&j, NULL);
+		json_u64(&j, "pid", pid);
+		json_str(&j, "state", exited ? "exited" : "running");
+		json_str(&j, "comm", count ? h.r[first].comm : "");
+		json_array(&j, "records");
+	} else {
+		printf("pid %u %s (%s), %zu records\n", pid, count ? h.r[first].comm : "-",
+		       exited ? "exited" : "running", count);
+		printf("%7s %12s %3s %10s %10s %7s %8s %6s %8s %7s\n", "SEQ", "TIME(s)", "CPU",
+		       "USER(s)", "SYS(s)", "RSS", "MINFLT", "MAJFLT", "NVCSW", "NIVCSW");
+	}
+	for (i = 0; i < count; i++) {
+		const struct tmon_task_record *r = &h.r[(first + i) % h.keep];
+
+		if (json) {
+			json_object(&j, NULL);
+			task_record_json(&j, r);
+			json_end(&j);
+			continue;
+		}
+		fmt_seconds(ts, sizeof(ts), r->ts_ns);
+		fmt_seconds(u, sizeof(u), r->utime_ns);
+		fmt_seconds(s, sizeof(s), r->stime_ns);
+		fmt_bytes(rss, sizeof(rss), r->rss_bytes);
+		printf("%7llu %12s %3u %10s %10s %7s %8llu %6llu %8llu %7llu\n", r->seq, ts,
+		       r->cpu, u, s, rss, r->minflt, r->majflt, r->nvcsw, r->nivcsw);
+	}
+	if (json) {
+		json_end(&j);
+		json_end(&j);
+	}
+	free(h.r);
+	return EXIT_OK;
+}

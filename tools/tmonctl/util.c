@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Errors, argument parsers and number formatting. Parsers are exact
+ * (integers only, no floating point) and reject anything they do not
+ * fully understand: a bad argument must never turn into a different
+ * request.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "tmonctl.h"
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tmonctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* One line naming the command and what is wrong; exit status 2. */
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tmonctl: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try 'tmonctl --help')\n");
+	return EXIT_USAGE;
+}
+
+/* "-x" or "--xyz", but not "-" (stdin) nor "-5" (a number, refused later). */
+bool is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1] && !(arg[1] >= '0' && arg[1] <= '9');
+}
+
+/* After getopt_long() returned '?' or ':' (opterr is 0, optstring starts with ':'). */
+int getopt_error(const char *cmd, int opt, char **argv)
+{
+	if (opt == ':')
+		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+/*
+ * Decimal seconds ("2", "0.25", "1.000000001") to ns, at most @max_ns:
+ * digits, an optional point and at most nine fractional digits.
+ */
+int parse_decimal_ns(const char *s, uint64_t max_ns, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0;
+	const char *p = s;
+	int digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		sec = sec * 10 + (uint64_t)(*p - '0');
+		if (sec > max_ns / NSEC_PER_SEC)
+			return -ERANGE;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (++digits > 9)
+				return -EINVAL;
+			frac = frac * 10 + (uint64_t)(*p - '0');
+		}
+		if (!digits)
+			return -EINVAL;
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (*p || p == s)
+		return -EINVAL;
+	if (sec * NSEC_PER_SEC + frac > max_ns)
+		return -ERANGE;
+	*ns = sec * NSEC_PER_SEC + frac;
+	return 0;
+}
+
+/* A period: TMON_PERIOD_MIN_NS..TMON_PERIOD_MAX_NS. */
+int parse_seconds(const char *s, uint64_t *ns)
+{
+	int err = parse_decimal_ns(s, TMON_PERIOD_MAX_NS, ns);
+
+	if (!err && *ns < TMON_PERIOD_MIN_NS)
+		err = -ERANGE;
+	return err;
+}
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *val)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (!*s)
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*val = v;
+	return 0;
+}
+
+/* A pid: 1 to 2^22 (PID_MAX_LIMIT on 64-bit). */
+int parse_pid(const char *s, uint32_t *pid)
+{
+	uint64_t v;
+	int err = parse_u64(s, 1, 4194304, &v);
+
+	if (!err)
+		*pid = (uint32_t)v;
+	return err;
+}
+
+void fmt_seconds(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, ns / NSEC_PER_SEC,
+		 ns % NSEC_PER_SEC / 1000000);
+}
+
+void fmt_usec(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%" PRIu64 ".%01" PRIu64, ns / NSEC_PER_USEC,
+		 ns % NSEC_PER_USEC / 100);
+}
+
+/* 1024-based, as top and ps show memory: "812K", "64.0M", "1.50G". */
+void fmt_bytes(char *buf, size_t len, uint64_t bytes)
+{
+	static const char units[] = "KMGTP";
+	uint64_t v = bytes, scale = 1024;
+	unsigned int u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+		return;
+	}
+	while (v >= 1024 * 1024 && u < sizeof(units) - 2) {
+		v /= 1024;
+		scale *= 1024;
+		u++;
+	}
+	if (bytes / scale >= 100)
+		snprintf(buf, len, "%" PRIu64 "%c", bytes / scale, units[u]);
+	else
+		snprintf(buf, len, "%.1f%c", (double)bytes / (double)scale, units[u]);
+}
+
+/* RFC 4180: quoted only when it has to be. */
+void csv_str(FILE *f, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+void prom_label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
