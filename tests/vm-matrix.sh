@@ -24,7 +24,8 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 # Lines in a kernel log that fail a run, whatever the tests said.
 BAD_LOG='BUG:|WARNING:|Oops|INFO: task|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|kmemleak|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
 
-need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd
+need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
+	libmnl-dev pkg-config jq tmux ncurses-base
 
 for k in $TMON_KERNELS; do
 	if ! (kernel_prepare "$k" >"$work/prepare-$k.log" 2>&1); then
@@ -90,6 +91,22 @@ for k in $TMON_KERNELS; do
 		tail -n 30 "$vdir/console.log"
 	else
 		result PASS "$k/vm-complete"
+	fi
+	# Files the tests handed out (TMON-FILE blocks): checked here with
+	# the host's tools, as a user would use them.
+	awk -v d="$vdir/files" '$1 == "|" && $2 == "TMON-FILE-END" { f = ""; next }
+		$1 == "|" && $2 == "TMON-FILE" { f = d "/" $3; system("mkdir -p " d); printf "" >f; next }
+		f != "" { sub(/^\| ?/, ""); print >>f }' "$vdir/report.log"
+	if [ -f "$vdir/files/export.prom" ]; then
+		"$here/unit/test-prometheus.sh" "$vdir/files/export.prom" | sed "s|unit/prometheus|$k/prometheus|"
+	fi
+	if [ -f "$vdir/files/recording.csv" ]; then
+		if out=$("$TMON_TOP/tools/tmon-plot" -o "$vdir/files/recording.png" "$vdir/files/recording.csv" 2>&1) &&
+			[ -s "$vdir/files/recording.png" ]; then
+			result PASS "$k/tmon-plot" "$vdir/files/recording.png"
+		else
+			result FAIL "$k/tmon-plot" "$out"
+		fi
 	fi
 	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | grep -E "$BAD_LOG" | sort -u)
 	if [ -n "$bad" ]; then

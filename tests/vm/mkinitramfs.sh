@@ -15,10 +15,11 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
-# A host binary with the shared libraries it needs, at the same paths.
-add_binary() {
+# A host binary with the shared libraries it needs, at the same paths
+# (or the binary at DEST).
+add_binary() {	# add_binary BIN [DEST]
 	local bin=$1 lib
-	cp --parents "$bin" "$root"
+	if [ -n "${2:-}" ]; then cp "$bin" "$root/$2"; else cp --parents "$bin" "$root"; fi
 	for lib in $(ldd "$bin" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 		cp --parents -L "$lib" "$root"
 	done
@@ -29,6 +30,18 @@ add_binary /usr/bin/trace-cmd
 # trace-cmd report formats events through libtraceevent's plugins.
 cp --parents -r /usr/lib/x86_64-linux-gnu/traceevent "$root"
 install -m 0755 "$here/../tools/tmon-trace-report" "$root/bin/tmon-trace-report"
+# tmonctl as built on the host (libmnl comes along), jq to check its
+# JSON, tmux to give top a real terminal.
+make -s -C "$here/../tools/tmonctl"
+add_binary "$here/../tools/tmonctl/tmonctl" bin/tmonctl
+add_binary /usr/bin/jq
+add_binary /usr/bin/tmux
+# tmux insists on a UTF-8 locale: Debian's C.UTF-8.
+cp --parents -r /usr/lib/locale/C.utf8 "$root"
+for t in t/tmux t/tmux-256color s/screen l/linux v/vt100; do
+	cp --parents -L "/lib/terminfo/$t" "$root" 2>/dev/null ||
+		cp --parents -L "/usr/share/terminfo/$t" "$root"
+done
 cp "$here"/guest/*.sh "$root/tests/"
 cp "$ko" "$root/tmon.ko"
 gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tmon-helper" "$here"/guest/helper/*.c

@@ -1,0 +1,249 @@
+# tmonctl against the live module: status (text and JSON, values checked
+# against sysfs), watch/list/show/unwatch, period, latency, top in batch,
+# record from the rings, export, save/reload/restore, privileges.
+# The export and a recording leave the VM as TMON-FILE blocks, for the
+# host's promtool/node_exporter and tmon-plot tests.
+. /tests/lib.sh
+
+T=tmonctl
+# tc WANT_RC ARGS...: run tmonctl, its stdout in $out, stderr in $err.
+tc() {
+	local want=$1 rc
+	shift
+	out=$($T "$@" 2>/tmp/tc.err); rc=$?
+	err=$(cat /tmp/tc.err)
+	[ "$rc" = "$want" ] || fail "tmonctl $*: exit $rc, wanted $want: $err"
+}
+jqv() { echo "$out" | jq -er "$1" 2>/dev/null || fail "jq '$1' on: $(echo "$out" | head -c 400)"; }
+emit() {	# emit NAME FILE: hand a file to the host through the report
+	echo "TMON-FILE $1"
+	cat "$2"
+	echo "TMON-FILE-END"
+}
+
+tc 3 status
+echo "$err" | grep -q "run 'modprobe tmon'" || fail "no-module message: $err"
+
+load log_sec=0 log_nsec=100000000
+wait_for 10 all_cpus_have 3 || fail "no wakeups"
+
+# status --json: the SPEC keys, values as sysfs has them (frozen, so
+# they cannot move between the two reads).
+sleep 1000 & a=$!
+sleep 1000 & b=$!
+tc 0 watch $a $b
+wait_for 10 sh -c "[ \$(awk -v p=$b '\$2 == p' $DBG/tasks | wc -l) -ge 3 ]" || fail "no samples of $b"
+freeze
+tc 0 status --json
+for k in version period_ns tasks samples dropped reclaimed mem_bytes; do
+	jqv "has(\"$k\")" >/dev/null
+done
+[ "$(jqv .period_ns)" = "$(sysv period_ns)" ] || fail "period_ns $(jqv .period_ns) != $(sysv period_ns)"
+[ "$(jqv .tasks)" = "$(sysv nr_tasks)" ] || fail "tasks"
+[ "$(jqv .samples)" = "$(sysv nr_samples)" ] || fail "samples $(jqv .samples) != $(sysv nr_samples)"
+[ "$(jqv .dropped)" = "$(sysv samples_dropped)" ] || fail "dropped"
+[ "$(jqv .reclaimed)" = "$(sysv samples_reclaimed)" ] || fail "reclaimed"
+[ "$(jqv .mem_bytes)" = "$(sysv mem_bytes)" ] || fail "mem_bytes $(jqv .mem_bytes) != $(sysv mem_bytes)"
+[ "$(jqv .version)" = "$(cut -d' ' -f1 $SYS/version)" ] || fail "version $(jqv .version)"
+[ "$(jqv '[.cpus[] | select(.thread_pid > 0)] | length')" = "$(sysv nr_cpus)" ] || fail "threads"
+tmon_threads | while read -r pid cpu; do
+	c=$(echo "$out" | jq -c ".cpus[] | select(.cpu == $cpu)")
+	[ "$(echo "$c" | jq .thread_pid)" = "$pid" ] || fail "cpu $cpu thread_pid: $c"
+	n=$(awk -v c="$cpu" '$2 == c' $DBG/cpus | wc -l)
+	[ "$(echo "$c" | jq .records)" = "$n" ] || fail "cpu $cpu records: $c, debugfs has $n"
+	[ "$(echo "$c" | jq .wakeups)" -ge "$n" ] || fail "cpu $cpu wakeups < records: $c"
+	max=$(awk -v c="$cpu" '$2 == c && $8 > m { m = $8 } END { print m + 0 }' $DBG/cpus)
+	[ "$(echo "$c" | jq .latency_ns.max)" = "$max" ] || fail "cpu $cpu latency max: $c, debugfs $max"
+	echo "$c" | jq -e '.latency_ns | .min <= .avg and .avg <= .max and .min <= .p99 and .p99 <= .max' >/dev/null ||
+		fail "cpu $cpu latency order: $c"
+done || exit 1
+note "status --json: $(echo "$out" | head -c 300)"
+tc 0 status
+echo "$out" | grep -q "^tmon .*: healthy$" || fail "status not healthy: $out"
+[ "$(echo "$out" | grep -c '^[0-9]* *running ')" = "$(nr_online)" ] || fail "status threads: $out"
+echo "$out"
+
+# latency: the histogram counts every stored record.
+tc 0 latency --hist
+note "$out"
+for cpu in $(online_cpus); do
+	n=$(awk -v c="$cpu" '$2 == c' $DBG/cpus | wc -l)
+	col=$(echo "$out" | awk -v c="$cpu" '/^# Index/ { for (i = 3; i <= NF; i++) if ($i == sprintf("CPU-%03d", c)) k = i - 1 } /^count:/ { print $k }')
+	[ "$col" = "$n" ] || fail "hist count of cpu $cpu: $col, debugfs $n"
+done
+tc 0 latency --hist --json
+[ "$(jqv '[.cpus[] | (.over + ([.buckets[].count] | add))] | add')" = "$(wc -l <$DBG/cpus)" ] || fail "hist json total"
+tc 0 latency --json
+[ "$(jqv '.cpus | length')" = "$(nr_online)" ] || fail "latency json cpus"
+
+# list and show against debugfs.
+tc 0 list
+echo "$out"
+echo "$out" | grep -q "^ *$a sleep *running " || fail "list lacks $a"
+echo "$out" | grep -q "^ *$b sleep *running " || fail "list lacks $b"
+tc 0 list --json
+[ "$(jqv '[.tasks[].pid] | sort | map(tostring) | join(" ")')" = "$(echo "$a $b" | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" ] || fail "list json: $out"
+[ "$(jqv ".tasks[] | select(.pid == $a) | .records")" = "$(nsamples_of $a)" ] || fail "list records of $a"
+tc 0 show $a --json
+[ "$(jqv '.records | length')" = "$(nsamples_of $a)" ] || fail "show $a: $(jqv '.records | length') records, debugfs $(nsamples_of $a)"
+jqv '[.records[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
+tc 0 show $a -n 3
+echo "$out"
+[ "$(echo "$out" | awk 'NR > 2' | wc -l)" = 3 ] || fail "show -n 3: $out"
+tc 1 watch $a
+echo "$err" | grep -q "already watched" || fail "watch twice: $err"
+tc 1 watch 4194303
+echo "$err" | grep -q "no such process" || fail "watch 4194303: $err"
+tc 0 unwatch $a
+tc 1 unwatch $a
+echo "$err" | grep -q "not watched" || fail "unwatch twice: $err"
+[ "$(watched_pids)" = "$b " ] || fail "watch list after unwatch: $(watched_pids)"
+tc 1 show $a
+# Unfreeze: a reload, rather than wait out the 60 s timers.
+unload
+load log_sec=0 log_nsec=100000000
+tc 0 watch $b
+
+# Privileges: anyone reads; only CAP_SYS_ADMIN changes the period.
+out=$(tmon-helper asuser 1000 $T status --json 2>&1) || fail "status as uid 1000: $out"
+out=$(tmon-helper asuser 1000 $T period 0.5 2>&1) && fail "period as uid 1000 worked: $out"
+echo "$out" | grep -q "Operation not permitted" || fail "period as uid 1000: $out"
+[ "$(sysv period_ns)" = 100000000 ] || fail "period changed by uid 1000"
+
+# period 0.25 then 0.1: the wakeup rate follows (4/s then 10/s, +-15%).
+rate() {	# wakeups of CPU 0 per 10 s over ~3 s
+	local w0 w1 t0 t1 t2 t3
+	# Each count is timed at the middle of the clock reads around it:
+	# tmonctl's start-up is slow under TCG and must not count as interval.
+	t0=$(now_ms); w0=$($T status --json | jq '.cpus[0].wakeups'); t1=$(now_ms)
+	sleep 3
+	t2=$(now_ms); w1=$($T status --json | jq '.cpus[0].wakeups'); t3=$(now_ms)
+	echo $(((w1 - w0) * 20000 / (t2 + t3 - t0 - t1)))
+}
+tc 0 period 0.25
+[ "$out" = 0.250000000 ] || fail "period 0.25 printed $out"
+[ "$(sysv period_ns)" = 250000000 ] || fail "period_ns after period 0.25: $(sysv period_ns)"
+[ "$(cat $PAR/log_sec) $(cat $PAR/log_nsec)" = "0 250000000" ] || fail "params after period 0.25"
+wait_wakeups 1
+r1=$(rate)
+tc 0 period 0.1
+wait_wakeups 1
+r2=$(rate)
+note "wakeups per 10 s: $r1 at 0.25 s, $r2 at 0.1 s"
+[ "$r1" -ge 34 ] && [ "$r1" -le 46 ] || fail "rate at 0.25 s: $r1 per 10 s, wanted 40"
+[ "$r2" -ge 85 ] && [ "$r2" -le 115 ] || fail "rate at 0.1 s: $r2 per 10 s, wanted 100"
+tc 0 period
+[ "$out" = 0.100000000 ] || fail "period prints $out"
+
+# top in batch: -n screens, one CPU row per online CPU each.
+tc 0 top -d 0.5 -n 2
+[ "$(echo "$out" | grep -c '^tmon ')" = 2 ] || fail "top -n 2 screens: $out"
+[ "$(echo "$out" | grep -c '^[0-9]* *running ')" = $((2 * $(nr_online))) ] || fail "top cpu rows: $out"
+echo "$out" | awk '/^tmon / { n++ } n == 2 && /^[0-9]+ +running / && $3 !~ /^[0-9.]+$/ { bad = 1 } END { exit bad }' ||
+	fail "top second screen has no rates: $out"
+echo "$out" | tail -n 12
+
+# record: at the default period, 2 s of records, in sequence, none lost.
+unload
+load
+sleep 1000 & c=$!
+tc 0 watch $b $c
+t0=$(now_ms)
+$T record -d 2 -o /tmp/rec.csv 2>/tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+t1=$(now_ms)
+note "record -d 2: $(cat /tmp/rec.err), $((t1 - t0)) ms"
+grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+[ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -lt 4000 ] || fail "record -d 2 took $((t1 - t0)) ms"
+[ "$(head -n 1 /tmp/rec.csv)" = "type,ring,entry,seq,ts_ns,cpu,latency_ns,run_ns,missed,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,nvcsw,nivcsw" ] ||
+	fail "csv header: $(head -n 1 /tmp/rec.csv)"
+n=$(($(wc -l </tmp/rec.csv) - 1))
+[ "$(grep -c '^[0-9]* records' /tmp/rec.err)" = 1 ] && [ "$(cut -d' ' -f1 /tmp/rec.err)" = "$n" ] || fail "csv rows $n, reported $(cat /tmp/rec.err)"
+awk -F, 'NR > 1 { if (NF != 27) { print "fields " NF ": " $0; bad = 1 }
+	if ($1 == "cpu" && ($2 != $6 || $7 == "" || $16 != "")) { print "cpu row: " $0; bad = 1 }
+	if ($1 == "task" && ($16 == "" || $17 != "sleep" || $7 != "")) { print "task row: " $0; bad = 1 }
+	if ($2 in e && $3 != e[$2] + 1) { print "ring " $2 " entry " $3 " after " e[$2]; bad = 1 }
+	e[$2] = $3
+	if ($1 == "cpu") { if ($6 in s && $4 != s[$6] + 1) { print "cpu " $6 " seq " $4 " after " s[$6]; bad = 1 } s[$6] = $4; nc[$6]++ }
+	if ($1 == "task") nt[$16]++ }
+	END { for (c in nc) printf "cpu %s: %d records\n", c, nc[c]; for (p in nt) printf "pid %s: %d records\n", p, nt[p]; exit bad }' /tmp/rec.csv ||
+	fail "recording out of sequence"
+for cpu in $(online_cpus); do
+	k=$(awk -F, -v c="$cpu" '$1 == "cpu" && $6 == c' /tmp/rec.csv | wc -l)
+	[ "$k" -ge 1 ] && [ "$k" -le 3 ] || fail "cpu $cpu: $k records in 2 s at 1 s"
+done
+for p in $b $c; do
+	k=$(awk -F, -v p="$p" '$1 == "task" && $16 == p' /tmp/rec.csv | wc -l)
+	[ "$k" -ge 1 ] && [ "$k" -le 3 ] || fail "pid $p: $k records in 2 s at 1 s"
+done
+$T record -d 0.5 --format json -o /tmp/rec.json 2>/tmp/rec.err || fail "record json: $(cat /tmp/rec.err)"
+while read -r line; do
+	echo "$line" | jq -e '.type == "cpu" or .type == "task"' >/dev/null || fail "json line: $line"
+done </tmp/rec.json
+
+# Ctrl-C (SIGINT) ends a recording cleanly with its report.
+$T record -o /tmp/rec2.csv 2>/tmp/rec2.err & r=$!
+wait_for 5 test -s /tmp/rec2.csv || fail "record did not start"
+kill -INT $r
+wait $r || fail "record after SIGINT: exit $?"
+grep -q '^[0-9]* records, 0 lost$' /tmp/rec2.err || fail "record after SIGINT: $(cat /tmp/rec2.err)"
+
+# save, module reload, restore: the same watch list and settings; a pid
+# that is gone is skipped and named.
+sleep 1000 & d=$!
+tc 0 watch $d
+tc 0 period 0.5
+write_param history 64 || fail "history=64"
+before=$(watched_pids)
+tc 0 save /tmp/state
+note "$(cat /tmp/state)"
+unload
+load
+kill $d
+wait $d 2>/dev/null
+tc 0 restore /tmp/state
+note "restore: $out / $err"
+echo "$err" | grep -q "pid $d (sleep) no longer exists: skipped" || fail "restore did not skip $d: $err"
+[ "$(watched_pids)" = "$(echo $before | tr ' ' '\n' | grep -v "^$d$" | tr '\n' ' ')" ] ||
+	fail "restored watch list $(watched_pids), saved $before"
+[ "$(sysv period_ns)" = 500000000 ] || fail "restored period $(sysv period_ns)"
+[ "$(cat $PAR/history)" = 64 ] || fail "restored history $(cat $PAR/history)"
+tc 0 restore /tmp/state	# again: already watched is fine
+printf 'period_ns 12\n' >/tmp/bad-state
+tc 1 restore /tmp/bad-state
+echo "$err" | grep -q "not a tmon state line" || fail "bad state file: $err"
+[ "$(sysv period_ns)" = 500000000 ] || fail "bad state file changed the period"
+tc 0 save
+[ -s /var/lib/tmon/state ] || fail "save without FILE did not write /var/lib/tmon/state"
+
+# export: what the host checks with promtool and node_exporter.
+tc 0 period 0.1
+# A name with a quote and a backslash: the label must be escaped.
+cp /bin/tmon-helper '/tmp/sp"in\1'
+'/tmp/sp"in\1' spin & s=$!
+tc 0 watch $s
+wait_wakeups 3
+tc 0 export --prometheus
+echo "$out" >/tmp/export.prom
+grep -q '^tmon_period_seconds 0.100000000$' /tmp/export.prom || fail "export period"
+[ "$(grep -c '^tmon_cpu_wakeups_total{cpu=' /tmp/export.prom)" = "$($T status --json | jq '.cpus | length')" ] ||
+	fail "export: not one wakeups line per CPU"
+grep -F "tmon_task_cpu_seconds_total{pid=\"$s\",comm=\"sp\\\"in\\\\1\",mode=\"user\"} " /tmp/export.prom |
+	grep -q ' [1-9]\| 0\.[0-9]*[1-9]' || fail "export: the spinner (escaped name) has no user time"
+emit export.prom /tmp/export.prom
+
+# A recording for the plot: 6 s at 0.1 s of a process that maps and
+# touches 64 MiB halfway through.
+tc 0 unwatch $b $c $s	# the plot shows the one watched process
+mkfifo /tmp/go
+tmon-helper mem 64 </tmp/go >/tmp/mem.out & m=$!
+exec 9>/tmp/go
+tc 0 watch $m
+$T record -d 6 -o /tmp/plot.csv 2>/tmp/rec.err & r=$!
+sleep 3
+echo go >&9
+wait $r || fail "plot recording: $(cat /tmp/rec.err)"
+exec 9>&-
+note "plot recording: $(cat /tmp/rec.err)"
+emit recording.csv /tmp/plot.csv
+kill $a $b $c $s $m 2>/dev/null
+unload
