@@ -15,7 +15,10 @@ slab=$(cat /sys/kernel/slab/tmon_sample/slab_size 2>/dev/null || echo "?")
 note "record payload 128 B, slab object $obj B (slab_size $slab), $(((m1 - m0) / s1)) B per stored record from mem_bytes"
 
 # Readers and the sampler keep going during reclaim.
-(while :; do cat $DBG/tasks >/dev/null; cat $SYS/samples >/dev/null; done) &
+# A stop file, not kill: a killed loop can leave a cat holding debugfs
+# open, and then the module cannot be unloaded.
+rm -f /tmp/stop-readers
+(while [ ! -e /tmp/stop-readers ]; do cat $DBG/tasks >/dev/null; cat $SYS/samples >/dev/null; done) &
 rd=$!
 echo 2 >/proc/sys/vm/drop_caches
 s2=$(sysv nr_samples); m2=$(sysv mem_bytes); r2=$(sysv samples_reclaimed)
@@ -27,8 +30,8 @@ note "drop_caches: nr_samples $s1 -> $s2, mem_bytes $m1 -> $m2, reclaimed $r1 ->
 [ "$(awk '{ print $2 }' $DBG/tasks | sort -u | wc -l)" -eq $N ] || fail "a task lost all its records"
 regrow() { [ "$(sysv nr_samples)" -gt $((s2 + N * 5)) ]; }
 wait_for 30 regrow || fail "sampling stopped after reclaim"
-kill $rd
-wait $rd 2>/dev/null
+touch /tmp/stop-readers
+wait $rd
 [ "$(sysv samples_dropped)" -eq 0 ] || note "dropped: $(sysv samples_dropped)"
 unload
 note "ok"
