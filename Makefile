@@ -4,6 +4,7 @@
 #   make                      module for the running kernel, and tmonctl
 #   make module KERNELDIR=/lib/modules/<release>/build
 #   make tools                tools/tmonctl/tmonctl
+#   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
 
 KERNELDIR ?= /lib/modules/$(shell uname -r)/build
@@ -19,6 +20,18 @@ module:
 tools:
 	$(MAKE) -C tools/tmonctl
 
+# A clean copy of the tree (no build products, no .git) is what the
+# packages are built from, so a dirty work tree cannot leak into them.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/tmon dist
+	tar -C . --exclude=./build --exclude=./dist --exclude=./.git --exclude=./.ci \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+		--exclude=./tools/tmonctl/tmonctl -cf - . | tar -C build/deb/tmon -xf -
+	cd build/deb/tmon && dpkg-buildpackage --no-sign -us -uc
+	rm -f dist/tmon*
+	cp build/deb/tmon_* build/deb/tmon-*.deb dist/
+	@ls -1 dist/
+
 check:
 	bash tests/check.sh
 
@@ -26,6 +39,6 @@ clean:
 	@if [ -f $(KERNELDIR)/Makefile ]; then $(MAKE) -C $(KERNELDIR) M=$(CURDIR)/src clean; fi
 	rm -f src/*.o src/*.ko src/*.mod src/*.mod.c src/.*.cmd src/modules.order src/Module.symvers
 	$(MAKE) -C tools/tmonctl clean
-	rm -rf build
+	rm -rf build dist
 
-.PHONY: all module tools check clean
+.PHONY: all module tools deb check clean

@@ -4,6 +4,7 @@
 #   unit   host tests: ABI layout, tmonctl, tmon-trace-report
 #   lint   checkpatch on the module, mandoc on the man pages, shell
 #          syntax of the test scripts
+#   pkg    make deb, lintian --pedantic on the result
 #   vm     the module built (W=1, sparse) and tested in QEMU for each
 #          kernel of the matrix (tests/vm-matrix.sh)
 # Each result is one PASS/FAIL/SKIP line; the last line is the summary.
@@ -11,7 +12,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/lib/lint.sh"
-parts=${*:-unit lint vm}
+parts=${*:-unit lint pkg vm}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -92,14 +93,37 @@ lint() {
 	done
 }
 
+pkg() {
+	local res
+	need_pkgs debhelper dh-dkms dkms dpkg-dev lintian bash-completion libmnl-dev pkg-config
+	mkdir -p "$TMON_TOP/build"
+	if make -s -C "$TMON_TOP" deb >"$TMON_TOP/build/deb.log" 2>&1; then
+		echo "PASS pkg/make-deb  ($(cd "$TMON_TOP/dist" && echo tmon-dkms_*.deb tmon-utils_*.deb))"
+	else
+		echo "FAIL pkg/make-deb  (see build/deb.log)"
+		tail -n 20 "$TMON_TOP/build/deb.log"
+		return
+	fi
+	# Every tag at warning or error level fails; info and pedantic are
+	# shown. Overrides (none today) would need a comment saying why.
+	res=$(lintian --pedantic -I --show-overrides "$TMON_TOP"/dist/tmon_*.changes 2>&1 |
+		grep -v '^running with root privileges')
+	[ -n "$res" ] && echo "$res"
+	if grep -q '^[EW]: ' <<<"$res"; then
+		echo "FAIL pkg/lintian  ($(grep -c '^E: ' <<<"$res") errors, $(grep -c '^W: ' <<<"$res") warnings)"
+	else
+		echo "PASS pkg/lintian  (0 errors, 0 warnings; lintian $(lintian --version | awk '{ print $2 }'))"
+	fi
+}
+
 vm() {
 	"$here/vm-matrix.sh"
 }
 
 for p in $parts; do
 	case $p in
-	unit | lint | vm) log "== $p"; $p 2>&1 | tee -a "$out" ;;
-	*) die "unknown part '$p' (unit lint vm)" ;;
+	unit | lint | pkg | vm) log "== $p"; $p 2>&1 | tee -a "$out" ;;
+	*) die "unknown part '$p' (unit lint pkg vm)" ;;
 	esac
 done
 
