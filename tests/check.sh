@@ -7,16 +7,29 @@
 #   pkg    make deb, lintian --pedantic on the result
 #   vm     the module built (W=1, sparse) and tested in QEMU for each
 #          kernel of the matrix (tests/vm-matrix.sh)
+#   e2e    the packages installed with apt in Debian bookworm, trixie
+#          and sid roots, DKMS, each release's kernel booted from the
+#          root; a later kernel, removal, an upgrade (tests/e2e.sh)
 # Each result is one PASS/FAIL/SKIP line; the last line is the summary.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/lib/lint.sh"
-parts=${*:-unit lint pkg vm}
+parts=${*:-unit lint pkg vm e2e}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 need_pkgs make gcc libc6-dev libmnl-dev pkg-config
+
+# The e2e part's Debian roots take minutes to make the first time, mostly
+# waiting on dpkg: made in the background from the start, while the other
+# parts run.
+bases_pid=
+if [[ " $parts " == *" e2e "* ]]; then
+	mkdir -p "$TMON_TOP/build/e2e"
+	bash "$here/e2e.sh" --bases >"$TMON_TOP/build/e2e/bases.log" 2>&1 &
+	bases_pid=$!
+fi
 
 unit() {
 	local b=$TMON_TOP/build/unit
@@ -66,7 +79,7 @@ lint() {
 			echo "$res" | head -n 20
 		fi
 	done
-	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$TMON_TOP"/.ci/run; do
+	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$here"/e2e/*.sh "$TMON_TOP"/.ci/run; do
 		if bash -n "$f"; then echo "PASS lint/bash-syntax/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/bash-syntax/${f#"$TMON_TOP"/}"; fi
 	done
@@ -85,6 +98,11 @@ lint() {
 		res=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
 		if [ -z "$res" ]; then echo "PASS lint/man-warnings/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/man-warnings/${f#"$TMON_TOP"/}"; echo "$res" | head -n 10; fi
+	done
+	# The e2e guest runs Debian's /bin/sh (dash).
+	for f in "$here"/e2e/guest/*; do
+		if dash -n "$f"; then echo "PASS lint/dash-syntax/${f#"$TMON_TOP"/}"
+		else echo "FAIL lint/dash-syntax/${f#"$TMON_TOP"/}"; fi
 	done
 	need_pkgs busybox-static
 	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report; do
@@ -120,10 +138,22 @@ vm() {
 	"$here/vm-matrix.sh"
 }
 
+e2e() {
+	bash "$here/e2e.sh" "$TMON_TOP/dist"
+}
+
 for p in $parts; do
 	case $p in
-	unit | lint | pkg | vm) log "== $p"; $p 2>&1 | tee -a "$out" ;;
-	*) die "unknown part '$p' (unit lint pkg vm)" ;;
+	unit | lint | pkg | vm | e2e)
+		# (a base that failed in the background is tried again by e2e)
+		if [ "$p" = e2e ] && [ -n "$bases_pid" ]; then
+			log "waiting for the e2e base roots (build/e2e/bases.log)"
+			wait "$bases_pid" || tail -n 20 "$TMON_TOP/build/e2e/bases.log"
+		fi
+		log "== $p"
+		$p 2>&1 | tee -a "$out"
+		;;
+	*) die "unknown part '$p' (unit lint pkg vm e2e)" ;;
 	esac
 done
 

@@ -27,16 +27,21 @@ debian_mirror() {
 
 # Install host packages that are missing (apt-get update only when needed).
 need_pkgs() {
-	local missing=() p
+	local missing=() p apt_lock
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing: ${missing[*]}"
+	# Parts of make check that run at once install one after the other.
+	mkdir -p "$TMON_CACHE"
+	exec {apt_lock}>"$TMON_CACHE/.apt.lock"
+	flock "$apt_lock"
 	if [ ! -f "$TMON_CACHE/.apt-updated" ] || [ -n "$(find "$TMON_CACHE/.apt-updated" -mmin +720)" ]; then
 		apt-get update -qq >&2 || die "apt-get update failed"
 		mkdir -p "$TMON_CACHE" && touch "$TMON_CACHE/.apt-updated"
 	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
 		die "apt-get install ${missing[*]} failed"
+	exec {apt_lock}>&-
 }

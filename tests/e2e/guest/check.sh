@@ -1,0 +1,171 @@
+#!/bin/sh
+# The end-to-end checks, in an installed Debian root booted with its own
+# kernel: what a user does after `apt install tmon-dkms`. One
+#   E2E-BEGIN NAME / | output... / E2E-RESULT NAME PASS|FAIL|SKIP DETAIL
+# block per check on stdout (the report port). Settings in /tmon-e2e/env:
+#   E2E_MODE     full (default) or short (load, threads, status, unload)
+#   E2E_VERSION  the version modinfo and tmonctl must report
+#   E2E_PERIOD   period_ns the installed /etc/modprobe.d/tmon.conf gives
+. /tmon-e2e/env
+: "${E2E_MODE:=full}" "${E2E_PERIOD:=1000000000}"
+CONF=/etc/modprobe.d/tmon.conf
+NCPU=$(nproc)
+
+detail() { echo "$*" >/tmp/e2e.detail; }
+fail() { echo "FAIL: $*"; detail "$*"; exit 1; }
+
+# check NAME FUNCTION: run one check in a subshell and report it; on a
+# failure, what the module's state was.
+check() {
+	echo "E2E-BEGIN $1"
+	: >/tmp/e2e.detail
+	("$2") >/tmp/e2e.out 2>&1
+	rc=$?
+	sed 's/^/| /' /tmp/e2e.out
+	case $rc in
+	0) res=PASS ;;
+	77) res=SKIP ;;
+	*)
+		res=FAIL
+		{
+			echo "--- lsmod | grep tmon"
+			lsmod | grep tmon
+			echo "--- dmesg | grep tmon"
+			dmesg | grep -i tmon | tail -n 20
+		} 2>&1 | sed 's/^/| /'
+		;;
+	esac
+	echo "E2E-RESULT $1 $res $(cat /tmp/e2e.detail)"
+}
+
+# until_ok SECONDS CMD...: poll CMD until it succeeds, or fail after the
+# deadline.
+until_ok() {
+	end=$(($(date +%s) + $1))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+loaded() { grep -q '^tmon ' /proc/modules; }
+nthreads() { ps -e -o comm= | grep -c '^tmon/[0-9]*$'; }
+threads_all() { [ "$(nthreads)" -eq "$NCPU" ]; }
+period_is() { [ "$(cat /sys/kernel/tmon/period_ns 2>/dev/null)" = "$1" ]; }
+
+t_modprobe() {
+	loaded && fail "tmon already loaded before modprobe"
+	echo "# modprobe -c | grep tmon"
+	modprobe -c | grep '^options tmon' || fail "modprobe -c shows no options for tmon"
+	grep -q '^options tmon ' "$CONF" || fail "$CONF has no options line"
+	echo "# modprobe tmon"
+	modprobe tmon || fail "modprobe tmon: exit $?"
+	loaded || fail "tmon not in /proc/modules after modprobe"
+	ko=$(modinfo -n tmon)
+	echo "module: $ko version $(modinfo -F version tmon)"
+	case $ko in */updates/dkms/tmon.ko*) ;; *) fail "modprobe took $ko, not the DKMS build" ;; esac
+	[ -z "${E2E_VERSION:-}" ] || [ "$(modinfo -F version tmon)" = "$E2E_VERSION" ] ||
+		fail "module version $(modinfo -F version tmon), wanted $E2E_VERSION"
+	p=$(cat /sys/kernel/tmon/period_ns)
+	echo "period_ns $p  log_sec $(cat /sys/module/tmon/parameters/log_sec) log_nsec $(cat /sys/module/tmon/parameters/log_nsec)"
+	[ "$p" = "$E2E_PERIOD" ] || fail "period_ns $p, wanted $E2E_PERIOD from $CONF"
+	detail "period_ns $p from $CONF"
+}
+
+t_threads() {
+	until_ok 20 threads_all || fail "$(nthreads) tmon/N threads for $NCPU CPUs"
+	ps -e -o pid=,psr=,comm= | grep ' tmon/'
+	# tmon/N runs on CPU N.
+	ps -e -o psr=,comm= | awk '$2 ~ /^tmon\// { split($2, a, "/"); if (a[2] != $1) { print "tmon/" a[2] " on CPU " $1; bad = 1 } } END { exit bad }' ||
+		fail "a thread off its CPU"
+	detail "$NCPU threads for $NCPU CPUs"
+}
+
+t_status() {
+	out=$(tmonctl status) || fail "tmonctl status: exit $?"
+	echo "$out"
+	echo "$out" | head -n 1 | grep -Eq "^tmon ${E2E_VERSION:-[0-9.]+} \(abi [0-9]+\): healthy$" ||
+		fail "header: $(echo "$out" | head -n 1)"
+	n=$(echo "$out" | awk '$1 ~ /^[0-9]+$/ && $2 == "running"' | wc -l)
+	[ "$n" -eq "$NCPU" ] || fail "$n CPUs running, $NCPU online"
+	js=$(tmonctl status --json) || fail "tmonctl status --json: exit $?"
+	nj=$(echo "$js" | grep -o '"thread_pid": *[1-9][0-9]*' | wc -l)
+	[ "$nj" -eq "$NCPU" ] || fail "status --json: $nj threads with a pid, $NCPU CPUs: $js"
+	detail "$n/$NCPU CPUs running, healthy"
+}
+
+t_conffile() {
+	echo "# sed -i 's/^options tmon .*/options tmon log_sec=0 log_nsec=250000000/' $CONF"
+	sed -i 's/^options tmon .*/options tmon log_sec=0 log_nsec=250000000/' "$CONF"
+	grep '^options tmon' "$CONF"
+	echo "# modprobe -r tmon; modprobe tmon"
+	modprobe -r tmon || fail "modprobe -r tmon: exit $?"
+	loaded && fail "tmon still loaded after modprobe -r"
+	modprobe tmon || fail "modprobe tmon: exit $?"
+	p=$(cat /sys/kernel/tmon/period_ns)
+	echo "period_ns $p  log_sec $(cat /sys/module/tmon/parameters/log_sec) log_nsec $(cat /sys/module/tmon/parameters/log_nsec)"
+	[ "$p" = 250000000 ] || fail "period_ns $p after the change, wanted 250000000"
+	tmonctl status --json | grep -q '"period_ns": *250000000' || fail "tmonctl status --json: no period_ns 250000000"
+	until_ok 20 threads_all || fail "$(nthreads) threads after the reload"
+	detail "period_ns $p after editing $CONF"
+}
+
+has_samples() {
+	n=$(tmonctl show "$pid" 2>/dev/null | sed -n '1s/.*, \([0-9]*\) records$/\1/p')
+	[ "${n:-0}" -ge 3 ]
+}
+
+t_watch() {
+	sleep 1000 &
+	pid=$!
+	echo "# sleep 1000 & tmonctl watch $pid"
+	tmonctl watch "$pid" || { kill "$pid"; fail "tmonctl watch $pid: exit $?"; }
+	if ! until_ok 30 has_samples; then
+		tmonctl show "$pid"
+		kill "$pid"
+		fail "fewer than 3 samples of $pid in 30 s"
+	fi
+	echo "# tmonctl list"
+	tmonctl list
+	tmonctl list | grep -Eq "^ *$pid +sleep +running " || { kill "$pid"; fail "tmonctl list lacks $pid"; }
+	echo "# tmonctl show $pid -n 5"
+	tmonctl show "$pid" -n 5
+	n=$(tmonctl show "$pid" | sed -n '1s/.*, \([0-9]*\) records$/\1/p')
+	tmonctl unwatch "$pid"
+	kill "$pid"
+	detail "$n samples of sleep $pid"
+}
+
+manpage() {	# manpage PAGE SECTION
+	out=$(MANWIDTH=80 MANPAGER=cat PAGER=cat man -P cat "$2" "$1" 2>&1) || { echo "$out"; fail "man $2 $1: exit $?"; }
+	echo "$out" | head -n 12
+	echo "$out" | grep -q '^NAME' || fail "man $1: no NAME section"
+	echo "$out" | grep -Eq "^ +$1 " || fail "man $1: no '$1 - ...' line under NAME"
+	detail "$(echo "$out" | wc -l) lines, $(man -w "$2" "$1")"
+}
+t_man_tmon() { manpage tmon 4; }
+t_man_tmonctl() { manpage tmonctl 1; }
+
+t_unload() {
+	echo "# modprobe -r tmon"
+	modprobe -r tmon || fail "modprobe -r tmon: exit $?"
+	loaded && fail "still loaded"
+	[ "$(nthreads)" -eq 0 ] || fail "$(nthreads) tmon threads left"
+	rc=0
+	tmonctl status >/tmp/st.out 2>&1 || rc=$?
+	cat /tmp/st.out
+	[ $rc -eq 3 ] || fail "tmonctl status without the module: exit $rc, wanted 3"
+	detail "tmonctl status then exits 3"
+}
+
+check modprobe t_modprobe
+check threads t_threads
+check tmonctl-status t_status
+if [ "$E2E_MODE" = full ]; then
+	check man-tmon t_man_tmon
+	check man-tmonctl t_man_tmonctl
+	check modprobe-conffile t_conffile
+	check watch t_watch
+fi
+check unload t_unload
