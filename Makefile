@@ -6,6 +6,7 @@
 #   make tools                tools/tmonctl/tmonctl
 #   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
+#   make demo                 the packages installed and run in a Debian VM
 
 KERNELDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -35,10 +36,15 @@ deb:
 check:
 	bash tests/check.sh
 
+# Build the packages, install them with apt in a Debian VM, show them working.
+demo:
+	@mkdir -p build
+	bash tests/demo.sh
+
 clean:
 	@if [ -f $(KERNELDIR)/Makefile ]; then $(MAKE) -C $(KERNELDIR) M=$(CURDIR)/src clean; fi
 	rm -f src/*.o src/*.ko src/*.mod src/*.mod.c src/.*.cmd src/modules.order src/Module.symvers
 	$(MAKE) -C tools/tmonctl clean
 	rm -rf build dist
 
-.PHONY: all module tools deb check clean
+.PHONY: all module tools deb check demo clean
