@@ -22,6 +22,7 @@
 #   TMON_E2E_JOBS=4                flows run at once (default: all)
 #   TMON_VM_ACCEL=kvm              KVM instead of TCG (tests/e2e/boot.sh)
 #   TMON_CACHE                     base roots under $TMON_CACHE/e2e
+#   TMON_E2E_KEEP=1                keep each flow's root and disk image
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -330,11 +331,16 @@ flow_upgrade() {
 }
 
 run_flow() {
+	local rc=0
 	case $1 in
-	bookworm | trixie | sid) flow_release "$1" ;;
-	upgrade) flow_upgrade ;;
+	bookworm | trixie | sid) flow_release "$1" || rc=$? ;;
+	upgrade) flow_upgrade || rc=$? ;;
 	*) e2e_result FAIL "e2e/$1" "unknown flow (known: bookworm trixie sid upgrade)" ;;
 	esac
+	# A flow's root and disk image are some 4 GB: gone once it is done
+	# (its logs stay in build/e2e/), unless TMON_E2E_KEEP is set.
+	[ -n "${TMON_E2E_KEEP:-}" ] || e2e_rmtree "$E2E_RUN/$1"
+	return $rc
 }
 
 cleanup() {
