@@ -5,11 +5,12 @@
 #   6.12  bookworm's 6.12 series     headers installed on the host
 #   sid   sid's newest kernel        headers in a sid chroot (they need
 #                                    sid's compiler)
+#   6.1-rt, 6.12-rt                  bookworm's PREEMPT_RT kernels
 #
 # kernel_prepare ID sets KREL (release), KBUILD (headers tree, as seen by
 # the builder), KROOT (chroot directory, empty for the host) and VMLINUZ.
 
-TMON_KERNELS=${TMON_KERNELS:-"6.1 6.12 sid"}
+TMON_KERNELS=${TMON_KERNELS:-"6.1 6.12 sid 6.1-rt 6.12-rt"}
 SID_ROOT=$TMON_CACHE/chroot-sid
 
 # Resolve a Debian meta package (linux-headers-amd64, ...) to the release
@@ -84,9 +85,14 @@ sid_chroot() {
 kernel_prepare() {
 	local id=$1
 	case "$id" in
-	6.1 | 6.12)
-		local meta=linux-headers-amd64
-		[ "$id" = 6.12 ] && meta=linux-headers-6.12-amd64
+	6.1 | 6.12 | 6.1-rt | 6.12-rt)
+		local meta
+		case $id in
+		6.1) meta=linux-headers-amd64 ;;
+		6.12) meta=linux-headers-6.12-amd64 ;;
+		6.1-rt) meta=linux-headers-rt-amd64 ;;
+		6.12-rt) meta=linux-headers-6.12-rt-amd64 ;;
+		esac
 		KREL=$(meta_release "$meta")
 		need_pkgs "linux-headers-$KREL"
 		KROOT=
@@ -101,7 +107,7 @@ kernel_prepare() {
 		[ -d "$KROOT$KBUILD" ] || die "sid headers $KREL missing in $KROOT"
 		VMLINUZ=$(fetch_vmlinuz "$KREL" chroot "$SID_ROOT") || exit 1
 		;;
-	*) die "unknown kernel id $id (known: 6.1 6.12 sid)" ;;
+	*) die "unknown kernel id $id (known: 6.1 6.12 6.1-rt 6.12-rt sid)" ;;
 	esac
 }
 
