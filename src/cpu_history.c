@@ -44,29 +44,34 @@ void tmon_history_exit(void)
 		kvfree(tc->ring);
 		tc->ring = NULL;
 		tc->cap = 0;
+		tc->nr = 0;
 	}
 }
 
 /*
  * Resize the ring to @cap, keeping the newest records. Runs in the CPU's
  * thread, the only writer, so the allocation may sleep outside the lock.
+ * A larger ring holds only the records kept until new ones fill it: the
+ * other slots were never written.
  */
 static void tmon_history_resize(struct tmon_cpu *tc, unsigned int cap)
 {
 	struct tmon_cpu_record *ring, *old;
-	u64 seq, first;
+	unsigned int nr;
+	u64 seq;
 
 	ring = kvmalloc_array(cap, sizeof(*ring), GFP_KERNEL);
 	if (!ring)
 		return;		/* keep the old ring; retried next wakeup */
 
 	spin_lock(&tc->lock);
-	first = tc->head - min_t(u64, tc->head, min(tc->cap, cap));
-	for (seq = first; seq < tc->head; seq++)
+	nr = min(tc->nr, cap);
+	for (seq = tc->head - nr; seq < tc->head; seq++)
 		ring[seq % cap] = tc->ring[seq % tc->cap];
 	old = tc->ring;
 	tc->ring = ring;
 	tc->cap = cap;
+	tc->nr = nr;
 	spin_unlock(&tc->lock);
 	kvfree(old);
 }
@@ -83,6 +88,8 @@ void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
 		rec->seq = tc->head;
 		tc->ring[tc->head % tc->cap] = *rec;
 		tc->head++;
+		if (tc->nr < tc->cap)
+			tc->nr++;
 	} else {
 		tc->dropped++;
 	}
@@ -123,7 +130,7 @@ bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end,
 	u64 oldest;
 
 	spin_lock(&tc->lock);
-	oldest = tc->head - min_t(u64, tc->head, tc->cap);
+	oldest = tc->head - tc->nr;
 	seq = max(seq, oldest);
 	if (seq < min(end, tc->head)) {
 		*out = tc->ring[seq % tc->cap];

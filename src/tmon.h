@@ -53,10 +53,14 @@ struct tmon_cpu {
 	/* Owned by the thread. */
 	u64 prev_stat[TMON_NR_TIMES];
 
-	/* History ring: record seq lives in slot seq % cap. */
+	/*
+	 * History ring: record seq lives in slot seq % cap; the newest nr
+	 * records are held (fewer than cap after a resize to a larger ring).
+	 */
 	spinlock_t lock;
 	struct tmon_cpu_record *ring;
 	unsigned int cap;
+	unsigned int nr;
 	u64 head;			/* seq of the next record */
 	u64 dropped;			/* records lost to a failed allocation */
 	u64 missed;			/* timer periods with no wakeup */
