@@ -22,6 +22,11 @@
  *   tmon-helper ring hold            map the rings and sleep until killed
  *   tmon-helper asuser UID CMD...    run CMD with all uids/gids = UID
  *   tmon-helper nl ...               generic netlink client (nl.c)
+ *   tmon-helper fuzz nl [-u UID] | files | dev, then SEED N [FIRST]
+ *                                    seeded fuzzer of the netlink family
+ *                                    (as UID: its permissions), the files
+ *                                    or /dev/tmon (fuzz.c); one summary
+ *                                    line, exits 1 on a violation
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +44,7 @@
 #include "../../../src/tmon_abi.h"
 
 int nl_main(int argc, char **argv);
+int fuzz_main(int argc, char **argv);
 
 static struct tmon_ring_info info;
 static const char *rings;
@@ -378,6 +384,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "nl"))
 		return nl_main(argc - 2, argv + 2);
-	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ...\n");
+	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
+		return fuzz_main(argc - 2, argv + 2);
+	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ... | nl ... | fuzz ...\n");
 	return 2;
 }
