@@ -14,6 +14,8 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/string.h>
 
 #include "tmon.h"
 
@@ -51,6 +53,29 @@ static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
 	return (u64)sec * NSEC_PER_SEC + nsec;
 }
 
+/*
+ * A refused value is logged, escaped and cut short: at load time every
+ * time (the admin needs the line), at run time rate limited, since the
+ * files are written by users and tools.
+ */
+#define tmon_param_err(fmt, ...)					\
+	do {								\
+		if (tmon_params_live)					\
+			pr_err_ratelimited(fmt, ##__VA_ARGS__);		\
+		else							\
+			pr_err(fmt, ##__VA_ARGS__);			\
+	} while (0)
+
+/* Length of @val to show: at most 32 bytes, without echo's newline. */
+static int tmon_val_len(const char *val)
+{
+	size_t len = strnlen(val, 32);
+
+	if (len && val[len - 1] == '\n')
+		len--;
+	return len;
+}
+
 static bool tmon_period_valid(u64 period)
 {
 	return period >= TMON_PERIOD_MIN_NS && period <= TMON_PERIOD_MAX_NS;
@@ -62,8 +87,9 @@ static int tmon_period_check(const char *name, const char *val,
 	u64 period = tmon_period_of(sec, nsec);
 
 	if (!tmon_period_valid(period)) {
-		pr_err("%s=%s rejected: period %llu ns is outside %llu..%llu ns\n",
-		       name, val, period, TMON_PERIOD_MIN_NS, TMON_PERIOD_MAX_NS);
+		tmon_param_err("%s=%*pE rejected: period %llu ns is outside %llu..%llu ns\n",
+			       name, tmon_val_len(val), val, period, TMON_PERIOD_MIN_NS,
+			       TMON_PERIOD_MAX_NS);
 		return -EINVAL;
 	}
 	return 0;
@@ -76,8 +102,8 @@ static int log_sec_set(const char *val, const struct kernel_param *kp)
 
 	err = kstrtouint(val, 0, &sec);
 	if (err || sec > TMON_PERIOD_MAX_NS / NSEC_PER_SEC) {
-		pr_err("log_sec=%s rejected: not a number of seconds up to %llu\n",
-		       val, TMON_PERIOD_MAX_NS / NSEC_PER_SEC);
+		tmon_param_err("log_sec=%*pE rejected: not a number of seconds up to %llu\n",
+			       tmon_val_len(val), val, TMON_PERIOD_MAX_NS / NSEC_PER_SEC);
 		return -EINVAL;
 	}
 	if (tmon_params_live) {
@@ -97,7 +123,8 @@ static int log_nsec_set(const char *val, const struct kernel_param *kp)
 
 	err = kstrtoul(val, 0, &nsec);
 	if (err || nsec >= NSEC_PER_SEC) {
-		pr_err("log_nsec=%s rejected: must be a number below 1000000000\n", val);
+		tmon_param_err("log_nsec=%*pE rejected: must be a number below 1000000000\n",
+			       tmon_val_len(val), val);
 		return -EINVAL;
 	}
 	if (tmon_params_live) {
@@ -117,7 +144,8 @@ static int tmon_param_set_uint(const char *val, const struct kernel_param *kp,
 	unsigned int v;
 
 	if (kstrtouint(val, 0, &v) || v < min || v > max) {
-		pr_err("%s=%s rejected: must be %u..%u\n", kp->name, val, min, max);
+		tmon_param_err("%s=%*pE rejected: must be %u..%u\n", kp->name,
+			       tmon_val_len(val), val, min, max);
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(unsigned int *)kp->arg, v);
