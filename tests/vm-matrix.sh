@@ -22,7 +22,7 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 }
 
 # Lines in a kernel log that fail a run, whatever the tests said.
-BAD_LOG='BUG:|WARNING:|Oops|INFO: task|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|kmemleak|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
+BAD_LOG='BUG:|WARNING:|Oops|INFO: task|nobody cared|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|kmemleak|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
 
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
 	libmnl-dev pkg-config jq tmux ncurses-base
@@ -87,7 +87,8 @@ for k in $TMON_KERNELS; do
 		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
 	done < <(grep '^TMON-RESULT ' "$vdir/report.log")
 	if ! grep -q '^TMON-DONE' "$vdir/report.log"; then
-		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc), see $vdir/console.log"
+		last=$(awk '$1 == "TMON-BEGIN" { t = $2 } $1 == "TMON-RESULT" { t = "after " $2 } END { print t }' "$vdir/report.log")
+		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc) in ${last:-boot}, see $vdir/console.log"
 		tail -n 30 "$vdir/console.log"
 	else
 		result PASS "$k/vm-complete"
