@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/string.h>
 
 #include "tmon.h"
@@ -58,13 +59,22 @@ static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
  * time (the admin needs the line), at run time rate limited, since the
  * files are written by users and tools.
  */
-#define tmon_param_err(fmt, ...)					\
-	do {								\
-		if (tmon_params_live)					\
-			pr_err_ratelimited(fmt, ##__VA_ARGS__);		\
-		else							\
-			pr_err(fmt, ##__VA_ARGS__);			\
-	} while (0)
+static DEFINE_RATELIMIT_STATE(tmon_param_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
+static __printf(1, 2) void tmon_param_err(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (tmon_params_live && !__ratelimit(&tmon_param_rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("%pV", &vaf);
+	va_end(args);
+}
 
 /* Length of @val to show: at most 32 bytes, without echo's newline. */
 static int tmon_val_len(const char *val)

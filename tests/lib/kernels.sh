@@ -99,6 +99,17 @@ kernel_prepare() {
 		KBUILD=/usr/src/linux-headers-$KREL
 		VMLINUZ=$(fetch_vmlinuz "$KREL") || exit 1
 		;;
+	debug)
+		# Built here from linux-source with the kernel's checkers on
+		# (debug-kernel.sh); not in the default TMON_KERNELS. KSLOW
+		# scales vm-matrix.sh's time limits: KASAN, lockdep and
+		# kmemleak under TCG.
+		KBUILD=$(debug_kernel) || exit 1
+		KREL=$(cat "$KBUILD/include/config/kernel.release")
+		KROOT=
+		VMLINUZ=$KBUILD/arch/x86/boot/bzImage
+		KSLOW=4
+		;;
 	sid)
 		sid_chroot
 		KREL=$(meta_release linux-headers-amd64 chroot "$SID_ROOT")
@@ -130,3 +141,6 @@ kernel_make() {
 	cp -a "$KROOT$inside"/. "$dir"/
 	return $rc
 }
+
+# The debug kernel: kernel_prepare debug.
+. "$(dirname "${BASH_SOURCE[0]}")/debug-kernel.sh"
