@@ -29,8 +29,9 @@ awk 'NF != 26 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
 # thread. Per record it never exceeds it by more than the tick-sampled
 # fields allow (two ticks of 4 ms at HZ=250). It may fall short where
 # ticks are lost (a vCPU descheduled by the host: steal time, which has
-# no field), so the lower bound is on the sum: at least 80%.
-awk '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
+# no field), so the lower bound is on the sum: at least 80% (divided by
+# SLOW: a slow kernel keeps its vCPUs busy, and TCG runs them in turn).
+awk -v min=$((80 / SLOW)) '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
 	if ($2 in lw) {
 		wall = $6 + $8 - lw[$2]; n++; st += t; sw += wall
 		if (t > wall + 10000000) {
@@ -39,6 +40,6 @@ awk '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
 	}
 	lw[$2] = $6 + $8 }
 	END { printf "%d splits, %d%% of the wall time accounted\n", n, st * 100 / sw
-	      if (st * 100 < sw * 80) bad = 1; exit bad }' /tmp/a || fail "CPU time split does not match the time between wakeups"
+	      if (st * 100 < sw * min) bad = 1; exit bad }' /tmp/a || fail "CPU time split does not match the time between wakeups"
 unload
 note "ok"
