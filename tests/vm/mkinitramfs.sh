@@ -45,4 +45,6 @@ done
 cp "$here"/guest/*.sh "$root/tests/"
 cp "$ko" "$root/tmon.ko"
 gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tmon-helper" "$here"/guest/helper/*.c
+# The stress test's children exec this name (tmon-helper stress churn).
+ln -s tmon-helper "$root/bin/churn-child"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out"

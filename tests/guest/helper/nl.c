@@ -6,7 +6,11 @@
  *   tmon-helper nl [-u UID] status | getperiod | setperiod NS | watch PID |
  *       unwatch PID | list | dumptasks [PID] | dumpcpus [CPU] |
  *       raw CMD TYPE LEN (one attribute of LEN zero bytes) |
- *       stress SECONDS PID...
+ *       stress SECONDS PID... | hold SECONDS | holddump SECONDS
+ * hold: a status request every 50 ms for SECONDS on one socket; once one
+ * fails (the module went away) every later one must fail too.
+ * holddump: start a list dump, leave it unread for SECONDS (the pending
+ * dump holds the module), then read it to the end and count the entries.
  * Prints results on stdout; a failed request prints its errno name and
  * the kernel's extack message and exits 1.
  */
@@ -79,15 +83,13 @@ static void get_extack(struct nlmsghdr *h)
 			snprintf(ext_msg, sizeof(ext_msg), "%s", (char *)NLA_DATA(a));
 }
 
-/* Send @r; call @cb for every reply message. Returns 0 or -errno. */
-static int transact(struct req *r, void (*cb)(struct nlmsghdr *, void *), void *arg)
+/* Call @cb for every reply message up to the ack. Returns 0 or -errno. */
+static int replies(void (*cb)(struct nlmsghdr *, void *), void *arg)
 {
 	static char buf[65536];
 	struct nlmsghdr *h;
 	ssize_t len;
 
-	if (send(sock, r, r->n.nlmsg_len, 0) < 0)
-		return -errno;
 	for (;;) {
 		len = recv(sock, buf, sizeof(buf), 0);
 		if (len < 0)
@@ -105,6 +107,14 @@ static int transact(struct req *r, void (*cb)(struct nlmsghdr *, void *), void *
 				cb(h, arg);
 		}
 	}
+}
+
+/* Send @r; call @cb for every reply message. Returns 0 or -errno. */
+static int transact(struct req *r, void (*cb)(struct nlmsghdr *, void *), void *arg)
+{
+	if (send(sock, r, r->n.nlmsg_len, 0) < 0)
+		return -errno;
+	return replies(cb, arg);
 }
 
 static struct nlattr *first_attr(struct nlmsghdr *h, int *rem)
@@ -199,6 +209,12 @@ static void count_cb(struct nlmsghdr *h, void *arg)
 		if ((a->nla_type == TMON_A_TASK_RECORD && NLA_LEN(a) == sizeof(struct tmon_task_record)) ||
 		    (a->nla_type == TMON_A_CPU_RECORD && NLA_LEN(a) == sizeof(struct tmon_cpu_record)))
 			(*(unsigned long *)arg)++;
+}
+
+static void count_list_cb(struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	(*(unsigned long *)arg)++;
 }
 
 static int report(int err)
@@ -325,6 +341,43 @@ int nl_main(int argc, char **argv)
 			i++;
 		}
 		printf("ops %lu\n", ops);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "hold")) {
+		time_t end = time(NULL) + atoi(argv[1]);
+		unsigned long ok = 0, failed = 0;
+		int last = 0;
+
+		printf("holding\n");
+		fflush(stdout);
+		while (time(NULL) < end) {
+			init_req(&r, family, TMON_CMD_GET_STATUS, 0);
+			err = transact(&r, NULL, NULL);
+			if (!err && failed)
+				return printf("status OK again after %lu failures\n", failed), 1;
+			if (err) {
+				failed++;
+				last = err;
+			} else {
+				ok++;
+			}
+			usleep(50000);
+		}
+		printf("status ok %lu failed %lu%s%s\n", ok, failed, failed ? " last " : "",
+		       failed ? errname(-last) : "");
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "holddump")) {
+		init_req(&r, family, TMON_CMD_LIST_TASKS, NLM_F_DUMP);
+		if (send(sock, &r, r.n.nlmsg_len, 0) < 0)
+			return perror("send"), 1;
+		printf("dumping\n");
+		fflush(stdout);
+		sleep((unsigned int)atoi(argv[1]));
+		err = replies(count_list_cb, &n);
+		if (err)
+			return report(err);
+		printf("entries %lu\n", n);
 		return 0;
 	}
 	return fprintf(stderr, "nl: unknown command %s\n", argv[0]), 2;

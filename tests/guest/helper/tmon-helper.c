@@ -15,6 +15,11 @@
  *                                    what was lost and check the rest
  *   tmon-helper ring readpause S     a read() reader that sleeps: its seq
  *                                    gaps must equal ring_lost's growth
+ *   tmon-helper ring stream S [STOP] mmap reader that may fall behind:
+ *                                    read + lost (counted) = produced
+ *   tmon-helper ring readfollow STOP read() until STOP exists and the
+ *                                    file is drained: its seq gaps must
+ *                                    equal ring_lost's growth
  *   tmon-helper ring compare         read() and mmap give the same
  *                                    entries (production must be frozen)
  *   tmon-helper ring poll MS         ms until poll() reports new entries
@@ -27,6 +32,8 @@
  *                                    (as UID: its permissions), the files
  *                                    or /dev/tmon (fuzz.c); one summary
  *                                    line, exits 1 on a violation
+ *   tmon-helper stress ...           drivers of the stress tests
+ *                                    (stress.c)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +52,7 @@
 
 int nl_main(int argc, char **argv);
 int fuzz_main(int argc, char **argv);
+int stress_main(int argc, char **argv);
 
 static struct tmon_ring_info info;
 static const char *rings;
@@ -159,6 +167,87 @@ static int ring_main(int argc, char **argv)
 		printf("entries %llu cpu %llu task %llu lost 0\n", (unsigned long long)n,
 		       (unsigned long long)ncpu, (unsigned long long)ntask);
 		return 0;
+	}
+	if ((argc == 2 || argc == 3) && !strcmp(argv[0], "stream")) {
+		/*
+		 * An mmap reader that may fall behind: it jumps to the oldest
+		 * entry still held and counts what it skipped or saw torn.
+		 * Every entry produced meanwhile is read intact or counted.
+		 */
+		double end = now_s() + atof(argv[1]);
+		uint64_t got = 0, lost = 0, produced = 0, h;
+		uint64_t first[4096];
+
+		open_rings(O_RDONLY);
+		for (c = 0; c < info.nr_rings; c++)
+			first[c] = pos[c] = head_of(c);
+		while (now_s() < end && (argc < 3 || access(argv[2], F_OK))) {
+			for (c = 0; c < info.nr_rings; c++) {
+				h = head_of(c);
+				if (h - pos[c] > ring(c)->nr_entries) {
+					lost += h - pos[c] - ring(c)->nr_entries;
+					pos[c] = h - ring(c)->nr_entries;
+				}
+				for (; pos[c] < h; pos[c]++) {
+					if (take(c, pos[c], &e) && e.seq == pos[c])
+						got++;
+					else
+						lost++;
+				}
+			}
+			usleep(1000);
+		}
+		for (c = 0; c < info.nr_rings; c++)
+			produced += pos[c] - first[c];
+		printf("stream produced %llu got %llu lost %llu\n", (unsigned long long)produced,
+		       (unsigned long long)got, (unsigned long long)lost);
+		return got + lost == produced && got > 0 ? 0 : 1;
+	}
+	if (argc == 2 && !strcmp(argv[0], "readfollow")) {
+		/*
+		 * A read() reader that reads until STOPFILE exists and the
+		 * file is drained (the test stops production first): its seq
+		 * gaps must equal ring_lost's growth.
+		 */
+		uint64_t next[4096] = { 0 }, lost = 0, n = 0, lost0, lost1;
+		struct pollfd pfd;
+		ssize_t r;
+
+		open_rings(O_RDONLY);
+		fd = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			return perror("/dev/tmon"), 1;
+		lost0 = read_u64("/sys/kernel/tmon/ring_lost");
+		for (c = 0; c < info.nr_rings; c++)
+			next[c] = UINT64_MAX;
+		for (;;) {
+			r = read(fd, &e, sizeof(e));
+			if (r == sizeof(e)) {
+				if (e.ring >= info.nr_rings)
+					return printf("entry for ring %u\n", e.ring), 1;
+				/* The first entry of a ring sets where it starts. */
+				if (next[e.ring] != UINT64_MAX) {
+					if (e.seq < next[e.ring])
+						return printf("ring %u seq %llu went back\n", e.ring,
+							      (unsigned long long)e.seq), 1;
+					lost += e.seq - next[e.ring];
+				}
+				next[e.ring] = e.seq + 1;
+				n++;
+				continue;
+			}
+			if (r < 0 && errno != EAGAIN)
+				return perror("read"), 1;
+			if (!access(argv[1], F_OK))
+				break;
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			poll(&pfd, 1, 100);
+		}
+		lost1 = read_u64("/sys/kernel/tmon/ring_lost");
+		printf("readfollow read %llu lost %llu ring_lost +%llu\n", (unsigned long long)n,
+		       (unsigned long long)lost, (unsigned long long)(lost1 - lost0));
+		return lost1 - lost0 == lost && n > 0 ? 0 : 1;
 	}
 	if (argc == 2 && !strcmp(argv[0], "pause")) {
 		/*
@@ -386,6 +475,8 @@ int main(int argc, char **argv)
 		return nl_main(argc - 2, argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return fuzz_main(argc - 2, argv + 2);
-	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ... | nl ... | fuzz ...\n");
+	if (argc >= 3 && !strcmp(argv[1], "stress"))
+		return stress_main(argc - 2, argv + 2);
+	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ... | nl ... | fuzz ... | stress ...\n");
 	return 2;
 }

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Drivers of the stress tests (t-92 .. t-98):
+ *
+ *   tmon-helper stress sleepers N [watch]
+ *	fork N children that pause(); print their pids, then "ready". With
+ *	"watch", watch each through debugfs first. The children die with
+ *	the parent (PR_SET_PDEATHSIG), which pauses until killed.
+ *
+ *   tmon-helper stress churn SEED SECONDS MAXFORKS
+ *	processes that fork, exec, exit and are reaped, their pids recycled
+ *	(the test lowers pid_max), while they are watched and unwatched
+ *	through debugfs. Each child names itself gGEN after exec, so a
+ *	record names the process it came from: a record "pid P comm gG"
+ *	must come from a successful watch of pid P while generation G had
+ *	it. The watch list must match a model exactly (EEXIST only for a pid
+ *	whose earlier entry is still listed), and once every child is
+ *	reaped every entry must read "exited". Exits 1 on a violation.
+ *
+ *   tmon-helper stress account SECONDS
+ *	follow every ring for SECONDS and check that each wakeup sampled
+ *	its share of the watch list: task entries + samples_dropped growth
+ *	= sum over wakeups of the CPU's share (+- one wakeup per CPU at each
+ *	end). Needs a fixed set of live watched processes and no hotplug.
+ *
+ *   tmon-helper stress failnth KO PARAMS SECONDS MAX
+ *	load KO with the n-th fault-injection point of the load failing,
+ *	n = 1, 2, ... (/proc/thread-self/fail-nth), until a load passes
+ *	every point, MAX loads or SECONDS. Each load must fail cleanly (no
+ *	interface, thread or /sys/module entry left) or work and unload.
+ *
+ *   tmon-helper stress balloon MARGIN_MIB SECONDS
+ *	take anonymous memory until free memory is within MARGIN_MIB of the
+ *	zones' low watermarks (where kswapd reclaims), say "reached", and
+ *	keep it there for SECONDS more, topping up as the kernel reclaims.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../src/tmon_abi.h"
+
+#define TASKS		"/sys/kernel/debug/tmon/tasks"
+#define WATCHED		"/sys/kernel/debug/tmon/watched"
+#define DROPPED		"/sys/kernel/tmon/samples_dropped"
+#define PID_LIMIT	4194304
+#define MAX_LIVE	24
+
+const char *errname(int e);
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One write(2) to debugfs tasks: 0 or errno. */
+static int tasks_write(const char *fmt, long pid)
+{
+	char buf[32];
+	int fd = open(TASKS, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	snprintf(buf, sizeof(buf), fmt, pid);
+	if (write(fd, buf, strlen(buf)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static unsigned long long read_ull(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f || fscanf(f, "%llu", &v) != 1) {
+		printf("cannot read %s\n", path);
+		exit(1);
+	}
+	fclose(f);
+	return v;
+}
+
+/* ---- sleepers ---- */
+
+static int sleepers(int n, int do_watch)
+{
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			return perror("fork"), 1;
+		if (p == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		if (do_watch && (err = tasks_write("%ld", p)))
+			return printf("watch %d: %s\n", p, errname(err)), 1;
+		printf("%d\n", p);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+/* ---- churn ---- */
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t rnd(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int below(struct rng *r, unsigned int n)
+{
+	return (unsigned int)(rnd(r) % n);
+}
+
+/* Generations seen with each pid at a successful watch: a short list each. */
+struct pair {
+	int pid;
+	unsigned int gen;
+};
+
+static struct pair *pairs;
+static size_t npairs, cap_pairs;
+static unsigned char *model;		/* pid number listed */
+static unsigned char *used;		/* pid number given to an earlier child */
+static unsigned long nmodel;
+
+static int pair_known(int pid, unsigned int gen)
+{
+	size_t i;
+
+	for (i = 0; i < npairs; i++)
+		if (pairs[i].pid == pid && pairs[i].gen == gen)
+			return 1;
+	return 0;
+}
+
+static void pair_add(int pid, unsigned int gen)
+{
+	if (npairs == cap_pairs) {
+		cap_pairs = cap_pairs ? cap_pairs * 2 : 1024;
+		pairs = realloc(pairs, cap_pairs * sizeof(*pairs));
+		if (!pairs)
+			exit(printf("out of memory\n") ? 1 : 1);
+	}
+	pairs[npairs].pid = pid;
+	pairs[npairs++].gen = gen;
+}
+
+static unsigned long violations, records_checked;
+
+#define VIOLATION(...) do { printf("VIOLATION: " __VA_ARGS__); violations++; } while (0)
+
+/* Every record must come from a process that was watched under its pid. */
+static void check_records(void)
+{
+	FILE *f = fopen(TASKS, "r");
+	char line[512], comm[64];
+	unsigned int gen;
+	int pid;
+
+	if (!f) {
+		VIOLATION("cannot open %s\n", TASKS);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "pid %d comm %63s", &pid, comm) != 2) {
+			VIOLATION("bad line: %s", line);
+			continue;
+		}
+		records_checked++;
+		if (sscanf(comm, "g%u", &gen) == 1) {
+			if (!pair_known(pid, gen))
+				VIOLATION("record of pid %d from generation %u, never watched: %s",
+					  pid, gen, line);
+		} else if (strcmp(comm, "tmon-helper") && strcmp(comm, "churn-child")) {
+			VIOLATION("record of a process we did not make: %s", line);
+		}
+	}
+	fclose(f);
+}
+
+/* The watched file against the model; with @all_exited every entry exited. */
+static int check_watched(int all_exited, int report)
+{
+	FILE *f = fopen(WATCHED, "r");
+	char line[256], state[16];
+	unsigned long n = 0, running = 0;
+	int pid, bad = 0;
+
+	if (!f) {
+		VIOLATION("cannot open %s\n", WATCHED);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "pid %d comm %*s state %15s", &pid, state) != 2) {
+			VIOLATION("bad line: %s", line);
+			continue;
+		}
+		n++;
+		if (pid <= 0 || pid >= PID_LIMIT || !model[pid]) {
+			VIOLATION("pid %d listed, not in the model\n", pid);
+		} else if (all_exited && strcmp(state, "exited")) {
+			running++;
+			if (report)
+				VIOLATION("pid %d still %s after every child was reaped\n", pid, state);
+			bad = 1;
+		}
+	}
+	fclose(f);
+	if (n != nmodel)
+		VIOLATION("%lu entries listed, the model has %lu\n", n, nmodel);
+	return bad;
+}
+
+struct child {
+	pid_t pid;
+	unsigned int gen;
+};
+
+static int churn_child(const char *gen, const char *ms)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "g%u", (unsigned int)atoi(gen) % 100000000);
+	prctl(PR_SET_NAME, name);
+	usleep((useconds_t)atoi(ms) * 1000);
+	return 0;
+}
+
+static int churn(uint64_t seed, double seconds, unsigned long max_forks)
+{
+	unsigned long forks = 0, recycled = 0, reaped = 0, execs = 0;
+	unsigned long w_ok = 0, w_exist = 0, w_full = 0, u_ok = 0, checks = 0;
+	struct child live[MAX_LIVE];
+	unsigned int nlive = 0, gen = 0, i;
+	double end = now_s() + seconds, next_check = now_s() + 0.2;
+	struct rng r = { seed };
+	int status, err;
+	pid_t p;
+
+	model = calloc(PID_LIMIT, 1);
+	used = calloc(PID_LIMIT, 1);
+	if (!model || !used)
+		return printf("out of memory\n"), 1;
+	while (now_s() < end && forks < max_forks && violations < 20) {
+		if (nlive < MAX_LIVE) {
+			char g[16], ms[16];
+
+			gen++;
+			snprintf(g, sizeof(g), "%u", gen);
+			snprintf(ms, sizeof(ms), "%u", below(&r, 30));
+			p = fork();
+			if (p < 0)
+				return perror("fork"), 1;
+			if (p == 0) {
+				/* Half exec (a new image under a new name), half stay. */
+				if (gen % 2)
+					execl("/bin/churn-child", "churn-child", "stress", "child", g, ms,
+					      (char *)NULL);
+				_exit(churn_child(g, ms));
+			}
+			forks++;
+			execs += gen % 2;
+			if (used[p])
+				recycled++;
+			used[p] = 1;
+			live[nlive].pid = p;
+			live[nlive++].gen = gen;
+			/* Watch most of them, at once: alive or a zombie, still ours. */
+			if (below(&r, 10) < 7) {
+				err = tasks_write("%ld", p);
+				if (!err) {
+					if (model[p])
+						VIOLATION("watch %d accepted, its earlier entry is listed\n", p);
+					model[p] = 1;
+					nmodel++;
+					pair_add(p, gen);
+					w_ok++;
+				} else if (err == EEXIST) {
+					if (!model[p])
+						VIOLATION("watch %d: EEXIST, not listed\n", p);
+					w_exist++;
+				} else if (err == ENOSPC) {
+					w_full++;
+				} else {
+					VIOLATION("watch %d: %s\n", p, errname(err));
+				}
+			}
+		}
+		/* Unwatch a listed pid now and then, so entries come and go. */
+		if (nmodel && below(&r, 3)) {
+			int q = -1;
+
+			for (i = 0; i < nlive && q < 0; i++)
+				if (model[live[i].pid])
+					q = live[i].pid;
+			/* Or any listed pid: the lowest from a random start. */
+			if (q < 0) {
+				q = (int)below(&r, 2048);
+				while (q < PID_LIMIT && !model[q])
+					q++;
+				if (q == PID_LIMIT)
+					for (q = 1; !model[q]; q++)
+						;
+			}
+			err = tasks_write("-%ld", q);
+			if (err)
+				VIOLATION("unwatch %d: %s\n", q, errname(err));
+			model[q] = 0;
+			nmodel--;
+			u_ok++;
+		}
+		/* Reap what has exited: its pid number is free again. */
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < nlive; i++)
+				if (live[i].pid == p)
+					break;
+			if (i < nlive)
+				live[i] = live[--nlive];
+			reaped++;
+		}
+		if (nlive == MAX_LIVE)
+			usleep(1000);
+		if (now_s() >= next_check) {
+			check_records();
+			check_watched(0, 1);
+			checks++;
+			next_check = now_s() + 0.2;
+		}
+	}
+	while ((p = wait(&status)) > 0)
+		reaped++;
+	/* Every child is gone: the sampler marks each entry at its next look. */
+	end = now_s() + 10;
+	while (check_watched(1, 0) && now_s() < end && violations < 20)
+		usleep(50000);
+	check_watched(1, 1);
+	check_records();
+	printf("forks %lu (exec %lu), reaped %lu, recycled pids %lu, watches %lu (EEXIST %lu, ENOSPC %lu), "
+	       "unwatches %lu, checks %lu, records checked %lu, listed at the end %lu, violations %lu\n",
+	       forks, execs, reaped, recycled, w_ok, w_exist, w_full, u_ok, checks, records_checked,
+	       nmodel, violations);
+	return violations ? 1 : 0;
+}
+
+/* ---- account ---- */
+
+static int account(double seconds)
+{
+	static uint64_t pos[4096], share[4096], wakeups[4096], tasks[4096];
+	static int rank[4096];
+	const struct tmon_ring_header *h;
+	struct tmon_ring_info info;
+	struct tmon_ring_entry e;
+	unsigned long long d0, d1, sum_t = 0, expect = 0, nwatch = 0;
+	unsigned int c, n = 0;
+	const char *rings;
+	double end;
+	char line[256];
+	FILE *f;
+	int fd, pid, r = 0;
+
+	/* Ranks among the online CPUs, as the sampler computes them. */
+	for (c = 0; c < 4096; c++) {
+		char path[64];
+		int on = 1;
+
+		rank[c] = -1;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", c);
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u", c);
+			if (access(path, F_OK))
+				break;
+		} else {
+			if (fscanf(f, "%d", &on) != 1)
+				on = 0;
+			fclose(f);
+		}
+		if (on)
+			rank[c] = (int)n++;
+	}
+	f = fopen(WATCHED, "r");
+	if (!f)
+		return printf("cannot open %s\n", WATCHED), 1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "pid %d", &pid) != 1 || strstr(line, " state exited"))
+			return printf("account needs live watched processes: %s", line), 1;
+		for (c = 0; c < 4096; c++)
+			if (rank[c] == pid % (int)n)
+				share[c]++;
+		nwatch++;
+	}
+	fclose(f);
+
+	fd = open("/dev/tmon", O_RDONLY);
+	if (fd < 0 || ioctl(fd, TMON_IOC_INFO, &info))
+		return perror("/dev/tmon"), 1;
+	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, fd, 0);
+	if (rings == MAP_FAILED)
+		return perror("mmap"), 1;
+#define RING(c) ((const struct tmon_ring_header *)(rings + (c) * info.ring_bytes))
+	/* Start each CPU just after a wakeup's CPU record: whole wakeups only. */
+	for (c = 0; c < info.nr_rings; c++) {
+		uint64_t head = __atomic_load_n(&RING(c)->head, __ATOMIC_ACQUIRE);
+
+		pos[c] = head;
+		wakeups[c] = tasks[c] = 0;
+	}
+	d0 = read_ull(DROPPED);
+	end = now_s() + seconds;
+	for (;;) {
+		int done = now_s() >= end;
+
+		for (c = 0; c < info.nr_rings; c++) {
+			h = RING(c);
+			while (pos[c] < __atomic_load_n(&h->head, __ATOMIC_ACQUIRE)) {
+				const struct tmon_ring_entry *s = (const void *)((const char *)h +
+					h->data_offset + (pos[c] % h->nr_entries) * h->entry_size);
+
+				if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos[c])
+					return printf("ring %u: entry %llu lost: the reader fell behind\n",
+						      c, (unsigned long long)pos[c]), 1;
+				memcpy(&e, s, sizeof(e));
+				__atomic_thread_fence(__ATOMIC_ACQUIRE);
+				if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != pos[c])
+					return printf("ring %u: entry %llu overwritten\n", c,
+						      (unsigned long long)pos[c]), 1;
+				pos[c]++;
+				if (e.type == TMON_ENTRY_TASK) {
+					tasks[c]++;
+				} else {
+					wakeups[c]++;
+					/* Only counted up to a wakeup's end. */
+					sum_t += tasks[c];
+					tasks[c] = 0;
+					expect += share[c];
+				}
+			}
+		}
+		if (done)
+			break;
+		usleep(2000);
+	}
+	d1 = read_ull(DROPPED);
+	printf("watched %llu on %u CPUs; wakeups", nwatch, n);
+	for (c = 0; c < info.nr_rings; c++)
+		if (rank[c] >= 0)
+			printf(" cpu%u %llu (share %llu)", c, (unsigned long long)wakeups[c],
+			       (unsigned long long)share[c]);
+	printf("; task entries %llu, dropped %llu, expected %llu\n", sum_t, d1 - d0, expect);
+	/* Partial wakeups at the start, drops counted outside the window. */
+	if (sum_t + (d1 - d0) + 2 * nwatch < expect || sum_t + (d1 - d0) > expect + 2 * nwatch) {
+		printf("samples unaccounted for: %lld\n",
+		       (long long)expect - (long long)(sum_t + (d1 - d0)));
+		r = 1;
+	}
+	if (sum_t > expect)
+		printf("more task entries than wakeups x shares\n"), r = 1;
+	return r;
+}
+
+/* ---- failnth ---- */
+
+static const char *const tmon_paths[] = {
+	"/sys/module/tmon", "/sys/kernel/tmon", "/sys/kernel/debug/tmon", "/dev/tmon",
+};
+
+static int tmon_threads_left(void)
+{
+	char path[64], comm[32];
+	int pid, n = 0;
+	FILE *f;
+
+	for (pid = 2; pid < 65536; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "tmon/", 5))
+			n++;
+		fclose(f);
+	}
+	return n;
+}
+
+static int failnth(const char *ko, const char *params, double seconds, unsigned int max)
+{
+	unsigned long failed = 0, survived = 0, by_errno[256] = { 0 };
+	double end = now_s() + seconds;
+	unsigned int n, i;
+	char buf[32];
+	int complete = 0;
+
+	for (n = 1; n <= max && now_s() < end && !complete; n++) {
+		int fd = open(ko, O_RDONLY | O_CLOEXEC);
+		int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+		long r, left;
+		int e;
+
+		if (fd < 0 || nth < 0)
+			return perror("open"), 1;
+		snprintf(buf, sizeof(buf), "%u", n);
+		if (write(nth, buf, strlen(buf)) < 0)
+			return perror("fail-nth"), 1;
+		r = syscall(SYS_finit_module, fd, params, 0);
+		e = errno;
+		memset(buf, 0, sizeof(buf));
+		left = pread(nth, buf, sizeof(buf) - 1, 0) > 0 ? atol(buf) : -1;
+		if (write(nth, "0", 1) < 0)
+			return perror("fail-nth"), 1;
+		close(nth);
+		close(fd);
+		if (r == 0) {
+			if (left == 0)
+				survived++;
+			else
+				complete = 1;	/* no point left to fail: done */
+			for (i = 0; i < 100 && syscall(SYS_delete_module, "tmon", O_NONBLOCK); i++)
+				usleep(10000);
+			if (i == 100)
+				return printf("load %u: loaded, cannot unload: %s\n", n, errname(errno)), 1;
+		} else {
+			if (left != 0)
+				return printf("load %u: failed (%s) with no fault injected\n", n,
+					      errname(e)), 1;
+			failed++;
+			by_errno[e & 255]++;
+		}
+		for (i = 0; i < sizeof(tmon_paths) / sizeof(tmon_paths[0]); i++)
+			if (!access(tmon_paths[i], F_OK))
+				return printf("load %u (%s): %s left behind\n", n,
+					      r ? errname(e) : "loaded and unloaded", tmon_paths[i]), 1;
+		if (tmon_threads_left())
+			return printf("load %u: tmon threads left behind\n", n), 1;
+	}
+	printf("loads %u: failed cleanly %lu (", n - 1, failed);
+	for (i = 0; i < 256; i++)
+		if (by_errno[i])
+			printf(" %s x%lu", errname((int)i), by_errno[i]);
+	printf(" ), worked despite the fault %lu; %s\n", survived,
+	       complete ? "the last load passed every injection point" : "stopped at the bound");
+	return complete ? 0 : 3;
+}
+
+/* ---- balloon ---- */
+
+/* MemFree above the sum of the zones' low watermarks, KiB: below zero
+ * kswapd is reclaiming. */
+static long free_above_low_kib(void)
+{
+	long free_kib = -1, low = 0, v;
+	char line[160];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &free_kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	f = fopen("/proc/zoneinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " low %ld", &v) == 1)
+			low += v * 4;
+	if (f)
+		fclose(f);
+	return free_kib - low;
+}
+
+static int balloon(long margin_mib, double seconds)
+{
+	long above, lowest = LONG_MAX, margin = margin_mib * 1024;
+	size_t held = 0, len;
+	double end = 0;
+	char *p;
+
+	for (;;) {
+		above = free_above_low_kib();
+		if (above < lowest)
+			lowest = above;
+		if (!end && above <= margin + 1024) {
+			/* At the target: the test starts measuring now. */
+			printf("reached: holding %zu MiB, free %ld MiB above the low watermarks\n",
+			       held >> 20, above >> 10);
+			fflush(stdout);
+			end = now_s() + seconds;
+		}
+		if (end && now_s() >= end)
+			break;
+		if (above <= margin) {
+			usleep(10000);
+			continue;
+		}
+		/* Most of the way at once (MAP_POPULATE faults it in the
+		 * kernel, fast under emulation), then 1 MiB at a time. */
+		len = above - margin > 65536 ? (size_t)(above - margin - 32768) << 10 : 1UL << 20;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			break;
+		madvise(p, len, MADV_NOHUGEPAGE);
+		held += len;
+	}
+	printf("balloon: held %zu MiB, free at most %ld MiB above the low watermarks\n", held >> 20,
+	       lowest / 1024);
+	return 0;
+}
+
+int stress_main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[0], "sleepers"))
+		return sleepers(atoi(argv[1]), argc > 2 && !strcmp(argv[2], "watch"));
+	if (argc == 4 && !strcmp(argv[0], "churn"))
+		return churn(strtoull(argv[1], NULL, 0), atof(argv[2]), strtoul(argv[3], NULL, 0));
+	if (argc == 3 && !strcmp(argv[0], "child"))
+		return churn_child(argv[1], argv[2]);
+	if (argc == 2 && !strcmp(argv[0], "account"))
+		return account(atof(argv[1]));
+	if (argc == 5 && !strcmp(argv[0], "failnth"))
+		return failnth(argv[1], argv[2], atof(argv[3]), (unsigned int)atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[0], "balloon"))
+		return balloon(atol(argv[1]), atof(argv[2]));
+	fprintf(stderr, "stress: sleepers N [watch] | churn SEED S MAX | account S | failnth KO PARAMS S MAX | balloon MIB S\n");
+	return 2;
+}
