@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -88,7 +89,9 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 }
 
 /* An open file's read positions, one per ring, indexed by CPU. */
+/* A read() reader's position in each ring; readers sharing the file take turns. */
 struct tmon_ring_file {
+	struct mutex lock;
 	u64 *pos;
 };
 
@@ -105,6 +108,7 @@ static int tmon_ring_open(struct inode *inode, struct file *file)
 		kfree(rf);
 		return -ENOMEM;
 	}
+	mutex_init(&rf->lock);
 	/* A new reader starts at the oldest entry still held. */
 	for_each_possible_cpu(cpu) {
 		u64 head = READ_ONCE(tmon_ring(cpu)->head);
@@ -119,6 +123,7 @@ static int tmon_ring_release(struct inode *inode, struct file *file)
 {
 	struct tmon_ring_file *rf = file->private_data;
 
+	mutex_destroy(&rf->lock);
 	kfree(rf->pos);
 	kfree(rf);
 	return 0;
@@ -174,20 +179,27 @@ static ssize_t tmon_ring_read(struct file *file, char __user *buf, size_t count,
 {
 	struct tmon_ring_file *rf = file->private_data;
 	struct tmon_ring_entry e;
-	size_t done = 0;
+	ssize_t done = 0;
 	unsigned int cpu;
 	int err;
 
 	if (count < sizeof(e))
 		return -EINVAL;
 	for (;;) {
+		if (mutex_lock_interruptible(&rf->lock))
+			return -ERESTARTSYS;
 		for_each_possible_cpu(cpu) {
 			while (count - done >= sizeof(e) && tmon_ring_take(rf, cpu, &e)) {
-				if (copy_to_user(buf + done, &e, sizeof(e)))
+				if (copy_to_user(buf + done, &e, sizeof(e))) {
+					/* Not delivered: it is read again next time. */
+					rf->pos[cpu] = e.seq;
+					mutex_unlock(&rf->lock);
 					return done ? done : -EFAULT;
+				}
 				done += sizeof(e);
 			}
 		}
+		mutex_unlock(&rf->lock);
 		if (done)
 			return done;
 		if (file->f_flags & O_NONBLOCK)

@@ -34,6 +34,8 @@ note "read() reader paused 2 s: $out"
 freeze
 out=$(tmon-helper ring compare) || fail "compare: $out"
 note "$out"
+out=$(tmon-helper ring efault) || fail "efault: $out"
+note "read() into a bad buffer: $out"
 unload
 
 # poll wakes within one period (200 ms).

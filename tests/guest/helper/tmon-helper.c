@@ -20,6 +20,8 @@
  *   tmon-helper ring readfollow STOP read() until STOP exists and the
  *                                    file is drained: its seq gaps must
  *                                    equal ring_lost's growth
+ *   tmon-helper ring efault          a read() into a bad buffer loses
+ *                                    no entry (production frozen)
  *   tmon-helper ring compare         read() and mmap give the same
  *                                    entries (production must be frozen)
  *   tmon-helper ring poll MS         ms until poll() reports new entries
@@ -322,6 +324,36 @@ static int ring_main(int argc, char **argv)
 		printf("read %llu lost %llu ring_lost +%llu\n", (unsigned long long)n,
 		       (unsigned long long)lost, (unsigned long long)(lost1 - lost0));
 		return lost1 - lost0 == lost ? 0 : 1;
+	}
+	if (argc == 1 && !strcmp(argv[0], "efault")) {
+		/*
+		 * A read() into a bad buffer delivers nothing and loses
+		 * nothing: afterwards the file gives every entry a fresh
+		 * file gives (production must be frozen).
+		 */
+		static struct tmon_ring_entry big[65536];
+		ssize_t n0, n1, n2;
+		char *pg;
+		int fd2;
+
+		open_rings(O_RDONLY);
+		fd = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
+		/* Room for one entry, then a page that cannot be written. */
+		pg = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pg == MAP_FAILED || mprotect(pg + 4096, 4096, PROT_READ))
+			return perror("mmap"), 1;
+		if (read(fd, pg + 4096, sizeof(e)) != -1 || errno != EFAULT)
+			return printf("read into a read-only page: not EFAULT\n"), 1;
+		n0 = read(fd, pg + 4096 - sizeof(e) - 8, 2 * sizeof(e));
+		if (n0 != (ssize_t)sizeof(e))
+			return printf("read across into the read-only page: %zd\n", n0), 1;
+		n1 = read(fd, big, sizeof(big));
+		fd2 = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
+		n2 = read(fd2, big, sizeof(big));
+		n1 = n1 / (ssize_t)sizeof(e) + 1;
+		n2 /= (ssize_t)sizeof(e);
+		printf("after EFAULT %zd entries (1 + the rest), a fresh file %zd\n", n1, n2);
+		return n1 == n2 ? 0 : 1;
 	}
 	if (argc == 1 && !strcmp(argv[0], "compare")) {
 		struct tmon_ring_entry r;
