@@ -1,17 +1,20 @@
-# Memory pressure: a balloon takes free memory down to the zones' low
+# Memory pressure: a balloon holds free memory at the zones' low
 # watermarks, where kswapd reclaims (no swap), first alone, then with
 # drop_caches in a loop, while 100 processes are sampled every 5 ms with
-# long histories. The shrinker gives records back (samples_reclaimed
-# grows, held records shrink), every sample owed is in the rings or
-# counted in samples_dropped, sampling goes on, nothing crashes.
+# long histories. Under both, every sample owed is a ring entry or
+# counted in samples_dropped (allocation failures) and sampling goes on;
+# with drop_caches the shrinker gives records back. (Whether kswapd alone
+# calls the shrinker depends on the kernel: 6.12 does, 6.1 defers the
+# small scans; the figures are reported, not asserted.)
 . /tests/lib.sh
 
 N=100 H=400
 load log_sec=0 log_nsec=5000000 history=$H ring_kb=4096
 tmon-helper stress sleepers $N watch >/tmp/sl & sl=$!
 wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
-full() { [ "$(sysv nr_samples)" -ge $((N * H / 2)) ]; }
-wait_for 120 full || fail "histories did not fill: $(sysv nr_samples)"
+# Full first: histories that still grow would eat into the balloon's margin.
+full() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
+wait_for $((120 * SLOW)) full || fail "histories did not fill: $(sysv nr_samples)"
 s0=$(sysv nr_samples) r0=$(sysv samples_reclaimed) m0=$(sysv mem_bytes)
 note "before: $s0 records, $m0 bytes, MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 
@@ -27,7 +30,6 @@ pressure() {	# pressure SECONDS: balloon (first to go if OOM) + accounting
 pressure 8
 s1=$(sysv nr_samples) r1=$(sysv samples_reclaimed)
 note "balloon alone: records $s0 -> $s1, reclaimed +$((r1 - r0)), dropped $(sysv samples_dropped)"
-[ "$r1" -gt "$r0" ] || fail "the shrinker gave nothing back under memory pressure"
 
 rm -f /tmp/stop
 (n=0; while [ ! -e /tmp/stop ]; do echo 2 >/proc/sys/vm/drop_caches; n=$((n + 1)); done; echo $n >/tmp/drops) &
@@ -37,7 +39,8 @@ touch /tmp/stop
 wait $dc
 r2=$(sysv samples_reclaimed)
 note "balloon + $(cat /tmp/drops) drop_caches: reclaimed +$((r2 - r1)), records $(sysv nr_samples), dropped $(sysv samples_dropped)"
-[ "$r2" -gt "$r1" ] || fail "drop_caches reclaimed nothing"
+[ "$r2" -gt "$r1" ] || fail "the shrinker gave nothing back under pressure and drop_caches"
+[ "$(sysv nr_samples)" -lt "$s0" ] || fail "records held did not shrink: $s0 -> $(sysv nr_samples)"
 # Sampling goes on and the bound holds.
 wait_wakeups 3
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks)"

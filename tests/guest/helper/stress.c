@@ -7,8 +7,9 @@
  *	"watch", watch each through debugfs first. The children die with
  *	the parent (PR_SET_PDEATHSIG), which pauses until killed.
  *
- *   tmon-helper stress churn SEED SECONDS MAXFORKS
- *	processes that fork, exec, exit and are reaped, their pids recycled
+ *   tmon-helper stress churn SEED SECONDS MAXFORKS RECYCLED
+ *	(until SECONDS, MAXFORKS forks or RECYCLED forks that got a pid an
+ *	earlier child had) processes that fork, exec, exit and are reaped, their pids recycled
  *	(the test lowers pid_max), while they are watched and unwatched
  *	through debugfs. Each child names itself gGEN after exec, so a
  *	record names the process it came from: a record "pid P comm gG"
@@ -260,7 +261,7 @@ static int churn_child(const char *gen, const char *ms)
 	return 0;
 }
 
-static int churn(uint64_t seed, double seconds, unsigned long max_forks)
+static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigned long enough)
 {
 	unsigned long forks = 0, recycled = 0, reaped = 0, execs = 0;
 	unsigned long w_ok = 0, w_exist = 0, w_full = 0, u_ok = 0, checks = 0;
@@ -275,7 +276,7 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks)
 	used = calloc(PID_LIMIT, 1);
 	if (!model || !used)
 		return printf("out of memory\n"), 1;
-	while (now_s() < end && forks < max_forks && violations < 20) {
+	while (now_s() < end && forks < max_forks && recycled < enough && violations < 20) {
 		if (nlive < MAX_LIVE) {
 			char g[16], ms[16];
 
@@ -579,7 +580,7 @@ static int failnth(const char *ko, const char *params, double seconds, unsigned 
 /* ---- balloon ---- */
 
 /* MemFree above the sum of the zones' low watermarks, KiB: below zero
- * kswapd is reclaiming. */
+ * kswapd is reclaiming. (At the min watermarks 6.1 OOM-kills first.) */
 static long free_above_low_kib(void)
 {
 	long free_kib = -1, low = 0, v;
@@ -626,15 +627,18 @@ static int balloon(long margin_mib, double seconds)
 		}
 		/* Most of the way at once (MAP_POPULATE faults it in the
 		 * kernel, fast under emulation), then 1 MiB at a time. */
-		len = above - margin > 65536 ? (size_t)(above - margin - 32768) << 10 : 1UL << 20;
+		len = above - margin > 196608 ? (size_t)(above - margin - 131072) << 10 : 1UL << 20;
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (p == MAP_FAILED)
 			break;
 		madvise(p, len, MADV_NOHUGEPAGE);
 		held += len;
+		/* Near the target: give reclaim time to keep up, not the OOM killer. */
+		if (len == 1UL << 20)
+			usleep(5000);
 	}
-	printf("balloon: held %zu MiB, free at most %ld MiB above the low watermarks\n", held >> 20,
+	printf("balloon: held %zu MiB, free at least %ld MiB above the low watermarks\n", held >> 20,
 	       lowest / 1024);
 	return 0;
 }
@@ -643,8 +647,9 @@ int stress_main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[0], "sleepers"))
 		return sleepers(atoi(argv[1]), argc > 2 && !strcmp(argv[2], "watch"));
-	if (argc == 4 && !strcmp(argv[0], "churn"))
-		return churn(strtoull(argv[1], NULL, 0), atof(argv[2]), strtoul(argv[3], NULL, 0));
+	if (argc == 5 && !strcmp(argv[0], "churn"))
+		return churn(strtoull(argv[1], NULL, 0), atof(argv[2]), strtoul(argv[3], NULL, 0),
+			     strtoul(argv[4], NULL, 0));
 	if (argc == 3 && !strcmp(argv[0], "child"))
 		return churn_child(argv[1], argv[2]);
 	if (argc == 2 && !strcmp(argv[0], "account"))
@@ -653,6 +658,6 @@ int stress_main(int argc, char **argv)
 		return failnth(argv[1], argv[2], atof(argv[3]), (unsigned int)atoi(argv[4]));
 	if (argc == 3 && !strcmp(argv[0], "balloon"))
 		return balloon(atol(argv[1]), atof(argv[2]));
-	fprintf(stderr, "stress: sleepers N [watch] | churn SEED S MAX | account S | failnth KO PARAMS S MAX | balloon MIB S\n");
+	fprintf(stderr, "stress: sleepers N [watch] | churn SEED S MAX RECYCLED | account S | failnth KO PARAMS S MAX | balloon MIB S\n");
 	return 2;
 }
