@@ -9,7 +9,12 @@
 #                                 KASAN, kmemleak, UBSAN and debug objects
 #                                 (tests/lib/debug-kernel.sh)
 #   TMON_TESTS=t-10-threads,...   which in-VM tests (default: all)
+#   TMON_FUZZ_SEED, TMON_STRESS_SEED, TMON_FLOOR_SECONDS
+#                                 passed to the guest's tests
 #   TMON_VM_ACCEL=kvm             use KVM instead of TCG
+#   TMON_VM_JOBS=2                kernels tested at once (default: the
+#                                 host's CPUs, at most 2); each VM is one
+#                                 TCG thread, so two lanes halve the time
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -36,6 +41,33 @@ BAD_LOG+='|ODEBUG: .*(object|disabled|out of memory)|INFO: trying to register no
 
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
 	libmnl-dev pkg-config jq tmux ncurses-base
+
+# Lanes: the kernels dealt out in turn to TMON_VM_JOBS copies of this
+# script, each running its kernels one after the other; their results
+# are printed lane by lane at the end (the log lines come as they go).
+jobs=${TMON_VM_JOBS:-$(nproc)}
+[ "$jobs" -gt 2 ] && [ -z "${TMON_VM_JOBS:-}" ] && jobs=2
+set -- $TMON_KERNELS
+if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
+	# (built once here: the lanes' initramfs scripts would race on it)
+	make -s -C "$TMON_TOP/tools/tmonctl" || die "tmonctl does not build"
+	lanes=() pids=() i=0
+	for k in "$@"; do
+		lanes[i % jobs]="${lanes[i % jobs]:-} $k"
+		i=$((i + 1))
+	done
+	for i in "${!lanes[@]}"; do
+		log "lane $i:${lanes[i]}"
+		TMON_VM_JOBS=1 TMON_KERNELS="${lanes[i]}" bash "$here/vm-matrix.sh" >"$work/lane-$i.out" &
+		pids+=($!)
+	done
+	rc=0
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || rc=1
+		cat "$work/lane-$i.out"
+	done
+	exit $rc
+fi
 
 for k in $TMON_KERNELS; do
 	if ! (kernel_prepare "$k" >"$work/prepare-$k.log" 2>&1); then
@@ -94,10 +126,16 @@ for k in $TMON_KERNELS; do
 	# tmonslow tells the tests (TMON_SLOW in lib.sh) to scale what they
 	# expect of timing: CPU time accounting loses ticks on a slow guest.
 	[ "$KSLOW" -gt 1 ] && slow_args=(tmontimeout=$((600 * KSLOW)) tmonslow=$KSLOW)
+	# Seeds and bounds for the guest, which gets them as environment
+	# variables from the kernel command line.
+	guest_env=()
+	for v in TMON_FUZZ_SEED TMON_STRESS_SEED TMON_FLOOR_SECONDS; do
+		[ -n "${!v:-}" ] && guest_env+=("$v=${!v}")
+	done
 	t0=$(date +%s)
 	TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-900} * KSLOW)) \
 		"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
-		${TMON_TESTS:+tmontest=$TMON_TESTS} "${slow_args[@]}"
+		${TMON_TESTS:+tmontest=$TMON_TESTS} "${slow_args[@]}" "${guest_env[@]}"
 	vrc=$?
 	log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
 	while read -r _ name res rest; do
