@@ -30,7 +30,7 @@ trap 'knobs 0 0 N' EXIT
 # 1. probability 100, times 0: only fail-nth injects (its counter is
 #    checked first), and the static keys are on so every site counts.
 knobs 100 0 N
-out=$(tmon-helper stress failnth /tmon.ko "log_sec=0 log_nsec=50000000" 600 5000)
+out=$(tmon-helper stress failnth /tmon.ko "log_sec=0 log_nsec=50000000 ring_kb=16" $((300 * SLOW)) 5000)
 rc=$?
 note "load: $out"
 [ $rc -eq 0 ] || fail "fault injection during load (rc $rc)"
