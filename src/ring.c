@@ -89,9 +89,9 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 }
 
 /* An open file's read positions, one per ring, indexed by CPU. */
-/* A read() reader's position in each ring; readers sharing the file take turns. */
+/* A read() reader's position in each ring. */
 struct tmon_ring_file {
-	struct mutex lock;
+	struct mutex lock;	/* readers sharing the file take turns */
 	u64 *pos;
 };
 
