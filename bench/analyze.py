@@ -83,7 +83,7 @@ def gnuplot(name, script):
     path = os.path.join(work, name + ".gp")
     with open(path, "w") as f:
         f.write(f'set terminal pngcairo size 900,520 font "sans,10"\nset output "{out}/{name}.png"\n')
-        f.write("set grid\nset key top right\n" + script)
+        f.write("set termoption noenhanced\nset grid\nset key top right\n" + script)
     r = subprocess.run(["gnuplot", path], capture_output=True, text=True)
     if r.returncode:
         print(f"gnuplot {name}: {r.stderr}", file=sys.stderr)
@@ -138,7 +138,9 @@ def latency(rs):
         hist_all[t] = h
         lat_all[t] = lat_stats(h, sum(v for (tt, c), v in ovf.items() if tt == t),
                                max([v for (tt, c), v in maxrep.items() if tt == t] or [0]))
-    return dict(tools=tools, lat=lat, all=lat_all, hist=hist_all, ovf=ovf,
+    phase = sorted((int(p), int(n), int(a), int(late), int(t)) for p, n, a, late, t in
+                   (r[1:] for r in kind(S1, "PHASE", rs) if r[0] == "tmon"))
+    return dict(tools=tools, lat=lat, all=lat_all, hist=hist_all, ovf=ovf, phase=phase,
                 runs={int(c): (int(a), int(m), int(x)) for t, c, a, m, x in kind(S1, "RUN", rs)})
 
 
@@ -255,12 +257,17 @@ md.append("")
 head = []
 tl = lat_all.get("tmon")
 ct = lat_all.get("cyclictest-fifo95")
-cta = lat_all.get("cyclictest-other-aligned")
+cta = lat_all.get("cyclictest-other-aligned-nodma") or lat_all.get("cyclictest-other-aligned")
 tlr = lat_all.get("timerlat")
 head.append(("Wakeup latency p99, 1 ms period (us)",
              f"tmon {fmt(tl and tl['p99'])}; timerlat "
              f"{fmt(tlr['p99']) if tlr else 'n/a (not in this kernel)'}; cyclictest FIFO "
-             f"{fmt(ct and ct['p99'])}, cyclictest SCHED_OTHER aligned {fmt(cta and cta['p99'])}"))
+             f"{fmt(ct and ct['p99'])}, cyclictest in tmon's conditions (SCHED_OTHER, aligned, "
+             f"no cpu_dma_latency) {fmt(cta and cta['p99'])}"
+             + (f"; plain-TCG cross-check: tmon {fmt(LT['all']['tmon']['p99'])}, cyclictest FIFO "
+                f"{fmt((LT['all'].get('cyclictest-fifo95') or {}).get('p99'))}, aligned SCHED_OTHER "
+                f"{fmt((LT['all'].get('cyclictest-other-aligned') or {}).get('p99'))}"
+                if LT["all"].get("tmon") else "")))
 pt, pp, pr = per_round("tmon", 1000), per_round("pidstat", 1000), per_round("procread", 1000)
 head.append(("Sampling cost per round, N=1000: tmon / pidstat",
              f"{fmt(pt and pp and pt / pp, 3)} ({fmt(pt)} us vs {fmt(pp)} us; "
@@ -275,7 +282,8 @@ head.append(("Bytes per stored task record",
 head.append(("Netlink ops/s, 1 / 10 clients", f"{fmt(conc.get(1), 0)} / {fmt(conc.get(10), 0)}"))
 head.append(("CPU-bound workload slowdown, tmon at 1 ms / 100 us",
              f"{fmt(overhead('tmon-1ms'), 2)} % / {fmt(overhead('tmon-100us'), 2)} % with 10 tasks watched, "
-             f"{fmt(overhead('tmon-100us-notasks'), 2)} % at 100 us with none (cyclictest at 1 ms / 100 us: "
+             f"{fmt(overhead('tmon-1ms-notasks'), 2)} % / {fmt(overhead('tmon-100us-notasks'), 2)} % with none "
+             "(cyclictest at 1 ms / 100 us: "
              f"{fmt(overhead('cyclictest-1ms'), 2)} % / {fmt(overhead('cyclictest-100us'), 2)} %)"))
 table(["What", "Result"], head)
 
@@ -290,8 +298,10 @@ md.append(f"Method: {mode_txt}. Period {latcfg.get('period_us', '?')} us on CPUs
           "and all CPUs' timers expire at the same instant). cyclictest 2.4 (`-m -d 0 -h 20000`, "
           "thread i pinned to CPU i): SCHED_FIFO 95 as users run it; `-A 0` aligns every thread's "
           "wakeup to the same instant, as tmon's; `--policy=other` puts it in tmon's scheduling "
-          "class. All figures from 1 us histograms (bucket = floor(latency/1 us); avg uses the bucket "
-          "middle).")
+          "class; `--default-system` leaves /dev/cpu_dma_latency alone, as tmon does. All figures "
+          "from 1 us histograms (bucket = floor(latency/1 us); avg uses the bucket middle). "
+          "cyclictest's wakeups are the entries of its histogram: its `-D` includes its start-up, "
+          "so it records fewer than duration / period.")
 md.append("")
 if timerlat and timerlat[0][0] == "absent":
     md.append(f"The timerlat tracer is **not available**: Debian's {kernel} is built without "
@@ -313,26 +323,58 @@ def lat_table(LL):
     table(["tool", "CPU", "wakeups", "min us", "avg us", "p50 us", "p99 us", "max us", "notes"], body)
 
 
-lat_table(L)
-plots = []
-for t in tools:
-    p = os.path.join(work, f"lat-{t}.dat")
-    with open(p, "w") as f:
-        for k in sorted(L["hist"][t]):
-            f.write(f"{k} {L['hist'][t][k]}\n")
-    plots.append(f'"{p}" using 1:2 with steps lw 2 title "{t}"')
-if plots:
-    gnuplot("latency", "set title 'Wakeup latency, 1 ms period, all CPUs, -icount (1 us buckets)'\n"
-            "set xlabel 'latency (us)'\nset ylabel 'wakeups'\nset logscale xy\n"
-            "plot " + ", ".join(plots) + "\n")
-    md.append("![latency histogram](latency.png)")
+def tick_share(LL):
+    """(late % of wakeups on the tick, late % of the others) or None."""
+    ph = LL["phase"]
+    on = [x for x in ph if x[0] == 0]
+    off = [x for x in ph if x[0] != 0]
+    if not on or not off:
+        return None
+    return (100.0 * sum(x[3] for x in on) / max(1, sum(x[1] for x in on)),
+            100.0 * sum(x[3] for x in off) / max(1, sum(x[1] for x in off)))
+
+
+def phase_table(LL):
+    if not LL["phase"]:
+        return
+    md.append(f"tmon's wakeups by where their expiry falls on the scheduler tick's grid "
+              f"({LL['phase'][0][4] // 1000000} ms, aligned like tmon's grid to multiples of its "
+              "length in CLOCK_MONOTONIC): phase 0 expires together with the tick.")
     md.append("")
+    table(["expiry, us after a tick", "wakeups", "avg latency us", ">= 30 us late"],
+          [[p, n, fmt(a / 1000.0), f"{late} ({fmt(100.0 * late / max(n, 1))} %)"] for p, n, a, late, t in LL["phase"]])
+
+
+lat_table(L)
+phase_table(L)
+def lat_plot(LL, name, title):
+    """Histogram on log-spaced bins (20 a decade), so sparse tails stay readable."""
+    plots = []
+    for t in LL["tools"]:
+        bins = collections.Counter()
+        for us, n in LL["hist"][t].items():
+            bins[int(math.floor(math.log10(us + 1) * 20))] += n
+        p = os.path.join(work, f"{name}-{t}.dat")
+        with open(p, "w") as f:
+            for b in sorted(bins):
+                f.write(f"{10 ** ((b + 0.5) / 20) - 1:.2f} {bins[b]}\n")
+        plots.append(f'"{p}" using 1:2 with linespoints lw 2 pt 7 ps 0.6 title "{t}"')
+    if plots:
+        gnuplot(name, f"set title '{title}'\n"
+                "set xlabel 'latency (us), log bins of 1/20 decade'\nset ylabel 'wakeups per bin'\n"
+                "set logscale xy\nplot " + ", ".join(plots) + "\n")
+        md.append(f"![{title}]({name}.png)")
+        md.append("")
+
+
+lat_plot(L, "latency", "Wakeup latency, 1 ms period, all CPUs, -icount")
 if LT["tools"]:
     md.append("Cross-check in real time: the same section in a second boot under **plain TCG** (no "
               "-icount), where the guest's clock is the host's and the host's scheduling (including "
               "other VMs on this machine) shows through; the vCPUs still run one at a time.")
     md.append("")
     lat_table(LT)
+    lat_plot(LT, "latency-tcg", "Wakeup latency, 1 ms period, all CPUs, plain TCG")
 elif tcg_results or os.path.isdir(os.path.join(work, "tcg")):
     md.append("*The plain-TCG cross-check boot produced no latency data.*")
     md.append("")
@@ -485,7 +527,8 @@ md.append(section_note(S5))
 md.append(f"Method: {mode_txt}. C client processes at once, each `tmon-helper nl stress` for "
           f"{conccfg.get('seconds', '?')} s: one netlink socket per client, one request at a time, "
           f"a random choice of watch / unwatch / list over {conccfg.get('processes', '?')} processes. "
-          "ops/s = all clients' completed requests / duration. The guest has "
+          "ops/s = all clients' completed requests / duration. The family has no parallel_ops, so "
+          "the kernel runs its handlers one at a time (see the closing notes). The guest has "
           f"{ovhcfg.get('cpus', '?')} vCPUs, so beyond that clients share CPUs.")
 md.append("")
 body = []
@@ -508,14 +551,15 @@ md.append(f"Method: {mode_txt}. bench-helper burn: {ovhcfg.get('millions', '?')}
           "of a xorshift loop, one copy pinned to each CPU, wall time (CLOCK_MONOTONIC) of each; "
           "runtime = until both copies are done (under icount all vCPUs' instructions advance the "
           "one guest clock, so only the pair's makespan is independent of how QEMU interleaved "
-          "them). Alongside: nothing; tmon at 1 ms and 100 us watching 10 paused processes and at "
-          "100 us watching none; cyclictest (FIFO 95, one thread per CPU) at 1 ms and 100 us, "
+          "them). Alongside: nothing; tmon at 1 ms and 100 us watching 10 paused processes and "
+          "watching none; cyclictest (FIFO 95, one thread per CPU) at 1 ms and 100 us, "
           "the cost of a bare periodic wakeup at the same rates. "
           f"{ovhcfg.get('reps', '?')} repetitions, the configurations alternating within each; "
           "figure = median over repetitions.")
 md.append("")
 body = []
 what = {"off": "nothing (tmon not loaded)", "tmon-1ms": "tmon, 1 ms, 10 tasks watched",
+        "tmon-1ms-notasks": "tmon, 1 ms, no task watched",
         "tmon-100us": "tmon, 100 us, 10 tasks watched", "tmon-100us-notasks": "tmon, 100 us, no task watched",
         "cyclictest-1ms": "cyclictest, 1 ms (reference)", "cyclictest-100us": "cyclictest, 100 us (reference)"}
 for cfg in what:
@@ -529,16 +573,34 @@ table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown
 md.append("## Where tmon is behind, and why")
 md.append("")
 notes = []
-if tl and ct and tl["p99"] > ct["p99"]:
+if tl and cta and tl["p99"] > cta["p99"]:
+    ts = tick_share(L)
+    why = ""
+    if ts and ts[0] > 2 * ts[1]:
+        why = (f"The measured cause: {fmt(ts[0])} % of the wakeups whose expiry falls on a scheduler "
+               f"tick are 30 us or more late, against {fmt(ts[1])} % of the others (table above). "
+               "tmon's grid is multiples of the period in CLOCK_MONOTONIC, and so is the tick's "
+               "(multiples of 1/HZ), so with a period that divides the tick every few wakeups "
+               "expire together with the tick and wait behind its work (scheduler tick, timer "
+               "softirq, RCU) on a CPU that is not idle-stopped; cyclictest's grid starts at its own "
+               "start time and misses the tick. To close it: keep the absolute, drift-free grid "
+               "but offset it from the tick's (first expiry at k x period + period / 2, or a "
+               "per-CPU offset), which would also spread the CPUs' wakeups.")
+    else:
+        why = ("The tick-phase table does not single out the tick here; the rest of the gap is "
+               "the CFS wakeup of a kthread against cyclictest's, which this run does not split "
+               "further.")
     notes.append(
-        f"- **Wakeup latency** (p99 {tl['p99']} us vs cyclictest FIFO {ct['p99']} us"
-        + (f", SCHED_OTHER aligned {cta['p99']} us" if cta else "") + "). tmon's threads are "
-        "SCHED_OTHER kthreads and every CPU's timer expires at the same instant; under TCG the vCPUs "
-        "run one at a time, so the CPUs' wakeups queue behind one another, and the wakeup path "
-        "(hrtimer hard-irq expiry, then a CFS wakeup) is the one cyclictest takes with "
-        "SCHED_OTHER. To close it: give the threads SCHED_FIFO (sched_set_fifo_low(), as timerlat "
-        "does with its own threads) and stagger each CPU's expiry by cpu x period / nr_cpus so "
-        "the CPUs' wakeups do not collide.")
+        f"- **Wakeup latency under -icount**: p99 {tl['p99']} us against {cta['p99']} us for "
+        f"cyclictest in the same conditions (SCHED_OTHER, aligned, no cpu_dma_latency) and "
+        f"{ct['p99'] if ct else 'n/a'} us for cyclictest as users run it (SCHED_FIFO 95). "
+        + why + " SCHED_FIFO for the threads (sched_set_fifo_low(), as timerlat's threads use) "
+        "would add what cyclictest -p 95 has on a busy CPU; this idle-guest run does not show "
+        "that part."
+        + (f" In real time (plain-TCG cross-check: tmon p99 {LT['all']['tmon']['p99']} us, cyclictest "
+           f"FIFO {LT['all']['cyclictest-fifo95']['p99']} us) the emulator's own jitter dominates "
+           "and hides the difference." if LT["all"].get("tmon") and LT["all"].get("cyclictest-fifo95")
+           and LT["all"]["tmon"]["p99"] <= 1.2 * LT["all"]["cyclictest-fifo95"]["p99"] else ""))
 if pt and pp and pt > pp:
     notes.append(f"- **Sampling cost at N=1000** is above pidstat's per round ({fmt(pt)} vs {fmt(pp)} us).")
 if pt and pr and pt > pr:
@@ -548,16 +610,36 @@ if pull_rate.get("debugfs-tasks") and pull_rate.get("netlink-tasks") and \
     notes.append(
         f"- **debugfs text export** delivers {fmt(pull_rate['debugfs-tasks'], 0)} records/s, "
         f"{fmt(pull_rate['netlink-tasks'] / pull_rate['debugfs-tasks'], 1)}x fewer than a netlink dump: "
-        "every record is formatted with ~15 `%llu` fields by seq_printf and parsed back by the "
-        "reader. It is the human interface; programs should use netlink or the rings. Closing "
-        "it would take a binary debugfs file, which the rings already are.")
-if overhead("100us") is not None and overhead("100us") > 1:
+        "every record is formatted as text by seq_printf (14 number fields, ~140 bytes a line), "
+        "against a memcpy of the 128-byte record into the netlink message (and a user-space "
+        "copy for the rings). It is the human interface, as /proc is; programs should use "
+        "netlink or the rings, which is what tmonctl does. Closing the gap would take a binary "
+        "file, which /dev/tmon already is.")
+if overhead("tmon-1ms") is not None and overhead("cyclictest-1ms") is not None and \
+        overhead("tmon-1ms") > overhead("cyclictest-1ms"):
     notes.append(
-        f"- **Overhead at 100 us** ({fmt(overhead('tmon-100us'), 2)} %): 10,000 wakeups/s per CPU, each "
-        "a context switch to the tmon thread and back, plus a ring and a history write and the "
-        "watched processes' samples. What would close it: tmon's record could be taken in the "
-        "hrtimer callback itself (no thread switch) for the CPU part, keeping the thread for task "
-        "sampling at a lower rate.")
+        f"- **Workload overhead at 1 ms** with 10 tasks watched ({fmt(overhead('tmon-1ms'), 2)} % "
+        f"against cyclictest's bare 1 ms wakeups, {fmt(overhead('cyclictest-1ms'), 2)} %): tmon "
+        f"without tasks costs {fmt(overhead('tmon-1ms-notasks'), 2)} %, less than cyclictest; the rest "
+        "is sampling 10 processes 1000 times a second (10,000 samples/s at section 2's per-process "
+        "cost). Sampling tasks at a lower rate than the CPU records (a per-task divider of the "
+        "period) would close it.")
+if overhead("tmon-100us") is not None and overhead("tmon-100us") > 1:
+    notes.append(
+        f"- **Workload overhead at 100 us** ({fmt(overhead('tmon-100us'), 2)} % with 10 tasks watched): "
+        f"without tasks tmon costs {fmt(overhead('tmon-100us-notasks'), 2)} %, below cyclictest's bare "
+        f"100 us wakeups ({fmt(overhead('cyclictest-100us'), 2)} %: tmon's thread never returns to "
+        "user space); the rest is 100,000 task samples a second. The same per-task divider would "
+        "close it.")
+if conc.get(1) and conc.get(10) and conc[10] < 1.5 * conc[1]:
+    notes.append(
+        f"- **Netlink concurrency** has no peer here but stops scaling at 2 clients "
+        f"({fmt(conc[10] / conc[1], 2)}x the single-client rate with 10): the family is registered "
+        "without parallel_ops, so the genetlink core runs one tmon handler at a time under "
+        "genl_mutex (and watch/unwatch also take tmon_watch_mutex); the gain from 1 to 2 clients "
+        "is the overlap of the clients' own user-space and socket work. Setting parallel_ops and "
+        "relying on tmon's own locks (the mutex for watch/unwatch, RCU or the samples lock for "
+        "lists and dumps) would let list and dump requests run in parallel.")
 if not notes:
     notes.append("- tmon is not behind its peers on any of the measured figures.")
 md.extend(notes)

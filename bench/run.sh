@@ -31,8 +31,9 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	echo "${BENCH_ICOUNT:-shift=1,sleep=off}" >"$work/mode"
 	echo "$KREL" >"$work/kernel"
 	log "booting the benchmark VM (-icount ${BENCH_ICOUNT:-shift=1,sleep=off})"
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
 	vt0=$(date +%s)
-	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1200 \
+	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1200 bench.hz="${hz:-250}" \
 		${BENCH_ONLY:+tmontest=$BENCH_ONLY} ${BENCH_ARGS:-} || log "VM exit status $?"
 	echo $(($(date +%s) - vt0)) >"$work/vm-seconds"
 	grep -q '^TMON-DONE' "$work/report.log" || { tail -n 30 "$work/console.log"; die "the VM did not finish"; }
@@ -45,7 +46,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	if [ "${BENCH_TCG_CHECK:-1}" != 0 ] && [ "${BENCH_ICOUNT:-}" != off ]; then
 		log "booting the plain-TCG latency cross-check"
 		BENCH_ICOUNT=off "$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work/tcg" \
-			tmontimeout=600 tmontest=t-b1-latency ${BENCH_ARGS:-} || log "VM exit status $?"
+			tmontimeout=600 tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
 	fi
 fi

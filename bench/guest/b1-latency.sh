@@ -26,6 +26,15 @@ awk -v p=$((P * 1000)) '$1 == "cpu" && $4 >= 10 {
 	for (c in n) print "R COUNT tmon", c, n[c]
 	for (c in n) print "R RUN tmon", c, int(run[c] / n[c]), rmax[c], miss[c] + 0
 }' /tmp/cpus
+# Where on the scheduler tick's grid each wakeup falls: the tick is
+# aligned to multiples of 1/HZ of CLOCK_MONOTONIC, and so is tmon's grid.
+# HZ comes from the kernel's build config, by way of run.sh.
+tick=$((1000000000 / $(bparam hz 250)))
+awk -v t=$tick '$1 == "cpu" && $4 >= 10 {
+	ph = int(($6 % t) / 1000); n[ph]++; s[ph] += $8; if ($8 >= 30000) late[ph]++
+} END {
+	for (p in n) print "R PHASE tmon", p, n[p], int(s[p] / n[p]), late[p] + 0, t
+}' /tmp/cpus
 
 # cyclictest: thread i on CPU i, every thread at the same period (-d 0).
 # As users run it (SCHED_FIFO 95, /dev/cpu_dma_latency held at 0); with the threads' wakeups aligned to

@@ -1,7 +1,7 @@
 # Section 6: a CPU-bound benchmark (bench-helper burn: a fixed xorshift
 # loop, one copy pinned to each CPU; its runtime is the time until both
 # copies are done) with tmon not loaded, loaded at 1 ms and 100 us with
-# 10 watched processes, at 100 us with none, and, for reference, with
+# 10 watched processes, at both with none, and, for reference, with
 # cyclictest's threads waking at the same periods. The configurations
 # alternate within each repetition so drift hits them alike.
 . /tests/lib.sh
@@ -38,6 +38,9 @@ while [ $rep -le "$REPS" ]; do
 	load log_sec=0 log_nsec=1000000
 	bench-helper watch /tmp/pids >/dev/null || fail "watch"
 	burn tmon-1ms $rep
+	bench-helper watch /tmp/pids un >/dev/null || fail "unwatch"
+	burn tmon-1ms-notasks $rep
+	bench-helper watch /tmp/pids >/dev/null || fail "watch"
 	write_param log_nsec 100000 || fail "100 us refused"
 	sleep 0.1
 	burn tmon-100us $rep
