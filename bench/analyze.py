@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""analyze.py WORK OUTDIR [SECONDS]: turn the benchmark VM's raw report
+"""analyze.py WORK OUTDIR: turn the benchmark VM's raw report
 (WORK/report.log, lines "| R KIND ..." under "TMON-BEGIN SECTION") into
 OUTDIR/report.md and OUTDIR/*.png (gnuplot). Intermediate data files go
 to WORK. Every figure comes from that one report, i.e. one boot."""
@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 work, out = sys.argv[1], sys.argv[2]
-total_s = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+total_s = 0
 
 
 def slurp(name, default=""):
@@ -60,6 +60,7 @@ mode_txt = (f"QEMU TCG with `-icount {mode}`: guest time is instructions execute
             f"(2^{mode.split('shift=')[1].split(',')[0]} ns each), so the figures do not depend on host load"
             if icount and "shift=" in mode else "plain QEMU TCG (no -icount): figures include host noise")
 kernel = slurp("kernel", "?")
+total_s = int(slurp("total-seconds", "0") or 0)
 md = []
 
 
