@@ -43,6 +43,7 @@ def parse(path):
 
 rows, results = parse(os.path.join(work, "report.log"))
 tcg_rows, tcg_results = parse(os.path.join(work, "tcg", "report.log"))
+rt_rows, rt_results = parse(os.path.join(work, "rt", "report.log"))
 
 
 def kind(sec, k, rs=None):
@@ -147,6 +148,8 @@ def latency(rs):
 
 L = latency(rows)
 LT = latency(tcg_rows)
+LR = latency(rt_rows)
+rt_kernel = slurp("rt/kernel", "6.12-rt")
 tools, lat, lat_all, ovf, runs = L["tools"], L["lat"], L["all"], L["ovf"], L["runs"]
 latcfg = kv(kind(S1, "LATCFG")[0]) if kind(S1, "LATCFG") else {}
 timerlat = kind(S1, "TIMERLAT")
@@ -268,7 +271,11 @@ head.append(("Wakeup latency p99, 1 ms period (us)",
              + (f"; plain-TCG cross-check: tmon {fmt(LT['all']['tmon']['p99'])}, cyclictest FIFO "
                 f"{fmt((LT['all'].get('cyclictest-fifo95') or {}).get('p99'))}, aligned SCHED_OTHER "
                 f"{fmt((LT['all'].get('cyclictest-other-aligned') or {}).get('p99'))}"
-                if LT["all"].get("tmon") else "")))
+                if LT["all"].get("tmon") else "")
+             + (f"; PREEMPT_RT boot ({rt_kernel}): timerlat {fmt(LR['all']['timerlat']['p99'])}, tmon "
+                f"{fmt((LR['all'].get('tmon') or {}).get('p99'))}, cyclictest FIFO "
+                f"{fmt((LR['all'].get('cyclictest-fifo95') or {}).get('p99'))}"
+                if LR["all"].get("timerlat") else "")))
 pt, pp, pr = per_round("tmon", 1000), per_round("pidstat", 1000), per_round("procread", 1000)
 head.append(("Sampling cost per round, N=1000: tmon / pidstat",
              f"{fmt(pt and pp and pt / pp, 3)} ({fmt(pt)} us vs {fmt(pp)} us; "
@@ -307,8 +314,8 @@ md.append("")
 if timerlat and timerlat[0][0] == "absent":
     md.append(f"The timerlat tracer is **not available**: Debian's {kernel} is built without "
               "CONFIG_OSNOISE_TRACER/CONFIG_TIMERLAT_TRACER (available tracers: "
-              f"{timerlat[0][1] if len(timerlat[0]) > 1 else '?'}), so it has no column here; "
-              "bench/guest/b1-latency.sh runs it automatically on a kernel that has it.")
+              f"{timerlat[0][1] if len(timerlat[0]) > 1 else '?'}), so it has no column here. "
+              "bookworm's PREEMPT_RT flavour has it: the same section on that kernel follows.")
     md.append("")
 def lat_table(LL):
     body = []
@@ -376,8 +383,21 @@ if LT["tools"]:
     md.append("")
     lat_table(LT)
     lat_plot(LT, "latency-tcg", "Wakeup latency, 1 ms period, all CPUs, plain TCG")
-elif tcg_results or os.path.isdir(os.path.join(work, "tcg")):
+elif os.path.isdir(os.path.join(work, "tcg")):
     md.append("*The plain-TCG cross-check boot produced no latency data.*")
+    md.append("")
+if LR["tools"]:
+    md.append(f"On **{rt_kernel}** (PREEMPT_RT, which has the timerlat tracer): the same section "
+              f"in a third boot, {mode_txt}. timerlat: the tracer's own per-CPU threads "
+              "(`current_tracer=timerlat`, `osnoise/timerlat_period_us` = the period, `osnoise/cpus` = "
+              "the same CPUs), thread-context `timer_latency` of every activation read from the "
+              "trace buffer; its threads run SCHED_FIFO 95, like cyclictest's default here.")
+    md.append("")
+    lat_table(LR)
+    phase_table(LR)
+    lat_plot(LR, "latency-rt", f"Wakeup latency, 1 ms period, all CPUs, {rt_kernel}, -icount")
+elif os.path.isdir(os.path.join(work, "rt")):
+    md.append("*The PREEMPT_RT boot (timerlat) produced no latency data; see build/bench/rt/.*")
     md.append("")
 
 # 2
@@ -598,6 +618,10 @@ if tl and cta and tl["p99"] > cta["p99"]:
         + why + " SCHED_FIFO for the threads (sched_set_fifo_low(), as timerlat's threads use) "
         "would add what cyclictest -p 95 has on a busy CPU; this idle-guest run does not show "
         "that part."
+        + (f" On the PREEMPT_RT kernel, timerlat's p99 is {LR['all']['timerlat']['p99']} us, tmon's "
+           f"{LR['all']['tmon']['p99']} us and cyclictest FIFO's "
+           f"{(LR['all'].get('cyclictest-fifo95') or {}).get('p99', 'n/a')} us in the same boot."
+           if LR["all"].get("timerlat") and LR["all"].get("tmon") else "")
         + (f" In real time (plain-TCG cross-check: tmon p99 {LT['all']['tmon']['p99']} us, cyclictest "
            f"FIFO {LT['all']['cyclictest-fifo95']['p99']} us) the emulator's own jitter dominates "
            "and hides the difference." if LT["all"].get("tmon") and LT["all"].get("cyclictest-fifo95")

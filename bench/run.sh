@@ -7,6 +7,8 @@
 #   BENCH_ARGS="bench.lat=5"  section durations etc. (see bench/guest)
 #   BENCH_ONLY=t-b1-latency   run only these sections (comma list)
 #   BENCH_TCG_CHECK=0         skip the second, plain-TCG boot (latency only)
+#   BENCH_RT=0                skip the third boot: latency on 6.12-rt, the
+#                             bookworm kernel that has the timerlat tracer
 #   BENCH_REUSE=1             skip the VM, re-analyse build/bench/report.log
 # Raw data and intermediates: build/bench/. Takes about 15 minutes.
 set -euo pipefail
@@ -48,6 +50,30 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 		BENCH_ICOUNT=off "$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work/tcg" \
 			tmontimeout=600 tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
+	fi
+	# bookworm's 6.12 has no timerlat tracer; its PREEMPT_RT flavour has:
+	# the latency section once more there, under -icount, for that column.
+	rm -rf "$work/rt"
+	if [ "${BENCH_RT:-1}" != 0 ]; then
+		mkdir -p "$work/rt"
+		if (kernel_prepare 6.12-rt) >"$work/rt/prepare.log" 2>&1; then
+			kernel_prepare 6.12-rt 2>/dev/null
+			log "kernel $KREL: latency with timerlat"
+			mkdir -p "$work/rt/module" && cp -a "$TMON_TOP"/src/. "$work/rt/module"/
+			if kernel_make 6.12-rt "$work/rt/module" modules >"$work/rt/module.log" 2>&1 &&
+				"$here/mkinitramfs.sh" "$work/rt/initramfs.cpio" "$work/rt/module/tmon.ko" \
+					>"$work/rt/initramfs.log" 2>&1; then
+				echo "$KREL" >"$work/rt/kernel"
+				hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
+				"$here/boot.sh" "$VMLINUZ" "$work/rt/initramfs.cpio" "$work/rt" tmontimeout=600 \
+					tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
+				grep -q '^TMON-DONE' "$work/rt/report.log" || log "the 6.12-rt boot did not finish"
+			else
+				log "6.12-rt: module or initramfs failed, see $work/rt/"
+			fi
+		else
+			log "6.12-rt kernel not available, see $work/rt/prepare.log"
+		fi
 	fi
 fi
 # The duration of the run that measured, kept for re-analyses.
