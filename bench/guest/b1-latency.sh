@@ -15,8 +15,10 @@ load log_sec=0 log_nsec=$((P * 1000)) history=$((D * 1000000 / P + 2000))
 sleep "$D"
 cat $DBG/cpus >/tmp/cpus
 unload
-# missed: timer periods without a wakeup (overruns), from the expiries.
-awk -v p=$((P * 1000)) '$1 == "cpu" && $4 >= 10 {
+# missed: expiries with no record of their own (the thread did not run
+# between two expiries), from the gaps between the records' expiries.
+# The first 100 records (0.1 s after the load) are left out.
+awk -v p=$((P * 1000)) '$1 == "cpu" && $4 >= 100 {
 	c = $2; us = int($8 / 1000); h[c " " us]++; n[c]++; run[c] += $10
 	if ($10 > rmax[c]) rmax[c] = $10
 	if (c in last) miss[c] += int(($6 - last[c]) / p + 0.5) - 1
@@ -30,7 +32,7 @@ awk -v p=$((P * 1000)) '$1 == "cpu" && $4 >= 10 {
 # aligned to multiples of 1/HZ of CLOCK_MONOTONIC, and so is tmon's grid.
 # HZ comes from the kernel's build config, by way of run.sh.
 tick=$((1000000000 / $(bparam hz 250)))
-awk -v t=$tick '$1 == "cpu" && $4 >= 10 {
+awk -v t=$tick '$1 == "cpu" && $4 >= 100 {
 	ph = int(($6 % t) / 1000); n[ph]++; s[ph] += $8; if ($8 >= 30000) late[ph]++
 } END {
 	for (p in n) print "R PHASE tmon", p, n[p], int(s[p] / n[p]), late[p] + 0, t
