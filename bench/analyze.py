@@ -691,11 +691,12 @@ if overhead("tmon-100us") is not None and overhead("tmon-100us") > 1:
         "close it.")
 if conc.get(1) and conc.get(10) and conc[10] < 1.5 * conc[1]:
     notes.append(
-        f"- **Netlink concurrency** has no peer here but stops scaling at 2 clients "
-        f"({fmt(conc[10] / conc[1], 2)}x the single-client rate with 10): the family is registered "
+        f"- **Netlink concurrency** has no peer here but does not scale with clients "
+        f"({fmt(conc[10] / conc[1], 2)}x the single-client rate with 10, "
+        f"{fmt(conc.get(2, 0) / conc[1], 2)}x with 2): the family is registered "
         "without parallel_ops, so the genetlink core runs one tmon handler at a time under "
-        "genl_mutex (and watch/unwatch also take tmon_watch_mutex); the gain from 1 to 2 clients "
-        "is the overlap of the clients' own user-space and socket work. Setting parallel_ops and "
+        "genl_mutex (and watch/unwatch also take tmon_watch_mutex); what 2 clients gain is the "
+        "overlap of their own user-space and socket work. Setting parallel_ops and "
         "relying on tmon's own locks (the mutex for watch/unwatch, RCU or the samples lock for "
         "lists and dumps) would let list and dump requests run in parallel.")
 if not notes:
