@@ -7,6 +7,7 @@
 #   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
 #   make demo                 the packages installed and run in a Debian VM
+#   make bench                bench/report.md: tmon against its peers in a VM
 
 KERNELDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -41,10 +42,15 @@ demo:
 	@mkdir -p build
 	bash tests/demo.sh
 
+# tmon against cyclictest, pidstat and its own export paths in one VM boot.
+bench:
+	@mkdir -p build
+	bash bench/run.sh
+
 clean:
 	@if [ -f $(KERNELDIR)/Makefile ]; then $(MAKE) -C $(KERNELDIR) M=$(CURDIR)/src clean; fi
 	rm -f src/*.o src/*.ko src/*.mod src/*.mod.c src/.*.cmd src/modules.order src/Module.symvers
 	$(MAKE) -C tools/tmonctl clean
 	rm -rf build dist
 
-.PHONY: all module tools deb check demo clean
+.PHONY: all module tools deb check demo bench clean

@@ -1,0 +1,710 @@
+#!/usr/bin/python3
+"""analyze.py WORK OUTDIR: turn the benchmark VM's raw report
+(WORK/report.log, lines "| R KIND ..." under "TMON-BEGIN SECTION") into
+OUTDIR/report.md and OUTDIR/*.png (gnuplot). Intermediate data files go
+to WORK. Every figure comes from that one report, i.e. one boot."""
+import collections
+import math
+import os
+import statistics
+import subprocess
+import sys
+
+work, out = sys.argv[1], sys.argv[2]
+total_s = 0
+
+
+def slurp(name, default=""):
+    try:
+        with open(os.path.join(work, name)) as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def parse(path):
+    rows = collections.defaultdict(list)      # section -> [fields]
+    results = {}
+    section = None
+    if not os.path.exists(path):
+        return rows, results
+    for line in open(path, errors="replace"):
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "TMON-BEGIN":
+            section = w[1]
+        elif w[0] == "TMON-RESULT":
+            results[w[1]] = w[2]
+        elif w[0] == "|" and len(w) > 2 and w[1] == "R" and section:
+            rows[section].append(w[2:])
+    return rows, results
+
+
+rows, results = parse(os.path.join(work, "report.log"))
+tcg_rows, tcg_results = parse(os.path.join(work, "tcg", "report.log"))
+rt_rows, rt_results = parse(os.path.join(work, "rt", "report.log"))
+
+
+def kind(sec, k, rs=None):
+    return [r[1:] for r in (rs if rs is not None else rows).get(sec, []) if r[0] == k]
+
+
+def kv(fields):
+    """'a 1 b 2' -> {'a': '1', 'b': '2'}"""
+    return {fields[i]: fields[i + 1] for i in range(0, len(fields) - 1, 2)}
+
+
+mode = slurp("mode", "?")
+icount = mode != "off"
+mode_txt = (f"QEMU TCG with `-icount {mode}`: guest time is instructions executed "
+            f"(2^{mode.split('shift=')[1].split(',')[0]} ns each), so the figures do not depend on host load"
+            if icount and "shift=" in mode else "plain QEMU TCG (no -icount): figures include host noise")
+kernel = slurp("kernel", "?")
+total_s = int(slurp("total-seconds", "0") or 0)
+md = []
+
+
+def table(head, body):
+    md.append("| " + " | ".join(head) + " |")
+    md.append("|" + "|".join("---" for _ in head) + "|")
+    for b in body:
+        md.append("| " + " | ".join(str(x) for x in b) + " |")
+    md.append("")
+
+
+def num(v):
+    """A statistic as a number; '>N' (past the histogram) counts as N + 1."""
+    return int(v[1:]) + 1 if isinstance(v, str) else v
+
+
+def fmt(v, nd=1):
+    if isinstance(v, str):
+        return v
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}"
+    return f"{v:,}"
+
+
+def gnuplot(name, script):
+    path = os.path.join(work, name + ".gp")
+    with open(path, "w") as f:
+        f.write(f'set terminal pngcairo size 900,520 font "sans,10"\nset output "{out}/{name}.png"\n')
+        f.write("set termoption noenhanced\nset grid\nset key top right\n" + script)
+    r = subprocess.run(["gnuplot", path], capture_output=True, text=True)
+    if r.returncode:
+        print(f"gnuplot {name}: {r.stderr}", file=sys.stderr)
+
+
+def section_note(sec):
+    res = results.get(sec)
+    if res is None:
+        return "*Not run.*"
+    if res != "PASS":
+        return f"*This section did not finish cleanly ({res}); its figures may be partial.*"
+    return ""
+
+
+# 1. Latency ---------------------------------------------------------------
+S1 = "t-b1-latency"
+def lat_stats(h, extra=0, rmax=None, over=20000):
+    n = sum(h.values()) + extra
+    if n == 0 or not h:
+        return None
+    keys = sorted(h)
+    avg = sum((k + 0.5) * v for k, v in h.items()) / (n - extra)
+    acc, p99, p50 = 0, None, None
+    for k in keys:
+        acc += h[k]
+        if p50 is None and acc >= 0.5 * n:
+            p50 = k
+        if p99 is None and acc >= 0.99 * n:
+            p99 = k
+    mx = keys[-1] if not extra else max(keys[-1], rmax or 0)
+    if p99 is None:
+        # The 99th percentile is among the wakeups past the histogram:
+        # cyclictest's overflows (its max is known), tmon's missed expiries
+        # (more than a period late, by how much is not recorded).
+        p99 = mx if rmax else f">{over}"
+    return dict(n=n, min=keys[0], avg=avg, p50=p50, p99=p99, max=mx if rmax or not extra else f">{over}")
+
+
+def latency(rs):
+    hist = collections.defaultdict(collections.Counter)    # (tool, cpu) -> us -> n
+    for tool, cpu, us, n in kind(S1, "HIST", rs):
+        hist[(tool, int(cpu))][int(us)] += int(n)
+    ovf = {(t, int(c)): int(n) for t, c, n in kind(S1, "OVF", rs)}
+    maxrep = {(t, int(c)): int(n) for t, c, n in kind(S1, "MAX", rs)}
+    tools = []
+    for t, _ in sorted(hist):
+        if t not in tools:
+            tools.append(t)
+    tools.sort(key=lambda t: (t != "tmon", t != "timerlat", t))
+    period = int((kv(kind(S1, "LATCFG", rs)[0]) if kind(S1, "LATCFG", rs) else {}).get("period_us", 1000))
+    runs = {int(c): (int(a), int(m), int(x)) for t, c, a, m, x in kind(S1, "RUN", rs)}
+    # tmon's missed expiries are wakeups more than a period late.
+    for c, r in runs.items():
+        ovf[("tmon", c)] = r[2]
+    lat = {key: lat_stats(h, ovf.get(key, 0), maxrep.get(key), period if key[0] == "tmon" else 20000)
+           for key, h in hist.items()}
+    lat_all, hist_all = {}, {}
+    for t in tools:
+        h = collections.Counter()
+        for (tt, c), hh in hist.items():
+            if tt == t:
+                h.update(hh)
+        hist_all[t] = h
+        lat_all[t] = lat_stats(h, sum(v for (tt, c), v in ovf.items() if tt == t),
+                               max([v for (tt, c), v in maxrep.items() if tt == t] or [0]),
+                               period if t == "tmon" else 20000)
+    phase = sorted((int(p), int(n), int(a), int(late), int(t)) for p, n, a, late, t in
+                   (r[1:] for r in kind(S1, "PHASE", rs) if r[0] == "tmon"))
+    return dict(tools=tools, lat=lat, all=lat_all, hist=hist_all, ovf=ovf, phase=phase, runs=runs)
+
+
+L = latency(rows)
+LT = latency(tcg_rows)
+LR = latency(rt_rows)
+rt_kernel = slurp("rt/kernel", "6.12-rt")
+tools, lat, lat_all, ovf, runs = L["tools"], L["lat"], L["all"], L["ovf"], L["runs"]
+latcfg = kv(kind(S1, "LATCFG")[0]) if kind(S1, "LATCFG") else {}
+timerlat = kind(S1, "TIMERLAT")
+
+# 2. Sampling cost -----------------------------------------------------------
+S2 = "t-b2-cost"
+cost = {}    # (tool, N) -> (cpu_ns, rounds, seconds)
+for r in kind(S2, "COST"):
+    cost[(r[0], int(r[1]))] = (int(r[2]), int(r[3]), float(r[4]) if len(r) > 4 else 0.0)
+costcfg = kv(kind(S2, "COSTCFG")[0]) if kind(S2, "COSTCFG") else {}
+Ns = sorted({n for (t, n) in cost if n > 0})
+
+
+def per_round(tool, n):
+    c = cost.get((tool, n))
+    if not c or c[1] <= 0:
+        return None
+    return c[0] / c[1] / 1000.0       # us per sampling round
+
+
+def rate(tool, n):
+    c = cost.get((tool, n))
+    if not c or not c[2]:
+        return None
+    # pidstat's K intervals take K seconds for K + 1 reads.
+    return (c[1] - 1 if tool == "pidstat" else c[1]) / c[2]
+
+
+def growth(tool):
+    """Exponent b of cost ~ N^b between the smallest and largest N."""
+    pts = [(n, per_round(tool, n)) for n in Ns if per_round(tool, n)]
+    if len(pts) < 2:
+        return None
+    (n0, c0), (n1, c1) = pts[0], pts[-1]
+    return math.log(c1 / c0) / math.log(n1 / n0)
+
+
+# 3. Export ------------------------------------------------------------------
+S3 = "t-b3-export"
+expcfg = kv(kind(S3, "EXPCFG")[0]) if kind(S3, "EXPCFG") else {}
+follow = kind(S3, "FOLLOW")
+wake = kind(S3, "WAKE")
+slow = [(int(r[0]), kv(r[1:])) for r in kind(S3, "SLOW")]
+pull = [(r[0], kv(r[1:])) for r in kind(S3, "PULL")]
+frozen = kv(kind(S3, "FROZEN")[0]) if kind(S3, "FROZEN") else {}
+pull_rate = {name: int(d["records"]) / float(d["seconds"]) for name, d in pull}
+follow_rate = None
+if follow:
+    f = kv(follow[0][1:])
+    follow_rate = int(f["entries"]) / float(follow[0][0])
+
+# 4. Memory ------------------------------------------------------------------
+S4 = "t-b4-memory"
+sizes = kv(kind(S4, "SIZES")[0]) if kind(S4, "SIZES") else {}
+memcfg = kv(kind(S4, "MEMCFG")[0]) if kind(S4, "MEMCFG") else {}
+mem0 = kind(S4, "MEM0")
+mems = [(int(a), int(b)) for a, b, *_ in kind(S4, "MEM")]
+memfull = kind(S4, "MEMFULL")
+memdrop = kind(S4, "MEMDROP")
+bpr = None
+growing = sorted(set(p for p in mems if p[0] < (int(memfull[0][0]) if memfull else 1 << 62)))
+if mem0:
+    growing = [(int(mem0[0][0]), int(mem0[0][1]))] + growing
+if len(growing) >= 2:
+    xs, ys = [p[0] for p in growing], [p[1] for p in growing]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx:
+        bpr = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+# 5. Concurrency -------------------------------------------------------------
+S5 = "t-b5-concurrency"
+conccfg = kv(kind(S5, "CONCCFG")[0]) if kind(S5, "CONCCFG") else {}
+conc = {int(r[0]): int(r[1]) / float(conccfg.get("seconds", 1)) for r in kind(S5, "CONC")}
+
+# 6. Overhead ----------------------------------------------------------------
+S6 = "t-b6-overhead"
+ovhcfg = kv(kind(S6, "OVHCFG")[0]) if kind(S6, "OVHCFG") else {}
+burn = collections.defaultdict(lambda: collections.defaultdict(list))   # cfg -> rep -> [ns]
+for r in kind(S6, "BURN"):
+    burn[r[0]][r[1]].append(float(kv(r[2:])["ns"]))
+# The runtime of one repetition: until the last copy is done (under
+# icount every vCPU's instructions advance the one guest clock, so the
+# copies' individual times depend on how the vCPUs were interleaved;
+# the time until both are done does not).
+burn_span = {cfg: [max(v) for v in reps.values()] for cfg, reps in burn.items()}
+burn_med = {cfg: statistics.median(v) for cfg, v in burn_span.items()}
+
+
+def overhead(cfg):
+    if cfg not in burn_med or "off" not in burn_med:
+        return None
+    return (burn_med[cfg] / burn_med["off"] - 1) * 100
+
+
+# Report ---------------------------------------------------------------------
+md.append("# tmon benchmark report")
+md.append("")
+md.append(f"Generated by `make bench` (bench/run.sh) from one boot of Debian's {kernel} kernel, "
+          f"{ovhcfg.get('cpus', latcfg.get('cpus', '?'))} vCPUs, {mode_txt}. "
+          "Every figure below is a ratio or a distribution measured in that one run; "
+          "absolute times are those of the emulated machine, so compare the columns, not the "
+          "numbers with real hardware."
+          + (f" The whole `make bench` took {total_s // 60} min {total_s % 60} s on the host "
+             f"(VM {slurp('vm-seconds', '?')} s)." if total_s else ""))
+md.append("")
+md.append("## Headline")
+md.append("")
+head = []
+tl = lat_all.get("tmon")
+ct = lat_all.get("cyclictest-fifo95")
+cta = lat_all.get("cyclictest-other-aligned-nodma") or lat_all.get("cyclictest-other-aligned")
+tlr = lat_all.get("timerlat")
+head.append(("Wakeup latency p99, 1 ms period (us)",
+             f"tmon {fmt(tl and tl['p99'])}; timerlat "
+             f"{fmt(tlr['p99']) if tlr else 'n/a (not in this kernel)'}; cyclictest FIFO "
+             f"{fmt(ct and ct['p99'])}, cyclictest in tmon's conditions (SCHED_OTHER, aligned, "
+             f"no cpu_dma_latency) {fmt(cta and cta['p99'])}"
+             + (f"; plain-TCG cross-check: tmon {fmt(LT['all']['tmon']['p99'])}, cyclictest FIFO "
+                f"{fmt((LT['all'].get('cyclictest-fifo95') or {}).get('p99'))}, aligned SCHED_OTHER "
+                f"{fmt((LT['all'].get('cyclictest-other-aligned') or {}).get('p99'))}"
+                if LT["all"].get("tmon") else "")
+             + (f"; PREEMPT_RT boot ({rt_kernel}): timerlat {fmt(LR['all']['timerlat']['p99'])}, tmon "
+                f"{fmt((LR['all'].get('tmon') or {}).get('p99'))}, cyclictest FIFO "
+                f"{fmt((LR['all'].get('cyclictest-fifo95') or {}).get('p99'))}"
+                if LR["all"].get("timerlat") else "")))
+pt, pp, pr = per_round("tmon", 1000), per_round("pidstat", 1000), per_round("procread", 1000)
+head.append(("Sampling cost per round, N=1000: tmon / pidstat",
+             f"{fmt(pt and pp and pt / pp, 3)} ({fmt(pt)} us vs {fmt(pp)} us; "
+             f"vs a minimal /proc reader {fmt(pt and pr and pt / pr, 3)})"))
+head.append(("Export, records/s to one reader",
+             f"ring mmap {fmt(pull_rate.get('ring-mmap'), 0)}; netlink dump "
+             f"{fmt(pull_rate.get('netlink-tasks'), 0)}; debugfs text {fmt(pull_rate.get('debugfs-tasks'), 0)}"
+             f" (streaming at the 100 us period: {fmt(follow_rate, 0)}, no loss)"))
+head.append(("Bytes per stored task record",
+             f"{fmt(bpr, 0)} for a {sizes.get('task_record', '?')}-byte payload"
+             f" ({fmt(bpr and bpr / int(sizes.get('task_record', 1)), 2)}x)"))
+head.append(("Netlink ops/s, 1 / 10 clients", f"{fmt(conc.get(1), 0)} / {fmt(conc.get(10), 0)}"))
+head.append(("CPU-bound workload slowdown, tmon at 1 ms / 100 us",
+             f"{fmt(overhead('tmon-1ms'), 2)} % / {fmt(overhead('tmon-100us'), 2)} % with 10 tasks watched, "
+             f"{fmt(overhead('tmon-1ms-notasks'), 2)} % / {fmt(overhead('tmon-100us-notasks'), 2)} % with none "
+             "(cyclictest at 1 ms / 100 us: "
+             f"{fmt(overhead('cyclictest-1ms'), 2)} % / {fmt(overhead('cyclictest-100us'), 2)} %)"))
+table(["What", "Result"], head)
+
+# 1
+md.append("## 1. Wakeup latency")
+md.append("")
+md.append(section_note(S1))
+md.append(f"Method: {mode_txt}. Period {latcfg.get('period_us', '?')} us on CPUs "
+          f"{latcfg.get('cpus', '?')}, {latcfg.get('seconds', '?')} s per tool, the tools one after "
+          "the other in the same boot on an otherwise idle guest. tmon: `latency_ns` of every wakeup "
+          "record in debugfs `cpus` (wake time minus absolute expiry; tmon's threads are SCHED_OTHER "
+          "and all CPUs' timers expire at the same instant). cyclictest 2.4 (`-m -d 0 -h 20000`, "
+          "thread i pinned to CPU i): SCHED_FIFO 95 as users run it; `-A 0` aligns every thread's "
+          "wakeup to the same instant, as tmon's; `--policy=other` puts it in tmon's scheduling "
+          "class; `--default-system` leaves /dev/cpu_dma_latency alone, as tmon does. All figures "
+          "from 1 us histograms (bucket = floor(latency/1 us); avg uses the bucket middle). "
+          "tmon's first 100 records (0.1 s after the load) are left out; an expiry with no record "
+          "of its own (its thread did not run before the next one: `missed`) counts as a wakeup "
+          "more than a period late, so p99 and max can read '>1000'. "
+          "cyclictest's wakeups are the entries of its histogram, which in some runs hold fewer "
+          "than duration / period (at times exactly 1024 or 4096; not investigated): its figures "
+          "are the distribution of what it recorded.")
+md.append("")
+if timerlat and timerlat[0][0] == "absent":
+    md.append(f"The timerlat tracer is **not available**: Debian's {kernel} is built without "
+              "CONFIG_OSNOISE_TRACER/CONFIG_TIMERLAT_TRACER (available tracers: "
+              f"{timerlat[0][1] if len(timerlat[0]) > 1 else '?'}), so it has no column here. "
+              "bookworm's PREEMPT_RT flavour has it: the same section on that kernel follows.")
+    md.append("")
+def lat_table(LL):
+    body = []
+    for t in LL["tools"]:
+        for (tt, c) in sorted(k for k in LL["lat"] if k[0] == t):
+            st = LL["lat"][(tt, c)]
+            extra = ""
+            if t == "tmon" and c in LL["runs"]:
+                extra = (f"{LL['runs'][c][2]} missed expiries "
+                         f"({fmt(100.0 * LL['runs'][c][2] / st['n'], 2)} %); run avg {LL['runs'][c][0]} ns")
+            elif LL["ovf"].get((tt, c)):
+                extra = f"{LL['ovf'][(tt, c)]} over 20 ms"
+            body.append([t, c, st["n"], st["min"], fmt(st["avg"]), st["p50"], st["p99"], st["max"], extra])
+    table(["tool", "CPU", "wakeups", "min us", "avg us", "p50 us", "p99 us", "max us", "notes"], body)
+
+
+def tick_share(LL):
+    """(late % of wakeups on the tick, late % of the others) or None."""
+    ph = LL["phase"]
+    on = [x for x in ph if x[0] == 0]
+    off = [x for x in ph if x[0] != 0]
+    if not on or not off:
+        return None
+    return (100.0 * sum(x[3] for x in on) / max(1, sum(x[1] for x in on)),
+            100.0 * sum(x[3] for x in off) / max(1, sum(x[1] for x in off)))
+
+
+def phase_table(LL):
+    if not LL["phase"]:
+        return
+    md.append(f"tmon's wakeups by where their expiry falls on the scheduler tick's grid "
+              f"({LL['phase'][0][4] // 1000000} ms, aligned like tmon's grid to multiples of its "
+              "length in CLOCK_MONOTONIC): phase 0 expires together with the tick.")
+    md.append("")
+    table(["expiry, us after a tick", "wakeups", "avg latency us", ">= 30 us late"],
+          [[p, n, fmt(a / 1000.0), f"{late} ({fmt(100.0 * late / max(n, 1))} %)"] for p, n, a, late, t in LL["phase"]])
+
+
+lat_table(L)
+phase_table(L)
+def lat_plot(LL, name, title):
+    """Histogram on log-spaced bins (20 a decade), so sparse tails stay readable."""
+    plots = []
+    for t in LL["tools"]:
+        bins = collections.Counter()
+        for us, n in LL["hist"][t].items():
+            bins[int(math.floor(math.log10(us + 1) * 20))] += n
+        p = os.path.join(work, f"{name}-{t}.dat")
+        with open(p, "w") as f:
+            for b in sorted(bins):
+                f.write(f"{10 ** ((b + 0.5) / 20) - 1:.2f} {bins[b]}\n")
+        plots.append(f'"{p}" using 1:2 with linespoints lw 2 pt 7 ps 0.6 title "{t}"')
+    if plots:
+        gnuplot(name, f"set title '{title}'\n"
+                "set xlabel 'latency (us), log bins of 1/20 decade'\nset ylabel 'wakeups per bin'\n"
+                "set logscale xy\nplot " + ", ".join(plots) + "\n")
+        md.append(f"![{title}]({name}.png)")
+        md.append("")
+
+
+lat_plot(L, "latency", "Wakeup latency, 1 ms period, all CPUs, -icount")
+if LT["tools"]:
+    md.append("Cross-check in real time: the same section in a second boot under **plain TCG** (no "
+              "-icount), where the guest's clock is the host's and the host's scheduling (including "
+              "other VMs on this machine) shows through; the vCPUs still run one at a time.")
+    md.append("")
+    lat_table(LT)
+    lat_plot(LT, "latency-tcg", "Wakeup latency, 1 ms period, all CPUs, plain TCG")
+elif os.path.isdir(os.path.join(work, "tcg")):
+    md.append("*The plain-TCG cross-check boot produced no latency data.*")
+    md.append("")
+if LR["tools"]:
+    md.append(f"On **{rt_kernel}** (PREEMPT_RT, which has the timerlat tracer): the same section "
+              f"in a third boot, {mode_txt}. timerlat: the tracer's own per-CPU threads "
+              "(`current_tracer=timerlat`, `osnoise/timerlat_period_us` = the period, `osnoise/cpus` = "
+              "the same CPUs), thread-context `timer_latency` of every activation read from the "
+              "trace buffer; its threads run SCHED_FIFO 95, like cyclictest's default here.")
+    md.append("")
+    lat_table(LR)
+    phase_table(LR)
+    lat_plot(LR, "latency-rt", f"Wakeup latency, 1 ms period, all CPUs, {rt_kernel}, -icount")
+elif os.path.isdir(os.path.join(work, "rt")):
+    md.append("*The PREEMPT_RT boot (timerlat) produced no latency data; see build/bench/rt/.*")
+    md.append("")
+
+# 2
+md.append("## 2. Sampling cost")
+md.append("")
+md.append(section_note(S2))
+md.append(f"Method: {mode_txt}. N paused processes (CLONE_VM children of bench-helper); "
+          f"{costcfg.get('seconds', '?')} s per tool and N; CPU time from `/proc/PID/schedstat` "
+          "(exact ns of run time, not ticks) of the sampler: for tmon the sum over its tmon/N "
+          "threads (period 100 ms = 10 Hz, history=4, the N processes watched through netlink; "
+          "N=0 is the cost of the wakeups alone), for pidstat its process (`pidstat -h -u -r -w -p "
+          "LIST 1`: the same fields tmon records, at 1 s, pidstat's shortest interval: pidstat "
+          "cannot sample at 10 Hz, so the tools are compared per sampling round). procread is "
+          "bench-helper's minimal /proc sampler at 10 Hz (open/read/close of /proc/P/stat and "
+          "/proc/P/status, no output), the floor of any /proc-based tool at tmon's rate. "
+          f"tmon is measured over {costcfg.get('seconds', '?')} s, pidstat over "
+          f"{costcfg.get('pidstat_rounds', '?')} reads (`1 {int(costcfg.get('pidstat_rounds', 1)) - 1}`), procread over "
+          f"{costcfg.get('procread_rounds', '?')} rounds. Cost per round = CPU time / rounds; tmon's "
+          "figures include its N=0 cost (the wakeups alone). The achieved rate shows whether the "
+          "sampler kept its nominal rate (10/s; pidstat 1/s) on this machine.")
+md.append("")
+body = []
+for n in [0] + Ns:
+    t = per_round("tmon", n)
+    p = per_round("pidstat", n) if n else None
+    q = per_round("procread", n) if n else None
+    body.append([n, fmt(t), fmt(p), fmt(q),
+                 " / ".join(fmt(rate(x, n), 1) if n or x == "tmon" else "" for x in ("tmon", "pidstat", "procread")),
+                 fmt(t and p and t / p, 3) if n else "",
+                 fmt(t and q and t / q, 3) if n else "",
+                 fmt(t and n and t * 1000 / n, 0) if n else "",
+                 fmt(p and p * 1000 / n, 0) if n else ""])
+table(["N", "tmon us/round", "pidstat us/round", "procread us/round",
+       "rounds/s achieved: tmon / pidstat / procread", "tmon/pidstat",
+       "tmon/procread", "tmon ns/process", "pidstat ns/process"], body)
+gt, gp, gq = growth("tmon"), growth("pidstat"), growth("procread")
+md.append(f"Growth with N (exponent b of cost ~ N^b between N={Ns[0] if Ns else '?'} and "
+          f"N={Ns[-1] if Ns else '?'}): tmon {fmt(gt, 2)}, pidstat {fmt(gp, 2)}, procread {fmt(gq, 2)}.")
+md.append("")
+for t in ("tmon", "pidstat", "procread"):
+    with open(os.path.join(work, f"cost-{t}.dat"), "w") as f:
+        for n in Ns:
+            if per_round(t, n):
+                f.write(f"{n} {per_round(t, n)}\n")
+gnuplot("sampling-cost", "set title 'CPU time per sampling round'\nset xlabel 'watched processes N'\n"
+        "set ylabel 'us per round'\nset logscale xy\nset key top left\n"
+        + "plot " + ", ".join(f'"{work}/cost-{t}.dat" using 1:2 with linespoints lw 2 title "{t}"'
+                             for t in ("tmon", "pidstat", "procread")) + "\n")
+md.append("![sampling cost](sampling-cost.png)")
+md.append("")
+
+# 3
+md.append("## 3. Export throughput")
+md.append("")
+md.append(section_note(S3))
+nominal = None
+if wake and follow and latcfg.get("cpus"):
+    ncpu = len(latcfg["cpus"].split(","))
+    nominal = ncpu * float(follow[0][0]) * 1e6 / int(expcfg.get("period_us", 100))
+md.append(f"Method: {mode_txt}. Streaming: tmon at its shortest period "
+          f"({expcfg.get('period_us', '?')} us) watching {expcfg.get('tasks', '?')} processes, "
+          f"an mmap reader (`tmon-helper ring follow`, poll() then copy) for "
+          f"{expcfg.get('seconds', '?')} s. The emulated machine sustains "
+          f"{fmt(int(wake[0][0]) / float(follow[0][0]) if wake and follow else None, 0)} wakeups/s of the nominal "
+          f"{fmt(nominal and nominal / float(follow[0][0]), 0)} (timer overruns are counted by tmon as "
+          "`missed`), so this is the highest rate it can produce.")
+md.append("")
+if follow:
+    f = kv(follow[0][1:])
+    table(["reader", "records/s delivered", "cpu records", "task records", "lost"],
+          [["mmap ring, following", fmt(follow_rate, 0), f["cpu"], f["task"], f["lost"]]])
+md.append("Pull: production frozen (period 60 s) with the history full "
+          f"({frozen.get('cpus_records', '?')} CPU and {frozen.get('tasks_records', '?')} task records), "
+          "each reader alone for the section's duration, records/s to a reader that only counts "
+          "them: the mmap rings (copy every entry with the seq protocol, "
+          f"{sizes.get('ring_entry', '?')}-byte entries), netlink dumps (DUMP_CPUS, DUMP_TASKS, "
+          "1 MiB socket buffer), debugfs text (read() of the whole file in 64 KiB reads, lines "
+          "counted).")
+md.append("")
+body = []
+for name, d in pull:
+    rate = pull_rate[name]
+    bps = int(d["bytes"]) / float(d["seconds"]) if "bytes" in d else None
+    body.append([name, fmt(rate, 0), fmt(rate / pull_rate["debugfs-tasks"], 1) + "x"
+                 if pull_rate.get("debugfs-tasks") else "", fmt(bps and bps / 1e6, 1)])
+table(["interface", "records/s", "vs debugfs tasks", "MB/s of text"], body)
+md.append("Loss as the reader slows: an mmap reader that sleeps between passes over the rings "
+          f"(0 = poll()), {expcfg.get('seconds', '?')} s each, same production; capacity "
+          f"{slow[0][1].get('capacity', '?') if slow else '?'} entries per ring.")
+md.append("")
+body = []
+with open(os.path.join(work, "loss.dat"), "w") as f:
+    for ms, d in slow:
+        prod, lost = int(d["produced"]), int(d["lost"])
+        loss = lost / prod * 100 if prod else 0
+        body.append([ms, d["produced"], d["read"], d["lost"], fmt(loss, 2)])
+        f.write(f"{max(ms, 1)} {loss}\n")
+table(["reader sleep ms", "produced", "read", "lost", "loss %"], body)
+gnuplot("ring-loss", "set title 'Ring loss as the reader slows'\nset xlabel 'reader sleep between passes (ms; 0 plotted at 1)'\n"
+        "set ylabel 'lost %'\nset logscale x\nset yrange [0:100]\nset key top left\n"
+        f'plot "{work}/loss.dat" using 1:2 with linespoints lw 2 title "lost"\n')
+md.append("![ring loss](ring-loss.png)")
+md.append("")
+
+# 4
+md.append("## 4. Memory")
+md.append("")
+md.append(section_note(S4))
+md.append(f"Method: {mode_txt}. history={memcfg.get('history', '?')}, {memcfg.get('tasks', '?')} watched "
+          f"processes, period {memcfg.get('period_ms', '?')} ms; `mem_bytes` and `nr_samples` read "
+          "from sysfs every 0.4 s while the history fills, then when full, then after "
+          "`echo 2 > /proc/sys/vm/drop_caches`. Bytes per record = least-squares slope of mem_bytes "
+          "over nr_samples while filling (mem_bytes counts samples at the slab object size, the "
+          "mempool reserve, the per-CPU histories and the rings).")
+md.append("")
+if memfull and mem0:
+    H, T = int(memcfg["history"]), int(memcfg["tasks"])
+    fixed = int(mem0[0][1])
+    full_s, full_b = int(memfull[0][0]), int(memfull[0][1])
+    bound = fixed + H * T * (bpr or 0)
+    table(["", "value"], [
+        ["task record payload (bytes)", sizes.get("task_record", "?")],
+        ["bytes per stored record (slope)", fmt(bpr, 1)],
+        ["overhead per record", fmt(bpr and bpr - int(sizes.get("task_record", 0)), 1)],
+        ["mem_bytes with no task watched (histories, rings, reserve)", fmt(fixed)],
+        ["records when full / history x tasks", f"{fmt(full_s)} / {fmt(H * T)}"],
+        ["mem_bytes when full", fmt(full_b)],
+        ["bound: fixed + history x tasks x bytes/record", fmt(bound, 0)],
+        ["mem_bytes / bound", fmt(full_b / bound, 3) if bound else "n/a"],
+        ["after drop_caches: records, mem_bytes, reclaimed",
+         " / ".join(memdrop[0][:3]) if memdrop else "n/a"],
+    ])
+    with open(os.path.join(work, "mem.dat"), "w") as f:
+        for s, b in ([(int(mem0[0][0]), int(mem0[0][1]))] + mems):
+            f.write(f"{s} {b}\n")
+    gnuplot("memory", "set title 'mem_bytes while the history fills'\nset xlabel 'stored task records'\n"
+            "set ylabel 'mem_bytes'\nset key top left\n"
+            f'plot "{work}/mem.dat" using 1:2 with points pt 7 title "mem_bytes", '
+            f'{fixed} + {H * T * 0 + (bpr or 0)} * x with lines title "fixed + {fmt(bpr, 0)} B/record", '
+            f'{fixed} + {sizes.get("task_record", 0)} * x with lines dt 2 title "payload only"\n')
+    md.append("![memory](memory.png)")
+    md.append("")
+
+# 5
+md.append("## 5. Concurrency")
+md.append("")
+md.append(section_note(S5))
+md.append(f"Method: {mode_txt}. C client processes at once, each `tmon-helper nl stress` for "
+          f"{conccfg.get('seconds', '?')} s: one netlink socket per client, one request at a time, "
+          f"a random choice of watch / unwatch / list over {conccfg.get('processes', '?')} processes. "
+          "ops/s = all clients' completed requests / duration. The family has no parallel_ops, so "
+          "the kernel runs its handlers one at a time (see the closing notes). The guest has "
+          f"{ovhcfg.get('cpus', '?')} vCPUs, so beyond that clients share CPUs.")
+md.append("")
+body = []
+with open(os.path.join(work, "conc.dat"), "w") as f:
+    for c in sorted(conc):
+        body.append([c, fmt(conc[c], 0), fmt(conc[c] / c, 0), fmt(conc[c] / conc[1], 2) if conc.get(1) else ""])
+        f.write(f"{c} {conc[c]}\n")
+table(["clients", "ops/s", "ops/s per client", "vs 1 client"], body)
+gnuplot("concurrency", "set title 'netlink watch/unwatch/list operations per second'\n"
+        "set xlabel 'client processes'\nset ylabel 'ops/s'\nset yrange [0:*]\nset key bottom right\n"
+        f'plot "{work}/conc.dat" using 1:2 with linespoints lw 2 title "all clients"\n')
+md.append("![concurrency](concurrency.png)")
+md.append("")
+
+# 6
+md.append("## 6. Overhead on a workload")
+md.append("")
+md.append(section_note(S6))
+md.append(f"Method: {mode_txt}. bench-helper burn: {ovhcfg.get('millions', '?')} million iterations "
+          "of a xorshift loop, one copy pinned to each CPU, wall time (CLOCK_MONOTONIC) of each; "
+          "runtime = until both copies are done (under icount all vCPUs' instructions advance the "
+          "one guest clock, so only the pair's makespan is independent of how QEMU interleaved "
+          "them). Alongside: nothing; tmon at 1 ms and 100 us watching 10 paused processes and "
+          "watching none; cyclictest (FIFO 95, one thread per CPU) at 1 ms and 100 us, "
+          "the cost of a bare periodic wakeup at the same rates. "
+          f"{ovhcfg.get('reps', '?')} repetitions, the configurations alternating within each; "
+          "figure = median over repetitions.")
+md.append("")
+body = []
+what = {"off": "nothing (tmon not loaded)", "tmon-1ms": "tmon, 1 ms, 10 tasks watched",
+        "tmon-1ms-notasks": "tmon, 1 ms, no task watched",
+        "tmon-100us": "tmon, 100 us, 10 tasks watched", "tmon-100us-notasks": "tmon, 100 us, no task watched",
+        "cyclictest-1ms": "cyclictest, 1 ms (reference)", "cyclictest-100us": "cyclictest, 100 us (reference)"}
+for cfg in what:
+    if cfg in burn_med:
+        v = burn_span[cfg]
+        body.append([what[cfg], fmt(burn_med[cfg] / 1e6, 1), fmt(min(v) / 1e6, 1), fmt(max(v) / 1e6, 1),
+                     fmt(overhead(cfg), 2) if cfg != "off" else ""])
+table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown %"], body)
+
+# Behind --------------------------------------------------------------------
+md.append("## Where tmon is behind, and why")
+md.append("")
+notes = []
+if tl and cta and num(tl["p99"]) > num(cta["p99"]):
+    ts = tick_share(L)
+    why = ""
+    if ts and ts[0] > 2 * ts[1]:
+        why = (f"First, the tick: {fmt(ts[0])} % of the wakeups whose expiry falls on a scheduler "
+               f"tick are 30 us or more late, against {fmt(ts[1])} % of the others (table above). "
+               "tmon's grid is multiples of the period in CLOCK_MONOTONIC, and so is the tick's "
+               "(multiples of 1/HZ), so with a period that divides the tick every few wakeups "
+               "expire together with the tick and wait behind its work (scheduler tick, timer "
+               "softirq, RCU) on a CPU that is not idle-stopped; cyclictest's grid starts at its own "
+               "start time and misses the tick. To close it: keep the absolute, drift-free grid "
+               "but offset it from the tick's (first expiry at k x period + period / 2, or a "
+               "per-CPU offset), which would also spread the CPUs' wakeups.")
+    else:
+        why = ("The tick-phase table does not single out the tick here; the rest of the gap is "
+               "the CFS wakeup of a kthread against cyclictest's, which this run does not split "
+               "further.")
+    miss = sum(r[2] for r in L["runs"].values())
+    miss_rt = sum(r[2] for r in LR["runs"].values())
+    if miss or miss_rt:
+        why += (f" Second, tmon misses expiries: {miss} here and {miss_rt} on the PREEMPT_RT boot "
+                "had no record of their own (no wakeup of the thread between two expiries), which "
+                "the tables count as wakeups more than a period late; cyclictest and timerlat, whose "
+                "threads would have recorded such a late wakeup, show none. In a short diagnostic "
+                "run (4 s, 16 missed) 9 fell in the first 30 ms after the load, and every missed "
+                "expiry was followed by a prompt wakeup (7 to 22 us) for the next one; this does not establish "
+                "whether the hrtimer callback or the thread was held up. To close it: find that out "
+                "with the tmon_wakeup tracepoint next to sched_switch/hrtimer_expire_entry, and run "
+                "the threads SCHED_FIFO (sched_set_fifo_low()), as timerlat does with its own.")
+    notes.append(
+        f"- **Wakeup latency under -icount**: p99 {tl['p99']} us against {cta['p99']} us for "
+        f"cyclictest in the same conditions (SCHED_OTHER, aligned, no cpu_dma_latency) and "
+        f"{ct['p99'] if ct else 'n/a'} us for cyclictest as users run it (SCHED_FIFO 95). "
+        + why
+        + (f" On the PREEMPT_RT kernel, timerlat's p99 is {LR['all']['timerlat']['p99']} us, tmon's "
+           f"{LR['all']['tmon']['p99']} us and cyclictest FIFO's "
+           f"{(LR['all'].get('cyclictest-fifo95') or {}).get('p99', 'n/a')} us in the same boot."
+           if LR["all"].get("timerlat") and LR["all"].get("tmon") else "")
+        + (f" In real time (plain-TCG cross-check: tmon p99 {LT['all']['tmon']['p99']} us, cyclictest "
+           f"FIFO {LT['all']['cyclictest-fifo95']['p99']} us) the emulator's own jitter dominates "
+           "and hides the difference." if LT["all"].get("tmon") and LT["all"].get("cyclictest-fifo95")
+           and num(LT["all"]["tmon"]["p99"]) <= 1.2 * num(LT["all"]["cyclictest-fifo95"]["p99"]) else ""))
+if pt and pp and pt > pp:
+    notes.append(f"- **Sampling cost at N=1000** is above pidstat's per round ({fmt(pt)} vs {fmt(pp)} us).")
+if pt and pr and pt > pr:
+    notes.append(f"- **Sampling cost at N=1000** is above a minimal /proc reader's per round.")
+if pull_rate.get("debugfs-tasks") and pull_rate.get("netlink-tasks") and \
+        pull_rate["debugfs-tasks"] < pull_rate["netlink-tasks"]:
+    notes.append(
+        f"- **debugfs text export** delivers {fmt(pull_rate['debugfs-tasks'], 0)} records/s, "
+        f"{fmt(pull_rate['netlink-tasks'] / pull_rate['debugfs-tasks'], 1)}x fewer than a netlink dump: "
+        "every record is formatted as text by seq_printf (14 number fields, ~140 bytes a line), "
+        "against a memcpy of the 128-byte record into the netlink message (and a user-space "
+        "copy for the rings). It is the human interface, as /proc is; programs should use "
+        "netlink or the rings, which is what tmonctl does. Closing the gap would take a binary "
+        "file, which /dev/tmon already is.")
+if overhead("tmon-1ms") is not None and overhead("cyclictest-1ms") is not None and \
+        overhead("tmon-1ms") > overhead("cyclictest-1ms"):
+    notes.append(
+        f"- **Workload overhead at 1 ms** with 10 tasks watched ({fmt(overhead('tmon-1ms'), 2)} % "
+        f"against cyclictest's bare 1 ms wakeups, {fmt(overhead('cyclictest-1ms'), 2)} %): tmon "
+        f"without tasks costs {fmt(overhead('tmon-1ms-notasks'), 2)} %, less than cyclictest; the rest "
+        "is sampling 10 processes 1000 times a second (10,000 samples/s at section 2's per-process "
+        "cost). Sampling tasks at a lower rate than the CPU records (a per-task divider of the "
+        "period) would close it.")
+if overhead("tmon-100us") is not None and overhead("tmon-100us") > 1:
+    notes.append(
+        f"- **Workload overhead at 100 us** ({fmt(overhead('tmon-100us'), 2)} % with 10 tasks watched): "
+        f"without tasks tmon costs {fmt(overhead('tmon-100us-notasks'), 2)} %, below cyclictest's bare "
+        f"100 us wakeups ({fmt(overhead('cyclictest-100us'), 2)} %: tmon's thread never returns to "
+        "user space); the rest is 100,000 task samples a second. The same per-task divider would "
+        "close it.")
+if conc.get(1) and conc.get(10) and conc[10] < 1.5 * conc[1]:
+    notes.append(
+        f"- **Netlink concurrency** has no peer here but does not scale with clients "
+        f"({fmt(conc[10] / conc[1], 2)}x the single-client rate with 10, "
+        f"{fmt(conc.get(2, 0) / conc[1], 2)}x with 2): the family is registered "
+        "without parallel_ops, so the genetlink core runs one tmon handler at a time under "
+        "genl_mutex (and watch/unwatch also take tmon_watch_mutex); what 2 clients gain is the "
+        "overlap of their own user-space and socket work. Setting parallel_ops and "
+        "relying on tmon's own locks (the mutex for watch/unwatch, RCU or the samples lock for "
+        "lists and dumps) would let list and dump requests run in parallel.")
+if not notes:
+    notes.append("- tmon is not behind its peers on any of the measured figures.")
+md.extend(notes)
+md.append("")
+md.append("Raw data: build/bench/report.log (not in git); re-analyse with `BENCH_REUSE=1 make bench`.")
+md.append("")
+with open(os.path.join(out, "report.md"), "w") as f:
+    f.write("\n".join(md))
+print("\n".join(md[:40]))

@@ -1,0 +1,55 @@
+# Section 6: a CPU-bound benchmark (bench-helper burn: a fixed xorshift
+# loop, one copy pinned to each CPU; its runtime is the time until both
+# copies are done) with tmon not loaded, loaded at 1 ms and 100 us with
+# 10 watched processes, at both with none, and, for reference, with
+# cyclictest's threads waking at the same periods. The configurations
+# alternate within each repetition so drift hits them alike.
+. /tests/lib.sh
+. /tests/blib.sh
+M=$(bparam burn 20)
+REPS=$(bparam reps 3)
+cpus=$(online_cpus | tr '\n' ',' | sed 's/,$//')
+ncpu=$(nr_online)
+r OVHCFG millions $M reps "$REPS" cpus "$ncpu"
+start_sleepers 10 /tmp/pids
+burn() {	# burn CONFIG REP
+	local c bg=
+	for c in $(online_cpus); do
+		bench-helper burn "$M" "$c" >/tmp/burn.$c &
+		bg="$bg $!"
+	done
+	# shellcheck disable=SC2086
+	wait $bg
+	for c in $(online_cpus); do
+		r BURN "$1" "$2" "$(cat /tmp/burn.$c)"
+	done
+}
+with_cyclictest() {	# with_cyclictest CONFIG REP INTERVAL_US
+	cyclictest -q -m -a "$cpus" -t "$ncpu" -d 0 -i "$3" -p 95 -D 600 >/dev/null 2>&1 &
+	ct=$!
+	sleep 0.5
+	burn "$1" "$2"
+	kill -INT $ct
+	wait $ct 2>/dev/null || true
+}
+rep=1
+while [ $rep -le "$REPS" ]; do
+	burn off $rep
+	load log_sec=0 log_nsec=1000000
+	bench-helper watch /tmp/pids >/dev/null || fail "watch"
+	burn tmon-1ms $rep
+	bench-helper watch /tmp/pids un >/dev/null || fail "unwatch"
+	burn tmon-1ms-notasks $rep
+	bench-helper watch /tmp/pids >/dev/null || fail "watch"
+	write_param log_nsec 100000 || fail "100 us refused"
+	sleep 0.1
+	burn tmon-100us $rep
+	bench-helper watch /tmp/pids un >/dev/null || fail "unwatch"
+	burn tmon-100us-notasks $rep
+	unload
+	with_cyclictest cyclictest-1ms $rep 1000
+	with_cyclictest cyclictest-100us $rep 100
+	rep=$((rep + 1))
+done
+stop_sleepers
+exit 0

@@ -1,0 +1,45 @@
+# Helpers for the benchmark sections (busybox sh), sourced after
+# /tests/lib.sh. A section prints its raw results as lines "R KIND ...";
+# bench/run.sh on the host turns them into bench/report.md.
+
+r() { echo "R $*"; }
+
+# Durations, from the kernel command line (bench.KEY=SECONDS) or defaults.
+bparam() {	# bparam KEY DEFAULT
+	local v
+	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^bench\.$1=//p")
+	echo "${v:-$2}"
+}
+
+# start_sleepers N FILE: N paused processes, their pids in FILE.
+start_sleepers() {
+	rm -f /tmp/sleepers.out "$2"
+	bench-helper sleepers "$1" "$2" >/tmp/sleepers.out &
+	SLEEPERS=$!
+	wait_for 300 grep -q ready /tmp/sleepers.out || fail "sleepers $1 did not start"
+}
+
+stop_sleepers() {
+	kill "$SLEEPERS"
+	wait "$SLEEPERS" 2>/dev/null || true
+}
+
+# CPU time run by all tmon/N threads, ns (schedstat: exact, not ticks).
+# TMON_PIDS, when set, saves a walk over every process in /proc.
+tmon_cpu_ns() {
+	local pid v s=0
+	for pid in ${TMON_PIDS:-$(tmon_threads | awk '{ print $1 }')}; do
+		read -r v _ <"/proc/$pid/schedstat"
+		s=$((s + v))
+	done
+	echo $s
+}
+
+# Wakeups recorded by all CPUs so far.
+tmon_wakeups() {
+	tmon-helper nl status | awk '$1 == "cpu_status" { s += $7 } END { print s + 0 }'
+}
+
+cpu_ns_of() { awk '{ print $1 }' "/proc/$1/schedstat"; }
+
+relax() { echo 3 >/proc/sys/vm/drop_caches; sleep 1; }

@@ -1,0 +1,82 @@
+#!/bin/bash
+# make bench: boot bookworm's 6.12 kernel under QEMU with the module, run
+# the benchmark sections (bench/guest/b*.sh) against their peers in that
+# one boot, and turn the raw results into bench/report.md and plots.
+#
+#   BENCH_ICOUNT=off          plain TCG instead of -icount shift=1,sleep=off
+#   BENCH_ARGS="bench.lat=5"  section durations etc. (see bench/guest)
+#   BENCH_ONLY=t-b1-latency   run only these sections (comma list)
+#   BENCH_TCG_CHECK=0         skip the second, plain-TCG boot (latency only)
+#   BENCH_RT=0                skip the third boot: latency on 6.12-rt, the
+#                             bookworm kernel that has the timerlat tracer
+#   BENCH_REUSE=1             skip the VM, re-analyse build/bench/report.log
+# Raw data and intermediates: build/bench/. Takes about 15 minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tests/lib/common.sh"
+. "$here/../tests/lib/kernels.sh"
+
+work=$TMON_TOP/build/bench
+mkdir -p "$work"
+t0=$(date +%s)
+need_pkgs qemu-system-x86 busybox-static cpio gcc libc6-dev make rt-tests sysstat gnuplot-nox python3
+
+if [ -z "${BENCH_REUSE:-}" ]; then
+	kernel_prepare 6.12 >"$work/prepare.log" 2>&1 || { tail -n 20 "$work/prepare.log"; die "kernel 6.12"; }
+	kernel_prepare 6.12 2>/dev/null
+	log "kernel $KREL"
+	rm -rf "$work/module" && mkdir -p "$work/module" && cp -a "$TMON_TOP"/src/. "$work/module"/
+	kernel_make 6.12 "$work/module" modules >"$work/module.log" 2>&1 ||
+		{ tail -n 20 "$work/module.log"; die "module build failed"; }
+	"$here/mkinitramfs.sh" "$work/initramfs.cpio" "$work/module/tmon.ko" >"$work/initramfs.log" 2>&1 ||
+		{ tail -n 20 "$work/initramfs.log"; die "initramfs failed"; }
+	echo "${BENCH_ICOUNT:-shift=1,sleep=off}" >"$work/mode"
+	echo "$KREL" >"$work/kernel"
+	log "booting the benchmark VM (-icount ${BENCH_ICOUNT:-shift=1,sleep=off})"
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
+	vt0=$(date +%s)
+	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1200 bench.hz="${hz:-250}" \
+		${BENCH_ONLY:+tmontest=$BENCH_ONLY} ${BENCH_ARGS:-} || log "VM exit status $?"
+	echo $(($(date +%s) - vt0)) >"$work/vm-seconds"
+	grep -q '^TMON-DONE' "$work/report.log" || { tail -n 30 "$work/console.log"; die "the VM did not finish"; }
+	if grep '^TMON-RESULT' "$work/report.log" | grep -v ' PASS '; then
+		log "a section failed: see $work/report.log"
+	fi
+	# Latency once more in real time: plain TCG, where the host's own
+	# scheduling shows through, as a cross-check of the icount figures.
+	rm -rf "$work/tcg"
+	if [ "${BENCH_TCG_CHECK:-1}" != 0 ] && [ "${BENCH_ICOUNT:-}" != off ]; then
+		log "booting the plain-TCG latency cross-check"
+		BENCH_ICOUNT=off "$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work/tcg" \
+			tmontimeout=600 tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
+		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
+	fi
+	# bookworm's 6.12 has no timerlat tracer; its PREEMPT_RT flavour has:
+	# the latency section once more there, under -icount, for that column.
+	rm -rf "$work/rt"
+	if [ "${BENCH_RT:-1}" != 0 ]; then
+		mkdir -p "$work/rt"
+		if (kernel_prepare 6.12-rt) >"$work/rt/prepare.log" 2>&1; then
+			kernel_prepare 6.12-rt 2>/dev/null
+			log "kernel $KREL: latency with timerlat"
+			mkdir -p "$work/rt/module" && cp -a "$TMON_TOP"/src/. "$work/rt/module"/
+			if kernel_make 6.12-rt "$work/rt/module" modules >"$work/rt/module.log" 2>&1 &&
+				"$here/mkinitramfs.sh" "$work/rt/initramfs.cpio" "$work/rt/module/tmon.ko" \
+					>"$work/rt/initramfs.log" 2>&1; then
+				echo "$KREL" >"$work/rt/kernel"
+				hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
+				"$here/boot.sh" "$VMLINUZ" "$work/rt/initramfs.cpio" "$work/rt" tmontimeout=600 \
+					tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
+				grep -q '^TMON-DONE' "$work/rt/report.log" || log "the 6.12-rt boot did not finish"
+			else
+				log "6.12-rt: module or initramfs failed, see $work/rt/"
+			fi
+		else
+			log "6.12-rt kernel not available, see $work/rt/prepare.log"
+		fi
+	fi
+fi
+# The duration of the run that measured, kept for re-analyses.
+[ -n "${BENCH_REUSE:-}" ] || echo $(($(date +%s) - t0)) >"$work/total-seconds"
+/usr/bin/python3 "$here/analyze.py" "$work" "$here"
+log "report: $here/report.md ($(($(date +%s) - t0)) s)"
