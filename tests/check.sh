@@ -79,7 +79,8 @@ lint() {
 			echo "$res" | head -n 20
 		fi
 	done
-	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$here"/e2e/*.sh "$TMON_TOP"/.ci/run; do
+	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$here"/e2e/*.sh "$TMON_TOP"/.ci/run \
+		"$TMON_TOP"/bench/*.sh; do
 		if bash -n "$f"; then echo "PASS lint/bash-syntax/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/bash-syntax/${f#"$TMON_TOP"/}"; fi
 	done
@@ -105,7 +106,7 @@ lint() {
 		else echo "FAIL lint/dash-syntax/${f#"$TMON_TOP"/}"; fi
 	done
 	need_pkgs busybox-static
-	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report; do
+	for f in "$here"/guest/*.sh "$here"/guest/init "$TMON_TOP"/tools/tmon-trace-report "$TMON_TOP"/bench/guest/*.sh; do
 		if busybox sh -n "$f"; then echo "PASS lint/busybox-syntax/${f#"$TMON_TOP"/}"
 		else echo "FAIL lint/busybox-syntax/${f#"$TMON_TOP"/}"; fi
 	done
