@@ -23,9 +23,13 @@ rd=$!
 echo 2 >/proc/sys/vm/drop_caches
 s2=$(sysv nr_samples); m2=$(sysv mem_bytes); r2=$(sysv samples_reclaimed)
 note "drop_caches: nr_samples $s1 -> $s2, mem_bytes $m1 -> $m2, reclaimed $r1 -> $r2"
-[ "$r2" -gt "$r1" ] || fail "samples_reclaimed did not grow"
-[ "$s2" -lt $((s1 / 2)) ] || fail "nr_samples did not drop"
-[ "$m2" -lt "$m1" ] || fail "mem_bytes did not drop"
+[ $((r2 - r1)) -ge $((s1 / 2)) ] || fail "the shrinker gave back $((r2 - r1)) of $s1 records"
+# What is held drops too, unless drop_caches outlasts the refill of the
+# histories ($H wakeups): on a slow kernel (the debug kernel) it does.
+if [ "$SLOW" -eq 1 ]; then
+	[ "$s2" -lt $((s1 / 2)) ] || fail "nr_samples did not drop"
+	[ "$m2" -lt "$m1" ] || fail "mem_bytes did not drop"
+fi
 # Every task kept at least its newest record; sampling goes on.
 [ "$(awk '{ print $2 }' $DBG/tasks | sort -u | wc -l)" -eq $N ] || fail "a task lost all its records"
 regrow() { [ "$(sysv nr_samples)" -gt $((s2 + N * 5)) ]; }
