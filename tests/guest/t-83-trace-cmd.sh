@@ -51,7 +51,10 @@ note "release jitter avg: trace $tj us, records $oj us; run avg: trace $tr_ us (
 # other way, 1000x).
 awk -v a="$tj" -v b="$oj" 'BEGIN { d = a - b; if (d < 0) d = -d; m = a > b ? a : b; exit !(d <= 100 + m * 0.6) }' ||
 	fail "release jitter differs: trace $tj us, records $oj us"
-awk -v a="$tr_" -v b="$or_" 'BEGIN { exit !(a >= b && a <= b + 200) }' ||
+# The work lies inside the thread's switch-in to switch-out; what else
+# that holds (wakeup path, the tracepoints themselves) is 200 us at most
+# here, but on a slow kernel (lockdep, KASAN) several times the work.
+awk -v a="$tr_" -v b="$or_" -v s="$SLOW" 'BEGIN { exit !(a >= b && a <= (s > 1 ? 10 * b + 200 * s : b + 200)) }' ||
 	fail "run time differs: trace $tr_ us, records $or_ us"
 unload
 note "ok"
