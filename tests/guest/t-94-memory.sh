@@ -9,6 +9,12 @@
 . /tests/lib.sh
 
 N=100 H=400
+# Wide gaps between the zones' min, low and high watermarks (2 % of memory
+# instead of 0.1 %): kernels without THP (the RT ones) otherwise have 1 MiB
+# between where kswapd starts and the OOM killer, too little to aim at.
+wsf=$(cat /proc/sys/vm/watermark_scale_factor)
+trap 'echo $wsf >/proc/sys/vm/watermark_scale_factor' EXIT
+echo 200 >/proc/sys/vm/watermark_scale_factor || fail "cannot set watermark_scale_factor"
 load log_sec=0 log_nsec=5000000 history=$H ring_kb=4096
 tmon-helper stress sleepers $N watch >/tmp/sl & sl=$!
 wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
