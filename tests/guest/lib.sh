@@ -120,7 +120,7 @@ wait_wakeups() {
 	for c in $(online_cpus); do eval "s_$c=$(last_seq $c)"; done
 	for c in $(online_cpus); do
 		eval "want=\$((s_$c + $1))"
-		wait_for 10 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
+		wait_for $((10 * SLOW)) sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
 			fail "cpu $c stopped waking up"
 	done
 }

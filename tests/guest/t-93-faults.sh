@@ -38,7 +38,7 @@ note "load: $out"
 # 2. Sampling with failing allocations in the tmon threads only.
 load log_sec=0 log_nsec=10000000 history=200 ring_kb=4096
 tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
-wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 knobs 50 -1 Y
 for t in $(tmon_threads | awk '{ print $1 }'); do echo 1 >/proc/$t/make-it-fail; done
 for p in $(grep -v ready /tmp/sl); do watch $p; done
@@ -50,7 +50,7 @@ note "sampling, 50 % of the threads' allocations failing: $out"
 [ $((d1 - d0)) -gt 0 ] || fail "no sample dropped with half the allocations failing"
 # Faults off: the histories fill again.
 s=$(sysv nr_samples)
-wait_for 30 sh -c "[ \$(cat $SYS/nr_samples) -gt $((s + 200)) ]" || fail "sampling did not recover"
+wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -gt $((s + 200)) ]" || fail "sampling did not recover"
 kill $sl
 unload
 note "ok"

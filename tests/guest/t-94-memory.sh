@@ -17,7 +17,7 @@ trap 'echo $wsf >/proc/sys/vm/watermark_scale_factor' EXIT
 echo 200 >/proc/sys/vm/watermark_scale_factor || fail "cannot set watermark_scale_factor"
 load log_sec=0 log_nsec=5000000 history=$H ring_kb=4096
 tmon-helper stress sleepers $N watch >/tmp/sl & sl=$!
-wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 # Full first: histories that still grow would eat into the balloon's margin.
 full() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
 wait_for $((120 * SLOW)) full || fail "histories did not fill: $(sysv nr_samples)"
