@@ -1,9 +1,10 @@
 # Fault injection (kernels with CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and
 # their debugfs knobs: the debug kernel of the matrix).
-# 1. Load: the n-th slab or page allocation of the load fails, for n = 1,
-#    2, ... until a load passes every injection point: each load fails
-#    cleanly or works, and leaves nothing behind (tmon-helper stress
-#    failnth; leaks are the final kmemleak scan's).
+# 1. Load: the n-th slab or page allocation of the load fails: each of
+#    the load's injection points, or 200 spread over them (the first and
+#    last 16 always) when there are more. Each load fails cleanly or
+#    works, and leaves nothing behind (tmon-helper stress failnth; leaks
+#    are the final kmemleak scan's).
 # 2. Sampling: half the allocations of the tmon threads fail while new
 #    histories fill: every sample the wakeups owed is a record in the
 #    rings or counted in samples_dropped (tmon-helper stress account).
@@ -30,7 +31,7 @@ trap 'knobs 0 0 N' EXIT
 # 1. probability 100, times 0: only fail-nth injects (its counter is
 #    checked first), and the static keys are on so every site counts.
 knobs 100 0 N
-out=$(tmon-helper stress failnth /tmon.ko "log_sec=0 log_nsec=50000000 ring_kb=16" $((300 * SLOW)) 5000)
+out=$(tmon-helper stress failnth /tmon.ko "log_sec=0 log_nsec=50000000 ring_kb=16" $((300 * SLOW)) 200 "${TMON_STRESS_SEED:-1}")
 rc=$?
 note "load: $out"
 [ $rc -eq 0 ] || fail "fault injection during load (rc $rc)"

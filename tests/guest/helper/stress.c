@@ -24,11 +24,12 @@
  *	= sum over wakeups of the CPU's share (+- one wakeup per CPU at each
  *	end). Needs a fixed set of live watched processes and no hotplug.
  *
- *   tmon-helper stress failnth KO PARAMS SECONDS MAX
- *	load KO with the n-th fault-injection point of the load failing,
- *	n = 1, 2, ... (/proc/thread-self/fail-nth), until a load passes
- *	every point, MAX loads or SECONDS. Each load must fail cleanly (no
- *	interface, thread or /sys/module entry left) or work and unload.
+ *   tmon-helper stress failnth KO PARAMS SECONDS MAX SEED
+ *	load KO with the n-th fault-injection point of the load failing
+ *	(/proc/thread-self/fail-nth): every point of a load if there are
+ *	at most MAX, else MAX of them spread over the load (SEED offsets
+ *	them), within SECONDS. Each load must fail cleanly (no interface,
+ *	thread or /sys/module entry left) or work and unload.
  *
  *   tmon-helper stress balloon MARGIN_MIB SECONDS
  *	take anonymous memory until free memory is within MARGIN_MIB of the
@@ -518,63 +519,104 @@ static int tmon_threads_left(void)
 	return n;
 }
 
-static int failnth(const char *ko, const char *params, double seconds, unsigned int max)
+/*
+ * One load with the @n-th injection point failing (0: none). Returns
+ * the load's result (0 or errno) and sets *@left to what was left of
+ * fail-nth (0: the fault was injected). Whatever happened, tmon is
+ * unloaded after and nothing of it may remain.
+ */
+static int load_nth(const char *ko, const char *params, unsigned long n, long *left)
 {
-	unsigned long failed = 0, survived = 0, by_errno[256] = { 0 };
-	double end = now_s() + seconds;
-	unsigned int n, i;
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	char buf[32];
-	int complete = 0;
+	unsigned int i;
+	long r;
+	int e;
 
-	for (n = 1; n <= max && now_s() < end && !complete; n++) {
-		int fd = open(ko, O_RDONLY | O_CLOEXEC);
-		int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-		long r, left;
-		int e;
+	if (fd < 0 || nth < 0)
+		exit(printf("open: %s\n", errname(errno)) ? 1 : 1);
+	snprintf(buf, sizeof(buf), "%lu", n);
+	if (n && write(nth, buf, strlen(buf)) < 0)
+		exit(printf("fail-nth: %s\n", errname(errno)) ? 1 : 1);
+	r = syscall(SYS_finit_module, fd, params, 0);
+	e = r ? errno : 0;
+	memset(buf, 0, sizeof(buf));
+	*left = pread(nth, buf, sizeof(buf) - 1, 0) > 0 ? atol(buf) : -1;
+	if (write(nth, "0", 1) < 0)
+		exit(printf("fail-nth: %s\n", errname(errno)) ? 1 : 1);
+	close(nth);
+	close(fd);
+	if (!e) {
+		for (i = 0; i < 100 && syscall(SYS_delete_module, "tmon", O_NONBLOCK); i++)
+			usleep(10000);
+		if (i == 100)
+			exit(printf("load %lu: loaded, cannot unload: %s\n", n, errname(errno)) ? 1 : 1);
+	}
+	for (i = 0; i < sizeof(tmon_paths) / sizeof(tmon_paths[0]); i++)
+		if (!access(tmon_paths[i], F_OK))
+			exit(printf("load %lu (%s): %s left behind\n", n,
+				    e ? errname(e) : "loaded and unloaded", tmon_paths[i]) ? 1 : 1);
+	if (tmon_threads_left())
+		exit(printf("load %lu: tmon threads left behind\n", n) ? 1 : 1);
+	return e;
+}
 
-		if (fd < 0 || nth < 0)
-			return perror("open"), 1;
-		snprintf(buf, sizeof(buf), "%u", n);
-		if (write(nth, buf, strlen(buf)) < 0)
-			return perror("fail-nth"), 1;
-		r = syscall(SYS_finit_module, fd, params, 0);
-		e = errno;
-		memset(buf, 0, sizeof(buf));
-		left = pread(nth, buf, sizeof(buf) - 1, 0) > 0 ? atol(buf) : -1;
-		if (write(nth, "0", 1) < 0)
-			return perror("fail-nth"), 1;
-		close(nth);
-		close(fd);
-		if (r == 0) {
-			if (left == 0)
-				survived++;
-			else
-				complete = 1;	/* no point left to fail: done */
-			for (i = 0; i < 100 && syscall(SYS_delete_module, "tmon", O_NONBLOCK); i++)
-				usleep(10000);
-			if (i == 100)
-				return printf("load %u: loaded, cannot unload: %s\n", n, errname(errno)), 1;
-		} else {
-			if (left != 0)
-				return printf("load %u: failed (%s) with no fault injected\n", n,
+/*
+ * A load with no fault counts the injection points (T); then points are
+ * failed one at a time: all of them when T <= @max, else the first and
+ * last 16 and @max - 32 spread evenly between (offset by @seed).
+ */
+static int failnth(const char *ko, const char *params, double seconds, unsigned int max,
+		   uint64_t seed)
+{
+	unsigned long failed = 0, survived = 0, missed = 0, by_errno[256] = { 0 };
+	unsigned long total, n, k, tried = 0, want;
+	double end = now_s() + seconds;
+	long left;
+	int e;
+
+	if (max < 40)
+		max = 40;
+	e = load_nth(ko, params, 1000000, &left);
+	if (e || left <= 0)
+		return printf("a load without a fault failed: %s\n", errname(e)), 1;
+	total = 1000000 - (unsigned long)left;
+	want = total <= max ? total : max;
+	for (k = 0; k < want && now_s() < end; k++) {
+		if (total <= max)
+			n = k + 1;
+		else if (k < 16)
+			n = k + 1;
+		else if (k >= want - 16)
+			n = total - (want - 1 - k);
+		else
+			n = 17 + (k - 16) * (total - 32) / (max - 32) +
+			    seed % ((total - 32) / (max - 32) + 1);
+		if (n > total)
+			n = total;
+		e = load_nth(ko, params, n, &left);
+		tried++;
+		if (left != 0) {
+			missed++;	/* this load had fewer points: nothing failed */
+			if (e)
+				return printf("load %lu: failed (%s) with no fault injected\n", n,
 					      errname(e)), 1;
+		} else if (e) {
 			failed++;
 			by_errno[e & 255]++;
+		} else {
+			survived++;
 		}
-		for (i = 0; i < sizeof(tmon_paths) / sizeof(tmon_paths[0]); i++)
-			if (!access(tmon_paths[i], F_OK))
-				return printf("load %u (%s): %s left behind\n", n,
-					      r ? errname(e) : "loaded and unloaded", tmon_paths[i]), 1;
-		if (tmon_threads_left())
-			return printf("load %u: tmon threads left behind\n", n), 1;
 	}
-	printf("loads %u: failed cleanly %lu (", n - 1, failed);
-	for (i = 0; i < 256; i++)
-		if (by_errno[i])
-			printf(" %s x%lu", errname((int)i), by_errno[i]);
-	printf(" ), worked despite the fault %lu; %s\n", survived,
-	       complete ? "the last load passed every injection point" : "stopped at the bound");
-	return complete ? 0 : 3;
+	printf("%lu injection points in a load; tried %lu%s: failed cleanly %lu (", total, tried,
+	       total <= max ? " (all)" : " (first 16, last 16, the rest spread)", failed);
+	for (k = 0; k < 256; k++)
+		if (by_errno[k])
+			printf(" %s x%lu", errname((int)k), by_errno[k]);
+	printf(" ), worked despite the fault %lu, point not reached %lu%s\n", survived, missed,
+	       tried < want ? "; stopped at the time bound" : "");
+	return tried < want ? 3 : 0;
 }
 
 /* ---- balloon ---- */
@@ -654,10 +696,11 @@ int stress_main(int argc, char **argv)
 		return churn_child(argv[1], argv[2]);
 	if (argc == 2 && !strcmp(argv[0], "account"))
 		return account(atof(argv[1]));
-	if (argc == 5 && !strcmp(argv[0], "failnth"))
-		return failnth(argv[1], argv[2], atof(argv[3]), (unsigned int)atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[0], "failnth"))
+		return failnth(argv[1], argv[2], atof(argv[3]), (unsigned int)atoi(argv[4]),
+			       strtoull(argv[5], NULL, 0));
 	if (argc == 3 && !strcmp(argv[0], "balloon"))
 		return balloon(atol(argv[1]), atof(argv[2]));
-	fprintf(stderr, "stress: sleepers N [watch] | churn SEED S MAX RECYCLED | account S | failnth KO PARAMS S MAX | balloon MIB S\n");
+	fprintf(stderr, "stress: sleepers N [watch] | churn SEED S MAX RECYCLED | account S | failnth KO PARAMS S MAX SEED | balloon MIB S\n");
 	return 2;
 }
