@@ -54,9 +54,11 @@ for t in $(tmon_threads | awk '{ print $1 ":" $2 }'); do
 	[ "$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/${t%:*}/status)" = "${t#*:}" ] || fail "tmon/${t#*:} not bound"
 done
 wait_wakeups 3
+# Continuity is read frozen: at 2 ms a 64-record ring wraps every 128 ms,
+# and a read slower than that skips what was overwritten meanwhile.
+freeze
 awk '$1 == "cpu" { if ($2 in l && $4 != l[$2] + 1) { print "cpu " $2 ": seq " l[$2] " then " $4; bad = 1 } l[$2] = $4 }
      END { exit bad }' $DBG/cpus || fail "a CPU's history seq is not continuous"
-freeze
 touch /tmp/stop-read
 wait $rr || fail "read() reader: $(cat /tmp/r.read)"
 note "$(cat /tmp/r.read); mmap $(cat /tmp/r.mmap)"
