@@ -37,6 +37,7 @@
  *	keep it there for SECONDS more, topping up as the kernel reclaims.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -501,14 +502,20 @@ static const char *const tmon_paths[] = {
 	"/sys/module/tmon", "/sys/kernel/tmon", "/sys/kernel/debug/tmon", "/dev/tmon",
 };
 
+/* tmon/N threads still there: /proc's entries only (a probe of every
+ * possible pid took minutes on the debug kernel). */
 static int tmon_threads_left(void)
 {
-	char path[64], comm[32];
-	int pid, n = 0;
+	char path[300], comm[32];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+	int n = 0;
 	FILE *f;
 
-	for (pid = 2; pid < 65536; pid++) {
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
@@ -516,6 +523,8 @@ static int tmon_threads_left(void)
 			n++;
 		fclose(f);
 	}
+	if (proc)
+		closedir(proc);
 	return n;
 }
 
