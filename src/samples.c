@@ -13,6 +13,7 @@
  */
 #include <linux/list.h>
 #include <linux/mempool.h>
+#include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -88,6 +89,8 @@ static void tmon_samples_dispose(struct list_head *dispose)
 	list_for_each_entry_safe(s, tmp, dispose, lru) {
 		list_del_init(&s->lru);
 		tmon_sample_put(s);
+		/* Unwatch, unload and reclaim free whole histories at once. */
+		cond_resched();
 	}
 }
 

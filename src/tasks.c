@@ -266,8 +266,10 @@ void tmon_tasks_exit(void)
 	unsigned long nr;
 
 	mutex_lock(&tmon_watch_mutex);
-	xa_for_each(&tmon_watches, nr, w)
+	xa_for_each(&tmon_watches, nr, w) {
 		tmon_watch_remove(w);
+		cond_resched();
+	}
 	mutex_unlock(&tmon_watch_mutex);
 	xa_destroy(&tmon_watches);
 	/* Entries are freed by RCU callbacks, which live in this module. */
