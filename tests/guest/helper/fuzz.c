@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include "../../../src/tmon_abi.h"
+#include "rng.h"
 
 #define PAR		"/sys/module/tmon/parameters/"
 #define DBG		"/sys/kernel/debug/tmon/"
@@ -73,30 +74,11 @@
 
 /* ---- generator ---- */
 
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64 */
-static uint64_t rnd(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Iteration @iter of the run seeded by @seed: a stream of its own. */
 static void rng_init(struct rng *r, uint64_t seed, uint64_t iter)
 {
 	r->s = seed;
 	r->s = rnd(r) ^ ((iter + 1) * 0xd1b54a32d192ed03ULL);
-}
-
-static uint32_t below(struct rng *r, uint32_t n)
-{
-	return n ? (uint32_t)(rnd(r) % n) : 0;
 }
 
 static int chance(struct rng *r, unsigned int percent)

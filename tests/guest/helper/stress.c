@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "../../../src/tmon_abi.h"
+#include "rng.h"
 
 #define TASKS		"/sys/kernel/debug/tmon/tasks"
 #define WATCHED		"/sys/kernel/debug/tmon/watched"
@@ -129,24 +130,6 @@ static int sleepers(int n, int do_watch)
 }
 
 /* ---- churn ---- */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static unsigned int below(struct rng *r, unsigned int n)
-{
-	return (unsigned int)(rnd(r) % n);
-}
 
 /* Generations seen with each pid at a successful watch: a short list each. */
 struct pair {
