@@ -70,7 +70,8 @@ static void tmon_history_resize(struct tmon_cpu *tc, unsigned int cap)
 		ring[seq % cap] = tc->ring[seq % tc->cap];
 	old = tc->ring;
 	tc->ring = ring;
-	tc->cap = cap;
+	/* Read locklessly by tmon_history_mem_bytes(). */
+	WRITE_ONCE(tc->cap, cap);
 	tc->nr = nr;
 	spin_unlock(&tc->lock);
 	kvfree(old);

@@ -103,7 +103,8 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 
 	tmon_tasks_sample(tc->cpu);
 
-	tc->missed += rec.missed;
+	/* Read locklessly by tmon_cpu_status(). */
+	WRITE_ONCE(tc->missed, tc->missed + rec.missed);
 	rec.run_ns = ktime_get_ns() - now;
 	tmon_history_store(tc, &rec);
 	tmon_ring_push_cpu(tc->cpu, &rec);

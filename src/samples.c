@@ -78,7 +78,8 @@ static void tmon_sample_unlink(struct tmon_sample *s, struct list_head *dispose)
 	list_del(&s->node);
 	list_move_tail(&s->lru, dispose);
 	s->linked = false;
-	s->watch->nr_samples--;
+	/* nr_samples and exited are read without the lock (status, dumps). */
+	WRITE_ONCE(s->watch->nr_samples, s->watch->nr_samples - 1);
 	atomic64_dec(&tmon_nr_linked);
 }
 
@@ -115,7 +116,7 @@ void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
 	s->linked = true;
 	list_add_tail(&s->node, &w->samples);
 	list_add_tail(&s->lru, &tmon_lru);
-	w->nr_samples++;
+	WRITE_ONCE(w->nr_samples, w->nr_samples + 1);
 	atomic64_inc(&tmon_nr_linked);
 	while (w->nr_samples > keep)
 		tmon_sample_unlink(list_first_entry(&w->samples, struct tmon_sample, node),
@@ -129,7 +130,7 @@ void tmon_samples_mark_exited(struct tmon_watch *w)
 {
 	spin_lock(&tmon_samples_lock);
 	if (!w->exited) {
-		w->exited = true;
+		WRITE_ONCE(w->exited, true);
 		if (!list_empty(&w->samples))
 			list_last_entry(&w->samples, struct tmon_sample, node)->rec.flags |=
 				TMON_TASK_EXITED;

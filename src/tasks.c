@@ -175,7 +175,13 @@ int tmon_unwatch_pid(pid_t nr, bool admin)
 	return err;
 }
 
-/* Memory and counters of the whole thread group, live and dead threads. */
+/*
+ * Memory and counters of the whole thread group, live and dead threads.
+ * They move while we read them, with no lock we could take: each is a
+ * word its owner updates, and one READ_ONCE() load of it gives the old
+ * value or the new one, as /proc/PID/stat gets. It also tells KCSAN the
+ * race is meant.
+ */
 static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec)
 {
 	struct signal_struct *sig = task->signal;
@@ -186,28 +192,28 @@ static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *re
 	get_task_comm(rec->comm, task);
 
 	rcu_read_lock();
-	rec->utime_ns = sig->utime;
-	rec->stime_ns = sig->stime;
-	rec->minflt = sig->min_flt;
-	rec->majflt = sig->maj_flt;
-	rec->nvcsw = sig->nvcsw;
-	rec->nivcsw = sig->nivcsw;
+	rec->utime_ns = READ_ONCE(sig->utime);
+	rec->stime_ns = READ_ONCE(sig->stime);
+	rec->minflt = READ_ONCE(sig->min_flt);
+	rec->majflt = READ_ONCE(sig->maj_flt);
+	rec->nvcsw = READ_ONCE(sig->nvcsw);
+	rec->nivcsw = READ_ONCE(sig->nivcsw);
 	for_each_thread(task, t) {
-		rec->utime_ns += t->utime;
-		rec->stime_ns += t->stime;
-		rec->minflt += t->min_flt;
-		rec->majflt += t->maj_flt;
-		rec->nvcsw += t->nvcsw;
-		rec->nivcsw += t->nivcsw;
+		rec->utime_ns += READ_ONCE(t->utime);
+		rec->stime_ns += READ_ONCE(t->stime);
+		rec->minflt += READ_ONCE(t->min_flt);
+		rec->majflt += READ_ONCE(t->maj_flt);
+		rec->nvcsw += READ_ONCE(t->nvcsw);
+		rec->nivcsw += READ_ONCE(t->nivcsw);
 	}
 	rcu_read_unlock();
 
 	/* A reference of our own: a kthread never borrows another's mm. */
 	mm = get_task_mm(task);
 	if (mm) {
-		rec->vm_bytes = (u64)mm->total_vm << PAGE_SHIFT;
-		rec->stack_bytes = (u64)mm->stack_vm << PAGE_SHIFT;
-		rec->data_bytes = (u64)mm->data_vm << PAGE_SHIFT;
+		rec->vm_bytes = (u64)READ_ONCE(mm->total_vm) << PAGE_SHIFT;
+		rec->stack_bytes = (u64)READ_ONCE(mm->stack_vm) << PAGE_SHIFT;
+		rec->data_bytes = (u64)READ_ONCE(mm->data_vm) << PAGE_SHIFT;
 		rec->rss_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
 		mmput(mm);
 	}
