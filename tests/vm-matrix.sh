@@ -6,7 +6,8 @@
 #
 #   TMON_KERNELS="6.1 6.12 sid"   which kernels (default: all); "debug"
 #                                 is a kernel built here with lockdep,
-#                                 KASAN, kmemleak, UBSAN and debug objects
+#                                 KASAN, kmemleak, UBSAN and debug objects,
+#                                 "kcsan" one with KCSAN on the module
 #                                 (tests/lib/debug-kernel.sh)
 #   TMON_TESTS=t-10-threads,...   which in-VM tests (default: all)
 #   TMON_FUZZ_SEED, TMON_STRESS_SEED, TMON_FLOOR_SECONDS
@@ -35,7 +36,7 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 # kmemleak's "unreferenced object" (the guest's final scan, after
 # TMON-DMESG); TMON-CHECK-FAIL is the guest's word that a checker
 # stopped working (lockdep turned off, kmemleak unusable).
-BAD_LOG='BUG:|WARNING:|Oops|INFO: task|nobody cared|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
+BAD_LOG='BUG:|KCSAN:|WARNING:|Oops|INFO: task|nobody cared|general protection|list_add corruption|list_del corruption|slab.*corrupt|Poison overwritten|Kernel panic|UBSAN|KASAN|possible recursive locking|circular locking|inconsistent lock state|sleeping function called'
 BAD_LOG+='|unreferenced object|suspected memory leaks|kmemleak: .*(unknown object|Cannot|Failed|disabled|empty)|Kmemleak disabled'
 BAD_LOG+='|ODEBUG: .*(object|disabled|out of memory)|INFO: trying to register non-static key|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|TMON-CHECK-FAIL'
 

@@ -1,20 +1,26 @@
-# The debug kernel of the VM matrix (kernel id "debug"): Debian's
-# linux-source-6.12 configured for a QEMU guest with the kernel's checkers
-# on (lockdep, KASAN, kmemleak, UBSAN, debug objects, fault injection;
-# tests/vm/debug-kernel.config) and built here, once per source version
-# and configuration. Sourced by kernels.sh, not run; needs common.sh.
+# The debug kernels of the VM matrix: Debian's linux-source-6.12
+# configured for a QEMU guest with the kernel's checkers on, built here
+# once per source version and configuration. Sourced by kernels.sh, not
+# run; needs common.sh.
 #
-# $TMON_CACHE/kernels/debug-VERSION/ holds
-#   src/          the unpacked source
+#   debug   lockdep, KASAN, kmemleak, UBSAN, debug objects, fault
+#           injection (tests/vm/debug-kernel.config)
+#   kcsan   the data race detector, which excludes KASAN: the same
+#           configuration with tests/vm/kcsan-kernel.config on top. Only
+#           the module is instrumented (below).
+#
+# $TMON_CACHE/kernels/FLAVOUR-VERSION/ holds
+#   src/          the unpacked source (debug's, shared by kcsan)
 #   build/        the O= tree: arch/x86/boot/bzImage, and the tree that
 #                 out-of-tree modules build against (make -C build M=DIR)
 #   config.log    defconfig, kvm_guest.config and the merge
 #   build.log     the build
 #   build-time    the last build's wall clock, seconds
-#   .tmon-ready   the stamp: the fragment's checksum, written when done
+#   .tmon-ready   the stamp: the fragments' checksum, written when done
 
 DEBUG_SRC_PKG=linux-source-6.12
 DEBUG_FRAGMENT=$TMON_TOP/tests/vm/debug-kernel.config
+KCSAN_FRAGMENT=$TMON_TOP/tests/vm/kcsan-kernel.config
 
 # debug_config_check CONFIG FRAGMENT: every option of FRAGMENT has the
 # value it asks for in CONFIG; prints those that do not.
@@ -39,16 +45,62 @@ debug_config_check() {
 	return $bad
 }
 
-# debug_kernel: build the debug kernel unless the cache has it; prints the
-# O= directory. Runs make at nice 10.
+# debug_fragments FLAVOUR: the configuration fragments of FLAVOUR.
+debug_fragments() {
+	case $1 in
+	debug) echo "$DEBUG_FRAGMENT" ;;
+	kcsan) echo "$DEBUG_FRAGMENT $KCSAN_FRAGMENT" ;;
+	*) die "unknown debug kernel flavour $1" ;;
+	esac
+}
+
+# debug_fragment_effective BASE OVERLAY: BASE's lines for the options
+# OVERLAY does not name, then OVERLAY's: what the merged .config must
+# say.
+debug_fragment_effective() {
+	local syms
+	syms=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$2" | sed 's/^# //' | sort -u)
+	grep -vwF -f <(echo "$syms") "$1"
+	cat "$2"
+}
+
+# debug_src VERSION: the unpacked linux-source (one tree for every
+# flavour); prints its directory.
+debug_src() {
+	local src=$TMON_CACHE/kernels/debug-$1/src lock
+	mkdir -p "${src%/src}"
+	exec {lock}>"${src%/src}/.src.lock"
+	flock "$lock"
+	if [ ! -f "$src/.tmon-unpacked" ]; then
+		log "unpacking $DEBUG_SRC_PKG $1"
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xJf "/usr/src/$DEBUG_SRC_PKG.tar.xz" -C "$src" --strip-components=1 ||
+			die "cannot unpack /usr/src/$DEBUG_SRC_PKG.tar.xz"
+		touch "$src/.tmon-unpacked"
+	fi
+	exec {lock}>&-
+	echo "$src"
+}
+
+# debug_kernel [FLAVOUR]: build that debug kernel (default: debug) unless
+# the cache has it; prints the O= directory. Runs make at nice 10.
 debug_kernel() {
-	local ver dir src obj lock sum t0 secs nj
+	local flavour=${1:-debug} ver dir src obj lock sum t0 secs nj frags
+	local kmake=()
 	nj=$(nproc)
 	need_pkgs "$DEBUG_SRC_PKG" make gcc flex bison bc libelf-dev libssl-dev xz-utils
 	ver=$(dpkg-query -W -f='${Version}' "$DEBUG_SRC_PKG")
-	dir=$TMON_CACHE/kernels/debug-$ver
-	src=$dir/src obj=$dir/build
-	sum=$(sha256sum <"$DEBUG_FRAGMENT" | cut -d' ' -f1)
+	frags=$(debug_fragments "$flavour")
+	dir=$TMON_CACHE/kernels/$flavour-$ver
+	obj=$dir/build
+	# shellcheck disable=SC2086 # one or two file names
+	sum=$(cat $frags | sha256sum | cut -d' ' -f1)
+	# KCSAN checks the accesses of instrumented code: here only the
+	# module's (kbuild instruments an external module unless told
+	# otherwise). The kernel's own races, which syzbot lists by the
+	# hundred, are not what this kernel is for.
+	[ "$flavour" = kcsan ] && kmake=(KCSAN_SANITIZE=n)
+	src=$(debug_src "$ver") || exit 1
 	mkdir -p "$dir"
 	# One build at a time; a second caller waits for it and uses it.
 	exec {lock}>"$dir/.lock"
@@ -59,44 +111,43 @@ debug_kernel() {
 		return
 	fi
 	rm -f "$dir/.tmon-ready"
-	if [ ! -f "$src/.tmon-unpacked" ]; then
-		log "unpacking $DEBUG_SRC_PKG $ver"
-		rm -rf "$src" && mkdir -p "$src"
-		tar -xJf "/usr/src/$DEBUG_SRC_PKG.tar.xz" -C "$src" --strip-components=1 ||
-			die "cannot unpack /usr/src/$DEBUG_SRC_PKG.tar.xz"
-		touch "$src/.tmon-unpacked"
-	fi
 	# The configuration, from scratch each time (the build itself is
 	# incremental): defconfig, the kernel's KVM guest fragment, ours.
-	log "configuring the debug kernel (see $dir/config.log)"
+	log "configuring the $flavour kernel (see $dir/config.log)"
 	mkdir -p "$obj"
 	rm -f "$obj/.config"
 	{
 		make -C "$src" O="$obj" defconfig &&
 			make -C "$src" O="$obj" kvm_guest.config &&
-			(cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" "$DEBUG_FRAGMENT")
-	} >"$dir/config.log" 2>&1 || { tail -n 20 "$dir/config.log" >&2; die "configuring the debug kernel failed"; }
+			# shellcheck disable=SC2086 # one or two file names
+			(cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" $frags)
+	} >"$dir/config.log" 2>&1 || { tail -n 20 "$dir/config.log" >&2; die "configuring the $flavour kernel failed"; }
 	# merge_config.sh only warns when an option did not make it.
-	if ! debug_config_check "$obj/.config" "$DEBUG_FRAGMENT" >"$dir/config-check.log"; then
-		cat "$dir/config-check.log" >&2
-		die "the debug kernel's .config lacks options of $DEBUG_FRAGMENT"
+	if [ "$flavour" = kcsan ]; then
+		debug_fragment_effective "$DEBUG_FRAGMENT" "$KCSAN_FRAGMENT" >"$dir/fragment"
+	else
+		cp "$DEBUG_FRAGMENT" "$dir/fragment"
 	fi
-	log "building the debug kernel $ver with $nj jobs (see $dir/build.log; about an hour on 2 cores)"
+	if ! debug_config_check "$obj/.config" "$dir/fragment" >"$dir/config-check.log"; then
+		cat "$dir/config-check.log" >&2
+		die "the $flavour kernel's .config lacks options of $frags"
+	fi
+	log "building the $flavour kernel $ver with $nj jobs (see $dir/build.log; 15 to 30 min on 2 cores)"
 	t0=$(date +%s)
 	# all: vmlinux, bzImage, the in-tree modules and Module.symvers, which
 	# modpost needs for out-of-tree modules.
-	if ! nice -n 10 make -C "$src" O="$obj" -j"$nj" all >"$dir/build.log" 2>&1; then
+	if ! nice -n 10 make -C "$src" O="$obj" -j"$nj" "${kmake[@]}" all >"$dir/build.log" 2>&1; then
 		grep -E 'error|Error' "$dir/build.log" | head -n 20 >&2
 		tail -n 20 "$dir/build.log" >&2
-		die "building the debug kernel failed, see $dir/build.log"
+		die "building the $flavour kernel failed, see $dir/build.log"
 	fi
 	secs=$(($(date +%s) - t0))
 	echo "$secs" >"$dir/build-time"
 	[ -f "$obj/arch/x86/boot/bzImage" ] && [ -f "$obj/Module.symvers" ] ||
-		die "the debug kernel build left no bzImage or Module.symvers"
+		die "the $flavour kernel build left no bzImage or Module.symvers"
 	echo "$sum" >"$dir/.tmon-ready"
 	exec {lock}>&-
-	log "debug kernel $(cat "$obj/include/config/kernel.release") built in $((secs / 60)) min $((secs % 60)) s," \
+	log "$flavour kernel $(cat "$obj/include/config/kernel.release") built in $((secs / 60)) min $((secs % 60)) s," \
 		"$(du -sh "$dir" | cut -f1) in $dir"
 	echo "$obj"
 }

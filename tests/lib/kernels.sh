@@ -99,16 +99,17 @@ kernel_prepare() {
 		KBUILD=/usr/src/linux-headers-$KREL
 		VMLINUZ=$(fetch_vmlinuz "$KREL") || exit 1
 		;;
-	debug)
+	debug | kcsan)
 		# Built here from linux-source with the kernel's checkers on
 		# (debug-kernel.sh); not in the default TMON_KERNELS. KSLOW
 		# scales vm-matrix.sh's time limits: KASAN, lockdep and
-		# kmemleak under TCG.
-		KBUILD=$(debug_kernel) || exit 1
+		# kmemleak under TCG; KCSAN's watchpoints in the module.
+		KBUILD=$(debug_kernel "$id") || exit 1
 		KREL=$(cat "$KBUILD/include/config/kernel.release")
 		KROOT=
 		VMLINUZ=$KBUILD/arch/x86/boot/bzImage
 		KSLOW=4
+		[ "$id" = kcsan ] && KSLOW=2
 		;;
 	sid)
 		sid_chroot
@@ -118,7 +119,7 @@ kernel_prepare() {
 		[ -d "$KROOT$KBUILD" ] || die "sid headers $KREL missing in $KROOT"
 		VMLINUZ=$(fetch_vmlinuz "$KREL" chroot "$SID_ROOT") || exit 1
 		;;
-	*) die "unknown kernel id $id (known: 6.1 6.12 6.1-rt 6.12-rt sid)" ;;
+	*) die "unknown kernel id $id (known: 6.1 6.12 6.1-rt 6.12-rt sid debug kcsan)" ;;
 	esac
 }
 
