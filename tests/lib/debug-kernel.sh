@@ -99,7 +99,7 @@ debug_kernel() {
 	# module's (kbuild instruments an external module unless told
 	# otherwise). The kernel's own races, which syzbot lists by the
 	# hundred, are not what this kernel is for.
-	[ "$flavour" = kcsan ] && kmake=(KCSAN_SANITIZE=n)
+	if [ "$flavour" = kcsan ]; then kmake=(KCSAN_SANITIZE=n); fi
 	src=$(debug_src "$ver") || exit 1
 	mkdir -p "$dir"
 	# One build at a time; a second caller waits for it and uses it.

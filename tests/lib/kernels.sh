@@ -108,8 +108,7 @@ kernel_prepare() {
 		KREL=$(cat "$KBUILD/include/config/kernel.release")
 		KROOT=
 		VMLINUZ=$KBUILD/arch/x86/boot/bzImage
-		KSLOW=4
-		[ "$id" = kcsan ] && KSLOW=2
+		if [ "$id" = kcsan ]; then KSLOW=2; else KSLOW=4; fi
 		;;
 	sid)
 		sid_chroot
