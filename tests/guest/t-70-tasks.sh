@@ -22,8 +22,12 @@ b1=$(($(newest $busy usr) + $(newest $busy sys))); i1=$(($(newest $idle usr) + $
 t1=$(newest $busy ts)
 wall=$((t1 - t0))
 note "over $wall ns: busy +$((b1 - b0)) ns, sleeper +$((i1 - i0)) ns"
-# Tick-sampled: a slow kernel under TCG loses ticks (see t-60).
-[ $(((b1 - b0) * 100)) -ge $((wall * 70 / SLOW)) ] || fail "busy process CPU time grew by less than $((70 / SLOW))% of the wall time"
+# Tick-sampled: a guest loses ticks whenever the host runs something else
+# on the TCG thread's core (53 % of the wall time was seen with two
+# other VMs and a kernel build on two cores). The bound catches what
+# would be tmon's error (a unit, one field, another task's figures), not
+# the host's load: see t-60 for the CPU's own split.
+[ $(((b1 - b0) * 100)) -ge $((wall * 30 / SLOW)) ] || fail "busy process CPU time grew by less than $((30 / SLOW))% of the wall time"
 [ $(((b1 - b0) * 100)) -le $((wall * 110 + 800000000)) ] || fail "busy process CPU time grew by more than the wall time"
 [ $(((i1 - i0) * 100)) -le $((wall * 2)) ] || fail "sleeper's CPU time grew by more than 2% of the wall time"
 [ "$(newest $busy usr)" -gt "$(newest $busy sys)" ] || fail "busy loop is not user time"
