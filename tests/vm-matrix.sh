@@ -134,7 +134,7 @@ for k in $TMON_KERNELS; do
 		[ -n "${!v:-}" ] && guest_env+=("$v=${!v}")
 	done
 	t0=$(date +%s)
-	TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-900} * KSLOW)) \
+	TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
 		"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
 		${TMON_TESTS:+tmontest=$TMON_TESTS} "${slow_args[@]}" "${guest_env[@]}"
 	vrc=$?

@@ -5,7 +5,7 @@
 #
 # TCG by default (nested KVM hangs at boot here); TMON_VM_ACCEL=kvm
 # switches. TMON_VM_SMP (4), TMON_VM_MEM (1024 MiB) and TMON_VM_TIMEOUT
-# (seconds, 900) size the run.
+# (seconds, 1500) size the run.
 #
 # noirqdebug: with PREEMPT_RT's threaded interrupts the emulated 8250 often
 # raises an edge IRQ that the handler thread then finds already served;
@@ -26,7 +26,7 @@ kvm) accel_args=(-accel kvm -cpu host) ;;
 esac
 
 rc=0
-timeout "${TMON_VM_TIMEOUT:-900}" qemu-system-x86_64 \
+timeout "${TMON_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
 	"${accel_args[@]}" \
 	-m "${TMON_VM_MEM:-1024}" -smp "${TMON_VM_SMP:-4}" \
 	-kernel "$kernel" -initrd "$initrd" \
