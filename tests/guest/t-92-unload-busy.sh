@@ -63,7 +63,9 @@ grep -q "^entries $N\$" /tmp/dump || fail "held dump incomplete: $(cat /tmp/dump
 
 # 4. Only holders that do not pin the module: one rmmod wins.
 exec 4<$SYS/nr_tasks
-tmon-helper nl hold 8 >/tmp/nlhold & nh=$!
+# Until 20 failed requests in a row, at most 60 s (rmmod frees 400
+# histories first, which takes a while on the debug kernel).
+tmon-helper nl hold $((60 * SLOW)) >/tmp/nlhold & nh=$!
 wait_for $((10 * SLOW)) grep -q holding /tmp/nlhold || fail "netlink hold did not start"
 rm -f /tmp/stop
 (n=0; while [ ! -e /tmp/stop ]; do cat $SYS/samples $SYS/nr_samples >/dev/null 2>&1; n=$((n + 1)); done; echo $n >/tmp/reads) &
