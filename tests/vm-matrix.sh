@@ -76,7 +76,7 @@ for k in $TMON_KERNELS; do
 		tail -n 5 "$work/prepare-$k.log"
 		continue
 	fi
-	KSLOW=1
+	KSLOW=1 KAPPEND=
 	kernel_prepare "$k" 2>/dev/null
 	log "kernel $k: $KREL"
 
@@ -136,7 +136,7 @@ for k in $TMON_KERNELS; do
 	t0=$(date +%s)
 	TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
 		"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
-		${TMON_TESTS:+tmontest=$TMON_TESTS} "${slow_args[@]}" "${guest_env[@]}"
+		${TMON_TESTS:+tmontest=$TMON_TESTS} $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
 	vrc=$?
 	log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
 	while read -r _ name res rest; do
