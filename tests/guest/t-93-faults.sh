@@ -5,10 +5,10 @@
 #    them (the first and last 16 always) when there are more. Each load
 #    fails cleanly or works, and leaves nothing behind (tmon-helper
 #    stress failnth; leaks are the final kmemleak scan's).
-# 2. Sampling: half the allocations of the tmon threads fail while the
-#    histories grow: the mempool reserve runs dry, and every sample the
-#    wakeups owed is a record in the rings or counted in samples_dropped
-#    (tmon-helper stress account).
+# 2. Sampling: half the tmon threads' allocations from the sample cache
+#    fail while the histories grow: the mempool reserve runs dry, and
+#    every sample the wakeups owed is a record in the rings or counted
+#    in samples_dropped (tmon-helper stress account).
 . /tests/lib.sh
 
 F=/sys/kernel/debug/failslab P=/sys/kernel/debug/fail_page_alloc
@@ -22,6 +22,7 @@ knobs() {	# knobs PROBABILITY TIMES TASK_FILTER [REQUIRE_START REQUIRE_END REJEC
 		echo N >$d/ignore-gfp-wait
 		echo "$3" >$d/task-filter
 		echo 1 >$d/interval
+		[ $d = $F ] && echo "$CACHE_FILTER" >$d/cache-filter
 		echo "${4:-0}" >$d/require-start
 		echo "${5:-0xffffffffffffffff}" >$d/require-end
 		echo "${6:-0}" >$d/reject-start
@@ -32,8 +33,10 @@ knobs() {	# knobs PROBABILITY TIMES TASK_FILTER [REQUIRE_START REQUIRE_END REJEC
 	echo 0 >$P/min-order
 	echo N >$P/ignore-gfp-highmem
 }
+# Y: failslab fails only caches marked in /sys/kernel/slab/*/failslab.
+CACHE_FILTER=N
 # Always off again, whatever happens.
-trap 'knobs 0 0 N' EXIT
+trap 'CACHE_FILTER=N; knobs 0 0 N' EXIT
 
 # sym_range SYMBOL: "START END" of a kernel function, END being the next
 # symbol's address.
@@ -69,23 +72,31 @@ knobs 0 0 N
 note "load: $out"
 [ $rc -eq 0 ] || fail "fault injection during load (rc $rc)"
 
-# 2. Sampling with failing allocations in the tmon threads only. One
-#    record per history while the watches are set up, then room for
-#    65536: every sample of the window is a new record, so failed
-#    allocations drain the mempool reserve (a full history would give
-#    the reserve back a record for each one it takes).
+# 2. Sampling: half the tmon threads' allocations from the sample cache
+#    fail. One record per history while the watches are set up, then
+#    room for 4096: every sample of the window is a new record, so
+#    failed allocations drain the mempool reserve (a full history would
+#    give the reserve back a record for each one it takes). Only that
+#    cache: failing the rest of what the threads allocate (the per-CPU
+#    histories' vmalloc) makes the kernel's own va_clip() WARN.
 load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
 tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
 wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 for p in $(grep -v ready /tmp/sl); do watch $p; done
+echo 4096 >$PAR/history
+# The per-CPU histories grow at each CPU's next wakeup, before the faults.
+wait_wakeups 2
+echo 1 >/sys/kernel/slab/tmon_sample/failslab || fail "cannot mark the tmon_sample cache for failslab"
+CACHE_FILTER=Y
 knobs 50 -1 Y
+echo 0 >$P/probability
 for t in $(tmon_threads | awk '{ print $1 }'); do echo 1 >/proc/$t/make-it-fail; done
-echo 65536 >$PAR/history
 d0=$(sysv samples_dropped) s0=$(sysv nr_samples)
 out=$(tmon-helper stress account 8) || fail "sampling under faults: $out"
 d1=$(sysv samples_dropped) s1=$(sysv nr_samples)
+CACHE_FILTER=N
 knobs 0 0 N
-note "sampling, 50 % of the threads' allocations failing: $out"
+note "sampling, 50 % of the threads' sample allocations failing: $out"
 note "records $s0 -> $s1, dropped $((d1 - d0))"
 [ $((d1 - d0)) -gt 0 ] || fail "no sample dropped with half the allocations failing"
 # Faults off: the histories grow again.
