@@ -557,13 +557,15 @@ static int load_nth(const char *ko, const char *params, unsigned long n, long *l
 /*
  * A load with no fault counts the injection points (T); then points are
  * failed one at a time: all of them when T <= @max, else the first and
- * last 16 and @max - 32 spread evenly between (offset by @seed).
+ * last 16 and @max - 32 spread evenly between (offset by @seed). At the
+ * time bound it stops and says so; that fails only before the first and
+ * last 16 are done.
  */
 static int failnth(const char *ko, const char *params, double seconds, unsigned int max,
 		   uint64_t seed)
 {
 	unsigned long failed = 0, survived = 0, missed = 0, by_errno[256] = { 0 };
-	unsigned long total, n, k, tried = 0, want;
+	unsigned long total, n, j, k, tried = 0, want;
 	double end = now_s() + seconds;
 	long left;
 	int e;
@@ -575,7 +577,9 @@ static int failnth(const char *ko, const char *params, double seconds, unsigned 
 		return printf("a load without a fault failed: %s\n", errname(e)), 1;
 	total = 1000000 - (unsigned long)left;
 	want = total <= max ? total : max;
-	for (k = 0; k < want && now_s() < end; k++) {
+	for (j = 0; j < want && now_s() < end; j++) {
+		/* The first 16 and the last 16 first: a time bound cuts the spread. */
+		k = want <= 32 || j < 16 ? j : j < 32 ? want - 32 + j : j - 16;
 		if (total <= max)
 			n = k + 1;
 		else if (k < 16)
@@ -608,7 +612,8 @@ static int failnth(const char *ko, const char *params, double seconds, unsigned 
 			printf(" %s x%lu", errname((int)k), by_errno[k]);
 	printf(" ), worked despite the fault %lu, point not reached %lu%s\n", survived, missed,
 	       tried < want ? "; stopped at the time bound" : "");
-	return tried < want ? 3 : 0;
+	/* Stopped by the time bound before both ends were tried. */
+	return tried < want && tried < 32 ? 3 : 0;
 }
 
 /* ---- balloon ---- */
