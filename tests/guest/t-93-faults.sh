@@ -15,7 +15,7 @@ F=/sys/kernel/debug/failslab P=/sys/kernel/debug/fail_page_alloc
 [ -d $F ] && [ -d $P ] && [ -e /proc/self/fail-nth ] ||
 	{ echo "no failslab/fail_page_alloc in this kernel (CONFIG_FAULT_INJECTION_DEBUG_FS)"; exit 77; }
 knobs() {	# knobs PROBABILITY TIMES TASK_FILTER [REQUIRE_START REQUIRE_END REJECT_START REJECT_END]
-	for d in $F $P; do
+	for d in $FAULTS; do
 		# times 0 first, the new times last: no random fault meanwhile.
 		echo 0 >$d/times
 		echo 0 >$d/verbose
@@ -33,10 +33,12 @@ knobs() {	# knobs PROBABILITY TIMES TASK_FILTER [REQUIRE_START REQUIRE_END REJEC
 	echo 0 >$P/min-order
 	echo N >$P/ignore-gfp-highmem
 }
-# Y: failslab fails only caches marked in /sys/kernel/slab/*/failslab.
-CACHE_FILTER=N
+# What knobs sets: failslab and fail_page_alloc, or failslab alone. With
+# CACHE_FILTER=Y failslab fails only caches marked in
+# /sys/kernel/slab/*/failslab.
+FAULTS="$F $P" CACHE_FILTER=N
 # Always off again, whatever happens.
-trap 'CACHE_FILTER=N; knobs 0 0 N' EXIT
+trap 'FAULTS="$F $P" CACHE_FILTER=N; knobs 0 0 N' EXIT
 
 # sym_range SYMBOL: "START END" of a kernel function, END being the next
 # symbol's address.
@@ -87,14 +89,13 @@ echo 4096 >$PAR/history
 # The per-CPU histories grow at each CPU's next wakeup, before the faults.
 wait_wakeups 2
 echo 1 >/sys/kernel/slab/tmon_sample/failslab || fail "cannot mark the tmon_sample cache for failslab"
-CACHE_FILTER=Y
+FAULTS=$F CACHE_FILTER=Y
 knobs 50 -1 Y
-echo 0 >$P/probability
 for t in $(tmon_threads | awk '{ print $1 }'); do echo 1 >/proc/$t/make-it-fail; done
 d0=$(sysv samples_dropped) s0=$(sysv nr_samples)
 out=$(tmon-helper stress account 8) || fail "sampling under faults: $out"
 d1=$(sysv samples_dropped) s1=$(sysv nr_samples)
-CACHE_FILTER=N
+FAULTS="$F $P" CACHE_FILTER=N
 knobs 0 0 N
 note "sampling, 50 % of the threads' sample allocations failing: $out"
 note "records $s0 -> $s1, dropped $((d1 - d0))"
