@@ -54,14 +54,18 @@ debug_fragments() {
 	esac
 }
 
-# debug_fragment_effective BASE OVERLAY: BASE's lines for the options
-# OVERLAY does not name, then OVERLAY's: what the merged .config must
-# say.
+# debug_fragment_effective FRAGMENT...: what the merged .config must
+# say. Each fragment's lines replace those of the earlier ones for the
+# options it names, as merge_config.sh does.
 debug_fragment_effective() {
-	local syms
-	syms=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$2" | sed 's/^# //' | sort -u)
-	grep -vwF -f <(echo "$syms") "$1"
-	cat "$2"
+	local out syms f
+	out=$(cat "$1")
+	shift
+	for f; do
+		syms=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$f" | sed 's/^# //' | sort -u)
+		out=$(grep -vwF -f <(echo "$syms") <<<"$out"; cat "$f")
+	done
+	echo "$out"
 }
 
 # debug_src VERSION: the unpacked linux-source (one tree for every
@@ -123,11 +127,8 @@ debug_kernel() {
 			(cd "$src" && scripts/kconfig/merge_config.sh -O "$obj" "$obj/.config" $frags)
 	} >"$dir/config.log" 2>&1 || { tail -n 20 "$dir/config.log" >&2; die "configuring the $flavour kernel failed"; }
 	# merge_config.sh only warns when an option did not make it.
-	if [ "$flavour" = kcsan ]; then
-		debug_fragment_effective "$DEBUG_FRAGMENT" "$KCSAN_FRAGMENT" >"$dir/fragment"
-	else
-		cp "$DEBUG_FRAGMENT" "$dir/fragment"
-	fi
+	# shellcheck disable=SC2086 # one or two file names
+	debug_fragment_effective $frags >"$dir/fragment"
 	if ! debug_config_check "$obj/.config" "$dir/fragment" >"$dir/config-check.log"; then
 		cat "$dir/config-check.log" >&2
 		die "the $flavour kernel's .config lacks options of $frags"
