@@ -125,17 +125,18 @@ wait_wakeups() {
 	done
 }
 
-# freeze: stop record production for a minute, so reads can be compared.
-# Each CPU's next wakeup forwards its timer by the new 60 s period; the
-# snapshot is taken before the write so that wakeup is seen whenever it
-# comes. A CPU whose timer had fired just before the write makes one more
-# record at the old period, so "frozen" is no CPU moving for two old
-# periods (at least 100 ms; SLOW times that on a slow kernel).
+# freeze [SECONDS]: stop record production for a minute (or SECONDS), so
+# reads can be compared. Each CPU's next wakeup forwards its timer by the
+# new period; the snapshot is taken before the write so that wakeup is
+# seen whenever it comes. A CPU whose timer had fired just before the
+# write makes one more record at the old period, so "frozen" is no CPU
+# moving for two old periods (at least 100 ms; SLOW times that on a slow
+# kernel).
 freeze() {
 	local c want win
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; printf "%.3f\n", w * s }')
 	for c in $(online_cpus); do eval "f_$c=$(last_seq $c)"; done
-	write_param log_sec 60 || fail "log_sec=60 refused"
+	write_param log_sec "${1:-60}" || fail "log_sec=${1:-60} refused"
 	for c in $(online_cpus); do
 		eval "want=\$((f_$c + 1))"
 		wait_for $((5 * SLOW)) sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
