@@ -54,10 +54,12 @@ read -r first <&3 || fail "cannot read tasks"
 refused "debugfs tasks open"
 exec 3<&-
 
-# 3. A netlink dump started and left unread.
-tmon-helper nl holddump 4 >/tmp/dump & d=$!
+# 3. A netlink dump started and left unread, until SIGUSR1 (a fixed 4 s
+# ran out before the rmmods on the debug kernel).
+tmon-helper nl holddump $((120 * SLOW)) >/tmp/dump & d=$!
 wait_for $((10 * SLOW)) grep -q dumping /tmp/dump || fail "dump did not start"
 refused "netlink dump pending"
+kill -USR1 $d
 wait $d || fail "held dump: $(cat /tmp/dump)"
 grep -q "^entries $N\$" /tmp/dump || fail "held dump incomplete: $(cat /tmp/dump)"
 

@@ -9,8 +9,9 @@
  *       stress SECONDS PID... | hold SECONDS | holddump SECONDS
  * hold: a status request every 50 ms for SECONDS on one socket; once one
  * fails (the module went away) every later one must fail too.
- * holddump: start a list dump, leave it unread for SECONDS (the pending
- * dump holds the module), then read it to the end and count the entries.
+ * holddump: start a list dump, leave it unread for SECONDS or until
+ * SIGUSR1 (the pending dump holds the module), then read it to the end and
+ * count the entries.
  * Prints results on stdout; a failed request prints its errno name and
  * the kernel's extack message and exits 1.
  */
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,11 @@ struct req {
 static int sock, family;
 static unsigned int seqno = 1;
 static char ext_msg[256];
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
 
 static void put_attr(struct req *r, int type, const void *data, int len)
 {
@@ -370,6 +377,10 @@ int nl_main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[0], "holddump")) {
+		/* A handler, so that SIGUSR1 cuts the sleep short. */
+		struct sigaction sa = { .sa_handler = on_usr1 };
+
+		sigaction(SIGUSR1, &sa, NULL);
 		init_req(&r, family, TMON_CMD_LIST_TASKS, NLM_F_DUMP);
 		if (send(sock, &r, r.n.nlmsg_len, 0) < 0)
 			return perror("send"), 1;
