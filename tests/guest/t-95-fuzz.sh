@@ -22,12 +22,13 @@ n_dev=${TMON_FUZZ_DEV:-30000}
 
 load log_sec=0 log_nsec=20000000 history=32 ring_kb=64
 wait_for 10 all_cpus_have 2 || fail "no wakeups"
-sleep 1000 & a=$!
-sleep 1000 & b=$!
+# Long sleepers: the fuzzing took 20 minutes on the debug kernel.
+sleep 100000 & a=$!
+sleep 100000 & b=$!
 watch $a
 watch $b
 # A process of uid 1000, for the unprivileged run to watch.
-tmon-helper asuser 1000 sleep 1000 & u=$!
+tmon-helper asuser 1000 sleep 100000 & u=$!
 params() { echo "$(cat $PAR/log_sec) $(cat $PAR/log_nsec) $(cat $PAR/history) $(cat $PAR/max_tasks)"; }
 before=$(params)
 
