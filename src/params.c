@@ -14,6 +14,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/string.h>
@@ -173,10 +174,16 @@ static int max_tasks_set(const char *val, const struct kernel_param *kp)
 	return tmon_param_set_uint(val, kp, 1, TMON_MAX_TASKS_LIMIT);
 }
 
-/* Read-only once loaded (0444): the rings are sized at init. */
+/*
+ * Read-only once loaded (0444): the rings are sized at init. A ring is a
+ * header page and whole pages of entries: at least one page of them,
+ * which on 64 KiB-page kernels is more than TMON_RING_KB_MIN.
+ */
 static int ring_kb_set(const char *val, const struct kernel_param *kp)
 {
-	return tmon_param_set_uint(val, kp, TMON_RING_KB_MIN, TMON_RING_KB_MAX);
+	unsigned int min = max_t(unsigned int, TMON_RING_KB_MIN, 2 * PAGE_SIZE / 1024);
+
+	return tmon_param_set_uint(val, kp, min, TMON_RING_KB_MAX);
 }
 
 static const struct kernel_param_ops log_sec_ops = {
