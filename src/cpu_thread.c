@@ -145,11 +145,13 @@ static int tmon_thread_fn(void *data)
 }
 
 /* Callers hold cpus_read_lock(), so the thread cannot go meanwhile. */
-void tmon_cpu_status(unsigned int cpu, struct tmon_cpu_status *st)
+/* Under cpus_read_lock(); the thread's pid as @ns sees it (0: none). */
+void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st)
 {
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);
 
-	st->thread_pid = tc->thread ? task_pid_nr(tc->thread) : 0;
+	st->running = tc->thread;
+	st->thread_pid = tc->thread ? task_pid_nr_ns(tc->thread, ns) : 0;
 	st->wakeups = tmon_history_head(cpu);
 	st->missed = READ_ONCE(tc->missed);
 }
@@ -165,10 +167,15 @@ static int tmon_cpu_online(unsigned int cpu)
 	tc->pending = false;
 	tc->timer_missed = 0;
 
+	/*
+	 * A failure must not keep the CPU from coming online: it is left
+	 * without a thread, which status shows (thread pid 0).
+	 */
 	thread = kthread_create_on_cpu(tmon_thread_fn, tc, cpu, "tmon/%u");
 	if (IS_ERR(thread)) {
-		pr_err("cannot start thread for CPU %u: %ld\n", cpu, PTR_ERR(thread));
-		return PTR_ERR(thread);
+		pr_err("CPU %u runs without a thread: cannot start it: %ld\n", cpu,
+		       PTR_ERR(thread));
+		return 0;
 	}
 	tc->thread = thread;
 	atomic_inc(&tmon_nr_threads);

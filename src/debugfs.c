@@ -19,6 +19,7 @@
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/pid_namespace.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -129,13 +130,16 @@ static const struct file_operations tmon_cpus_fops = {
  * reference on its sample, so it survives trimming, the shrinker and
  * unwatch; when it was unlinked meanwhile, the walk resumes from its
  * watch's next seq, or from the next pid. Each watch is read up to the
- * seq it had when the reader reached it.
+ * seq it had when the reader reached it. Watches the reader may not see
+ * are passed over; pids are shown in the reader's pid namespace.
  */
 struct tmon_tasks_iter {
 	loff_t pos;		/* position of @cur */
-	unsigned long nr;	/* pid of @cur's watch */
+	unsigned long nr;	/* global pid of @cur's watch */
+	pid_t vnr;		/* the same pid as the reader sees it */
 	u64 end;		/* that watch's next seq when reached */
 	struct tmon_sample *cur;
+	struct tmon_caller caller;
 };
 
 /*
@@ -153,7 +157,8 @@ static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
 			seq = 0;
 			it->end = tmon_watch_next_seq(w);
 		}
-		s = tmon_sample_first(w, seq, it->end);
+		it->vnr = tmon_watch_visible(&it->caller, w);
+		s = it->vnr ? tmon_sample_first(w, seq, it->end) : NULL;
 		tmon_watch_put(w);
 		if (s)
 			return s;
@@ -182,6 +187,9 @@ static void tmon_tasks_advance(struct tmon_tasks_iter *it)
 static void *tmon_tasks_start(struct seq_file *m, loff_t *pos)
 {
 	struct tmon_tasks_iter *it = m->private;
+
+	/* Pids in the namespace of whoever reads now. */
+	it->caller.ns = task_active_pid_ns(current);
 
 	if (*pos == 0 || *pos != it->pos) {
 		tmon_sample_put(it->cur);
@@ -222,8 +230,9 @@ static void tmon_seq_comm(struct seq_file *m, const char *comm)
 static int tmon_tasks_show(struct seq_file *m, void *v)
 {
 	const struct tmon_task_record *r = &((struct tmon_sample *)v)->rec;
+	struct tmon_tasks_iter *it = m->private;
 
-	seq_printf(m, "pid %u comm ", r->pid);
+	seq_printf(m, "pid %d comm ", it->vnr);
 	tmon_seq_comm(m, r->comm);
 	seq_printf(m, " ts %llu usr %llu sys %llu vm %llu stack %llu data %llu rss %llu minflt %llu majflt %llu nvcsw %llu nivcsw %llu cpu %u\n",
 		   r->ts_ns, r->utime_ns, r->stime_ns, r->vm_bytes, r->stack_bytes,
@@ -239,12 +248,19 @@ static const struct seq_operations tmon_tasks_seq_ops = {
 	.show = tmon_tasks_show,
 };
 
+/*
+ * Every open mode gets the seq_file: lseek() and read() reach it through
+ * the file operations whatever the mode (a write-only open then lseek,
+ * as Python's open(path, "w") does, must find it there).
+ */
 static int tmon_tasks_open(struct inode *inode, struct file *file)
 {
-	if (!(file->f_mode & FMODE_READ))
-		return 0;	/* write-only: no iterator needed */
-	if (!__seq_open_private(file, &tmon_tasks_seq_ops, sizeof(struct tmon_tasks_iter)))
+	struct tmon_tasks_iter *it;
+
+	it = __seq_open_private(file, &tmon_tasks_seq_ops, sizeof(*it));
+	if (!it)
 		return -ENOMEM;
+	tmon_caller_from_file(&it->caller, file);
 	return 0;
 }
 
@@ -252,8 +268,6 @@ static int tmon_tasks_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	if (!(file->f_mode & FMODE_READ))
-		return 0;
 	tmon_sample_put(((struct tmon_tasks_iter *)m->private)->cur);
 	return seq_release_private(inode, file);
 }
@@ -262,7 +276,9 @@ static int tmon_tasks_release(struct inode *inode, struct file *file)
  * One command per write:
  *   P    watch process P
  *   -P   stop watching P
- * P is a decimal pid > 0; surrounding white space is ignored. Errors:
+ * P is a decimal pid > 0 in the writer's pid namespace; surrounding white
+ * space is ignored. Who may do what is decided by the credentials the
+ * file was opened with, not the writer's. Errors:
  * EINVAL malformed or longer than a command can be, ESRCH no such
  * process, EEXIST already watched, ENOENT not watched, ENOSPC the list
  * holds max_tasks.
@@ -270,6 +286,7 @@ static int tmon_tasks_release(struct inode *inode, struct file *file)
 static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
+	struct tmon_caller caller;
 	char buf[24], *p;
 	bool unwatch;
 	int pid, err;
@@ -290,8 +307,8 @@ static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
 	if (err || pid <= 0)
 		return -EINVAL;
 
-	err = unwatch ? tmon_unwatch_pid(pid, capable(CAP_SYS_ADMIN)) :
-			tmon_watch_pid(pid, capable(CAP_SYS_ADMIN));
+	tmon_caller_from_file(&caller, file);
+	err = unwatch ? tmon_unwatch_pid(&caller, pid) : tmon_watch_pid(&caller, pid);
 	return err ? err : count;
 }
 
@@ -304,16 +321,41 @@ static const struct file_operations tmon_tasks_fops = {
 	.release = tmon_tasks_release,
 };
 
-/* watched: one line per entry, "pid P comm C state S samples N". */
+/*
+ * watched: one line per entry the reader may see, "pid P comm C state S
+ * samples N", pids in the reader's namespace.
+ */
+struct tmon_watched_iter {
+	unsigned long nr;	/* global pid of the entry shown */
+	pid_t vnr;
+	struct tmon_caller caller;
+};
+
+/* The first entry at or after it->nr that the reader may see. */
+static struct tmon_watch *tmon_watched_seek(struct tmon_watched_iter *it)
+{
+	struct tmon_watch *w;
+
+	while ((w = tmon_watch_next(&it->nr))) {
+		it->vnr = tmon_watch_visible(&it->caller, w);
+		if (it->vnr)
+			return w;
+		tmon_watch_put(w);
+		it->nr++;
+	}
+	return NULL;
+}
+
 static void *tmon_watched_start(struct seq_file *m, loff_t *pos)
 {
-	unsigned long *nr = m->private;
+	struct tmon_watched_iter *it = m->private;
 	struct tmon_watch *w;
 	loff_t i;
 
 	/* Small and rarely read: walk from the first entry each time. */
-	*nr = 0;
-	for (i = 0; (w = tmon_watch_next(nr)); i++, (*nr)++) {
+	it->caller.ns = task_active_pid_ns(current);
+	it->nr = 0;
+	for (i = 0; (w = tmon_watched_seek(it)); i++, it->nr++) {
 		if (i == *pos)
 			return w;
 		tmon_watch_put(w);
@@ -323,12 +365,12 @@ static void *tmon_watched_start(struct seq_file *m, loff_t *pos)
 
 static void *tmon_watched_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	unsigned long *nr = m->private;
+	struct tmon_watched_iter *it = m->private;
 
 	tmon_watch_put(v);
 	(*pos)++;
-	(*nr)++;
-	return tmon_watch_next(nr);
+	it->nr++;
+	return tmon_watched_seek(it);
 }
 
 static void tmon_watched_stop(struct seq_file *m, void *v)
@@ -338,6 +380,7 @@ static void tmon_watched_stop(struct seq_file *m, void *v)
 
 static int tmon_watched_show(struct seq_file *m, void *v)
 {
+	struct tmon_watched_iter *it = m->private;
 	struct tmon_watch *w = v;
 	struct tmon_sample *s;
 	char comm[TMON_COMM_LEN] = "";
@@ -346,7 +389,7 @@ static int tmon_watched_show(struct seq_file *m, void *v)
 	if (s)
 		memcpy(comm, s->rec.comm, sizeof(comm));
 	tmon_sample_put(s);
-	seq_printf(m, "pid %d comm ", w->nr);
+	seq_printf(m, "pid %d comm ", it->vnr);
 	tmon_seq_comm(m, comm);
 	seq_printf(m, " state %s samples %u\n",
 		   READ_ONCE(w->exited) ? "exited" : "running", READ_ONCE(w->nr_samples));
@@ -362,7 +405,13 @@ static const struct seq_operations tmon_watched_seq_ops = {
 
 static int tmon_watched_open(struct inode *inode, struct file *file)
 {
-	return seq_open_private(file, &tmon_watched_seq_ops, sizeof(unsigned long));
+	struct tmon_watched_iter *it;
+
+	it = __seq_open_private(file, &tmon_watched_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	tmon_caller_from_file(&it->caller, file);
+	return 0;
 }
 
 static const struct file_operations tmon_watched_fops = {

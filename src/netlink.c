@@ -5,9 +5,15 @@
  * tmon_abi.h. Handlers are serialized by the genetlink core (no
  * parallel_ops); dumps keep their cursor in cb->args and resume from it,
  * so a dump of any size works across as many messages as it needs.
+ *
+ * Access (access.c): the admin test is made on the request's sender and
+ * socket; records of a process go only to a caller who may see it, with
+ * its pid in the caller's pid namespace, which is also the one pids in
+ * requests are read in.
  */
 #include <linux/cpu.h>
 #include <linux/cred.h>
+#include <linux/pid_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -42,16 +48,18 @@ static void *tmon_reply_put(struct sk_buff **msg, struct genl_info *info, u8 cmd
 	return hdr;
 }
 
-static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu)
+static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
+			       struct pid_namespace *ns)
 {
 	struct tmon_cpu_status st;
 	struct nlattr *nest;
 
-	tmon_cpu_status(cpu, &st);
+	tmon_cpu_status(cpu, ns, &st);
 	nest = nla_nest_start(msg, TMON_A_CPU_STATUS);
 	if (!nest ||
 	    nla_put_u32(msg, TMON_A_CPU, cpu) ||
 	    nla_put_u32(msg, TMON_A_THREAD_PID, st.thread_pid) ||
+	    nla_put_u8(msg, TMON_A_THREAD_RUNNING, st.running) ||
 	    nla_put_u64_64bit(msg, TMON_A_WAKEUPS, st.wakeups, TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MISSED, st.missed, TMON_A_PAD))
 		return -EMSGSIZE;
@@ -59,16 +67,32 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu)
 	return 0;
 }
 
+/* The status reply's size: one nest per possible CPU makes it grow. */
+static size_t tmon_status_size(void)
+{
+	size_t cpu = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+		     nla_total_size(sizeof(u8)) + 2 * nla_total_size_64bit(sizeof(u64));
+
+	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +
+	       7 * nla_total_size_64bit(sizeof(u64)) + num_possible_cpus() * cpu;
+}
+
 static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 {
+	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct sk_buff *msg;
 	unsigned int cpu;
 	void *hdr;
 	int err = -EMSGSIZE;
 
-	hdr = tmon_reply_put(&msg, info, TMON_CMD_GET_STATUS);
-	if (!hdr)
+	msg = genlmsg_new(tmon_status_size(), GFP_KERNEL);
+	if (!msg)
 		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tmon_genl_family, 0, TMON_CMD_GET_STATUS);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	if (nla_put_string(msg, TMON_A_VERSION, TMON_VERSION) ||
 	    nla_put_u32(msg, TMON_A_ABI_VERSION, TMON_ABI_VERSION) ||
 	    nla_put_u64_64bit(msg, TMON_A_PERIOD_NS, tmon_period_ns(), TMON_A_PAD) ||
@@ -86,7 +110,7 @@ static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	/* Threads come and go with hotplug: hold it still while we look. */
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
-		err = tmon_put_cpu_status(msg, cpu);
+		err = tmon_put_cpu_status(msg, cpu, ns);
 		if (err)
 			break;
 	}
@@ -97,8 +121,9 @@ static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 
 err:
+	/* tmon_status_size() is wrong: a bug, not the caller's fault. */
 	nlmsg_free(msg);
-	NL_SET_ERR_MSG_MOD(info->extack, "status does not fit in one message");
+	NL_SET_ERR_MSG_MOD(info->extack, "status does not fit in its message");
 	return -EMSGSIZE;
 }
 
@@ -106,15 +131,16 @@ static int tmon_nl_watch(struct sk_buff *skb, struct genl_info *info)
 {
 	bool watch = info->genlhdr->cmd == TMON_CMD_WATCH;
 	struct nlattr *attr = info->attrs[TMON_A_PID];
-	bool admin = netlink_capable(skb, CAP_SYS_ADMIN);
+	struct tmon_caller caller;
 	int err;
 
 	if (!attr) {
 		NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PID is required");
 		return -EINVAL;
 	}
-	err = watch ? tmon_watch_pid(nla_get_u32(attr), admin) :
-		      tmon_unwatch_pid(nla_get_u32(attr), admin);
+	tmon_caller_from_skb(&caller, skb);
+	err = watch ? tmon_watch_pid(&caller, nla_get_u32(attr)) :
+		      tmon_unwatch_pid(&caller, nla_get_u32(attr));
 	switch (err) {
 	case 0:
 		break;
@@ -131,8 +157,12 @@ static int tmon_nl_watch(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "watch list full (max_tasks)");
 		break;
 	case -EPERM:
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "not your process: CAP_SYS_ADMIN needed");
+		if (watch)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "not a process of yours: CAP_SYS_ADMIN needed");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "watched by another user: CAP_SYS_ADMIN needed");
 		break;
 	default:
 		NL_SET_ERR_MSG_MOD(info->extack, "watch list change failed");
@@ -147,6 +177,12 @@ static int tmon_nl_period(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (info->genlhdr->cmd == TMON_CMD_SET_PERIOD) {
+		/* CAP_SYS_ADMIN, not GENL_ADMIN_PERM's CAP_NET_ADMIN. */
+		if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "changing the period needs CAP_SYS_ADMIN");
+			return -EPERM;
+		}
 		if (!info->attrs[TMON_A_PERIOD_NS]) {
 			NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PERIOD_NS is required");
 			return -EINVAL;
@@ -176,45 +212,87 @@ static void *tmon_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
 			   ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd);
 }
 
-/* Dump cursors in cb->args. */
-enum { TMON_CB_POS, TMON_CB_SEQ, TMON_CB_FILTER, TMON_CB_HAS_FILTER };
+/*
+ * Dump cursors in cb->args. POS is the CPU or the global pid of the watch
+ * being dumped; FILTER is one more than the CPU or global pid a dump is
+ * limited to (0: none); for a task dump, CUR holds a reference on the
+ * next record to send (released by .done) and END the seq its watch had
+ * when the dump reached it, so a dump ends however fast records come.
+ */
+enum { TMON_CB_POS, TMON_CB_SEQ, TMON_CB_FILTER, TMON_CB_ADMIN, TMON_CB_CUR, TMON_CB_END };
 
-/* .start: remember an optional pid or CPU filter. */
+/* The caller of a dump: admin as the request's sender was. */
+static void tmon_dump_caller(struct netlink_callback *cb, struct tmon_caller *c)
+{
+	tmon_caller_init(c, cb->args[TMON_CB_ADMIN]);
+}
+
+/* .start: who asks, and an optional pid or CPU filter. */
 static int tmon_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tmon_genl_dump_attrs(cb);
 	struct nlattr *pid = attrs ? attrs[TMON_A_PID] : NULL;
 	struct nlattr *cpu = attrs ? attrs[TMON_A_CPU] : NULL;
+	struct tmon_caller caller;
+	struct tmon_watch *w;
 
+	tmon_caller_from_skb(&caller, cb->skb);
+	cb->args[TMON_CB_ADMIN] = caller.admin;
 	if (cpu) {
 		if (nla_get_u32(cpu) >= nr_cpu_ids) {
 			NL_SET_ERR_MSG_ATTR(cb->extack, cpu, "no such CPU");
 			return -EINVAL;
 		}
-		cb->args[TMON_CB_FILTER] = nla_get_u32(cpu);
+		cb->args[TMON_CB_FILTER] = nla_get_u32(cpu) + 1;
 		cb->args[TMON_CB_POS] = nla_get_u32(cpu);
-		cb->args[TMON_CB_HAS_FILTER] = 1;
 	} else if (pid) {
-		cb->args[TMON_CB_FILTER] = nla_get_u32(pid);
-		cb->args[TMON_CB_POS] = nla_get_u32(pid);
-		cb->args[TMON_CB_HAS_FILTER] = 1;
+		/* A pid nobody watches (or the caller may not see): nothing. */
+		w = tmon_watch_find(&caller, nla_get_u32(pid));
+		if (w && !tmon_watch_visible(&caller, w)) {
+			tmon_watch_put(w);
+			w = NULL;
+		}
+		cb->args[TMON_CB_POS] = w ? w->nr : 0;
+		cb->args[TMON_CB_FILTER] = w ? w->nr + 1 : 1;
+		tmon_watch_put(w);
 	}
 	return 0;
+}
+
+/* .done: the reference a task dump may still hold. */
+static int tmon_dump_done(struct netlink_callback *cb)
+{
+	tmon_sample_put((struct tmon_sample *)cb->args[TMON_CB_CUR]);
+	cb->args[TMON_CB_CUR] = 0;
+	return 0;
+}
+
+/* Whether the dump is limited to a CPU or watch other than @pos. */
+static bool tmon_dump_filtered_out(struct netlink_callback *cb, unsigned long pos)
+{
+	return cb->args[TMON_CB_FILTER] && pos + 1 != cb->args[TMON_CB_FILTER];
 }
 
 static int tmon_nl_list_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long nr = cb->args[TMON_CB_POS];
 	struct tmon_task_record last;
+	struct tmon_caller caller;
 	struct tmon_watch *w;
 	bool have_last;
+	pid_t vnr;
 	void *hdr;
 
-	while ((w = tmon_watch_next(&nr))) {
+	tmon_dump_caller(cb, &caller);
+	for (; (w = tmon_watch_next(&nr)); tmon_watch_put(w), nr++) {
+		vnr = tmon_watch_visible(&caller, w);
+		if (!vnr)
+			continue;
 		have_last = tmon_watch_last_record(w, &last);
+		last.pid = vnr;
 		hdr = tmon_dump_put(skb, cb);
 		if (!hdr ||
-		    nla_put_u32(skb, TMON_A_PID, w->nr) ||
+		    nla_put_u32(skb, TMON_A_PID, vnr) ||
 		    nla_put_u8(skb, TMON_A_STATE,
 			       READ_ONCE(w->exited) ? TMON_STATE_EXITED : TMON_STATE_RUNNING) ||
 		    nla_put_u32(skb, TMON_A_NR_RECORDS, READ_ONCE(w->nr_samples)) ||
@@ -225,59 +303,88 @@ static int tmon_nl_list_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		tmon_watch_put(w);
-		nr++;
 	}
 	cb->args[TMON_CB_POS] = nr;
 	return skb->len;
 }
 
-struct tmon_dump_ctx {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-};
-
-/* Called under the sample lock: no sleeping, just fill the skb. */
-static int tmon_dump_task_record(void *arg, const struct tmon_task_record *rec)
+static int tmon_dump_task_record(struct sk_buff *skb, struct netlink_callback *cb,
+				 const struct tmon_task_record *rec, pid_t vnr)
 {
-	struct tmon_dump_ctx *ctx = arg;
-	void *hdr = tmon_dump_put(ctx->skb, ctx->cb);
+	struct tmon_task_record *out;
+	struct nlattr *attr;
+	void *hdr;
 
+	hdr = tmon_dump_put(skb, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put(ctx->skb, TMON_A_TASK_RECORD, sizeof(*rec), rec)) {
-		genlmsg_cancel(ctx->skb, hdr);
+	attr = nla_reserve(skb, TMON_A_TASK_RECORD, sizeof(*rec));
+	if (!attr) {
+		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(ctx->skb, hdr);
+	out = nla_data(attr);
+	*out = *rec;
+	out->pid = vnr;
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Send @w's records from the cursor on; -EMSGSIZE with the cursor left on
+ * the record that did not fit. Each step costs O(1): the cursor is a
+ * referenced record, not a seq looked up from the oldest.
+ */
+static int tmon_dump_watch(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct tmon_watch *w, pid_t vnr)
+{
+	struct tmon_sample *s = (struct tmon_sample *)cb->args[TMON_CB_CUR], *n;
+	int err;
+
+	if (!s) {
+		cb->args[TMON_CB_END] = tmon_watch_next_seq(w);
+		s = tmon_sample_first(w, 0, cb->args[TMON_CB_END]);
+	}
+	while (s) {
+		err = tmon_dump_task_record(skb, cb, &s->rec, vnr);
+		if (err) {
+			cb->args[TMON_CB_CUR] = (long)s;
+			return err;
+		}
+		n = tmon_sample_next(s, cb->args[TMON_CB_END]);
+		if (IS_ERR(n))		/* unlinked meanwhile: its successor */
+			n = tmon_sample_first(w, s->rec.seq + 1, cb->args[TMON_CB_END]);
+		tmon_sample_put(s);
+		s = n;
+	}
+	cb->args[TMON_CB_CUR] = 0;
 	return 0;
 }
 
 static int tmon_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct tmon_dump_ctx ctx = { .skb = skb, .cb = cb };
 	unsigned long nr = cb->args[TMON_CB_POS];
-	u64 seq = cb->args[TMON_CB_SEQ];
+	struct tmon_caller caller;
 	struct tmon_watch *w;
 	int err = 0;
+	pid_t vnr;
 
+	tmon_dump_caller(cb, &caller);
 	while (!err && (w = tmon_watch_next(&nr))) {
-		if (cb->args[TMON_CB_HAS_FILTER] && nr != cb->args[TMON_CB_FILTER]) {
+		if (tmon_dump_filtered_out(cb, nr)) {
 			tmon_watch_put(w);
 			break;
 		}
-		if (nr != cb->args[TMON_CB_POS])
-			seq = 0;	/* a new watch: from its oldest record */
-		err = tmon_samples_walk(w, &seq, tmon_dump_task_record, &ctx);
-		tmon_watch_put(w);
-		cb->args[TMON_CB_POS] = nr;
-		cb->args[TMON_CB_SEQ] = seq;
-		if (!err) {
-			nr++;
-			seq = 0;
+		if (nr != cb->args[TMON_CB_POS]) {
+			/* A new watch (the last one went away): from its oldest. */
+			tmon_dump_done(cb);
 			cb->args[TMON_CB_POS] = nr;
-			cb->args[TMON_CB_SEQ] = 0;
 		}
+		vnr = tmon_watch_visible(&caller, w);
+		err = vnr ? tmon_dump_watch(skb, cb, w, vnr) : 0;
+		tmon_watch_put(w);
+		if (!err)
+			cb->args[TMON_CB_POS] = ++nr;
 	}
 	return skb->len;
 }
@@ -290,7 +397,7 @@ static int tmon_nl_dump_cpus(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	for (; cpu < nr_cpu_ids; cpu++, seq = 0) {
-		if (cb->args[TMON_CB_HAS_FILTER] && cpu != cb->args[TMON_CB_FILTER])
+		if (tmon_dump_filtered_out(cb, cpu))
 			break;
 		if (!cpu_possible(cpu))
 			continue;
@@ -325,14 +432,17 @@ static const struct genl_ops tmon_genl_ops[] = {
 	}, {
 		.cmd = TMON_CMD_LIST_TASKS,
 		.start = tmon_dump_start,
+		.done = tmon_dump_done,
 		.dumpit = tmon_nl_list_tasks,
 	}, {
 		.cmd = TMON_CMD_DUMP_TASKS,
 		.start = tmon_dump_start,
+		.done = tmon_dump_done,
 		.dumpit = tmon_nl_dump_tasks,
 	}, {
 		.cmd = TMON_CMD_DUMP_CPUS,
 		.start = tmon_dump_start,
+		.done = tmon_dump_done,
 		.dumpit = tmon_nl_dump_cpus,
 	}, {
 		.cmd = TMON_CMD_GET_PERIOD,
@@ -340,7 +450,6 @@ static const struct genl_ops tmon_genl_ops[] = {
 	}, {
 		.cmd = TMON_CMD_SET_PERIOD,
 		.doit = tmon_nl_period,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -9,6 +9,12 @@
  * file keeps its own position per ring, gets whole entries, and sees a
  * seq gap where it fell behind; those losses are added to ring_lost.
  * poll() is readable when some ring is ahead of the file's positions.
+ *
+ * The mapping shows every record as stored, global pids included, so
+ * only an admin in the initial pid namespace may map it. read() is the
+ * way for everyone else the device mode lets in: task entries of
+ * processes the reader may not see come as TMON_ENTRY_HIDDEN, the others
+ * with the pid in the reader's namespace (access.c).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -164,6 +170,28 @@ static bool tmon_ring_take(struct tmon_ring_file *rf, unsigned int cpu,
 	}
 }
 
+/*
+ * Make task entry @e fit for @c: the pid as @c sees it, or a hidden
+ * entry. A record older than the watch of its pid number came from an
+ * earlier process, which that watch cannot vouch for.
+ */
+static void tmon_ring_filter(const struct tmon_caller *c, struct tmon_ring_entry *e)
+{
+	struct tmon_watch *w;
+	pid_t vnr = 0;
+
+	w = tmon_watch_get(e->task.pid);
+	if (w && e->task.ts_ns >= w->since_ns)
+		vnr = tmon_watch_visible(c, w);
+	tmon_watch_put(w);
+	if (vnr) {
+		e->task.pid = vnr;
+	} else {
+		e->type = TMON_ENTRY_HIDDEN;
+		memset(&e->task, 0, sizeof(e->task));
+	}
+}
+
 static bool tmon_ring_pending(struct tmon_ring_file *rf)
 {
 	unsigned int cpu;
@@ -179,17 +207,23 @@ static ssize_t tmon_ring_read(struct file *file, char __user *buf, size_t count,
 {
 	struct tmon_ring_file *rf = file->private_data;
 	struct tmon_ring_entry e;
+	struct tmon_caller caller;
 	ssize_t done = 0;
 	unsigned int cpu;
+	bool all;
 	int err;
 
 	if (count < sizeof(e))
 		return -EINVAL;
+	tmon_caller_from_file(&caller, file);
+	all = tmon_caller_sees_all(&caller);
 	for (;;) {
 		if (mutex_lock_interruptible(&rf->lock))
 			return -ERESTARTSYS;
 		for_each_possible_cpu(cpu) {
 			while (count - done >= sizeof(e) && tmon_ring_take(rf, cpu, &e)) {
+				if (e.type == TMON_ENTRY_TASK && !all)
+					tmon_ring_filter(&caller, &e);
 				if (copy_to_user(buf + done, &e, sizeof(e))) {
 					/* Not delivered: it is read again next time. */
 					rf->pos[cpu] = e.seq;
@@ -218,6 +252,11 @@ static __poll_t tmon_ring_poll(struct file *file, poll_table *wait)
 
 static int tmon_ring_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct tmon_caller caller;
+
+	tmon_caller_from_file(&caller, file);
+	if (!tmon_caller_sees_all(&caller))
+		return -EPERM;		/* read() filters; the mapping cannot */
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
 	vm_flags_clear(vma, VM_MAYWRITE);

@@ -13,6 +13,7 @@
  */
 #include <linux/list.h>
 #include <linux/mempool.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -96,11 +97,11 @@ static void tmon_samples_dispose(struct list_head *dispose)
 }
 
 /*
- * Append @s (the caller's reference passes to the history) and trim the
- * watch to `history` samples, oldest first. A watch already unwatched
- * takes nothing.
+ * Append @s (the caller's reference passes to the history), give it the
+ * watch's next seq, and trim the watch to `history` samples, oldest
+ * first. A watch already unwatched takes nothing: false.
  */
-void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
 {
 	unsigned int keep = tmon_history_len();
 	LIST_HEAD(dispose);
@@ -109,7 +110,7 @@ void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
 	if (w->dead) {
 		spin_unlock(&tmon_samples_lock);
 		tmon_sample_put(s);
-		return;
+		return false;
 	}
 	s->rec.seq = w->next_seq++;
 	s->watch = w;
@@ -123,19 +124,31 @@ void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
 				   &dispose);
 	spin_unlock(&tmon_samples_lock);
 	tmon_samples_dispose(&dispose);
+	return true;
 }
 
-/* @w's process has exited: flag its newest sample; it takes no more. */
-void tmon_samples_mark_exited(struct tmon_watch *w)
+/*
+ * @w's process has exited: flag its newest sample; it takes no more.
+ * The first caller gets a copy of the flagged record in @out, for the
+ * streams; false if there is none (or another caller had it).
+ */
+bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out)
 {
+	struct tmon_task_record *last;
+	bool found = false;
+
 	spin_lock(&tmon_samples_lock);
 	if (!w->exited) {
 		WRITE_ONCE(w->exited, true);
-		if (!list_empty(&w->samples))
-			list_last_entry(&w->samples, struct tmon_sample, node)->rec.flags |=
-				TMON_TASK_EXITED;
+		if (!list_empty(&w->samples)) {
+			last = &list_last_entry(&w->samples, struct tmon_sample, node)->rec;
+			last->flags |= TMON_TASK_EXITED;
+			*out = *last;
+			found = true;
+		}
 	}
 	spin_unlock(&tmon_samples_lock);
+	return found;
 }
 
 /* Mark @w dead and free its history (references held by readers stay). */
@@ -242,17 +255,30 @@ u64 tmon_watch_next_seq(struct tmon_watch *w)
 	return seq;
 }
 
-/* The newest samples first, "pid P usr U sys S" lines, within PAGE_SIZE. */
-ssize_t tmon_samples_show_recent(char *buf)
+/*
+ * The newest samples first, "pid P usr U sys S" lines, within PAGE_SIZE;
+ * only those of the watches in @visible (see tmon_watches_visible()),
+ * unless @c sees all. Pids as @c sees them.
+ */
+ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
+				 struct xarray *visible)
 {
+	bool all = tmon_caller_sees_all(c);
 	struct tmon_sample *s;
 	ssize_t len = 0;
+	pid_t nr;
 	int n;
 
 	spin_lock(&tmon_samples_lock);
 	list_for_each_entry_reverse(s, &tmon_lru, lru) {
+		if (all)
+			nr = s->rec.pid;
+		else if (xa_load(visible, s->watch->nr) == s->watch)
+			nr = pid_nr_ns(s->watch->pid, c->ns);
+		else
+			continue;
 		n = snprintf(buf + len, PAGE_SIZE - len, "pid %u usr %llu sys %llu\n",
-			     s->rec.pid, s->rec.utime_ns, s->rec.stime_ns);
+			     nr, s->rec.utime_ns, s->rec.stime_ns);
 		if (n >= PAGE_SIZE - len)
 			break;	/* whole lines only */
 		len += n;

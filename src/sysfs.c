@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sysfs read-out: /sys/kernel/tmon/, one value per file. */
+#include <linux/capability.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
@@ -22,9 +23,21 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%s abi %u\n", TMON_VERSION, TMON_ABI_VERSION);
 }
 
+/* The reader is the caller: sysfs hands show() no file to ask. */
 static ssize_t samples_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return tmon_samples_show_recent(buf);
+	struct tmon_caller c;
+	struct xarray visible;
+	ssize_t len;
+	int err = 0;
+
+	tmon_caller_init(&c, ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN));
+	xa_init(&visible);
+	if (!tmon_caller_sees_all(&c))
+		err = tmon_watches_visible(&c, &visible);
+	len = err ? err : tmon_samples_show_recent(buf, &c, &visible);
+	tmon_watches_visible_free(&visible);
+	return len;
 }
 
 #define TMON_U64_ATTR(name, expr)					\

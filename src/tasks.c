@@ -19,6 +19,8 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -42,6 +44,7 @@ static void tmon_watch_free_rcu(struct rcu_head *rcu)
 {
 	struct tmon_watch *w = container_of(rcu, struct tmon_watch, rcu);
 
+	put_cred(w->cred);
 	put_pid(w->pid);
 	kfree(w);
 }
@@ -68,57 +71,124 @@ struct tmon_watch *tmon_watch_next(unsigned long *nr)
 	return w;
 }
 
-/* Global pid number of @nr as the caller sees it, 0 if it has none. */
-static pid_t tmon_global_nr(pid_t nr)
+/* The entry of global pid number @gnr, referenced, or NULL. */
+struct tmon_watch *tmon_watch_get(pid_t gnr)
 {
-	struct pid *pid;
-	pid_t gnr = 0;
+	struct tmon_watch *w;
 
 	rcu_read_lock();
-	pid = find_vpid(nr);
-	if (pid)
-		gnr = pid_nr(pid);
+	w = xa_load(&tmon_watches, gnr);
+	if (w && !refcount_inc_not_zero(&w->users))
+		w = NULL;
 	rcu_read_unlock();
-	return gnr;
+	return w;
 }
 
 /*
- * Watch process @nr (in the caller's pid namespace). Without @admin only
- * a process whose real uid is the caller's. Errors: -ESRCH no such
- * process (or @nr is not a process but a thread), -EPERM, -EEXIST
- * already watched, -ENOSPC the list holds max_tasks, -ENOMEM.
+ * The entry @c calls @nr, referenced, or NULL. A live process is found
+ * through its pid; an exited one, whose number may be free again in the
+ * namespace, by the number its struct pid still records there.
  */
-int tmon_watch_pid(pid_t nr, bool admin)
+struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr)
 {
-	bool allowed;
+	struct tmon_watch *w = NULL;
+	unsigned long i = 0;
+	struct pid *pid;
+
+	if (nr <= 0)
+		return NULL;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, c->ns);
+	if (pid) {
+		w = xa_load(&tmon_watches, pid_nr(pid));
+		if (w && (w->pid != pid || !refcount_inc_not_zero(&w->users)))
+			w = NULL;
+	}
+	rcu_read_unlock();
+	if (w)
+		return w;
+	while ((w = tmon_watch_next(&i))) {
+		if (pid_nr_ns(w->pid, c->ns) == nr)
+			return w;
+		tmon_watch_put(w);
+		i++;
+	}
+	return NULL;
+}
+
+/*
+ * Fill @set with the watches @c may see, keyed by global pid, each
+ * referenced: a filter that can be consulted under a spinlock. Free it
+ * with tmon_watches_visible_free(), also after an error.
+ */
+int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set)
+{
+	unsigned long nr = 0;
+	struct tmon_watch *w;
+	int err = 0;
+
+	while (!err && (w = tmon_watch_next(&nr))) {
+		if (tmon_watch_visible(c, w))
+			err = xa_err(xa_store(set, nr, w, GFP_KERNEL));
+		else
+			tmon_watch_put(w);
+		if (err)
+			tmon_watch_put(w);
+		nr++;
+		cond_resched();
+	}
+	return err;
+}
+
+void tmon_watches_visible_free(struct xarray *set)
+{
+	struct tmon_watch *w;
+	unsigned long nr;
+
+	xa_for_each(set, nr, w)
+		tmon_watch_put(w);
+	xa_destroy(set);
+}
+
+/*
+ * Watch process @nr, in @c's pid namespace. A non-admin may watch a
+ * process it may see whose real uid is its own. Errors: -ESRCH no such
+ * process (or @nr is a thread, not a process), -EPERM, -EEXIST already
+ * watched, -ENOSPC the list holds max_tasks, -ENOMEM.
+ */
+int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
+{
 	struct task_struct *task;
 	struct tmon_watch *w;
 	struct pid *pid;
-	int err;
+	int err = 0;
 
-	pid = find_get_pid(nr);
-	if (!pid)
+	if (nr <= 0)
 		return -ESRCH;
+	rcu_read_lock();
+	pid = get_pid(find_pid_ns(nr, c->ns));
+	rcu_read_unlock();
 	task = get_pid_task(pid, PIDTYPE_TGID);
 	if (!task) {
 		put_pid(pid);
 		return -ESRCH;
 	}
-	allowed = admin || uid_eq(task_uid(task), current_uid());
-	put_task_struct(task);
-	if (!allowed) {
-		put_pid(pid);
-		return -EPERM;
-	}
-
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	/* No more than kill(2) tells: that the process exists. */
+	if (!c->admin && (!uid_eq(task_uid(task), c->cred->uid) ||
+			  !tmon_task_may_read(task)))
+		err = -EPERM;
+	w = err ? NULL : kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w) {
+		put_task_struct(task);
 		put_pid(pid);
-		return -ENOMEM;
+		return err ? err : -ENOMEM;
 	}
 	w->pid = pid;
 	w->nr = pid_nr(pid);
-	w->owner = current_uid();
+	w->owner = c->cred->uid;
+	w->cred = get_task_cred(task);
+	w->since_ns = ktime_get_ns();
+	put_task_struct(task);
 	refcount_set(&w->users, 1);
 	INIT_LIST_HEAD(&w->samples);
 
@@ -134,6 +204,7 @@ int tmon_watch_pid(pid_t nr, bool admin)
 	}
 	mutex_unlock(&tmon_watch_mutex);
 	if (err) {
+		put_cred(w->cred);
 		put_pid(pid);
 		kfree(w);
 	}
@@ -149,29 +220,31 @@ static void tmon_watch_remove(struct tmon_watch *w)
 }
 
 /*
- * Stop watching @nr. -ENOENT when it is not watched, -EPERM without
- * @admin when someone else watched it.
+ * Stop watching @nr (in @c's pid namespace). -ENOENT when it is not
+ * watched or @c may not see it, -EPERM without admin when someone else
+ * watched it.
  */
-int tmon_unwatch_pid(pid_t nr, bool admin)
+int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr)
 {
-	struct tmon_watch *w;
-	pid_t gnr;
+	struct tmon_watch *w, *found;
 	int err = 0;
 
-	/* An exited process has no pid left to translate: use @nr as is. */
-	gnr = tmon_global_nr(nr);
-	if (!gnr)
-		gnr = nr;
+	found = tmon_watch_find(c, nr);
+	if (!found || !tmon_watch_visible(c, found)) {
+		tmon_watch_put(found);
+		return -ENOENT;
+	}
 
 	mutex_lock(&tmon_watch_mutex);
-	w = xa_load(&tmon_watches, gnr);
-	if (!w)
-		err = -ENOENT;
-	else if (!admin && !uid_eq(w->owner, current_uid()))
+	w = xa_load(&tmon_watches, found->nr);
+	if (w != found)
+		err = -ENOENT;		/* removed meanwhile */
+	else if (!c->admin && !uid_eq(w->owner, c->cred->uid))
 		err = -EPERM;
 	else
 		tmon_watch_remove(w);
 	mutex_unlock(&tmon_watch_mutex);
+	tmon_watch_put(found);
 	return err;
 }
 
@@ -221,6 +294,7 @@ static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *re
 
 static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 {
+	struct tmon_task_record last;
 	struct task_struct *task;
 	struct tmon_sample *s;
 
@@ -228,8 +302,11 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 		return;
 	task = get_pid_task(w->pid, PIDTYPE_TGID);
 	if (!task) {
-		/* Gone: its last sample stays, marked. */
-		tmon_samples_mark_exited(w);
+		/* Gone: its last record stays, flagged, and goes out again so. */
+		if (tmon_samples_mark_exited(w, &last)) {
+			trace_tmon_task_sample(&last);
+			tmon_ring_push_task(cpu, &last);
+		}
 		return;
 	}
 	s = tmon_sample_alloc();
@@ -239,11 +316,15 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 		tmon_task_fill(task, &s->rec);
 	}
 	put_task_struct(task);
-	if (s) {
+	if (!s)
+		return;
+	/* Streams carry the seq the history gives it: publish after adding. */
+	tmon_sample_get(s);
+	if (tmon_sample_add(w, s)) {
 		trace_tmon_task_sample(&s->rec);
 		tmon_ring_push_task(cpu, &s->rec);
-		tmon_sample_add(w, s);
 	}
+	tmon_sample_put(s);
 }
 
 /* Called by the thread of @cpu at each wakeup: sample its share. */

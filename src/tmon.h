@@ -13,10 +13,15 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/xarray.h>
 
 #include "tmon_abi.h"
 
 #define TMON_VERSION	"0.1.0"
+
+struct file;
+struct sk_buff;
+struct pid_namespace;
 
 /* main.c */
 u64 tmon_mem_bytes(void);
@@ -94,10 +99,26 @@ struct tmon_watch {
 	unsigned int nr_samples;
 	u64 next_seq;
 	kuid_t owner;			/* who watched it */
+	const struct cred *cred;	/* the process's, when watched */
+	u64 since_ns;			/* when it was watched */
 	bool exited;			/* the process is gone */
 	bool dead;			/* unwatched: takes no samples */
 	struct rcu_head rcu;
 };
+
+/* access.c: who asks, and what they may see. */
+struct tmon_caller {
+	struct pid_namespace *ns;	/* pids in and out are in this one */
+	const struct cred *cred;	/* owner of the watches it makes */
+	bool admin;			/* CAP_SYS_ADMIN in the initial user ns */
+};
+
+void tmon_caller_init(struct tmon_caller *c, bool admin);
+void tmon_caller_from_file(struct tmon_caller *c, const struct file *file);
+void tmon_caller_from_skb(struct tmon_caller *c, const struct sk_buff *skb);
+bool tmon_task_may_read(struct task_struct *task);
+pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w);
+bool tmon_caller_sees_all(const struct tmon_caller *c);
 
 /* samples.c */
 int tmon_samples_init(void);
@@ -105,8 +126,8 @@ void tmon_samples_exit(void);
 struct tmon_sample *tmon_sample_alloc(void);
 void tmon_sample_get(struct tmon_sample *s);
 void tmon_sample_put(struct tmon_sample *s);
-void tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s);
-void tmon_samples_mark_exited(struct tmon_watch *w);
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s);
+bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out);
 void tmon_samples_release_watch(struct tmon_watch *w);
 struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
 struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end);
@@ -114,7 +135,8 @@ u64 tmon_watch_next_seq(struct tmon_watch *w);
 bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out);
 int tmon_samples_walk(struct tmon_watch *w, u64 *seq,
 		      int (*fn)(void *arg, const struct tmon_task_record *rec), void *arg);
-ssize_t tmon_samples_show_recent(char *buf);
+ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
+				 struct xarray *visible);
 u64 tmon_samples_stored(void);
 u64 tmon_samples_dropped(void);
 u64 tmon_samples_reclaimed(void);
@@ -123,9 +145,13 @@ unsigned int tmon_sample_obj_size(void);
 
 /* tasks.c */
 unsigned int tmon_nr_tasks(void);
-int tmon_watch_pid(pid_t nr, bool admin);
-int tmon_unwatch_pid(pid_t nr, bool admin);
+int tmon_watch_pid(const struct tmon_caller *c, pid_t nr);
+int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr);
 struct tmon_watch *tmon_watch_next(unsigned long *nr);
+struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr);
+struct tmon_watch *tmon_watch_get(pid_t gnr);
+int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
+void tmon_watches_visible_free(struct xarray *set);
 void tmon_watch_put(struct tmon_watch *w);
 void tmon_tasks_sample(unsigned int cpu);
 void tmon_tasks_exit(void);
@@ -144,12 +170,13 @@ void tmon_threads_stop(void);
 unsigned int tmon_threads_running(void);
 
 struct tmon_cpu_status {
-	u32 thread_pid;		/* 0 while the CPU is offline */
+	u32 thread_pid;		/* 0 without a thread or a pid in the namespace */
+	bool running;		/* the CPU has its thread */
 	u64 wakeups;
 	u64 missed;
 };
 
-void tmon_cpu_status(unsigned int cpu, struct tmon_cpu_status *st);
+void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st);
 
 /* netlink.c */
 int tmon_netlink_init(void);

@@ -58,12 +58,18 @@ struct tmon_cpu_record {
 #define TMON_COMM_LEN		16
 
 /* tmon_task_record.flags */
-#define TMON_TASK_EXITED	0x1	/* the process has exited; last record */
+/*
+ * The process has exited; this is its last record. The streams (rings,
+ * tracepoint) carry it twice: as sampled, then flagged, with one seq.
+ */
+#define TMON_TASK_EXITED	0x1
 
 /*
  * One sample of one watched process (its whole thread group).
  *
- * @pid: thread group id, in the initial pid namespace.
+ * @pid: thread group id: in the reader's pid namespace where it is read
+ *	through read() of /dev/tmon, netlink or debugfs; in the initial
+ *	one in the mapped rings and the tracepoint.
  * @cpu: CPU the group leader last ran on.
  * @seq: per-task sample number, from 0.
  * @ts_ns: when the sample was taken (CLOCK_MONOTONIC).
@@ -117,6 +123,11 @@ struct tmon_task_record {
 enum tmon_entry_type {
 	TMON_ENTRY_CPU = 1,	/* struct tmon_cpu_record */
 	TMON_ENTRY_TASK = 2,	/* struct tmon_task_record */
+	/*
+	 * read() only: a task entry this reader may not see, seq and ring
+	 * set, payload zeroed, so that a seq gap still means loss.
+	 */
+	TMON_ENTRY_HIDDEN = 3,
 };
 
 struct tmon_ring_header {
@@ -154,27 +165,39 @@ struct tmon_ring_info {
  * Generic netlink family "tmon" (TMON_GENL_NAME), version 1.
  *
  * Errors come back as a negative errno in the netlink error message, with
- * an extended ack text saying what was wrong. Reading (status, lists,
- * dumps) is open to every user; changing the period needs CAP_SYS_ADMIN;
- * watching or unwatching needs CAP_SYS_ADMIN unless the process's real
- * uid (for unwatch: the uid that watched it) is the caller's.
+ * an extended ack text saying what was wrong. "Admin" is CAP_SYS_ADMIN
+ * in the initial user namespace, held by the sender and its socket
+ * (CAP_NET_ADMIN grants nothing). Status, CPU records and counters are
+ * open to every user. A process's records (lists, dumps) go to an admin,
+ * or to a caller for whom ptrace_may_access(PTRACE_MODE_READ_FSCREDS)
+ * holds on it (for an exited one: on the credentials it had when
+ * watched), so nobody learns more than /proc would show them. Pids, in
+ * and out, are those of the caller's pid namespace; a process with none
+ * there is not shown. Changing the period needs admin; watching needs
+ * admin unless the caller may see the process and its real uid is the
+ * caller's; unwatching, unless the caller made the watch. A watch the
+ * caller may not see is not there for it (ENOENT).
  *
  * TMON_CMD_GET_STATUS (do): no attributes. Reply: TMON_A_VERSION,
  *	TMON_A_ABI_VERSION, TMON_A_PERIOD_NS, TMON_A_HISTORY,
  *	TMON_A_MAX_TASKS, TMON_A_NR_CPUS, TMON_A_NR_TASKS, TMON_A_NR_SAMPLES,
  *	TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_RECLAIMED, TMON_A_MEM_BYTES,
  *	TMON_A_RING_LOST, and one nested TMON_A_CPU_STATUS per possible CPU
- *	holding TMON_A_CPU, TMON_A_THREAD_PID (0 while offline),
- *	TMON_A_WAKEUPS and TMON_A_MISSED.
+ *	holding TMON_A_CPU, TMON_A_THREAD_PID (in the caller's pid
+ *	namespace: 0 while offline, and always from a child namespace),
+ *	TMON_A_THREAD_RUNNING (1 when the CPU has its thread), TMON_A_WAKEUPS
+ *	and TMON_A_MISSED.
  * TMON_CMD_WATCH (do): TMON_A_PID, required. Errors as for the debugfs
  *	tasks file (ESRCH, EEXIST, ENOSPC), EPERM, EINVAL.
- * TMON_CMD_UNWATCH (do): TMON_A_PID, required. ENOENT if not watched.
- * TMON_CMD_LIST_TASKS (dump): one message per watched process:
+ * TMON_CMD_UNWATCH (do): TMON_A_PID, required. ENOENT if not watched
+ *	(the caller's pid may name an exited process it watched), EPERM.
+ * TMON_CMD_LIST_TASKS (dump): one message per watched process the
+ *	caller may see:
  *	TMON_A_PID, TMON_A_STATE (TMON_STATE_*), TMON_A_NR_RECORDS, and its
  *	newest TMON_A_TASK_RECORD if it has one.
  * TMON_CMD_DUMP_TASKS (dump): one message per stored task record
- *	(TMON_A_TASK_RECORD), by pid, oldest first; TMON_A_PID limits it to
- *	one process.
+ *	(TMON_A_TASK_RECORD) of the processes the caller may see, by pid,
+ *	oldest first; TMON_A_PID limits it to one process.
  * TMON_CMD_DUMP_CPUS (dump): one message per stored wakeup record
  *	(TMON_A_CPU_RECORD), by CPU, oldest first; TMON_A_CPU limits it to
  *	one CPU.
@@ -229,6 +252,7 @@ enum tmon_attr {
 	TMON_A_NR_RECORDS,		/* u32 */
 	TMON_A_TASK_RECORD,		/* struct tmon_task_record */
 	TMON_A_CPU_RECORD,		/* struct tmon_cpu_record */
+	TMON_A_THREAD_RUNNING,		/* u8: the CPU has its thread */
 	__TMON_A_MAX
 };
 

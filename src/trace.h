@@ -40,19 +40,23 @@ TRACE_EVENT(tmon_task_sample,
 	TP_ARGS(rec),
 	TP_STRUCT__entry(
 		__field(u32, pid)
+		__field(u64, seq)
 		__field(u64, utime_ns)
 		__field(u64, stime_ns)
 		__field(u64, rss_bytes)
+		__field(u32, flags)
 	),
 	TP_fast_assign(
 		__entry->pid = rec->pid;
+		__entry->seq = rec->seq;
 		__entry->utime_ns = rec->utime_ns;
 		__entry->stime_ns = rec->stime_ns;
 		__entry->rss_bytes = rec->rss_bytes;
+		__entry->flags = rec->flags;
 	),
-	TP_printk("pid=%u utime_ns=%llu stime_ns=%llu rss_bytes=%llu",
-		  __entry->pid, __entry->utime_ns, __entry->stime_ns,
-		  __entry->rss_bytes)
+	TP_printk("pid=%u seq=%llu utime_ns=%llu stime_ns=%llu rss_bytes=%llu flags=%u",
+		  __entry->pid, __entry->seq, __entry->utime_ns, __entry->stime_ns,
+		  __entry->rss_bytes, __entry->flags)
 );
 
 #endif /* _TMON_TRACE_H */
