@@ -118,7 +118,7 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 	family("tmon_cpu_thread_up", "gauge", "1 if the CPU's tmon thread is running.");
 	for (i = 0; i < st->nr_possible; i++)
 		printf("tmon_cpu_thread_up{cpu=\"%u\"} %d\n", st->cpus[i].cpu,
-		       st->cpus[i].thread_pid != 0);
+		       st->cpus[i].running);
 	family("tmon_cpu_wakeups_total", "counter", "Wakeups of the CPU's tmon thread.");
 	for (i = 0; i < st->nr_possible; i++)
 		printf("tmon_cpu_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,

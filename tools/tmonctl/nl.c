@@ -56,6 +56,7 @@ static const struct {
 	[TMON_A_NR_RECORDS] = { MNL_TYPE_U32, 0 },
 	[TMON_A_TASK_RECORD] = { MNL_TYPE_BINARY, sizeof(struct tmon_task_record) },
 	[TMON_A_CPU_RECORD] = { MNL_TYPE_BINARY, sizeof(struct tmon_cpu_record) },
+	[TMON_A_THREAD_RUNNING] = { MNL_TYPE_U8, 0 },
 };
 
 /* Attributes this tool does not know are skipped: a newer module may add some. */

@@ -5,8 +5,14 @@
  * and follows the protocol of tmon_abi.h: an entry is good only if its
  * seq reads the same, and equal to the position, before and after the
  * copy. Whatever was overwritten first is counted as lost.
+ *
+ * Only an admin in the initial pid namespace may map the rings; anyone
+ * else the device lets in reads them with read(), which filters task
+ * entries for them. Loss is then the gaps in each ring's seq (a hidden
+ * entry still takes its seq).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +31,11 @@ struct rings {
 	struct tmon_ring_info info;
 	uint64_t *pos;		/* next entry to read, per ring */
 	uint64_t lost;
+	bool by_read;		/* not mapped: read() */
 };
+
+/* Entries read per read() call. */
+#define RING_READ_BATCH	64
 
 static struct tmon_ring_header *ring_header(const struct rings *r, unsigned int i)
 {
@@ -37,6 +47,29 @@ static bool ring_valid(const struct rings *r, const struct tmon_ring_header *h)
 	return h->magic == TMON_RING_MAGIC && h->version == TMON_ABI_VERSION &&
 	       h->entry_size == sizeof(struct tmon_ring_entry) && h->nr_entries &&
 	       h->data_offset + h->nr_entries * h->entry_size <= r->info.ring_bytes;
+}
+
+/* Read what is there already, without delivering it: from now on. */
+static struct rings *rings_open_read(struct rings *r, int *err)
+{
+	struct tmon_ring_entry e[RING_READ_BATCH];
+	ssize_t n;
+	size_t i;
+
+	r->by_read = true;
+	if (fcntl(r->fd, F_SETFL, O_NONBLOCK))
+		goto fail;
+	while ((n = read(r->fd, e, sizeof(e))) > 0)
+		for (i = 0; i < (size_t)n / sizeof(e[0]); i++)
+			if (e[i].ring < r->info.nr_rings)
+				r->pos[e[i].ring] = e[i].seq + 1;
+	if (errno != EAGAIN)
+		goto fail;
+	return r;
+fail:
+	*err = -errno;
+	rings_close(r);
+	return NULL;
 }
 
 /* Mapped, and positioned at each ring's head: from now on. NULL and *err on failure. */
@@ -60,7 +93,11 @@ struct rings *rings_open(int *err)
 	r->map_len = (size_t)r->info.nr_rings * r->info.ring_bytes;
 	r->map = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, r->fd, 0);
 	r->pos = calloc(r->info.nr_rings, sizeof(*r->pos));
-	if (r->map == MAP_FAILED || !r->pos)
+	if (!r->pos)
+		goto fail;
+	if (r->map == MAP_FAILED && errno == EPERM)
+		return rings_open_read(r, err);
+	if (r->map == MAP_FAILED)
 		goto fail;
 	for (i = 0; i < r->info.nr_rings; i++) {
 		struct tmon_ring_header *h = ring_header(r, i);
@@ -78,6 +115,31 @@ fail:
 	return NULL;
 }
 
+/* read() mode: every entry the kernel has for us; gaps in seq are loss. */
+static int rings_drain_read(struct rings *r, ring_entry_cb cb, void *data)
+{
+	struct tmon_ring_entry e[RING_READ_BATCH];
+	ssize_t n;
+	size_t i;
+	int err;
+
+	while ((n = read(r->fd, e, sizeof(e))) > 0) {
+		for (i = 0; i < (size_t)n / sizeof(e[0]); i++) {
+			if (e[i].ring >= r->info.nr_rings)
+				return -EPROTO;
+			if (e[i].seq > r->pos[e[i].ring])
+				r->lost += e[i].seq - r->pos[e[i].ring];
+			r->pos[e[i].ring] = e[i].seq + 1;
+			if (e[i].type == TMON_ENTRY_HIDDEN)
+				continue;
+			err = cb(&e[i], data);
+			if (err)
+				return err;
+		}
+	}
+	return errno == EAGAIN ? 0 : -errno;
+}
+
 /* Hand every entry written since the last call to @cb, ring by ring. */
 int rings_drain(struct rings *r, ring_entry_cb cb, void *data)
 {
@@ -85,6 +147,8 @@ int rings_drain(struct rings *r, ring_entry_cb cb, void *data)
 	unsigned int i;
 	int err;
 
+	if (r->by_read)
+		return rings_drain_read(r, cb, data);
 	for (i = 0; i < r->info.nr_rings; i++) {
 		struct tmon_ring_header *h = ring_header(r, i);
 		const struct tmon_ring_entry *slots = (const void *)((char *)h + h->data_offset);

@@ -108,6 +108,11 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 				else
 					c->thread_pid = mnl_attr_get_u32(nest);
 				break;
+			case TMON_A_THREAD_RUNNING:
+				if (mnl_attr_validate(nest, MNL_TYPE_U8) < 0)
+					return -EPROTO;
+				c->running = mnl_attr_get_u8(nest);
+				break;
 			case TMON_A_WAKEUPS:
 			case TMON_A_MISSED:
 				if (mnl_attr_validate(nest, MNL_TYPE_U64) < 0)
@@ -260,6 +265,7 @@ static void status_json(const struct tmon_status *st)
 		json_u64(&j, "cpu", c->cpu);
 		json_bool(&j, "online", c->online);
 		json_u64(&j, "thread_pid", c->thread_pid);
+		json_bool(&j, "thread_running", c->running);
 		json_u64(&j, "wakeups", c->wakeups);
 		json_u64(&j, "missed", c->missed);
 		json_u64(&j, "records", c->lat.count);
@@ -289,7 +295,7 @@ static void status_health(const struct tmon_status *st, char *buf, size_t len)
 	size_t off = 0;
 
 	for (i = 0; i < st->nr_possible; i++) {
-		nothread += st->cpus[i].online && !st->cpus[i].thread_pid;
+		nothread += st->cpus[i].online && !st->cpus[i].running;
 		missed += st->cpus[i].missed;
 	}
 	buf[0] = '\0';
@@ -323,7 +329,7 @@ static void status_text(const struct tmon_status *st)
 	       "WAKEUPS", "MISSED", "MIN(us)", "AVG(us)", "P99(us)", "MAX(us)");
 	for (i = 0; i < st->nr_possible; i++) {
 		const struct cpu_state *cs = &st->cpus[i];
-		const char *state = cs->thread_pid ? "running" : cs->online ? "MISSING" : "offline";
+		const char *state = cs->running ? "running" : cs->online ? "MISSING" : "offline";
 
 		fmt_usec(a, sizeof(a), cs->lat.min);
 		fmt_usec(b, sizeof(b), cs->lat.count ? cs->lat.sum / cs->lat.count : 0);

@@ -81,9 +81,10 @@ struct lat_stats {
 };
 
 struct cpu_state {
-	uint32_t cpu, thread_pid;
+	uint32_t cpu, thread_pid;	/* 0: no pid in our pid namespace */
 	uint64_t wakeups, missed;
 	bool online;
+	bool running;			/* the CPU has its thread */
 	struct lat_stats lat;		/* over the stored history */
 	uint64_t *lat_ns;		/* that history's latencies, sorted */
 	size_t nr_lat;

@@ -198,7 +198,7 @@ static int top_frame(struct top *t, FILE *f, unsigned int rows)
 			snprintf(a, sizeof(a), "-");
 			snprintf(b, sizeof(b), "-");
 		}
-		state = cs->thread_pid ? "running" : cs->online ? "MISSING" : "offline";
+		state = cs->running ? "running" : cs->online ? "MISSING" : "offline";
 		fprintf(f, "%-4u %-8s %8s %9s %9s", cs->cpu, state, rate, a, b);
 		pct(a, sizeof(a), ci->iv.user, total);
 		pct(b, sizeof(b), ci->iv.system, total);
