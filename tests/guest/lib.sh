@@ -111,6 +111,7 @@ newest() {	# newest PID FIELD
 }
 
 nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 }' $DBG/tasks; }
+has_samples() { [ "$(nsamples_of "$1")" -ge "$2" ]; }	# has_samples PID N
 
 sysv() { cat $SYS/$1; }
 

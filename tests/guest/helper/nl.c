@@ -3,7 +3,7 @@
  * Raw generic netlink client for the in-VM tests of the tmon family. Raw
  * on purpose: it must also build malformed requests. tmonctl uses libmnl.
  *
- *   tmon-helper nl [-u UID] status | getperiod | setperiod NS | watch PID |
+ *   tmon-helper nl [-c CAP] [-u UID] status | getperiod | setperiod NS | watch PID |
  *       unwatch PID | list | dumptasks [PID] | dumpcpus [CPU] |
  *       raw CMD TYPE LEN (one attribute of LEN zero bytes) |
  *       stress SECONDS PID... | hold SECONDS | holddump SECONDS
@@ -12,11 +12,14 @@
  * holddump: start a list dump, leave it unread for SECONDS or until
  * SIGUSR1 (the pending dump holds the module), then read it to the end and
  * count the entries.
+ * -u runs the request as UID; -c CAP with it keeps that one capability
+ * (its number, e.g. 12 CAP_NET_ADMIN, 21 CAP_SYS_ADMIN) and no other.
  * Prints results on stdout; a failed request prints its errno name and
  * the kernel's extack message and exits 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <signal.h>
@@ -24,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,17 +248,38 @@ static int watch_cmd(int cmd, uint32_t pid)
 	return transact(&r, NULL, NULL);
 }
 
+/* Keep capability @cap alone, effective and permitted. */
+static int only_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+
+	d[cap / 32].effective = d[cap / 32].permitted = 1U << (cap % 32);
+	return syscall(SYS_capset, &h, d);
+}
+
 int nl_main(int argc, char **argv)
 {
 	int one = 1, err;
 	struct req r;
 	unsigned long n = 0;
 
+	int cap = -1;
+
+	if (argc >= 2 && !strcmp(argv[0], "-c")) {
+		cap = atoi(argv[1]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc >= 2 && !strcmp(argv[0], "-u")) {
 		uid_t uid = (uid_t)atoi(argv[1]);
 
+		if (cap >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+			return perror("PR_SET_KEEPCAPS"), 1;
 		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
 			return perror("setresuid"), 1;
+		if (cap >= 0 && only_cap(cap))
+			return perror("capset"), 1;
 		argc -= 2;
 		argv += 2;
 	}

@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "../../../src/tmon_abi.h"
@@ -446,6 +447,8 @@ const char *errname(int e)
 	case ERANGE: return "ERANGE";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case EMSGSIZE: return "EMSGSIZE";
+	case EBADF: return "EBADF";
+	case ESPIPE: return "ESPIPE";
 	}
 	snprintf(other, sizeof(other), "errno%d", e);
 	return other;
@@ -490,6 +493,27 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("OK\n");
+		return 0;
+	}
+	/* A process called NAME (any bytes) that sleeps until killed. */
+	if (argc == 3 && !strcmp(argv[1], "named")) {
+		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0))
+			return perror("PR_SET_NAME"), 1;
+		for (;;)
+			pause();
+	}
+	/* Every use a write-only open allows, and those it refuses. */
+	if (argc == 3 && !strcmp(argv[1], "wronly")) {
+		int fd = open(argv[2], O_WRONLY);
+		char c;
+
+		if (fd < 0)
+			return printf("open: %s\n", errname(errno)), 1;
+		printf("lseek set %s\n", lseek(fd, 0, SEEK_SET) < 0 ? errname(errno) : "OK");
+		printf("lseek cur %s\n", lseek(fd, 1, SEEK_CUR) < 0 ? errname(errno) : "OK");
+		printf("lseek end %s\n", lseek(fd, 0, SEEK_END) < 0 ? errname(errno) : "OK");
+		printf("read %s\n", read(fd, &c, 1) < 0 ? errname(errno) : "OK");
+		close(fd);
 		return 0;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "ring"))

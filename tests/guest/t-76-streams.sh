@@ -1,0 +1,68 @@
+# A task record is the same record wherever it appears: the seq of its
+# ring entry and of its tmon_task_sample event is the stored record's,
+# strictly increasing per pid; the exit of a watched process reaches the
+# rings and the tracepoint as its last record again, flagged exited.
+. /tests/lib.sh
+
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
+load log_sec=0 log_nsec=20000000
+sleep 1000 & a=$!
+tmon-helper spin & b=$!
+sleep 1000 & x=$!
+watch $a
+watch $b
+watch $x
+echo >$T/trace
+echo 1 >$T/events/tmon/tmon_task_sample/enable
+tmonctl record -d 4 --format json -o /tmp/rec.json 2>/tmp/rec.err &
+rec=$!
+wait_for 10 has_samples $x 50 || fail "no samples of $x"
+kill $x
+wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
+echo 0 >$T/events/tmon/tmon_task_sample/enable
+cat $T/trace >/tmp/trace
+kill $b
+note "record: $(cat /tmp/rec.err)"
+
+# stored PID: "seq ts_ns utime_ns exited" of every record tmon holds.
+stored() {
+	tmonctl show "$1" -n 100000 --json | jq -r '.records[] | "\(.seq) \(.ts_ns) \(.utime_ns)"'
+}
+for p in $a $b $x; do
+	stored $p >/tmp/stored.$p
+	jq -r "select(.type == \"task\" and .pid == $p) | \"\(.seq) \(.ts_ns) \(.utime_ns) \(.exited)\"" \
+		/tmp/rec.json >/tmp/ring.$p
+	sed -n "s/.*tmon_task_sample: pid=$p seq=\([0-9]*\) utime_ns=\([0-9]*\) .* flags=\([0-9]*\)\$/\1 \2 \3/p" \
+		/tmp/trace >/tmp/trace.$p
+	nr=$(wc -l </tmp/ring.$p)
+	nt=$(wc -l </tmp/trace.$p)
+	[ "$nr" -ge 20 ] && [ "$nt" -ge 20 ] || fail "pid $p: $nr ring entries, $nt events"
+	# Each seq once, in order; only an exit entry repeats the one before.
+	bad=$(awk '$4 == "true" { if ($1 != prev || NR == 1) b++; next }
+		NR > 1 && $1 <= prev { b++ } { prev = $1 } END { print b + 0 }' /tmp/ring.$p)
+	[ "$bad" = 0 ] || fail "pid $p: $bad ring entries out of order: $(head -n 5 /tmp/ring.$p)"
+	bad=$(awk '$3 == 1 { if ($1 != prev || NR == 1) b++; next }
+		NR > 1 && $1 <= prev { b++ } { prev = $1 } END { print b + 0 }' /tmp/trace.$p)
+	[ "$bad" = 0 ] || fail "pid $p: $bad events out of order: $(head -n 5 /tmp/trace.$p)"
+	# ... and the same record as stored, by seq (history holds them all).
+	miss=$(awk 'NR == FNR { s[$1] = $2 " " $3; next } s[$1] != $2 " " $3 { m++ } END { print m + 0 }' \
+		/tmp/stored.$p /tmp/ring.$p)
+	[ "$miss" = 0 ] || fail "pid $p: $miss of $nr ring entries differ from the stored record of their seq"
+	miss=$(awk 'NR == FNR { s[$1] = $3; next } s[$1] != $2 { m++ } END { print m + 0 }' \
+		/tmp/stored.$p /tmp/trace.$p)
+	[ "$miss" = 0 ] || fail "pid $p: $miss of $nt events differ from the stored record of their seq"
+	note "pid $p: $nr ring entries, $nt events, seq $(head -n 1 /tmp/ring.$p | cut -d' ' -f1)..$(tail -n 1 /tmp/ring.$p | cut -d' ' -f1), as stored"
+done
+
+# The exit: one flagged entry in the ring and one event, repeating the
+# last record, which the history holds flagged too.
+[ "$(grep -c ' true$' /tmp/ring.$x)" = 1 ] || fail "exit of $x: $(grep -c ' true$' /tmp/ring.$x) flagged ring entries"
+[ "$(tail -n 1 /tmp/ring.$x | cut -d' ' -f4)" = true ] || fail "exit of $x is not its last ring entry"
+[ "$(grep -c ' 1$' /tmp/trace.$x)" = 1 ] || fail "exit of $x: $(grep -c ' 1$' /tmp/trace.$x) flagged events"
+tmonctl show $x --json | jq -e '.state == "exited"' >/dev/null || fail "$x not shown as exited"
+[ "$(grep -c ' true$' /tmp/ring.$a)" = 0 ] || fail "a live process has an exit entry"
+note "exit of $x: ring entry and event, seq $(tail -n 1 /tmp/ring.$x | cut -d' ' -f1)"
+kill $a
+unload
+note "ok"
