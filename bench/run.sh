@@ -15,6 +15,17 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lib/common.sh"
 . "$here/../tests/lib/kernels.sh"
+. "$here/../tests/lib/kernel-log.sh"
+
+# log_check DIR: the boot in DIR left no bad kernel log line (the same
+# list the tests use); they are kept in DIR/bad-log.
+log_check() {
+	[ -f "$1/console.log" ] || return 0
+	bad_log_lines <"$1/console.log" >"$1/bad-log" || true
+	[ -s "$1/bad-log" ] || return 0
+	log "the kernel log of $1 has $(wc -l <"$1/bad-log") bad lines:"
+	head -n 10 "$1/bad-log" >&2
+}
 
 work=$TMON_TOP/build/bench
 mkdir -p "$work"
@@ -76,7 +87,13 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 		fi
 	fi
 fi
+bad=0
+for d in "$work" "$work/tcg" "$work/rt"; do
+	log_check "$d" || true
+	[ ! -s "$d/bad-log" ] || bad=1
+done
 # The duration of the run that measured, kept for re-analyses.
 [ -n "${BENCH_REUSE:-}" ] || echo $(($(date +%s) - t0)) >"$work/total-seconds"
 /usr/bin/python3 "$here/analyze.py" "$work" "$here"
 log "report: $here/report.md ($(($(date +%s) - t0)) s)"
+[ "$bad" = 0 ] || die "a benchmark boot's kernel log has bad lines (build/bench/*/bad-log)"

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/lint.sh"
 parts=${*:-unit lint pkg vm e2e}
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.part"' EXIT
 
 need_pkgs make gcc libc6-dev libmnl-dev pkg-config
 
@@ -60,6 +60,7 @@ unit() {
 	"$here/unit/test-tmon-plot.sh" "$TMON_TOP/tools/tmon-plot"
 	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom"
 	"$here/unit/test-trace-report.sh" "$TMON_TOP/tools/tmon-trace-report"
+	"$here/unit/test-kernel-log.sh"
 }
 
 lint() {
@@ -113,7 +114,7 @@ lint() {
 }
 
 pkg() {
-	local res
+	local res lrc
 	need_pkgs debhelper dh-dkms dkms dpkg-dev lintian bash-completion libmnl-dev pkg-config
 	mkdir -p "$TMON_TOP/build"
 	if make -s -C "$TMON_TOP" deb >"$TMON_TOP/build/deb.log" 2>&1; then
@@ -125,10 +126,15 @@ pkg() {
 	fi
 	# Every tag at warning or error level fails; info and pedantic are
 	# shown. Overrides (none today) would need a comment saying why.
-	res=$(lintian --pedantic -I --show-overrides "$TMON_TOP"/dist/tmon_*.changes 2>&1 |
-		grep -v '^running with root privileges')
+	# lintian exits 1 for tags at its fail-on level, 2 when it could not
+	# run: a crash with no tags is no clean result.
+	res=$(lintian --pedantic -I --show-overrides "$TMON_TOP"/dist/tmon_*.changes 2>&1)
+	lrc=$?
+	res=$(grep -v '^running with root privileges' <<<"$res")
 	[ -n "$res" ] && echo "$res"
-	if grep -q '^[EW]: ' <<<"$res"; then
+	if [ "$lrc" -ne 0 ] && ! grep -q '^[EW]: ' <<<"$res"; then
+		echo "FAIL pkg/lintian  (lintian exited $lrc without a tag: it did not run)"
+	elif grep -q '^[EW]: ' <<<"$res"; then
 		echo "FAIL pkg/lintian  ($(grep -c '^E: ' <<<"$res") errors, $(grep -c '^W: ' <<<"$res") warnings)"
 	else
 		echo "PASS pkg/lintian  (0 errors, 0 warnings; lintian $(lintian --version | awk '{ print $2 }'))"
@@ -152,7 +158,15 @@ for p in $parts; do
 			wait "$bases_pid" || tail -n 20 "$TMON_TOP/build/e2e/bases.log"
 		fi
 		log "== $p"
-		$p 2>&1 | tee -a "$out"
+		$p 2>&1 | tee "$out.part"
+		rc=${PIPESTATUS[0]}
+		cat "$out.part" >>"$out"
+		# A part that stopped before it could report (a failed install,
+		# a build that died) has no FAIL line of its own.
+		if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out.part"; then
+			echo "FAIL $p/exit  (the part stopped with status $rc before reporting a failure)" |
+				tee -a "$out"
+		fi
 		;;
 	*) die "unknown part '$p' (unit lint pkg vm e2e)" ;;
 	esac

@@ -93,8 +93,11 @@ check_dkms() {
 # boot_check P FLOW ROOT KREL [VAR=VALUE...]: image ROOT, boot KREL from
 # it with the guest checks, and report.
 boot_check() {
-	local p=$1 flow=$2 r=$3 k=$4 out t0 s
+	local p=$1 flow=$2 r=$3 k=$4 out t0 s a mode=full
 	shift 4
+	for a in "$@"; do
+		case $a in E2E_MODE=*) mode=${a#E2E_MODE=} ;; esac
+	done
 	out=$E2E_OUT/$flow/vm-$k
 	mkdir -p "$out"
 	e2e_guest_files "$r" "$here/e2e/guest/check.sh" "E2E_VERSION=$VER" "$@"
@@ -109,7 +112,7 @@ boot_check() {
 	e2e_boot "$r" "$k" "$E2E_RUN/$flow/disk.img" "$out" >"$out/boot.log" 2>&1
 	s=$(stage_time "$flow" "boot-$k" "$t0")
 	log "$flow: VM $k ran $s s"
-	e2e_guest_results "$p" "$out"
+	e2e_guest_results "$p" "$out" "$mode"
 }
 
 # install_debs P FLOW ROOT DEBS...: apt-get install ./DEBS in ROOT.

@@ -20,8 +20,8 @@ E2E_BASE_PKGS="linux-image-amd64 linux-headers-amd64 dkms man-db initramfs-tools
 E2E_BASE_MAX_AGE_MIN=$((7 * 24 * 60))
 # A base root's format; bump to rebuild every cached base.
 E2E_BASE_FORMAT=1
-# Lines of a guest kernel log that fail a run.
-E2E_BAD_LOG='BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|INFO: task .* blocked'
+# Lines of a guest kernel log that fail a run: the list every guest uses.
+. "$TMON_TOP/tests/lib/kernel-log.sh"
 
 e2e_now() { date +%s; }
 
@@ -314,22 +314,39 @@ e2e_result() {	# e2e_result PASS|FAIL|SKIP NAME [DETAIL]
 	[ "$1" != FAIL ] || [ -z "${E2E_FAILS:-}" ] || echo "$2" >>"$E2E_FAILS"
 }
 
-# e2e_guest_results PREFIX OUTDIR: the guest's E2E-RESULT lines as
-# results (with its output on failure), whether it finished, and the
-# kernel log check.
+# e2e_checks MODE: the checks guest/check.sh runs in MODE (full, short),
+# read from its "check NAME FUNCTION" lines: those inside its
+# 'if [ "$E2E_MODE" = full ]' block in full mode only.
+e2e_checks() {
+	awk -v mode="$1" '/^if \[ "\$E2E_MODE" = full \]/ { full = 1; next } full && /^fi/ { full = 0; next }
+		$1 == "check" && (!full || mode == "full") { print $2 }' "$E2E_HERE/guest/check.sh"
+}
+
+# e2e_guest_results PREFIX OUTDIR [MODE]: the guest's E2E-RESULT lines as
+# results (with its output on failure), a failure for each check of MODE
+# that reported nothing and for checks that did not end well, whether it
+# finished, and the kernel log check.
 e2e_guest_results() {
-	local p=$1 out=$2 name res rest bad
+	local p=$1 out=$2 mode=${3:-} name res rest bad rc
 	while read -r _ name res rest; do
 		e2e_result "$res" "$p/$name" "$rest"
 		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "E2E-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$out/report.log"
 	done < <(grep '^E2E-RESULT ' "$out/report.log")
+	if [ -n "$mode" ]; then
+		for name in $(e2e_checks "$mode"); do
+			grep -q "^E2E-RESULT $name " "$out/report.log" ||
+				e2e_result FAIL "$p/$name" "no result: the check did not run or did not finish"
+		done
+	fi
+	rc=$(sed -n 's/^E2E-RUN-EXIT //p' "$out/report.log" | head -n 1)
+	[ -z "$rc" ] || e2e_result FAIL "$p/run-exit" "the guest's checks ended with status $rc (124: timed out)"
 	if grep -q '^E2E-DONE' "$out/report.log"; then
 		e2e_result PASS "$p/vm-complete" "$(sed -n 's/^E2E-BOOT //p' "$out/report.log" | head -n 1)"
 	else
 		e2e_result FAIL "$p/vm-complete" "the VM did not finish, see $out/console.log"
 		tail -n 30 "$out/console.log" | sed 's/^/     /'
 	fi
-	bad=$( (sed -n '/^E2E-DMESG/,$p' "$out/report.log"; cat "$out/console.log") | grep -E "$E2E_BAD_LOG" | sort -u)
+	bad=$( (sed -n '/^E2E-DMESG/,$p' "$out/report.log"; cat "$out/console.log") | bad_log_lines)
 	if [ -n "$bad" ]; then
 		e2e_result FAIL "$p/kernel-log" "$(echo "$bad" | wc -l) bad lines"
 		echo "$bad" | head -n 20 | sed 's/^/     /'
