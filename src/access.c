@@ -20,8 +20,6 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <net/netlink.h>
@@ -74,7 +72,6 @@ static bool tmon_cred_may_read(const struct cred *tcred)
  */
 bool tmon_task_may_read(struct task_struct *task)
 {
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -82,14 +79,7 @@ bool tmon_task_may_read(struct task_struct *task)
 	rcu_read_lock();
 	ok = tmon_cred_may_read(__task_cred(task));
 	rcu_read_unlock();
-	if (!ok)
-		return false;
-	task_lock(task);
-	mm = task->mm;
-	if (mm && get_dumpable(mm) != SUID_DUMP_USER)
-		ok = ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
-	task_unlock(task);
-	return ok;
+	return ok && tmon_task_dump_readable(task);
 }
 
 /*

@@ -93,4 +93,46 @@ static inline struct nlattr **tmon_genl_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * The dumpable part of __ptrace_may_access(): a task that is not
+ * dumpable by its owner needs CAP_SYS_PTRACE over its user namespace.
+ * 7.2 moved dumpability and that namespace from the mm to the task's
+ * exec_state (RCU).
+ */
+#include <linux/capability.h>
+#include <linux/sched.h>
+#ifdef COMPAT_HAVE_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+
+static inline bool tmon_task_dump_readable(struct task_struct *task)
+{
+	const struct task_exec_state *es;
+	bool ok;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	ok = !es || es->dumpable == TASK_DUMPABLE_OWNER ||
+	     ns_capable_noaudit(es->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	return ok;
+}
+#else
+#include <linux/sched/coredump.h>
+#include <linux/sched/task.h>
+#include <linux/mm_types.h>
+
+static inline bool tmon_task_dump_readable(struct task_struct *task)
+{
+	struct mm_struct *mm;
+	bool ok = true;
+
+	task_lock(task);
+	mm = task->mm;
+	if (mm && get_dumpable(mm) != SUID_DUMP_USER)
+		ok = ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
+	task_unlock(task);
+	return ok;
+}
+#endif
+
 #endif /* _TMON_COMPAT_H */
