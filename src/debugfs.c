@@ -281,7 +281,7 @@ static int tmon_tasks_release(struct inode *inode, struct file *file)
  * file was opened with, not the writer's. Errors:
  * EINVAL malformed or longer than a command can be, ESRCH no such
  * process, EEXIST already watched, ENOENT not watched, ENOSPC the list
- * holds max_tasks.
+ * holds max_tasks, EDQUOT the opener's share of it is used up.
  */
 static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)

@@ -156,6 +156,10 @@ static int tmon_nl_watch(struct sk_buff *skb, struct genl_info *info)
 	case -ENOSPC:
 		NL_SET_ERR_MSG_MOD(info->extack, "watch list full (max_tasks)");
 		break;
+	case -EDQUOT:
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "your share of the watch list is used (max_user_tasks, admin reserve)");
+		break;
 	case -EPERM:
 		if (watch)
 			NL_SET_ERR_MSG_ATTR(info->extack, attr,

@@ -26,6 +26,8 @@ static unsigned long log_nsec;
 static unsigned int history = 1024;
 static unsigned int max_tasks = 4096;
 static unsigned int ring_kb = 1024;
+static unsigned int max_user_tasks = 64;
+static unsigned int exited_keep_sec = 30;
 
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
 static bool tmon_params_live;
@@ -48,6 +50,16 @@ unsigned int tmon_max_tasks(void)
 unsigned int tmon_ring_kb(void)
 {
 	return ring_kb;
+}
+
+unsigned int tmon_max_user_tasks(void)
+{
+	return READ_ONCE(max_user_tasks);
+}
+
+u64 tmon_exited_keep_ns(void)
+{
+	return (u64)READ_ONCE(exited_keep_sec) * NSEC_PER_SEC;
 }
 
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
@@ -218,6 +230,32 @@ static const struct kernel_param_ops ring_kb_ops = {
 	.get = param_get_uint,
 };
 
+/* Watches of one non-admin user, exited ones until they are reaped. */
+static int max_user_tasks_set(const char *val, const struct kernel_param *kp)
+{
+	return tmon_param_set_uint(val, kp, 0, TMON_MAX_TASKS_LIMIT);
+}
+
+static const struct kernel_param_ops max_user_tasks_ops = {
+	.set = max_user_tasks_set,
+	.get = param_get_uint,
+};
+
+/* How long an exited process's watch and last record stay. */
+static int exited_keep_sec_set(const char *val, const struct kernel_param *kp)
+{
+	return tmon_param_set_uint(val, kp, 1, 60);
+}
+
+static const struct kernel_param_ops exited_keep_sec_ops = {
+	.set = exited_keep_sec_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_user_tasks, &max_user_tasks_ops, &max_user_tasks, 0644);
+MODULE_PARM_DESC(max_user_tasks, "Watches one non-admin user may hold, 0..65536 (default 64)");
+module_param_cb(exited_keep_sec, &exited_keep_sec_ops, &exited_keep_sec, 0644);
+MODULE_PARM_DESC(exited_keep_sec, "Seconds an exited process stays watched, 1..60 (default 30)");
 module_param_cb(ring_kb, &ring_kb_ops, &ring_kb, 0444);
 MODULE_PARM_DESC(ring_kb, "Size of each CPU's stream ring in KiB, 8..65536 (default 1024)");
 module_param_cb(max_tasks, &max_tasks_ops, &max_tasks, 0644);

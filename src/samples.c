@@ -11,6 +11,7 @@
  * A sample leaves both lists together, under the lock; its memory goes
  * when the last reference is dropped.
  */
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mempool.h>
 #include <linux/pid.h>
@@ -139,6 +140,7 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 
 	spin_lock(&tmon_samples_lock);
 	if (!w->exited) {
+		WRITE_ONCE(w->exited_ns, ktime_get_ns());
 		WRITE_ONCE(w->exited, true);
 		if (!list_empty(&w->samples)) {
 			last = &list_last_entry(&w->samples, struct tmon_sample, node)->rec;
@@ -317,27 +319,63 @@ unsigned int tmon_sample_obj_size(void)
 
 /*
  * Shrinker: everything but each watch's newest sample can go back, the
- * oldest first. The newest stays so an exited task keeps its last record.
+ * oldest first. The newest stays so an exited task keeps its last record;
+ * it is moved behind the others, so a few hundred of them at the head of
+ * the age list cannot stop a scan from reaching what it may free.
+ *
+ * A round of reclaim frees what was there when the round before it
+ * began, not what sampling adds meanwhile: drop_slab() repeats its
+ * rounds while they free much, and where a round is slower than sampling
+ * refills the histories (the debug kernel) each one would free them all
+ * again, for minutes. So a round that follows one of the same task
+ * within a second (its next pass, or its next write in a loop) frees
+ * only samples taken before that earlier round began; any other round
+ * frees everything older than itself. Rounds start at count_objects().
  */
+#define TMON_RECLAIM_PAUSE_NS	NSEC_PER_SEC
+
+static const void *tmon_reclaimer;	/* compared, never dereferenced */
+static u64 tmon_reclaim_round;		/* when its latest round began */
+static u64 tmon_reclaim_last;		/* its latest call */
+static u64 tmon_reclaim_cutoff;		/* samples taken before may go */
+
 static unsigned long tmon_shrink_count(struct shrinker *sh, struct shrink_control *sc)
 {
 	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+	u64 now = ktime_get_ns();
 
+	spin_lock(&tmon_samples_lock);
+	if (tmon_reclaimer == current && now - tmon_reclaim_last <= TMON_RECLAIM_PAUSE_NS)
+		tmon_reclaim_cutoff = tmon_reclaim_round;
+	else
+		tmon_reclaim_cutoff = now;
+	tmon_reclaimer = current;
+	tmon_reclaim_round = now;
+	tmon_reclaim_last = now;
+	spin_unlock(&tmon_samples_lock);
 	return n > 0 ? n : SHRINK_EMPTY;
 }
 
 static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
 {
-	unsigned long freed = 0, budget = sc->nr_to_scan * 2 + 64;
-	struct tmon_sample *s, *tmp;
+	struct tmon_sample *s, *tmp, *kept = NULL;
+	unsigned long freed = 0;
 	LIST_HEAD(dispose);
+	u64 cutoff;
 
 	spin_lock(&tmon_samples_lock);
+	cutoff = tmon_reclaim_cutoff;
+	tmon_reclaim_last = ktime_get_ns();
 	list_for_each_entry_safe(s, tmp, &tmon_lru, lru) {
-		if (freed >= sc->nr_to_scan || !budget--)
+		/* Back at the first newest one moved: nothing more to free. */
+		if (freed >= sc->nr_to_scan || s == kept || s->rec.ts_ns >= cutoff)
 			break;
-		if (list_is_last(&s->node, &s->watch->samples))
+		if (list_is_last(&s->node, &s->watch->samples)) {
+			list_move_tail(&s->lru, &tmon_lru);
+			if (!kept)
+				kept = s;
 			continue;
+		}
 		tmon_sample_unlink(s, &dispose);
 		freed++;
 	}

@@ -7,7 +7,14 @@
  *
  * Entries are reference counted: the xarray holds one, a sampler or
  * reader that found the entry under RCU holds another while it works.
- * Watch and unwatch are serialized by tmon_watch_mutex.
+ * Watch, unwatch and reaping are serialized by tmon_watch_mutex, which
+ * also guards the per-user counts.
+ *
+ * Nobody exhausts the list for others: a non-admin user holds at most
+ * max_user_tasks watches, and non-admins together leave an eighth of
+ * max_tasks to admins. An exited process's watch is reaped
+ * exited_keep_sec after its exit was seen, and watching a process whose
+ * pid number a gone one had replaces the stale entry.
  *
  * Sampling is spread over the per-CPU threads: the thread of the k-th
  * online CPU samples the entries whose pid is k modulo the number of
@@ -34,6 +41,10 @@
 static DEFINE_XARRAY(tmon_watches);
 static DEFINE_MUTEX(tmon_watch_mutex);
 static atomic_t tmon_nr_watched = ATOMIC_INIT(0);
+static DEFINE_XARRAY(tmon_user_watches);	/* uid -> count, as xa values */
+
+static void tmon_reap_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tmon_reap_work, tmon_reap_fn);
 
 unsigned int tmon_nr_tasks(void)
 {
@@ -150,11 +161,101 @@ void tmon_watches_visible_free(struct xarray *set)
 	xa_destroy(set);
 }
 
+/* Under tmon_watch_mutex: watches held by @uid, exited ones included. */
+static unsigned int tmon_user_count(kuid_t uid)
+{
+	void *v = xa_load(&tmon_user_watches, from_kuid(&init_user_ns, uid));
+
+	return v ? xa_to_value(v) : 0;
+}
+
+static int tmon_user_count_set(kuid_t uid, unsigned int n)
+{
+	unsigned long key = from_kuid(&init_user_ns, uid);
+
+	if (!n) {
+		xa_erase(&tmon_user_watches, key);
+		return 0;
+	}
+	return xa_err(xa_store(&tmon_user_watches, key, xa_mk_value(n), GFP_KERNEL));
+}
+
+/* Under tmon_watch_mutex. */
+static void tmon_watch_remove(struct tmon_watch *w)
+{
+	xa_erase(&tmon_watches, w->nr);
+	atomic_dec(&tmon_nr_watched);
+	/* Lowering a count that exists allocates nothing: it cannot fail. */
+	tmon_user_count_set(w->owner, tmon_user_count(w->owner) - 1);
+	tmon_samples_release_watch(w);
+	tmon_watch_put(w);		/* the list's reference */
+}
+
+/*
+ * Under tmon_watch_mutex: add @w for @c, after the limits. An entry of
+ * the same pid number whose process is another (it exited, the number
+ * was reused) is stale: @w replaces it.
+ */
+static int tmon_watch_insert(const struct tmon_caller *c, struct tmon_watch *w)
+{
+	struct tmon_watch *old = xa_load(&tmon_watches, w->nr);
+	unsigned int total = tmon_nr_tasks() - !!old, mine;
+	unsigned int max = tmon_max_tasks();
+	int err;
+
+	if (old && old->pid == w->pid)
+		return -EEXIST;
+	mine = tmon_user_count(w->owner) - (old && uid_eq(old->owner, w->owner));
+	if (total >= max)
+		return -ENOSPC;
+	if (!c->admin && (mine >= tmon_max_user_tasks() || total >= max - DIV_ROUND_UP(max, 8)))
+		return -EDQUOT;
+	if (old)
+		tmon_watch_remove(old);
+	err = tmon_user_count_set(w->owner, tmon_user_count(w->owner) + 1);
+	if (err)
+		return err;
+	err = xa_insert(&tmon_watches, w->nr, w, GFP_KERNEL);
+	if (err) {
+		tmon_user_count_set(w->owner, tmon_user_count(w->owner) - 1);
+		return err;
+	}
+	atomic_inc(&tmon_nr_watched);
+	return 0;
+}
+
+/*
+ * Reap the watches of processes that exited exited_keep_sec ago or more;
+ * come back for the next one. Queued when an exit is seen.
+ */
+static void tmon_reap_fn(struct work_struct *work)
+{
+	u64 keep = tmon_exited_keep_ns(), now = ktime_get_ns(), next = U64_MAX, t;
+	struct tmon_watch *w;
+	unsigned long nr;
+
+	mutex_lock(&tmon_watch_mutex);
+	xa_for_each(&tmon_watches, nr, w) {
+		if (!READ_ONCE(w->exited))
+			continue;
+		t = READ_ONCE(w->exited_ns) + keep;
+		if (t <= now)
+			tmon_watch_remove(w);
+		else
+			next = min(next, t);
+		cond_resched();
+	}
+	mutex_unlock(&tmon_watch_mutex);
+	if (next != U64_MAX)
+		queue_delayed_work(system_wq, &tmon_reap_work, nsecs_to_jiffies(next - now) + 1);
+}
+
 /*
  * Watch process @nr, in @c's pid namespace. A non-admin may watch a
  * process it may see whose real uid is its own. Errors: -ESRCH no such
  * process (or @nr is a thread, not a process), -EPERM, -EEXIST already
- * watched, -ENOSPC the list holds max_tasks, -ENOMEM.
+ * watched, -ENOSPC the list holds max_tasks, -EDQUOT a non-admin's share
+ * is used up (max_user_tasks, or the admins' reserve), -ENOMEM.
  */
 int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 {
@@ -193,15 +294,7 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 	INIT_LIST_HEAD(&w->samples);
 
 	mutex_lock(&tmon_watch_mutex);
-	if (xa_load(&tmon_watches, w->nr)) {
-		err = -EEXIST;
-	} else if (tmon_nr_tasks() >= tmon_max_tasks()) {
-		err = -ENOSPC;
-	} else {
-		err = xa_insert(&tmon_watches, w->nr, w, GFP_KERNEL);
-		if (!err)
-			atomic_inc(&tmon_nr_watched);
-	}
+	err = tmon_watch_insert(c, w);
 	mutex_unlock(&tmon_watch_mutex);
 	if (err) {
 		put_cred(w->cred);
@@ -209,14 +302,6 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 		kfree(w);
 	}
 	return err;
-}
-
-static void tmon_watch_remove(struct tmon_watch *w)
-{
-	xa_erase(&tmon_watches, w->nr);
-	atomic_dec(&tmon_nr_watched);
-	tmon_samples_release_watch(w);
-	tmon_watch_put(w);		/* the list's reference */
 }
 
 /*
@@ -307,6 +392,9 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 			trace_tmon_task_sample(&last);
 			tmon_ring_push_task(cpu, &last);
 		}
+		/* (a no-op while the reaper is queued: it comes back itself) */
+		queue_delayed_work(system_wq, &tmon_reap_work,
+				   nsecs_to_jiffies(tmon_exited_keep_ns()) + 1);
 		return;
 	}
 	s = tmon_sample_alloc();
@@ -352,6 +440,8 @@ void tmon_tasks_exit(void)
 	struct tmon_watch *w;
 	unsigned long nr;
 
+	/* The threads that queue it are gone: it stays cancelled. */
+	cancel_delayed_work_sync(&tmon_reap_work);
 	mutex_lock(&tmon_watch_mutex);
 	xa_for_each(&tmon_watches, nr, w) {
 		tmon_watch_remove(w);
@@ -359,6 +449,7 @@ void tmon_tasks_exit(void)
 	}
 	mutex_unlock(&tmon_watch_mutex);
 	xa_destroy(&tmon_watches);
+	xa_destroy(&tmon_user_watches);
 	/* Entries are freed by RCU callbacks, which live in this module. */
 	rcu_barrier();
 }

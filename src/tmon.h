@@ -31,6 +31,8 @@ u64 tmon_period_ns(void);
 unsigned int tmon_history_len(void);
 unsigned int tmon_max_tasks(void);
 unsigned int tmon_ring_kb(void);
+unsigned int tmon_max_user_tasks(void);
+u64 tmon_exited_keep_ns(void);
 int tmon_params_validate(void);
 int tmon_set_period(u64 ns);
 void tmon_params_set_live(bool live);
@@ -102,6 +104,7 @@ struct tmon_watch {
 	const struct cred *cred;	/* the process's, when watched */
 	u64 since_ns;			/* when it was watched */
 	bool exited;			/* the process is gone */
+	u64 exited_ns;			/* since when */
 	bool dead;			/* unwatched: takes no samples */
 	struct rcu_head rcu;
 };

@@ -188,7 +188,7 @@ struct tmon_ring_info {
  *	TMON_A_THREAD_RUNNING (1 when the CPU has its thread), TMON_A_WAKEUPS
  *	and TMON_A_MISSED.
  * TMON_CMD_WATCH (do): TMON_A_PID, required. Errors as for the debugfs
- *	tasks file (ESRCH, EEXIST, ENOSPC), EPERM, EINVAL.
+ *	tasks file (ESRCH, EEXIST, ENOSPC, EDQUOT), EPERM, EINVAL.
  * TMON_CMD_UNWATCH (do): TMON_A_PID, required. ENOENT if not watched
  *	(the caller's pid may name an exited process it watched), EPERM.
  * TMON_CMD_LIST_TASKS (dump): one message per watched process the
