@@ -46,7 +46,7 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 
 
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
-	libmnl-dev pkg-config jq tmux ncurses-base
+	libmnl-dev pkg-config jq tmux ncurses-base python3
 
 # Lanes: the kernels dealt out in turn to TMON_VM_JOBS copies of this
 # script, each running its kernels one after the other; their results
@@ -168,6 +168,26 @@ for k in $TMON_KERNELS; do
 	if [ -f "$vdir/files/export.prom" ]; then
 		"$here/unit/test-prometheus.sh" "$vdir/files/export.prom" | sed "s|unit/prometheus|$k/prometheus|"
 	fi
+	# JSON views of names that are not UTF-8 (t-77): strict UTF-8, valid
+	# JSON, a document or one per line.
+	for f in "$vdir"/files/names-*.json; do
+		[ -f "$f" ] || continue
+		if out=$(python3 - "$f" 2>&1 <<-'EOF'
+			import json, sys
+			text = open(sys.argv[1], "rb").read().decode("utf-8", "strict")
+			try:
+			    json.loads(text)
+			except ValueError:
+			    for line in text.splitlines():
+			        if line.strip():
+			            json.loads(line)
+			EOF
+		); then
+			result PASS "$k/json-utf8/$(basename "$f")"
+		else
+			result FAIL "$k/json-utf8/$(basename "$f")" "$(echo "$out" | tail -n 1)"
+		fi
+	done
 	if [ -f "$vdir/files/recording.csv" ]; then
 		if out=$("$TMON_TOP/tools/tmon-plot" -o "$vdir/files/recording.png" "$vdir/files/recording.csv" 2>&1) &&
 			[ -s "$vdir/files/recording.png" ]; then

@@ -83,6 +83,42 @@ static void do_json(FILE *f, const void *arg)
 	json_end(&j);
 }
 
+static void do_json_str(FILE *f, const void *s)
+{
+	json_escape(f, s);
+}
+
+/* Process names are any bytes: escaped for terminals and the state file. */
+static void check_comms(void)
+{
+	static const struct {
+		const char *comm, *esc, *json;
+	} c[] = {
+		{ "sleep", "sleep", "\"sleep\"" },
+		{ "x\nmax_tasks 1", "x\\x0amax_tasks\\x201", "\"x\\nmax_tasks 1\"" },
+		{ "\x1b[2Jgone", "\\x1b[2Jgone", "\"\\u001b[2Jgone\"" },
+		{ "a\\b", "a\\x5cb", "\"a\\\\b\"" },
+		{ "caf\xc3\xa9", "caf\\xc3\\xa9", "\"caf\xc3\xa9\"" },
+		{ "bad\xff\xc3(\xed\xa0\x80", "bad\\xff\\xc3(\\xed\\xa0\\x80",
+		  "\"bad\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf0\x9f\x98\x80!", "\\xf0\\x9f\\x98\\x80!", "\"\xf0\x9f\x98\x80!\"" },
+	};
+	char esc[COMM_ESC_LEN], back[TMON_COMM_LEN], name[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		snprintf(name, sizeof(name), "comm_escape-%u", i);
+		expect_str(name, comm_escape(c[i].comm, esc), c[i].esc);
+		snprintf(name, sizeof(name), "comm_unescape-%u", i);
+		expect_str(name, comm_unescape(esc, back) ? "(refused)" : back, c[i].comm);
+		snprintf(name, sizeof(name), "json_escape-%u", i);
+		expect_str(name, capture(do_json_str, c[i].comm), c[i].json);
+	}
+	expect_u64("comm_unescape-refuses-bad", (comm_unescape("a\\x0", back) == -1) +
+		   (comm_unescape("a\\x00", back) == -1) + (comm_unescape("\\", back) == -1) +
+		   (comm_unescape("0123456789abcdefg", back) == -1), 4);
+}
+
 int main(void)
 {
 	static const struct {
@@ -163,5 +199,6 @@ int main(void)
 	expect_u64("bucket(450us)", hist_auto_bucket_ns(450000), 50000);
 	expect_u64("bucket(1.2ms)", hist_auto_bucket_ns(1200000), 100000);
 	expect_u64("bucket(0)", hist_auto_bucket_ns(0), 1000);
+	check_comms();
 	return failures != 0;
 }

@@ -116,14 +116,16 @@ static bool proc_comm(uint32_t pid, char *comm, size_t len)
 	if (n <= 0)
 		return false;
 	comm[n] = '\0';
-	comm[strcspn(comm, "\n")] = '\0';
+	/* Only the newline the kernel ends it with: a name may hold others. */
+	if (comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
 	return true;
 }
 
 int cmd_save(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
-	char comm[TMON_COMM_LEN + 1];
+	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
 	unsigned int saved = 0;
 	struct tmon_status st;
 	const char *file;
@@ -163,8 +165,9 @@ int cmd_save(int argc, char **argv)
 		/* Not sampled yet: its name from /proc, so restore can check it. */
 		if (!tl.t[i].has_record && !proc_comm(tl.t[i].pid, comm, sizeof(comm)))
 			continue;
-		fprintf(f, "watch %u %s\n", tl.t[i].pid,
-			tl.t[i].has_record ? tl.t[i].rec.comm : comm);
+		/* One token whatever the name holds: no line of it is a command. */
+		comm_escape(tl.t[i].has_record ? tl.t[i].rec.comm : comm, esc);
+		fprintf(f, "watch %u %s\n", tl.t[i].pid, esc[0] ? esc : "-");
 		saved++;
 	}
 	if (fflush(f) || fsync(fd) || ferror(f)) {
@@ -201,7 +204,7 @@ struct state {
 /* Read and check the whole file before anything changes. */
 static int state_read(const char *file, struct state *s)
 {
-	char line[256], key[32], comm[64];
+	char line[256], key[32], comm[64], name[TMON_COMM_LEN];
 	unsigned int lineno = 0;
 	uint64_t v;
 	FILE *f;
@@ -231,7 +234,8 @@ static int state_read(const char *file, struct state *s)
 			s->max_tasks = v;
 			s->has_max_tasks = true;
 		} else if (n >= 2 && !strcmp(key, "watch") && v >= 1 && v <= 4194304 &&
-			   s->nr_watch < TMON_MAX_TASKS_LIMIT) {
+			   s->nr_watch < TMON_MAX_TASKS_LIMIT &&
+			   (n == 2 || !strcmp(comm, "-") || !comm_unescape(comm, name))) {
 			void *w = realloc(s->watch, (s->nr_watch + 1) * sizeof(*s->watch));
 
 			if (!w) {
@@ -242,7 +246,7 @@ static int state_read(const char *file, struct state *s)
 			s->watch = w;
 			s->watch[s->nr_watch].pid = (uint32_t)v;
 			snprintf(s->watch[s->nr_watch].comm, TMON_COMM_LEN, "%s",
-				 strcmp(comm, "-") ? comm : "");
+				 n == 3 && strcmp(comm, "-") ? name : "");
 			s->nr_watch++;
 		} else {
 			fclose(f);
@@ -272,7 +276,9 @@ static int param_restore(const char *name, uint64_t want)
 
 static void report_gone(uint32_t pid, const char *comm)
 {
-	error("restore: pid %u (%s) no longer exists: skipped", pid, comm);
+	char esc[COMM_ESC_LEN];
+
+	error("restore: pid %u (%s) no longer exists: skipped", pid, comm_escape(comm, esc));
 }
 
 int cmd_restore(int argc, char **argv)
@@ -280,7 +286,7 @@ int cmd_restore(int argc, char **argv)
 	struct state s = { 0 };
 	unsigned int watched = 0, skipped = 0;
 	const char *file;
-	char comm[64];
+	char comm[64], esc[COMM_ESC_LEN], esc2[COMM_ESC_LEN];
 	uint64_t now;
 	size_t i;
 	int err, rc = EXIT_OK;
@@ -317,8 +323,8 @@ int cmd_restore(int argc, char **argv)
 			continue;
 		}
 		if (s.watch[i].comm[0] && strcmp(comm, s.watch[i].comm)) {
-			error("restore: pid %u is now '%s', not '%s': skipped", pid, comm,
-			      s.watch[i].comm);
+			error("restore: pid %u is now '%s', not '%s': skipped", pid,
+			      comm_escape(comm, esc), comm_escape(s.watch[i].comm, esc2));
 			skipped++;
 			continue;
 		}

@@ -86,7 +86,7 @@ static void task_record_json(struct json *j, const struct tmon_task_record *r)
 int cmd_list(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
-	char u[16], s[16], rss[16], vm[16];
+	char u[16], s[16], rss[16], vm[16], esc[COMM_ESC_LEN];
 	bool json = false;
 	struct json j;
 	size_t i;
@@ -134,8 +134,9 @@ int cmd_list(int argc, char **argv)
 		fmt_seconds(s, sizeof(s), t->rec.stime_ns);
 		fmt_bytes(rss, sizeof(rss), t->rec.rss_bytes);
 		fmt_bytes(vm, sizeof(vm), t->rec.vm_bytes);
-		printf("%7u %-16s %-7s %7u %4u %10s %10s %7s %7s\n", t->pid, t->rec.comm, state,
-		       t->nr_records, t->rec.cpu, u, s, rss, vm);
+		printf("%7u %-16s %-7s %7u %4u %10s %10s %7s %7s\n", t->pid,
+		       comm_escape(t->rec.comm, esc), state, t->nr_records, t->rec.cpu, u, s,
+		       rss, vm);
 	}
 	if (json) {
 		json_end(&j);
@@ -190,7 +191,7 @@ int cmd_show(int argc, char **argv)
 	};
 	struct history h = { .keep = TMON_HISTORY_MAX };
 	bool json = false, is_watched, exited = false;
-	char u[16], s[16], rss[16], ts[24];
+	char u[16], s[16], rss[16], ts[24], esc[COMM_ESC_LEN];
 	uint64_t n = TMON_HISTORY_MAX;
 	struct nlmsghdr *nlh;
 	uint32_t pid;
@@ -249,7 +250,8 @@ int cmd_show(int argc, char **argv)
 		json_str(&j, "comm", count ? h.r[first].comm : "");
 		json_array(&j, "records");
 	} else {
-		printf("pid %u %s (%s), %zu records\n", pid, count ? h.r[first].comm : "-",
+		printf("pid %u %s (%s), %zu records\n", pid,
+		       count ? comm_escape(h.r[first].comm, esc) : "-",
 		       exited ? "exited" : "running", count);
 		printf("%7s %12s %3s %10s %10s %7s %8s %6s %8s %7s\n", "SEQ", "TIME(s)", "CPU",
 		       "USER(s)", "SYS(s)", "RSS", "MINFLT", "MAJFLT", "NVCSW", "NIVCSW");

@@ -39,6 +39,10 @@ void fmt_usec(char *buf, size_t len, uint64_t ns);
 void fmt_bytes(char *buf, size_t len, uint64_t bytes);
 void csv_str(FILE *f, const char *s);
 void prom_label(FILE *f, const char *s);
+/* A comm as printable ASCII, \xHH for the rest: at most 4 bytes each. */
+#define COMM_ESC_LEN	(TMON_COMM_LEN * 4 + 1)
+const char *comm_escape(const char *comm, char out[COMM_ESC_LEN]);
+int comm_unescape(const char *in, char *out);
 bool is_option(const char *arg);
 int getopt_error(const char *cmd, int opt, char **argv);
 uint64_t now_ns(void);

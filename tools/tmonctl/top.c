@@ -132,7 +132,7 @@ static int top_frame(struct top *t, FILE *f, unsigned int rows)
 {
 	struct tmon_status st;
 	struct task_row *row;
-	char a[16], b[16], c[16], d[16], e[16], now[16];
+	char a[16], b[16], c[16], d[16], e[16], now[16], esc[COMM_ESC_LEN];
 	uint64_t ns = now_ns(), elapsed = t->frame ? ns - t->prev_ns : 0;
 	unsigned int i, lines;
 	time_t wall = time(NULL);
@@ -238,7 +238,7 @@ static int top_frame(struct top *t, FILE *f, unsigned int rows)
 		fmt_bytes(b, sizeof(b), ts->rec.rss_bytes);
 		fmt_bytes(c, sizeof(c), ts->rec.vm_bytes);
 		fprintf(f, "%7u %-16s %-7s %6s %8s %8s %10llu %9llu\n", ts->pid,
-			ts->rec.comm, ts->exited ? "exited" : "running", a, b, c,
+			comm_escape(ts->rec.comm, esc), ts->exited ? "exited" : "running", a, b, c,
 			ts->rec.minflt + ts->rec.majflt, ts->rec.nvcsw + ts->rec.nivcsw);
 	}
 	free(row);

@@ -5,6 +5,7 @@
  * fully understand: a bad argument must never turn into a different
  * request.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -175,6 +176,50 @@ void csv_str(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/*
+ * A process name is data, never markup: as one token of printable ASCII,
+ * every byte outside '!'..'~', and the backslash, as \xHH. What goes
+ * to a terminal or into the state file goes through here.
+ */
+const char *comm_escape(const char *comm, char out[COMM_ESC_LEN])
+{
+	const unsigned char *p = (const unsigned char *)comm;
+	char *o = out;
+	size_t i;
+
+	for (i = 0; i < TMON_COMM_LEN && p[i]; i++) {
+		if (p[i] > ' ' && p[i] < 0x7f && p[i] != '\\')
+			*o++ = (char)p[i];
+		else
+			o += sprintf(o, "\\x%02x", p[i]);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The reverse, into @out (TMON_COMM_LEN); -1 if @in is not of that form. */
+int comm_unescape(const char *in, char *out)
+{
+	unsigned int v;
+	size_t n = 0;
+
+	for (; *in; in++) {
+		if (n + 1 >= TMON_COMM_LEN)
+			return -1;
+		if (*in != '\\') {
+			out[n++] = *in;
+			continue;
+		}
+		if (in[1] != 'x' || !isxdigit((unsigned char)in[2]) ||
+		    !isxdigit((unsigned char)in[3]) || sscanf(in + 2, "%2x", &v) != 1 || !v)
+			return -1;
+		out[n++] = (char)v;
+		in += 3;
+	}
+	out[n] = '\0';
+	return 0;
 }
 
 /* A Prometheus label value: backslash, double quote and newline escaped. */

@@ -386,6 +386,12 @@ static void model_watch(const char *via, int unwatch, int64_t pid, int err)
 		if (pid == getpid() || pid == getppid() || pid == 1)
 			violation("%s: watch %lld: ESRCH for a live process", via, (long long)pid);
 		break;
+	case EDQUOT:
+		/* A user's share: its quota, or all but the admins' reserve. */
+		if (!unpriv || w)
+			violation("%s: watch %lld: EDQUOT (%s)", via, (long long)pid,
+				  unpriv ? "it is watched" : "as admin");
+		break;
 	default:
 		violation("%s: watch %lld: unexpected %s", via, (long long)pid, ename(err));
 	}

@@ -448,6 +448,7 @@ const char *errname(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case EMSGSIZE: return "EMSGSIZE";
 	case EBADF: return "EBADF";
+	case EDQUOT: return "EDQUOT";
 	case ESPIPE: return "ESPIPE";
 	}
 	snprintf(other, sizeof(other), "errno%d", e);

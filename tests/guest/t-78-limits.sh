@@ -1,0 +1,148 @@
+# Limits one user cannot exhaust for everyone, and a shrinker that always
+# makes progress and converges:
+# - a non-admin holds at most max_user_tasks watches, and non-admins
+#   leave an eighth of max_tasks to admins (EDQUOT, nothing changed);
+# - exited watches are reaped after exited_keep_sec, freeing the quota;
+#   a pid number that comes back can be watched (the stale entry goes);
+# - 400 exited watches at the head of the age list do not stop
+#   drop_caches from freeing (checked in /proc/slabinfo too);
+# - one drop_caches write returns promptly while sampling goes on.
+. /tests/lib.sh
+
+old_max=$(cat /proc/sys/kernel/pid_max)
+trap 'echo $old_max >/proc/sys/kernel/pid_max' EXIT
+NLU="tmon-helper nl -u 1000"
+nl_is() {	# nl_is WANT ARGS...: the first word of the reply
+	local want=$1 got
+	shift
+	got=$(tmon-helper nl "$@")
+	[ "${got%%:*}" = "$want" ] || fail "nl $*: got '$got', expected $want"
+}
+state_of() { awk -v p="$1" '$2 == p { print $6 }' $DBG/watched; }
+
+load log_sec=0 log_nsec=50000000 max_user_tasks=5 exited_keep_sec=3
+[ "$(cat $PAR/max_user_tasks) $(cat $PAR/exited_keep_sec)" = "5 3" ] || fail "parameters not taken"
+write_param exited_keep_sec 61 && fail "exited_keep_sec=61 accepted"
+write_param exited_keep_sec 0 && fail "exited_keep_sec=0 accepted"
+
+# The per-user quota.
+users=""
+i=0
+while [ $i -lt 7 ]; do tmon-helper asuser 1000 sleep 1000 & users="$users $!"; i=$((i + 1)); done
+set -- $users
+for p in $1 $2 $3 $4 $5; do nl_is OK -u 1000 watch $p; done
+before=$(watched_pids)
+nl_is EDQUOT -u 1000 watch $6
+[ "$(watched_pids)" = "$before" ] || fail "a refused watch changed the list"
+sleep 1000 & r=$!
+nl_is OK watch $r
+note "uid 1000: 5 watches, the 6th EDQUOT; root still watches"
+
+# Exited watches are reaped after exited_keep_sec; the quota comes back.
+kill $1 $2
+wait_for 5 sh -c "[ \"\$(awk -v p=$1 '\$2 == p { print \$6 }' $DBG/watched)\" = exited ]" ||
+	fail "$1 not shown as exited"
+t0=$(now_ms)
+wait_for 10 sh -c "! awk '{ print \$2 }' $DBG/watched | grep -qx $1 && ! awk '{ print \$2 }' $DBG/watched | grep -qx $2" ||
+	fail "exited watches still listed after 10 s: $(cat $DBG/watched)"
+note "exited watches reaped $(($(now_ms) - t0)) ms after being shown exited (exited_keep_sec=3)"
+nl_is OK -u 1000 watch $6
+nl_is OK -u 1000 watch $7
+nl_is EDQUOT -u 1000 watch $r
+
+# The admins' reserve: with max_tasks 16 non-admins stop at 14 in all.
+for p in $users $r; do tmon-helper nl unwatch $p >/dev/null; done
+write_param max_user_tasks 100 || fail "max_user_tasks=100"
+write_param max_tasks 16 || fail "max_tasks=16"
+more=""
+i=0
+while [ $i -lt 16 ]; do tmon-helper asuser 1000 sleep 1000 & more="$more $!"; i=$((i + 1)); done
+n=0
+for p in $more; do
+	out=$($NLU watch $p)
+	case $out in OK) n=$((n + 1)) ;; EDQUOT*) break ;; *) fail "watch $p as uid 1000: $out" ;; esac
+done
+[ $n = 14 ] || fail "uid 1000 got $n of max_tasks 16, wanted 14"
+nl_is OK watch $r
+sleep 1000 & r2=$!
+nl_is OK watch $r2
+nl_is ENOSPC watch $$
+note "max_tasks 16: uid 1000 stops at 14 (EDQUOT), root takes the last 2"
+kill $users $more $r2
+for p in $more $r $r2; do tmon-helper nl unwatch $p >/dev/null; done
+write_param max_tasks 4096 || fail "max_tasks=4096"
+
+# A pid number that comes back: the stale entry is replaced.
+write_param exited_keep_sec 60 || fail "exited_keep_sec=60"
+echo 400 >/proc/sys/kernel/pid_max || fail "cannot lower pid_max"
+sleep 1000 & v=$!
+watch $v
+wait_for 5 has_samples $v 1 || fail "no sample of $v"
+kill $v
+wait_for 5 sh -c "[ \"\$(awk -v p=$v '\$2 == p { print \$6 }' $DBG/watched)\" = exited ]" || fail "$v not exited"
+n=0
+while :; do
+	sleep 1000 & p=$!
+	[ $p = $v ] && break
+	kill $p
+	n=$((n + 1))
+	[ $n -lt 2000 ] || fail "pid $v did not come back in 2000 forks"
+done
+echo "$old_max" >/proc/sys/kernel/pid_max
+out=$(twrite $v)
+[ "$out" = OK ] || fail "watch of the new process $v: $out"
+[ "$(state_of $v)" = running ] || fail "the new $v is $(state_of $v)"
+wait_for 5 sh -c "[ \$(awk -v p=$v '\$2 == p' $DBG/tasks | wc -l) -ge 1 ]" || fail "no sample of the new $v"
+[ "$(awk -v p=$v '$2 == p' $DBG/tasks | grep -vc 'comm sleep ')" = 0 ] || fail "records of $v are not the new sleep"
+note "pid $v came back after $n forks and was watched again (stale entry replaced)"
+kill $v
+twrite -$v >/dev/null
+
+# 400 exited watches at the head of the age list, 50 live at 1 ms.
+slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
+write_param history 2000 || fail "history=2000"
+dead=""
+i=0
+while [ $i -lt 400 ]; do sleep 1000 & dead="$dead $!"; i=$((i + 1)); done
+for p in $dead; do twrite $p >/dev/null || fail "watch $p"; done
+wait_wakeups 3
+kill $dead
+wait_for 20 sh -c "[ \$(grep -c ' state exited ' $DBG/watched) -ge 400 ]" || fail "400 not exited: $(grep -c ' state exited ' $DBG/watched)"
+live=""
+i=0
+while [ $i -lt 50 ]; do sleep 1000 & live="$live $!"; i=$((i + 1)); done
+for p in $live; do twrite $p >/dev/null || fail "watch $p"; done
+write_param log_nsec 1000000 || fail "1 ms"
+wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 20000 ]" || fail "histories did not grow: $(sysv nr_samples)"
+rec0=$(sysv samples_reclaimed)
+s0=$(slab)
+echo 2 >/proc/sys/vm/drop_caches
+rec1=$(sysv samples_reclaimed)
+s1=$(slab)
+note "400 exited + 50 live at 1 ms: drop_caches reclaimed $((rec1 - rec0)); slabinfo tmon_sample active $s0 -> $s1"
+[ $((rec1 - rec0)) -ge 10000 ] || fail "drop_caches reclaimed only $((rec1 - rec0)) records"
+[ "$s1" -lt $((s0 - 5000)) ] || fail "slabinfo: tmon_sample objects $s0 -> $s1"
+kill $live
+for p in $dead $live; do twrite -$p >/dev/null; done
+
+# 100 watched at 5 ms, history 400: one drop_caches write returns within
+# 2 s (60 s on the debug kernel), sampling going on at its rate.
+write_param history 400 || fail "history=400"
+write_param log_nsec 5000000 || fail "5 ms"
+pool=""
+i=0
+while [ $i -lt 100 ]; do sleep 1000 & pool="$pool $!"; i=$((i + 1)); done
+for p in $pool; do twrite $p >/dev/null || fail "watch $p"; done
+wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -ge 30000 ]" || fail "histories did not fill: $(sysv nr_samples)"
+limit=2000
+[ "$SLOW" -gt 1 ] && limit=60000
+rec0=$(sysv samples_reclaimed)
+t0=$(now_ms)
+echo 2 >/proc/sys/vm/drop_caches
+ms=$(($(now_ms) - t0))
+note "100 at 5 ms, history 400: one drop_caches write took $ms ms, reclaimed $(($(sysv samples_reclaimed) - rec0))"
+[ $ms -le $limit ] || fail "a drop_caches write took $ms ms (limit $limit)"
+[ $(($(sysv samples_reclaimed) - rec0)) -ge 20000 ] || fail "it reclaimed only $(($(sysv samples_reclaimed) - rec0))"
+kill $pool
+unload
+note "ok"
