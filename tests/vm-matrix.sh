@@ -26,17 +26,49 @@ work=$TMON_TOP/build/tests
 mkdir -p "$work"
 pass=0 failc=0 skip=0
 
-# The guest tests this run must report on: those TMON_TESTS names (one
-# that does not exist never reports), or every tests/guest/t-*.sh.
+# guest_tests t|x: the guest tests this run must report on, of the main
+# boot (t-*) or of boots of their own (x-*): those TMON_TESTS names (one
+# that does not exist never reports), or every tests/guest/t-*.sh, x-*.sh.
 guest_tests() {
 	local t
 	if [ -n "${TMON_TESTS:-}" ]; then
-		tr ',' '\n' <<<"$TMON_TESTS"
+		tr ',' '\n' <<<"$TMON_TESTS" | grep "^$1-" || true
 		return
 	fi
-	for t in "$here"/guest/t-*.sh; do
+	for t in "$here"/guest/"$1"-*.sh; do
 		basename "$t" .sh
 	done
+}
+
+# guest_results K VDIR VRC TESTS...: the report of the boot in VDIR (boot.sh
+# exit VRC) as results: each test's, a failure for each of TESTS that did
+# not report, whether the VM finished, and the kernel log.
+guest_results() {
+	local k=$1 vdir=$2 vrc=$3 name res rest last bad
+	shift 3
+	while read -r _ name res rest; do
+		result "$res" "$k/$name" "$rest"
+		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
+	done < <(grep -a '^TMON-RESULT ' "$vdir/report.log")
+	# A test that never ran or never finished is a failure, not a gap.
+	for name in "$@"; do
+		grep -aq "^TMON-RESULT $name " "$vdir/report.log" ||
+			result FAIL "$k/$name" "no result: the test did not run or did not finish"
+	done
+	if ! grep -q '^TMON-DONE' "$vdir/report.log"; then
+		last=$(awk '$1 == "TMON-BEGIN" { t = $2 } $1 == "TMON-RESULT" { t = "after " $2 } END { print t }' "$vdir/report.log")
+		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc) in ${last:-boot}, see $vdir/console.log"
+		tail -n 30 "$vdir/console.log"
+	else
+		result PASS "$k/vm-complete"
+	fi
+	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines)
+	if [ -n "$bad" ]; then
+		result FAIL "$k/kernel-log" "$(echo "$bad" | wc -l) bad lines"
+		echo "$bad" | head -n 20
+	else
+		result PASS "$k/kernel-log"
+	fi
 }
 
 result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
@@ -138,33 +170,32 @@ for k in $TMON_KERNELS; do
 	for v in TMON_FUZZ_SEED TMON_STRESS_SEED TMON_FLOOR_SECONDS; do
 		[ -n "${!v:-}" ] && guest_env+=("$v=${!v}")
 	done
-	t0=$(date +%s)
-	TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
-		"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
-		${TMON_TESTS:+tmontest=$TMON_TESTS} $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
-	vrc=$?
-	log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
-	while read -r _ name res rest; do
-		result "$res" "$k/$name" "$rest"
-		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
-	done < <(grep -a '^TMON-RESULT ' "$vdir/report.log")
-	# A test that never ran or never finished is a failure, not a gap.
-	for name in $(guest_tests); do
-		grep -aq "^TMON-RESULT $name " "$vdir/report.log" ||
-			result FAIL "$k/$name" "no result: the test did not run or did not finish"
-	done
-	if ! grep -q '^TMON-DONE' "$vdir/report.log"; then
-		last=$(awk '$1 == "TMON-BEGIN" { t = $2 } $1 == "TMON-RESULT" { t = "after " $2 } END { print t }' "$vdir/report.log")
-		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc) in ${last:-boot}, see $vdir/console.log"
-		tail -n 30 "$vdir/console.log"
-	else
-		result PASS "$k/vm-complete"
+	main_tests=$(guest_tests t)
+	if [ -n "$main_tests" ]; then
+		t0=$(date +%s)
+		TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
+			"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" \
+			${TMON_TESTS:+tmontest=$(echo $main_tests | tr ' ' ,)} $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
+		vrc=$?
+		log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
+		guest_results "$k" "$vdir" "$vrc" $main_tests
+	fi
+	# 256 possible CPUs, 4 online: a boot of its own for x-256-cpus.
+	if guest_tests x | grep -qx x-256-cpus; then
+		t0=$(date +%s)
+		mkdir -p "$vdir/cpus256"
+		TMON_VM_TIMEOUT=$((300 * KSLOW)) "$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" \
+			"$vdir/cpus256" tmontest=x-256-cpus possible_cpus=256 $KAPPEND "${slow_args[@]}"
+		vrc=$?
+		log "kernel $k: the 256-CPU VM ran $(($(date +%s) - t0)) s (exit $vrc)"
+		guest_results "$k/cpus256" "$vdir/cpus256" "$vrc" x-256-cpus
 	fi
 	# Files the tests handed out (TMON-FILE blocks): checked here with
 	# the host's tools, as a user would use them.
-	awk -v d="$vdir/files" '$1 == "|" && $2 == "TMON-FILE-END" { f = ""; next }
-		$1 == "|" && $2 == "TMON-FILE" { f = d "/" $3; system("mkdir -p " d); printf "" >f; next }
-		f != "" { sub(/^\| ?/, ""); print >>f }' "$vdir/report.log"
+	[ ! -f "$vdir/report.log" ] ||
+		awk -v d="$vdir/files" '$1 == "|" && $2 == "TMON-FILE-END" { f = ""; next }
+			$1 == "|" && $2 == "TMON-FILE" { f = d "/" $3; system("mkdir -p " d); printf "" >f; next }
+			f != "" { sub(/^\| ?/, ""); print >>f }' "$vdir/report.log"
 	if [ -f "$vdir/files/export.prom" ]; then
 		"$here/unit/test-prometheus.sh" "$vdir/files/export.prom" | sed "s|unit/prometheus|$k/prometheus|"
 	fi
@@ -195,13 +226,6 @@ for k in $TMON_KERNELS; do
 		else
 			result FAIL "$k/tmon-plot" "$out"
 		fi
-	fi
-	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines)
-	if [ -n "$bad" ]; then
-		result FAIL "$k/kernel-log" "$(echo "$bad" | wc -l) bad lines"
-		echo "$bad" | head -n 20
-	else
-		result PASS "$k/kernel-log"
 	fi
 done
 

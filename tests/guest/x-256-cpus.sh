@@ -1,0 +1,35 @@
+# (Its own boot, with possible_cpus=256: see vm-matrix.sh.) Every
+# interface works with 256 possible CPUs of which 4 are online: status
+# (netlink and tmonctl, one nest per possible CPU), the CPU and task
+# dumps, the rings' geometry and a recording, latency and list.
+. /tests/lib.sh
+
+[ "$(cat /sys/devices/system/cpu/possible)" = 0-255 ] ||
+	fail "possible CPUs: $(cat /sys/devices/system/cpu/possible), wanted 0-255"
+load log_sec=0 log_nsec=50000000 ring_kb=16
+wait_for 10 all_cpus_have 3 || fail "no wakeups"
+sleep 1000 & a=$!
+watch $a
+wait_for 10 has_samples $a 2 || fail "no samples"
+
+out=$(tmon-helper nl status) || fail "netlink status: $out"
+[ "$(echo "$out" | grep -c '^cpu_status')" = 256 ] || fail "netlink status: $(echo "$out" | grep -c '^cpu_status') CPU nests"
+tmonctl status --json >/tmp/st.json || fail "tmonctl status: $(cat /tmp/st.json)"
+[ "$(jq '.cpus | length' /tmp/st.json)" = 256 ] || fail "tmonctl status --json: $(jq '.cpus | length' /tmp/st.json) CPUs"
+[ "$(jq '[.cpus[] | select(.thread_running)] | length' /tmp/st.json)" = "$(nr_online)" ] ||
+	fail "tmonctl status: threads running on $(jq '[.cpus[] | select(.thread_running)] | length' /tmp/st.json) CPUs"
+tmonctl status >/tmp/st.txt || fail "tmonctl status (text): exit $?"
+freeze 3
+[ "$(tmon-helper nl dumpcpus)" = "records $(wc -l <$DBG/cpus)" ] || fail "dumpcpus: $(tmon-helper nl dumpcpus)"
+[ "$(tmon-helper nl dumptasks $a)" = "records $(nsamples_of $a)" ] || fail "dumptasks: $(tmon-helper nl dumptasks $a)"
+write_param log_sec 0 || fail "cannot leave the frozen period"
+wait_wakeups 2
+tmonctl latency --json >/tmp/lat.json || fail "tmonctl latency"
+tmonctl list --json | jq -e ".tasks[0].pid == $a" >/dev/null || fail "tmonctl list"
+tmonctl record -d 1 -o /tmp/rec.csv 2>/tmp/rec.err || fail "tmonctl record: $(cat /tmp/rec.err)"
+grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+[ "$(grep -c '^task,' /tmp/rec.csv)" -ge 10 ] || fail "record: $(grep -c '^task,' /tmp/rec.csv) task rows"
+note "256 possible CPUs: status $(jq '.cpus | length' /tmp/st.json) CPUs, $(nr_online) with threads; $(cat /tmp/rec.err)"
+kill $a
+unload
+note "ok"
