@@ -5,6 +5,7 @@
  *   tasks    task sample history, by pid, oldest first; written to watch
  *            and unwatch
  *   watched  the watch list: pid, comm, state, samples held
+ *   fail_samples  test hook: the next N sample allocations fail
  *
  * cpus:
  * The iterator keeps its own cursor (CPU, seq) in the seq_file's private
@@ -429,6 +430,8 @@ void tmon_debugfs_init(void)
 	debugfs_create_file("cpus", 0444, tmon_debugfs_dir, NULL, &tmon_cpus_fops);
 	debugfs_create_file("tasks", 0600, tmon_debugfs_dir, NULL, &tmon_tasks_fops);
 	debugfs_create_file("watched", 0444, tmon_debugfs_dir, NULL, &tmon_watched_fops);
+	/* Test hook: this many sample allocations fail (see samples.c). */
+	debugfs_create_atomic_t("fail_samples", 0600, tmon_debugfs_dir, tmon_samples_fail_knob());
 }
 
 void tmon_debugfs_exit(void)

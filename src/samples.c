@@ -37,6 +37,26 @@ static atomic64_t tmon_nr_linked = ATOMIC64_INIT(0);	/* in some history */
 static atomic64_t tmon_dropped = ATOMIC64_INIT(0);
 static atomic64_t tmon_reclaimed = ATOMIC64_INIT(0);
 
+/*
+ * Test hook (debugfs fail_samples): the next N allocations from the
+ * sample cache fail as they would under memory pressure, so that every
+ * kernel, not only one with fault injection, can show the mempool
+ * reserve taking over and the drops being counted.
+ */
+static atomic_t tmon_fail_samples = ATOMIC_INIT(0);
+
+atomic_t *tmon_samples_fail_knob(void)
+{
+	return &tmon_fail_samples;
+}
+
+static void *tmon_sample_pool_alloc(gfp_t gfp, void *cache)
+{
+	if (atomic_dec_if_positive(&tmon_fail_samples) >= 0)
+		return NULL;
+	return mempool_alloc_slab(gfp, cache);
+}
+
 struct tmon_sample *tmon_sample_alloc(void)
 {
 	struct tmon_sample *s;
@@ -391,7 +411,8 @@ int tmon_samples_init(void)
 	if (!tmon_sample_cache)
 		return -ENOMEM;
 
-	tmon_sample_pool = mempool_create_slab_pool(TMON_SAMPLE_RESERVE, tmon_sample_cache);
+	tmon_sample_pool = mempool_create(TMON_SAMPLE_RESERVE, tmon_sample_pool_alloc,
+					  mempool_free_slab, tmon_sample_cache);
 	if (!tmon_sample_pool)
 		goto err_cache;
 

@@ -127,6 +127,7 @@ bool tmon_caller_sees_all(const struct tmon_caller *c);
 int tmon_samples_init(void);
 void tmon_samples_exit(void);
 struct tmon_sample *tmon_sample_alloc(void);
+atomic_t *tmon_samples_fail_knob(void);
 void tmon_sample_get(struct tmon_sample *s);
 void tmon_sample_put(struct tmon_sample *s);
 bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s);

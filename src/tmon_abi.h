@@ -73,7 +73,8 @@ struct tmon_cpu_record {
  * @cpu: CPU the group leader last ran on.
  * @seq: per-task sample number, from 0.
  * @ts_ns: when the sample was taken (CLOCK_MONOTONIC).
- * @utime_ns, @stime_ns: CPU time of all threads, live and dead.
+ * @utime_ns, @stime_ns: CPU time of all threads, live and dead, as
+ *	/proc/PID/stat counts it: exact run time split by the ticks.
  * @vm_bytes: total_vm; @stack_bytes, @data_bytes: stack_vm, data_vm;
  * @rss_bytes: resident pages (file, anon and shmem).
  * @minflt, @majflt, @nvcsw, @nivcsw: summed over all threads, live and dead.

@@ -1,0 +1,40 @@
+# The mempool reserve and the counted drops, on every kernel: with every
+# allocation from the sample cache failing (the debugfs test hook
+# fail_samples), sampling goes on from the reserve, record for record
+# (the slab's own object count, /proc/slabinfo, does not move), then
+# drops; every sample a wakeup owed is a ring entry or a counted drop;
+# when allocations work again, sampling recovers.
+. /tests/lib.sh
+
+slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
+RESERVE=256
+
+load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
+[ "$(stat -c %a $DBG/fail_samples)" = 600 ] || fail "fail_samples mode $(stat -c %a $DBG/fail_samples)"
+tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
+wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+for p in $(grep -v ready /tmp/sl); do watch $p; done
+# Room for every sample of the window: each one is a new record, so the
+# reserve is not given back by trimming while it drains.
+echo 4096 >$PAR/history
+wait_wakeups 2
+freeze 3
+s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
+echo 100000000 >$DBG/fail_samples
+write_param log_sec 0 || fail "cannot leave the frozen period"
+out=$(tmon-helper stress account 4) || fail "sampling from the reserve: $out"
+freeze 3
+s1=$(sysv nr_samples) d1=$(sysv samples_dropped) o1=$(slab)
+note "all sample allocations failing: $out"
+note "records $s0 -> $s1 (+$((s1 - s0))), dropped +$((d1 - d0)), slabinfo tmon_sample $o0 -> $o1"
+[ $((s1 - s0)) = $RESERVE ] || fail "the reserve gave $((s1 - s0)) records, not $RESERVE"
+[ "$o1" = "$o0" ] || fail "slab objects moved $o0 -> $o1 while every allocation failed"
+[ $((d1 - d0)) -gt 0 ] || fail "no drop counted once the reserve was empty"
+echo 0 >$DBG/fail_samples
+write_param log_sec 0 || fail "cannot leave the frozen period"
+wait_for 30 sh -c "[ \$(cat $SYS/nr_samples) -gt $((s1 + 200)) ]" || fail "sampling did not recover"
+[ "$(slab)" -gt "$o1" ] || fail "slab objects did not grow again: $(slab)"
+note "recovered: records $(sysv nr_samples), slabinfo tmon_sample $(slab)"
+kill $sl
+unload
+note "ok"
