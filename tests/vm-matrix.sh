@@ -62,7 +62,7 @@ guest_results() {
 	else
 		result PASS "$k/vm-complete"
 	fi
-	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines)
+	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines "$TMON_VM_KIND")
 	if [ -n "$bad" ]; then
 		result FAIL "$k/kernel-log" "$(echo "$bad" | wc -l) bad lines"
 		echo "$bad" | head -n 20

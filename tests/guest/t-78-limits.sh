@@ -28,7 +28,7 @@ write_param exited_keep_sec 0 && fail "exited_keep_sec=0 accepted"
 # The per-user quota.
 users=""
 i=0
-while [ $i -lt 7 ]; do tmon-helper asuser 1000 sleep 1000 & users="$users $!"; i=$((i + 1)); done
+while [ $i -lt 8 ]; do tmon-helper asuser 1000 sleep 1000 & users="$users $!"; i=$((i + 1)); done
 set -- $users
 for p in $1 $2 $3 $4 $5; do nl_is OK -u 1000 watch $p; done
 before=$(watched_pids)
@@ -48,7 +48,7 @@ wait_for 10 sh -c "! awk '{ print \$2 }' $DBG/watched | grep -qx $1 && ! awk '{ 
 note "exited watches reaped $(($(now_ms) - t0)) ms after being shown exited (exited_keep_sec=3)"
 nl_is OK -u 1000 watch $6
 nl_is OK -u 1000 watch $7
-nl_is EDQUOT -u 1000 watch $r
+nl_is EDQUOT -u 1000 watch $8
 
 # The admins' reserve: with max_tasks 16 non-admins stop at 14 in all.
 for p in $users $r; do tmon-helper nl unwatch $p >/dev/null; done

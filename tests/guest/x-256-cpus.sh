@@ -4,8 +4,14 @@
 # dumps, the rings' geometry and a recording, latency and list.
 . /tests/lib.sh
 
-[ "$(cat /sys/devices/system/cpu/possible)" = 0-255 ] ||
-	fail "possible CPUs: $(cat /sys/devices/system/cpu/possible), wanted 0-255"
+# x86 kernels since the 6.9 topology rework take the possible CPUs from
+# the firmware's tables alone, and QEMU under TCG lists no hotpluggable
+# ones: there only the kernels that honour possible_cpus= can run this.
+possible=$(cat /sys/devices/system/cpu/possible)
+if [ "$possible" != 0-255 ]; then
+	note "SKIP: possible CPUs $possible: this kernel ignores possible_cpus=256"
+	exit 77
+fi
 load log_sec=0 log_nsec=50000000 ring_kb=16
 wait_for 10 all_cpus_have 3 || fail "no wakeups"
 sleep 1000 & a=$!

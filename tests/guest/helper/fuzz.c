@@ -1196,13 +1196,15 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 				return -1;
 			if (in.count[TMON_A_CPU] != 1 || in.count[TMON_A_THREAD_PID] != 1 ||
 			    in.count[TMON_A_WAKEUPS] != 1 || in.count[TMON_A_MISSED] != 1 ||
+			    in.count[TMON_A_THREAD_RUNNING] != 1 ||
 			    (int64_t)ra_u32(&in, TMON_A_CPU) <= last_cpu ||
 			    ra_u32(&in, TMON_A_CPU) >= st->nr_cpu_ids)
 				return violation("reply: bad CPU status (cpu %u after %lld)",
 						 ra_u32(&in, TMON_A_CPU), (long long)last_cpu), -1;
 			last_cpu = ra_u32(&in, TMON_A_CPU);
 		} else if (nested && type != TMON_A_CPU && type != TMON_A_THREAD_PID &&
-			   type != TMON_A_WAKEUPS && type != TMON_A_MISSED && type != TMON_A_PAD) {
+			   type != TMON_A_THREAD_RUNNING && type != TMON_A_WAKEUPS &&
+			   type != TMON_A_MISSED && type != TMON_A_PAD) {
 			return violation("reply: attribute %u inside a CPU status", type), -1;
 		}
 		ra->a[type] = p + off + NLA_HDRLEN;
