@@ -94,6 +94,25 @@ static inline struct nlattr **tmon_genl_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
+ * The exact resident set, as /proc/PID/status shows it: 6.2 made the mm's
+ * counters per-CPU (get_mm_rss() reads them approximately), 7.x added
+ * get_mm_rss_sum(). Before 6.2 get_mm_rss() is what /proc reads.
+ */
+#ifndef COMPAT_HAVE_GET_MM_RSS_SUM
+#include <linux/mm.h>
+
+static inline unsigned long get_mm_rss_sum(struct mm_struct *mm)
+{
+#ifdef COMPAT_HAVE_GET_MM_COUNTER_SUM
+	return get_mm_counter_sum(mm, MM_FILEPAGES) + get_mm_counter_sum(mm, MM_ANONPAGES) +
+	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
+#else
+	return get_mm_rss(mm);
+#endif
+}
+#endif
+
+/*
  * The dumpable part of __ptrace_may_access(): a task that is not
  * dumpable by its owner needs CAP_SYS_PTRACE over its user namespace.
  * 7.2 moved dumpability and that namespace from the mm to the task's

@@ -393,7 +393,7 @@ static void tmon_task_fill(struct task_struct *task, struct tmon_task_record *re
 		rec->vm_bytes = (u64)READ_ONCE(mm->total_vm) << PAGE_SHIFT;
 		rec->stack_bytes = (u64)READ_ONCE(mm->stack_vm) << PAGE_SHIFT;
 		rec->data_bytes = (u64)READ_ONCE(mm->data_vm) << PAGE_SHIFT;
-		rec->rss_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		rec->rss_bytes = (u64)get_mm_rss_sum(mm) << PAGE_SHIFT;
 		mmput(mm);
 	}
 }

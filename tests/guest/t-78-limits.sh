@@ -114,11 +114,14 @@ while [ $i -lt 50 ]; do sleep 1000 & live="$live $!"; i=$((i + 1)); done
 for p in $live; do twrite $p >/dev/null || fail "watch $p"; done
 write_param log_nsec 1000000 || fail "1 ms"
 wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 20000 ]" || fail "histories did not grow: $(sysv nr_samples)"
+# (the slab's object count is compared with sampling held still)
+freeze 3
 rec0=$(sysv samples_reclaimed)
 s0=$(slab)
 echo 2 >/proc/sys/vm/drop_caches
 rec1=$(sysv samples_reclaimed)
 s1=$(slab)
+write_param log_sec 0 || fail "cannot leave the frozen period"
 note "400 exited + 50 live at 1 ms: drop_caches reclaimed $((rec1 - rec0)); slabinfo tmon_sample active $s0 -> $s1"
 [ $((rec1 - rec0)) -ge 10000 ] || fail "drop_caches reclaimed only $((rec1 - rec0)) records"
 [ "$s1" -lt $((s0 - 5000)) ] || fail "slabinfo: tmon_sample objects $s0 -> $s1"
