@@ -15,6 +15,15 @@ restore() {
 trap restore EXIT
 
 load log_sec=0 log_nsec=20000000
+# The mode of every interface file, as tmon(4) and SPEC give them.
+modes() { for f in "$@"; do echo "${f##*/} $(stat -c %a "$f")"; done | tr '\n' ' '; }
+[ "$(modes /dev/tmon)" = "tmon 600 " ] || fail "/dev/tmon: $(modes /dev/tmon)"
+[ "$(modes $DBG/cpus $DBG/tasks $DBG/watched $DBG/fail_samples)" = "cpus 444 tasks 600 watched 444 fail_samples 600 " ] ||
+	fail "debugfs modes: $(modes $DBG/*)"
+[ "$(modes $SYS/* | tr ' ' '\n' | paste -d' ' - - | grep -vc ' 444$')" = 0 ] || fail "sysfs modes: $(modes $SYS/*)"
+[ "$(modes $PAR/* | tr ' ' '\n' | paste -d' ' - - | grep -v '^ring_kb ' | grep -vc ' 644$')" = 0 ] &&
+	[ "$(modes $PAR/ring_kb)" = "ring_kb 444 " ] || fail "parameter modes: $(modes $PAR/*)"
+note "modes: /dev/tmon 0600, debugfs cpus/watched 0444, tasks/fail_samples 0600, sysfs 0444, parameters 0644 (ring_kb 0444)"
 # A root process and one of uid 1000, with names to look for.
 tmon-helper named rootsecret & r=$!
 $U tmon-helper named usermine & u=$!
