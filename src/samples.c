@@ -13,7 +13,9 @@
  */
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mempool.h>
+#include <linux/sched/mm.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
@@ -57,12 +59,25 @@ static void *tmon_sample_pool_alloc(gfp_t gfp, void *cache)
 	return mempool_alloc_slab(gfp, cache);
 }
 
-struct tmon_sample *tmon_sample_alloc(void)
+/*
+ * Never sleep for memory: fall back to the reserve, then drop. A sample
+ * of a watch made from a memory cgroup (@memcg) is charged to it and
+ * takes nothing from the reserve, which is everyone's: a group at its
+ * limit loses its own samples (counted), no one else's.
+ */
+struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg)
 {
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	struct mem_cgroup *old;
 	struct tmon_sample *s;
 
-	/* Never sleep for memory: fall back to the reserve, then drop. */
-	s = mempool_alloc(tmon_sample_pool, GFP_NOWAIT | __GFP_NOWARN);
+	if (memcg) {
+		old = set_active_memcg(memcg);
+		s = tmon_sample_pool_alloc(gfp, tmon_sample_cache);
+		set_active_memcg(old);
+	} else {
+		s = mempool_alloc(tmon_sample_pool, gfp);
+	}
 	if (!s) {
 		atomic64_inc(&tmon_dropped);
 		return NULL;
@@ -402,12 +417,17 @@ static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control
 	spin_unlock(&tmon_samples_lock);
 	tmon_samples_dispose(&dispose);
 	atomic64_add(freed, &tmon_reclaimed);
+	/* Freeing takes long on a slow kernel: the pause counts from here. */
+	spin_lock(&tmon_samples_lock);
+	tmon_reclaim_last = ktime_get_ns();
+	spin_unlock(&tmon_samples_lock);
 	return freed ? freed : SHRINK_STOP;
 }
 
 int tmon_samples_init(void)
 {
-	tmon_sample_cache = KMEM_CACHE(tmon_sample, 0);
+	/* Accounted: charged to the memory cgroup a watch was made from. */
+	tmon_sample_cache = KMEM_CACHE(tmon_sample, SLAB_ACCOUNT);
 	if (!tmon_sample_cache)
 		return -ENOMEM;
 

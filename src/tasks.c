@@ -33,6 +33,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/math64.h>
+#include <linux/memcontrol.h>
 #include <linux/sched/cputime.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -57,6 +58,7 @@ static void tmon_watch_free_rcu(struct rcu_head *rcu)
 {
 	struct tmon_watch *w = container_of(rcu, struct tmon_watch, rcu);
 
+	mem_cgroup_put(w->memcg);
 	put_cred(w->cred);
 	put_pid(w->pid);
 	kfree(w);
@@ -253,6 +255,26 @@ static void tmon_reap_fn(struct work_struct *work)
 }
 
 /*
+ * The memory cgroup of the task asking for a watch, referenced, whose
+ * samples it is charged; NULL for the root cgroup, whose watches are
+ * not charged and may use the shared reserve.
+ */
+static struct mem_cgroup *tmon_watcher_memcg(void)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg = get_mem_cgroup_from_mm(current->mm);
+
+	if (memcg && !memcg->css.parent) {
+		mem_cgroup_put(memcg);
+		memcg = NULL;
+	}
+	return memcg;
+#else
+	return NULL;
+#endif
+}
+
+/*
  * Watch process @nr, in @c's pid namespace. A non-admin may watch a
  * process it may see whose real uid is its own. Errors: -ESRCH no such
  * process (or @nr is a thread, not a process), -EPERM, -EEXIST already
@@ -290,6 +312,7 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 	w->nr = pid_nr(pid);
 	w->owner = c->cred->uid;
 	w->cred = get_task_cred(task);
+	w->memcg = tmon_watcher_memcg();
 	w->since_ns = ktime_get_ns();
 	put_task_struct(task);
 	refcount_set(&w->users, 1);
@@ -299,6 +322,7 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 	err = tmon_watch_insert(c, w);
 	mutex_unlock(&tmon_watch_mutex);
 	if (err) {
+		mem_cgroup_put(w->memcg);
 		put_cred(w->cred);
 		put_pid(pid);
 		kfree(w);
@@ -418,7 +442,7 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 				   nsecs_to_jiffies(tmon_exited_keep_ns()) + 1);
 		return;
 	}
-	s = tmon_sample_alloc();
+	s = tmon_sample_alloc(w->memcg);
 	if (s) {
 		s->rec.pid = w->nr;
 		s->rec.ts_ns = ktime_get_ns();

@@ -22,6 +22,7 @@
 struct file;
 struct sk_buff;
 struct pid_namespace;
+struct mem_cgroup;
 
 /* main.c */
 u64 tmon_mem_bytes(void);
@@ -102,6 +103,7 @@ struct tmon_watch {
 	u64 next_seq;
 	kuid_t owner;			/* who watched it */
 	const struct cred *cred;	/* the process's, when watched */
+	struct mem_cgroup *memcg;	/* samples charged here; NULL: root */
 	u64 since_ns;			/* when it was watched */
 	bool exited;			/* the process is gone */
 	u64 exited_ns;			/* since when */
@@ -126,7 +128,7 @@ bool tmon_caller_sees_all(const struct tmon_caller *c);
 /* samples.c */
 int tmon_samples_init(void);
 void tmon_samples_exit(void);
-struct tmon_sample *tmon_sample_alloc(void);
+struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg);
 atomic_t *tmon_samples_fail_knob(void);
 void tmon_sample_get(struct tmon_sample *s);
 void tmon_sample_put(struct tmon_sample *s);

@@ -6,7 +6,10 @@
 #   a pid number that comes back can be watched (the stale entry goes);
 # - 400 exited watches at the head of the age list do not stop
 #   drop_caches from freeing (checked in /proc/slabinfo too);
-# - one drop_caches write returns promptly while sampling goes on.
+# - one drop_caches write returns promptly while sampling goes on;
+# - sample memory is charged to the memory cgroup of whoever asked for
+#   the watch: a group at its memory.max loses its own records, not
+#   root's, and takes nothing from the shared reserve.
 . /tests/lib.sh
 
 old_max=$(cat /proc/sys/kernel/pid_max)
@@ -68,7 +71,7 @@ sleep 1000 & r2=$!
 nl_is OK watch $r2
 nl_is ENOSPC watch $$
 note "max_tasks 16: uid 1000 stops at 14 (EDQUOT), root takes the last 2"
-kill $users $more $r2
+kill $users $more $r2 2>/dev/null
 for p in $more $r $r2; do tmon-helper nl unwatch $p >/dev/null; done
 write_param max_tasks 4096 || fail "max_tasks=4096"
 
@@ -147,5 +150,36 @@ note "100 at 5 ms, history 400: one drop_caches write took $ms ms, reclaimed $((
 [ $ms -le $limit ] || fail "a drop_caches write took $ms ms (limit $limit)"
 [ $(($(sysv samples_reclaimed) - rec0)) -ge 20000 ] || fail "it reclaimed only $(($(sysv samples_reclaimed) - rec0))"
 kill $pool
+for p in $pool; do twrite -$p >/dev/null; done
+
+# Memory cgroups: 20 processes watched from a group limited to 4 MiB,
+# 20 from the root group, every 1 ms with room for 4096 records each.
+CG=/sys/fs/cgroup
+mount -t cgroup2 none $CG || fail "cannot mount cgroup2"
+trap 'echo $old_max >/proc/sys/kernel/pid_max; rmdir $CG/lim 2>/dev/null; umount $CG 2>/dev/null' EXIT
+echo +memory >$CG/cgroup.subtree_control || fail "no memory controller"
+mkdir $CG/lim && echo $((4 << 20)) >$CG/lim/memory.max || fail "cannot make a limited group"
+write_param history 4096 || fail "history=4096"
+write_param log_nsec 1000000 || fail "1 ms"
+lim="" root=""
+i=0
+while [ $i -lt 20 ]; do sleep 1000 & lim="$lim $!"; sleep 1000 & root="$root $!"; i=$((i + 1)); done
+d0=$(sysv samples_dropped)
+sh -c "echo \$\$ >$CG/lim/cgroup.procs && for p in $lim; do echo \$p >$DBG/tasks || exit 1; done" ||
+	fail "cannot watch from the limited group"
+for p in $root; do twrite $p >/dev/null || fail "watch $p"; done
+held() { for p in $1; do nsamples_of $p; done | awk '{ s += $1 } END { print s + 0 }'; }
+wait_for 60 sh -c "[ \$(awk '\$1 == \"pid\"' $DBG/tasks | wc -l) -ge 60000 ]" || fail "histories did not grow"
+freeze 3
+hl=$(held "$lim") hr=$(held "$root") size=$(sysv sample_size)
+cur=$(cat $CG/lim/memory.current) slab=$(awk '$1 == "slab" { print $2 }' $CG/lim/memory.stat)
+d1=$(sysv samples_dropped)
+note "memcg: limited group's watches hold $hl records ($((hl * size)) bytes; memory.current $cur, slab $slab), root's $hr; dropped +$((d1 - d0))"
+[ "$hr" -ge $((hl * 2)) ] || fail "root's watches hold $hr records, the limited group's $hl"
+[ $((hl * size)) -le $((4 << 20)) ] || fail "the limited group's records take $((hl * size)) bytes, above its 4 MiB"
+[ "$slab" -ge $((hl * size / 2)) ] || fail "the group is not charged for its records: slab $slab for $hl records"
+[ $((d1 - d0)) -gt 0 ] || fail "no drop counted for the group at its limit"
+for p in $lim $root; do twrite -$p >/dev/null; done
+kill $lim $root
 unload
 note "ok"
