@@ -22,6 +22,9 @@ nl_is() {	# nl_is WANT ARGS...: the first word of the reply
 	[ "${got%%:*}" = "$want" ] || fail "nl $*: got '$got', expected $want"
 }
 state_of() { awk -v p="$1" '$2 == p { print $6 }' $DBG/watched; }
+# (the shell's own printf: no fork per write, for hundreds of them)
+watch_all() { for p in "$@"; do printf '%s\n' "$p" >$DBG/tasks || fail "watch $p"; done; }
+unwatch_all() { for p in "$@"; do printf '%s\n' "-$p" >$DBG/tasks; done 2>/dev/null; }
 
 load log_sec=0 log_nsec=50000000 max_user_tasks=5 exited_keep_sec=3
 [ "$(cat $PAR/max_user_tasks) $(cat $PAR/exited_keep_sec)" = "5 3" ] || fail "parameters not taken"
@@ -107,14 +110,14 @@ write_param history 2000 || fail "history=2000"
 dead=""
 i=0
 while [ $i -lt 400 ]; do sleep 1000 & dead="$dead $!"; i=$((i + 1)); done
-for p in $dead; do twrite $p >/dev/null || fail "watch $p"; done
+watch_all $dead
 wait_wakeups 3
 kill $dead
 wait_for 20 sh -c "[ \$(grep -c ' state exited ' $DBG/watched) -ge 400 ]" || fail "400 not exited: $(grep -c ' state exited ' $DBG/watched)"
 live=""
 i=0
 while [ $i -lt 50 ]; do sleep 1000 & live="$live $!"; i=$((i + 1)); done
-for p in $live; do twrite $p >/dev/null || fail "watch $p"; done
+watch_all $live
 write_param log_nsec 1000000 || fail "1 ms"
 wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 20000 ]" || fail "histories did not grow: $(sysv nr_samples)"
 # (the slab's object count is compared with sampling held still)
@@ -129,7 +132,7 @@ note "400 exited + 50 live at 1 ms: drop_caches reclaimed $((rec1 - rec0)); slab
 [ $((rec1 - rec0)) -ge 10000 ] || fail "drop_caches reclaimed only $((rec1 - rec0)) records"
 [ "$s1" -lt $((s0 - 5000)) ] || fail "slabinfo: tmon_sample objects $s0 -> $s1"
 kill $live
-for p in $dead $live; do twrite -$p >/dev/null; done
+unwatch_all $dead $live
 
 # 100 watched at 5 ms, history 400: one drop_caches write returns within
 # 2 s (60 s on the debug kernel), sampling going on at its rate.
@@ -138,7 +141,7 @@ write_param log_nsec 5000000 || fail "5 ms"
 pool=""
 i=0
 while [ $i -lt 100 ]; do sleep 1000 & pool="$pool $!"; i=$((i + 1)); done
-for p in $pool; do twrite $p >/dev/null || fail "watch $p"; done
+watch_all $pool
 wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -ge 30000 ]" || fail "histories did not fill: $(sysv nr_samples)"
 limit=2000
 [ "$SLOW" -gt 1 ] && limit=60000
@@ -150,7 +153,7 @@ note "100 at 5 ms, history 400: one drop_caches write took $ms ms, reclaimed $((
 [ $ms -le $limit ] || fail "a drop_caches write took $ms ms (limit $limit)"
 [ $(($(sysv samples_reclaimed) - rec0)) -ge 20000 ] || fail "it reclaimed only $(($(sysv samples_reclaimed) - rec0))"
 kill $pool
-for p in $pool; do twrite -$p >/dev/null; done
+unwatch_all $pool
 
 # Memory cgroups: 20 processes watched from a group limited to 4 MiB,
 # 20 from the root group, every 1 ms with room for 4096 records each.
@@ -167,7 +170,7 @@ while [ $i -lt 20 ]; do sleep 1000 & lim="$lim $!"; sleep 1000 & root="$root $!"
 d0=$(sysv samples_dropped)
 sh -c "echo \$\$ >$CG/lim/cgroup.procs && for p in $lim; do echo \$p >$DBG/tasks || exit 1; done" ||
 	fail "cannot watch from the limited group"
-for p in $root; do twrite $p >/dev/null || fail "watch $p"; done
+watch_all $root
 held() { for p in $1; do nsamples_of $p; done | awk '{ s += $1 } END { print s + 0 }'; }
 wait_for 60 sh -c "[ \$(cat $SYS/nr_samples) -ge 45000 ]" || fail "histories did not grow: $(sysv nr_samples)"
 freeze 3
@@ -179,7 +182,7 @@ note "memcg: limited group's watches hold $hl records ($((hl * size)) bytes; mem
 [ $((hl * size)) -le $((4 << 20)) ] || fail "the limited group's records take $((hl * size)) bytes, above its 4 MiB"
 [ "$slab" -ge $((hl * size / 2)) ] || fail "the group is not charged for its records: slab $slab for $hl records"
 [ $((d1 - d0)) -gt 0 ] || fail "no drop counted for the group at its limit"
-for p in $lim $root; do twrite -$p >/dev/null; done
+unwatch_all $lim $root
 kill $lim $root
 unload
 note "ok"

@@ -12,7 +12,8 @@ trap 'echo $old_max >/proc/sys/kernel/pid_max' EXIT
 # Pids above 300 are handed out in turn: 512 leaves ~200 for the churn
 # (the ~60 other processes are mostly below 300), so they wrap often.
 echo 512 >/proc/sys/kernel/pid_max || fail "cannot lower pid_max"
-load log_sec=0 log_nsec=2000000 history=16 max_tasks=200
+# (exited entries stay their longest: the model lists them until reused)
+load log_sec=0 log_nsec=2000000 history=16 max_tasks=200 exited_keep_sec=60
 # Until 500 forks got a recycled pid (20 s at most, 60 s on a slow kernel).
 out=$(tmon-helper stress churn "$seed" $((20 * (SLOW > 1 ? 3 : 1))) 20000 500)
 rc=$?
