@@ -134,8 +134,10 @@ note "400 exited + 50 live at 1 ms: drop_caches reclaimed $((rec1 - rec0)); slab
 kill $live
 unwatch_all $dead $live
 
-# 100 watched at 5 ms, history 400: one drop_caches write returns within
-# 2 s (60 s on the debug kernel), sampling going on at its rate.
+# 100 watched at 5 ms, history 400: one drop_caches write frees what was
+# there when it began and no more (its later rounds do not chase the
+# refill), and so returns promptly: 2 s on a quiet host here, bounded at
+# 5 s for a loaded one (60 s on the debug kernel).
 write_param history 400 || fail "history=400"
 write_param log_nsec 5000000 || fail "5 ms"
 pool=""
@@ -143,15 +145,19 @@ i=0
 while [ $i -lt 100 ]; do sleep 1000 & pool="$pool $!"; i=$((i + 1)); done
 watch_all $pool
 wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -ge 30000 ]" || fail "histories did not fill: $(sysv nr_samples)"
-limit=2000
+limit=5000
 [ "$SLOW" -gt 1 ] && limit=60000
 rec0=$(sysv samples_reclaimed)
+held=$(sysv nr_samples)
 t0=$(now_ms)
 echo 2 >/proc/sys/vm/drop_caches
 ms=$(($(now_ms) - t0))
-note "100 at 5 ms, history 400: one drop_caches write took $ms ms, reclaimed $(($(sysv samples_reclaimed) - rec0))"
+freed=$(($(sysv samples_reclaimed) - rec0))
+note "100 at 5 ms, history 400: one drop_caches write took $ms ms, reclaimed $freed of the $held held when it began"
 [ $ms -le $limit ] || fail "a drop_caches write took $ms ms (limit $limit)"
-[ $(($(sysv samples_reclaimed) - rec0)) -ge 20000 ] || fail "it reclaimed only $(($(sysv samples_reclaimed) - rec0))"
+[ $freed -ge 20000 ] || fail "it reclaimed only $freed"
+# (100 more: what sampling added between reading nr_samples and the write)
+[ $freed -le $((held + 100)) ] || fail "it reclaimed $freed, more than the $held held when it began: it chased the refill"
 kill $pool
 unwatch_all $pool
 
