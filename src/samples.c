@@ -21,6 +21,7 @@
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmstat.h>
 
 #include "tmon.h"
 
@@ -358,34 +359,48 @@ unsigned int tmon_sample_obj_size(void)
  * it is moved behind the others, so a few hundred of them at the head of
  * the age list cannot stop a scan from reaching what it may free.
  *
- * A round of reclaim frees what was there when the round before it
- * began, not what sampling adds meanwhile: drop_slab() repeats its
- * rounds while they free much, and where a round is slower than sampling
- * refills the histories (the debug kernel) each one would free them all
- * again, for minutes. So a round that follows one of the same task
- * within a second (its next pass, or its next write in a loop) frees
- * only samples taken before that earlier round began; any other round
- * frees everything older than itself. Rounds start at count_objects().
+ * One reclaim frees what was there when it began, not what sampling adds
+ * while it runs: drop_slab() repeats its rounds while they free much (ours
+ * or any other cache's), and where a round is slower than sampling
+ * refills the histories (the debug kernel) each would free them all
+ * again, for minutes. A reclaim is the rounds of one task with no pause
+ * of a second between them, within one drop_caches write (the DROP_SLAB
+ * event counts writes), and at most a minute long, so that sustained
+ * pressure is served in waves. Rounds start at count_objects().
  */
 #define TMON_RECLAIM_PAUSE_NS	NSEC_PER_SEC
+#define TMON_RECLAIM_WAVE_NS	(60 * NSEC_PER_SEC)
 
 static const void *tmon_reclaimer;	/* compared, never dereferenced */
-static u64 tmon_reclaim_round;		/* when its latest round began */
+static unsigned long tmon_reclaim_drops;	/* DROP_SLAB events when it began */
+static u64 tmon_reclaim_start;		/* samples taken before may go */
 static u64 tmon_reclaim_last;		/* its latest call */
-static u64 tmon_reclaim_cutoff;		/* samples taken before may go */
+
+/* drop_caches writes that dropped slab, so far (counted when they end). */
+static unsigned long tmon_drop_slab_writes(void)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(vm_event_states, cpu).event[DROP_SLAB];
+	return n;
+}
 
 static unsigned long tmon_shrink_count(struct shrinker *sh, struct shrink_control *sc)
 {
 	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+	unsigned long drops = tmon_drop_slab_writes();
 	u64 now = ktime_get_ns();
 
 	spin_lock(&tmon_samples_lock);
-	if (tmon_reclaimer == current && now - tmon_reclaim_last <= TMON_RECLAIM_PAUSE_NS)
-		tmon_reclaim_cutoff = tmon_reclaim_round;
-	else
-		tmon_reclaim_cutoff = now;
-	tmon_reclaimer = current;
-	tmon_reclaim_round = now;
+	if (tmon_reclaimer != current || drops != tmon_reclaim_drops ||
+	    now - tmon_reclaim_last > TMON_RECLAIM_PAUSE_NS ||
+	    now - tmon_reclaim_start > TMON_RECLAIM_WAVE_NS) {
+		tmon_reclaimer = current;
+		tmon_reclaim_drops = drops;
+		tmon_reclaim_start = now;
+	}
 	tmon_reclaim_last = now;
 	spin_unlock(&tmon_samples_lock);
 	return n > 0 ? n : SHRINK_EMPTY;
@@ -399,7 +414,7 @@ static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control
 	u64 cutoff;
 
 	spin_lock(&tmon_samples_lock);
-	cutoff = tmon_reclaim_cutoff;
+	cutoff = tmon_reclaim_start;
 	tmon_reclaim_last = ktime_get_ns();
 	list_for_each_entry_safe(s, tmp, &tmon_lru, lru) {
 		/* Back at the first newest one moved: nothing more to free. */
