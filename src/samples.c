@@ -365,8 +365,10 @@ unsigned int tmon_sample_obj_size(void)
  * refills the histories (the debug kernel) each would free them all
  * again, for minutes. A reclaim is the rounds of one task with no pause
  * of a second between them, within one drop_caches write (the DROP_SLAB
- * event counts writes), and at most a minute long, so that sustained
- * pressure is served in waves. Rounds start at count_objects().
+ * event counts writes), and at most a minute long. Reclaim under memory
+ * pressure (kswapd, direct reclaim: PF_MEMALLOC) is not one: there each
+ * round frees everything older than itself, as the allocator needs.
+ * Rounds start at count_objects().
  */
 #define TMON_RECLAIM_PAUSE_NS	NSEC_PER_SEC
 #define TMON_RECLAIM_WAVE_NS	(60 * NSEC_PER_SEC)
@@ -390,14 +392,16 @@ static unsigned long tmon_drop_slab_writes(void)
 static unsigned long tmon_shrink_count(struct shrinker *sh, struct shrink_control *sc)
 {
 	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+	/* kswapd and direct reclaim: memory is short, each round takes all. */
+	bool pressure = current->flags & PF_MEMALLOC;
 	unsigned long drops = tmon_drop_slab_writes();
 	u64 now = ktime_get_ns();
 
 	spin_lock(&tmon_samples_lock);
-	if (tmon_reclaimer != current || drops != tmon_reclaim_drops ||
+	if (pressure || tmon_reclaimer != current || drops != tmon_reclaim_drops ||
 	    now - tmon_reclaim_last > TMON_RECLAIM_PAUSE_NS ||
 	    now - tmon_reclaim_start > TMON_RECLAIM_WAVE_NS) {
-		tmon_reclaimer = current;
+		tmon_reclaimer = pressure ? NULL : current;
 		tmon_reclaim_drops = drops;
 		tmon_reclaim_start = now;
 	}
