@@ -175,19 +175,28 @@ flow_release() {
 # bookworm, continued: a 6.12 kernel installed after tmon-dkms gets the
 # module from DKMS's kernel hook, boots with it; then removal.
 flow_newkernel() {
-	local rel=$1 r=$2 p=e2e/$1-6.12 hdr k2 t0 s log=$E2E_OUT/$1/newkernel.log
+	local rel=$1 r=$2 p=e2e/$1-6.12 hdr k2 img cand t0 s log=$E2E_OUT/$1/newkernel.log
 	e2e_chroot_mount "$r" || { e2e_result FAIL "$p/mount" "mounting in $r"; return 1; }
 	hdr=$(e2e_in "$r" apt-cache search --names-only '^linux-headers-6\.12\.[0-9.]+\+deb[0-9]+-amd64$' |
 		awk '{ print $1 }' | sort -V | tail -n 1)
 	k2=${hdr#linux-headers-}
-	if [ -z "$hdr" ] || ! e2e_in "$r" apt-cache show "linux-image-$k2" >/dev/null 2>&1; then
+	# After an upload the signed image lags the unsigned one for a while
+	# (the signed name is then only "referred to"): take what installs.
+	img=
+	for cand in "linux-image-$k2" "linux-image-$k2-unsigned"; do
+		if e2e_in "$r" apt-cache policy "$cand" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+			img=$cand
+			break
+		fi
+	done
+	if [ -z "$hdr" ] || [ -z "$img" ]; then
 		e2e_result FAIL "$p/resolve" "no linux-image/headers-6.12.*-amd64 in $rel"
 		return 1
 	fi
 	local before after
 	before=$(e2e_in "$r" dpkg-query -W -f '${Version} ${Status}' tmon-dkms)
 	t0=$(e2e_now)
-	if ! e2e_in "$r" apt-get install -y --no-install-recommends "linux-image-$k2" "$hdr" >"$log" 2>&1; then
+	if ! e2e_in "$r" apt-get install -y --no-install-recommends "$img" "$hdr" >"$log" 2>&1; then
 		e2e_result FAIL "$p/kernel-install" "see $log"
 		show_log "$log"
 		return 1
@@ -195,7 +204,7 @@ flow_newkernel() {
 	s=$(stage_time "$rel" "install-$k2" "$t0")
 	after=$(e2e_in "$r" dpkg-query -W -f '${Version} ${Status}' tmon-dkms)
 	if [ "$before" = "$after" ] && ! grep -Eq '^(Unpacking|Setting up|Preparing to unpack) .*tmon' "$log"; then
-		e2e_result PASS "$p/kernel-install" "$s s: linux-image-$k2 $hdr, tmon-dkms untouched ($after)"
+		e2e_result PASS "$p/kernel-install" "$s s: $img $hdr, tmon-dkms untouched ($after)"
 	else
 		e2e_result FAIL "$p/kernel-install" "tmon-dkms touched: '$before' -> '$after'"
 	fi
