@@ -183,8 +183,9 @@ flow_newkernel() {
 	# After an upload the signed image lags the unsigned one for a while
 	# (the signed name is then only "referred to"): take what installs.
 	img=
+	# (the policy read whole: grep -q would close the pipe under pipefail)
 	for cand in "linux-image-$k2" "linux-image-$k2-unsigned"; do
-		if e2e_in "$r" apt-cache policy "$cand" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+		if grep -q 'Candidate: [0-9]' <<<"$(e2e_in "$r" apt-cache policy "$cand" 2>/dev/null)"; then
 			img=$cand
 			break
 		fi

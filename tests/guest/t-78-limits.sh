@@ -22,6 +22,15 @@ nl_is() {	# nl_is WANT ARGS...: the first word of the reply
 	[ "${got%%:*}" = "$want" ] || fail "nl $*: got '$got', expected $want"
 }
 state_of() { awk -v p="$1" '$2 == p { print $6 }' $DBG/watched; }
+# spawn N: N sleeping processes, forked by one helper without an exec
+# each (hundreds of them), their pids on stdout; killed, they are reaped.
+spawn() {
+	local f
+	f=$(mktemp)
+	tmon-helper stress sleepers "$1" >"$f" &
+	wait_for 60 grep -q '^ready' "$f" || fail "$1 sleepers not ready"
+	grep -v ready "$f" | tr '\n' ' '
+}
 # (the shell's own printf: no fork per write, for hundreds of them)
 watch_all() { for p in "$@"; do printf '%s\n' "$p" >$DBG/tasks || fail "watch $p"; done; }
 unwatch_all() { for p in "$@"; do printf '%s\n' "-$p" >$DBG/tasks; done 2>/dev/null; }
@@ -107,16 +116,12 @@ twrite -$v >/dev/null
 # 400 exited watches at the head of the age list, 50 live at 1 ms.
 slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
 write_param history 2000 || fail "history=2000"
-dead=""
-i=0
-while [ $i -lt 400 ]; do sleep 1000 & dead="$dead $!"; i=$((i + 1)); done
+dead=$(spawn 400)
 watch_all $dead
 wait_wakeups 3
 kill $dead
 wait_for 20 sh -c "[ \$(grep -c ' state exited ' $DBG/watched) -ge 400 ]" || fail "400 not exited: $(grep -c ' state exited ' $DBG/watched)"
-live=""
-i=0
-while [ $i -lt 50 ]; do sleep 1000 & live="$live $!"; i=$((i + 1)); done
+live=$(spawn 50)
 watch_all $live
 write_param log_nsec 1000000 || fail "1 ms"
 wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 20000 ]" || fail "histories did not grow: $(sysv nr_samples)"
@@ -140,9 +145,7 @@ unwatch_all $dead $live
 # 5 s for a loaded one (60 s on the debug kernel).
 write_param history 400 || fail "history=400"
 write_param log_nsec 5000000 || fail "5 ms"
-pool=""
-i=0
-while [ $i -lt 100 ]; do sleep 1000 & pool="$pool $!"; i=$((i + 1)); done
+pool=$(spawn 100)
 watch_all $pool
 wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -ge 30000 ]" || fail "histories did not fill: $(sysv nr_samples)"
 limit=5000
@@ -172,9 +175,8 @@ echo +memory >$CG/cgroup.subtree_control || fail "no memory controller"
 mkdir $CG/lim && echo $((4 << 20)) >$CG/lim/memory.max || fail "cannot make a limited group"
 write_param history 4096 || fail "history=4096"
 write_param log_nsec 1000000 || fail "1 ms"
-lim="" root=""
-i=0
-while [ $i -lt 20 ]; do sleep 1000 & lim="$lim $!"; sleep 1000 & root="$root $!"; i=$((i + 1)); done
+lim=$(spawn 20)
+root=$(spawn 20)
 d0=$(sysv samples_dropped)
 sh -c "echo \$\$ >$CG/lim/cgroup.procs && for p in $lim; do echo \$p >$DBG/tasks || exit 1; done" ||
 	fail "cannot watch from the limited group"
