@@ -252,10 +252,6 @@ static int tmon_dump_start(struct netlink_callback *cb)
 	} else if (pid) {
 		/* A pid nobody watches (or the caller may not see): nothing. */
 		w = tmon_watch_find(&caller, nla_get_u32(pid));
-		if (w && !tmon_watch_visible(&caller, w)) {
-			tmon_watch_put(w);
-			w = NULL;
-		}
 		cb->args[TMON_CB_POS] = w ? w->nr : 0;
 		cb->args[TMON_CB_FILTER] = w ? w->nr + 1 : 1;
 		tmon_watch_put(w);

@@ -259,30 +259,6 @@ bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out)
 	return found;
 }
 
-/*
- * Call @fn, which must not sleep, on @w's records from seq *@seq on, under
- * the lock; stop at the first error (a full message) and leave *@seq at
- * the record that was not taken.
- */
-int tmon_samples_walk(struct tmon_watch *w, u64 *seq,
-		      int (*fn)(void *arg, const struct tmon_task_record *rec), void *arg)
-{
-	struct tmon_sample *s;
-	int err = 0;
-
-	spin_lock(&tmon_samples_lock);
-	list_for_each_entry(s, &w->samples, node) {
-		if (s->rec.seq < *seq)
-			continue;
-		err = fn(arg, &s->rec);
-		if (err)
-			break;
-		*seq = s->rec.seq + 1;
-	}
-	spin_unlock(&tmon_samples_lock);
-	return err;
-}
-
 u64 tmon_watch_next_seq(struct tmon_watch *w)
 {
 	u64 seq;

@@ -99,12 +99,8 @@ struct tmon_watch *tmon_watch_get(pid_t gnr)
 	return w;
 }
 
-/*
- * The entry @c calls @nr, referenced, or NULL. A live process is found
- * through its pid; an exited one, whose number may be free again in the
- * namespace, by the number its struct pid still records there.
- */
-struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr)
+/* The entry @c calls @nr, referenced; see tmon_watch_find(). */
+static struct tmon_watch *tmon_watch_lookup(const struct tmon_caller *c, pid_t nr)
 {
 	struct tmon_watch *w = NULL;
 	unsigned long i = 0;
@@ -129,6 +125,23 @@ struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr)
 		i++;
 	}
 	return NULL;
+}
+
+/*
+ * The entry @c calls @nr, referenced, or NULL, also when @c may not see
+ * it: for @c it is not there. A live process is found through its pid;
+ * an exited one, whose number may be free again in the namespace, by the
+ * number its struct pid still records there.
+ */
+struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr)
+{
+	struct tmon_watch *w = tmon_watch_lookup(c, nr);
+
+	if (w && !tmon_watch_visible(c, w)) {
+		tmon_watch_put(w);
+		w = NULL;
+	}
+	return w;
 }
 
 /*
@@ -341,10 +354,8 @@ int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr)
 	int err = 0;
 
 	found = tmon_watch_find(c, nr);
-	if (!found || !tmon_watch_visible(c, found)) {
-		tmon_watch_put(found);
+	if (!found)
 		return -ENOENT;
-	}
 
 	mutex_lock(&tmon_watch_mutex);
 	w = xa_load(&tmon_watches, found->nr);

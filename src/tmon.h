@@ -139,8 +139,6 @@ struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
 struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end);
 u64 tmon_watch_next_seq(struct tmon_watch *w);
 bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out);
-int tmon_samples_walk(struct tmon_watch *w, u64 *seq,
-		      int (*fn)(void *arg, const struct tmon_task_record *rec), void *arg);
 ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
 				 struct xarray *visible);
 u64 tmon_samples_stored(void);
