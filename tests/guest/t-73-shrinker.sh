@@ -1,5 +1,7 @@
-# drop_caches makes the shrinker give records back while readers and the
-# sampler keep running; memory per stored record from mem_bytes.
+# drop_caches makes the shrinker give records back: with sampling held
+# still, what it frees is seen by /proc/slabinfo and in the records
+# left, and samples_reclaimed counts exactly that; then again while
+# readers and the sampler keep running.
 . /tests/lib.sh
 
 N=50 H=200
@@ -14,12 +16,35 @@ obj=$(sysv sample_size)
 slab=$(cat /sys/kernel/slab/tmon_sample/slab_size 2>/dev/null || echo "?")
 note "record payload 128 B, slab object $obj B (slab_size $slab), $(((m1 - m0) / s1)) B per stored record from mem_bytes"
 
+# Held still, judged by what an outside observer sees: the records left
+# in debugfs and the slab's active objects.
+slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
+# (A wakeup that still comes in adds at most N records.)
+freeze 5
+w0=$(cpu_seqs)
+l0=$(wc -l <$DBG/tasks) o0=$(slab) r0=$(sysv samples_reclaimed)
+echo 2 >/proc/sys/vm/drop_caches
+l1=$(wc -l <$DBG/tasks) o1=$(slab) r1=$(sysv samples_reclaimed) n1=$(sysv nr_samples)
+slack=0
+[ "$w0" = "$(cpu_seqs)" ] || slack=$((N * 2))
+write_param log_sec 0 || fail "cannot leave the frozen period"
+note "held still: records $l0 -> $l1, slabinfo tmon_sample $o0 -> $o1, samples_reclaimed +$((r1 - r0))"
+[ "$l1" -le $((l0 / 2)) ] || fail "drop_caches left $l1 of $l0 records"
+[ "$o1" -le $((o0 - (l0 - l1) * 9 / 10 + slack)) ] || fail "$((l0 - l1)) records went but the slab holds $o0 -> $o1 objects"
+d=$((r1 - r0 - (l0 - l1)))
+[ ${d#-} -le $slack ] || fail "samples_reclaimed +$((r1 - r0)), but $((l0 - l1)) records went"
+d=$((n1 - l1))
+[ ${d#-} -le $slack ] || fail "nr_samples $n1, $l1 records listed"
+half() { [ "$(sysv nr_samples)" -ge $((N * H / 2)) ]; }
+wait_for 120 half || fail "histories did not grow again: $(sysv nr_samples)"
+
 # Readers and the sampler keep going during reclaim.
 # A stop file, not kill: a killed loop can leave a cat holding debugfs
 # open, and then the module cannot be unloaded.
 rm -f /tmp/stop-readers
 (while [ ! -e /tmp/stop-readers ]; do cat $DBG/tasks >/dev/null; cat $SYS/samples >/dev/null; done) &
 rd=$!
+s1=$(sysv nr_samples); m1=$(sysv mem_bytes); r1=$(sysv samples_reclaimed)
 echo 2 >/proc/sys/vm/drop_caches
 s2=$(sysv nr_samples); m2=$(sysv mem_bytes); r2=$(sysv samples_reclaimed)
 note "drop_caches: nr_samples $s1 -> $s2, mem_bytes $m1 -> $m2, reclaimed $r1 -> $r2"

@@ -25,7 +25,7 @@ n=$(echo "$out" | awk '{ print $4 }')
 s0=$(last_seq 0)
 out=$(tmon-helper ring pause 2) || fail "pause: $out"
 note "pause 2 s (capacity per ring $(echo "$out" | awk '{ print $10 }')): $out"
-[ "$(echo "$out" | awk '{ print $8 }')" -gt 0 ] || fail "nothing lost past the ring size"
+[ "$(echo "$out" | awk '{ print $4 }')" -gt 0 ] || fail "nothing lost past the ring size"
 [ $(($(last_seq 0) - s0)) -ge 80 ] || fail "the producer slowed while the reader paused"
 out=$(tmon-helper ring readpause 2) || fail "readpause: $out"
 note "read() reader paused 2 s: $out"
