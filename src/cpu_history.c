@@ -2,7 +2,9 @@
 /*
  * Per-CPU wakeup history: a ring of the last `history` records per CPU.
  * The CPU's thread is the only writer; readers copy single records out
- * under the per-CPU lock and format them without it. Record seq numbers
+ * under the per-CPU lock and format them without it. The lock is raw, so
+ * the thread never sleeps on it, even on PREEMPT_RT, and it covers one
+ * record's copy at a time. Record seq numbers
  * are per-CPU and never reused, so a reader resumes by seq and skips what
  * was overwritten in between.
  */
@@ -30,7 +32,7 @@ void tmon_history_init(void)
 
 		memset(tc, 0, sizeof(*tc));
 		tc->cpu = cpu;
-		spin_lock_init(&tc->lock);
+		raw_spin_lock_init(&tc->lock);
 	}
 }
 
@@ -50,7 +52,8 @@ void tmon_history_exit(void)
 
 /*
  * Resize the ring to @cap, keeping the newest records. Runs in the CPU's
- * thread, the only writer, so the allocation may sleep outside the lock.
+ * thread, the only writer, so the allocation and the copy happen outside
+ * the lock; readers see the old ring until the swap.
  * A larger ring holds only the records kept until new ones fill it: the
  * other slots were never written.
  */
@@ -64,16 +67,16 @@ static void tmon_history_resize(struct tmon_cpu *tc, unsigned int cap)
 	if (!ring)
 		return;		/* keep the old ring; retried next wakeup */
 
-	spin_lock(&tc->lock);
 	nr = min(tc->nr, cap);
 	for (seq = tc->head - nr; seq < tc->head; seq++)
 		ring[seq % cap] = tc->ring[seq % tc->cap];
+	raw_spin_lock(&tc->lock);
 	old = tc->ring;
 	tc->ring = ring;
 	/* Read locklessly by tmon_history_mem_bytes(). */
 	WRITE_ONCE(tc->cap, cap);
 	tc->nr = nr;
-	spin_unlock(&tc->lock);
+	raw_spin_unlock(&tc->lock);
 	kvfree(old);
 }
 
@@ -84,7 +87,7 @@ void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
 	if (want != tc->cap)
 		tmon_history_resize(tc, want);
 
-	spin_lock(&tc->lock);
+	raw_spin_lock(&tc->lock);
 	if (likely(tc->ring)) {
 		rec->seq = tc->head;
 		tc->ring[tc->head % tc->cap] = *rec;
@@ -94,7 +97,7 @@ void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
 	} else {
 		tc->dropped++;
 	}
-	spin_unlock(&tc->lock);
+	raw_spin_unlock(&tc->lock);
 }
 
 /* Bytes held by the per-CPU rings. */
@@ -113,9 +116,9 @@ u64 tmon_history_head(unsigned int cpu)
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);
 	u64 head;
 
-	spin_lock(&tc->lock);
+	raw_spin_lock(&tc->lock);
 	head = tc->head;
-	spin_unlock(&tc->lock);
+	raw_spin_unlock(&tc->lock);
 	return head;
 }
 
@@ -130,13 +133,13 @@ bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end,
 	bool found = false;
 	u64 oldest;
 
-	spin_lock(&tc->lock);
+	raw_spin_lock(&tc->lock);
 	oldest = tc->head - tc->nr;
 	seq = max(seq, oldest);
 	if (seq < min(end, tc->head)) {
 		*out = tc->ring[seq % tc->cap];
 		found = true;
 	}
-	spin_unlock(&tc->lock);
+	raw_spin_unlock(&tc->lock);
 	return found;
 }

@@ -15,6 +15,7 @@
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/tick.h>
+#include <uapi/linux/sched/types.h>
 
 #include "tmon.h"
 #include "trace.h"
@@ -28,24 +29,30 @@ unsigned int tmon_threads_running(void)
 }
 
 /*
- * Hard-irq context, on the thread's CPU. The expiry is the exact instant
- * the thread should have run; latency is measured against it. Forwarding
- * from the old expiry keeps the grid fixed (no drift) and picks up a new
- * period at this wakeup. More than one overrun means periods were lost.
+ * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat.
+ * Latency is measured against the oldest expiry the thread has not yet
+ * served: an expiry that comes (or that forwarding skips) before the
+ * thread ran is folded into that wakeup and counted in its missed, so
+ * a late thread reports its full delay. Forwarding from the old expiry
+ * keeps the grid fixed (no drift) and picks up a new period here.
  */
 static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 {
 	struct tmon_cpu *tc = container_of(timer, struct tmon_cpu, timer);
+	ktime_t now = ktime_get();
+	ktime_t expires = hrtimer_get_expires(timer);
 	u64 overruns;
 
-	/* The thread has not consumed the previous expiry: that one is lost. */
-	if (tc->pending)
+	if (tc->pending) {
 		tc->timer_missed++;
-	tc->expected = hrtimer_get_expires(timer);
-	tc->pending = true;
-	wake_up_process(tc->thread);
-
-	overruns = hrtimer_forward_now(timer, ns_to_ktime(tmon_period_ns()));
+	} else {
+		tc->expected = expires;
+		tc->irq_latency = ktime_after(now, expires) ?
+				  ktime_to_ns(ktime_sub(now, expires)) : 0;
+		tc->pending = true;
+		wake_up_process(tc->thread);
+	}
+	overruns = hrtimer_forward(timer, now, ns_to_ktime(tmon_period_ns()));
 	if (overruns > 1)
 		tc->timer_missed += overruns - 1;
 	return HRTIMER_RESTART;
@@ -79,6 +86,7 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	/* The timer runs in hard irq on this CPU: take its fields atomically. */
 	local_irq_disable();
 	rec.expected_ns = ktime_to_ns(tc->expected);
+	rec.irq_latency_ns = tc->irq_latency;
 	rec.missed = tc->timer_missed;
 	tc->timer_missed = 0;
 	tc->pending = false;
@@ -101,14 +109,45 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	rec.irq_ns = d[TMON_IRQ];
 	rec.softirq_ns = d[TMON_SOFTIRQ];
 
-	tmon_tasks_sample(tc->cpu);
-
 	/* Read locklessly by tmon_cpu_status(). */
 	WRITE_ONCE(tc->missed, tc->missed + rec.missed);
 	rec.run_ns = ktime_get_ns() - now;
 	tmon_history_store(tc, &rec);
 	tmon_ring_push_cpu(tc->cpu, &rec);
 	trace_tmon_wakeup(&rec);
+
+	/* The record is out: the processes' turn, every sample_every-th period. */
+	if (!(rec.seq % tmon_sample_every()))
+		tmon_tasks_sample(tc->cpu);
+}
+
+/* Policy and priority from the parameters; SCHED_OTHER runs at nice 0. */
+static void tmon_thread_set_sched(struct task_struct *thread)
+{
+	struct sched_attr attr = { .size = sizeof(attr) };
+	int err;
+
+	attr.sched_policy = tmon_sched_policy();
+	if (attr.sched_policy == SCHED_FIFO)
+		attr.sched_priority = tmon_sched_prio();
+	err = sched_setattr_nocheck(thread, &attr);
+	if (err)
+		pr_warn("%s keeps its scheduling: %d\n", thread->comm, err);
+}
+
+/* Under the parameters' lock, after a change of policy or prio. */
+void tmon_threads_apply_sched(void)
+{
+	unsigned int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+		if (tc->thread)
+			tmon_thread_set_sched(tc->thread);
+	}
+	cpus_read_unlock();
 }
 
 /* First expiry on the common grid, so all CPUs are released together. */
@@ -144,8 +183,10 @@ static int tmon_thread_fn(void *data)
 	return 0;
 }
 
-/* Callers hold cpus_read_lock(), so the thread cannot go meanwhile. */
-/* Under cpus_read_lock(); the thread's pid as @ns sees it (0: none). */
+/*
+ * Under cpus_read_lock(), so the thread cannot go meanwhile: its pid as
+ * @ns sees it (0: none) and its scheduling as the scheduler holds it.
+ */
 void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st)
 {
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);
@@ -154,6 +195,8 @@ void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu
 	st->thread_pid = tc->thread ? task_pid_nr_ns(tc->thread, ns) : 0;
 	st->wakeups = tmon_history_head(cpu);
 	st->missed = READ_ONCE(tc->missed);
+	st->policy = tc->thread ? READ_ONCE(tc->thread->policy) : 0;
+	st->prio = tc->thread ? READ_ONCE(tc->thread->rt_priority) : 0;
 }
 
 /* Runs on @cpu as it comes online (and for each online CPU at load). */
@@ -166,6 +209,7 @@ static int tmon_cpu_online(unsigned int cpu)
 		      HRTIMER_MODE_ABS_PINNED_HARD);
 	tc->pending = false;
 	tc->timer_missed = 0;
+	tc->irq_latency = 0;
 
 	/*
 	 * A failure must not keep the CPU from coming online: it is left
@@ -177,6 +221,7 @@ static int tmon_cpu_online(unsigned int cpu)
 		       PTR_ERR(thread));
 		return 0;
 	}
+	tmon_thread_set_sched(thread);
 	tc->thread = thread;
 	atomic_inc(&tmon_nr_threads);
 	wake_up_process(thread);

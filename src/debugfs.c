@@ -93,10 +93,10 @@ static int tmon_cpus_show(struct seq_file *m, void *v)
 {
 	const struct tmon_cpu_record *r = &((struct tmon_cpus_iter *)v)->rec;
 
-	seq_printf(m, "cpu %u seq %llu expected %llu latency %llu run %llu nvcsw %llu nivcsw %llu user %llu system %llu idle %llu iowait %llu irq %llu softirq %llu\n",
+	seq_printf(m, "cpu %u seq %llu expected %llu latency %llu run %llu nvcsw %llu nivcsw %llu user %llu system %llu idle %llu iowait %llu irq %llu softirq %llu irq_latency %llu missed %u\n",
 		   r->cpu, r->seq, r->expected_ns, r->latency_ns, r->run_ns,
 		   r->nvcsw, r->nivcsw, r->user_ns, r->system_ns, r->idle_ns,
-		   r->iowait_ns, r->irq_ns, r->softirq_ns);
+		   r->iowait_ns, r->irq_ns, r->softirq_ns, r->irq_latency_ns, r->missed);
 	return 0;
 }
 

@@ -63,6 +63,10 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 	    nla_put_u64_64bit(msg, TMON_A_WAKEUPS, st.wakeups, TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MISSED, st.missed, TMON_A_PAD))
 		return -EMSGSIZE;
+	if (st.running &&
+	    (nla_put_u32(msg, TMON_A_SCHED_POLICY, st.policy) ||
+	     nla_put_u32(msg, TMON_A_SCHED_PRIO, st.prio)))
+		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -70,7 +74,7 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 /* The status reply's size: one nest per possible CPU makes it grow. */
 static size_t tmon_status_size(void)
 {
-	size_t cpu = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+	size_t cpu = nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) +
 		     nla_total_size(sizeof(u8)) + 2 * nla_total_size_64bit(sizeof(u64));
 
 	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +

@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "tmon.h"
@@ -28,6 +29,9 @@ static unsigned int max_tasks = 4096;
 static unsigned int ring_kb = 1024;
 static unsigned int max_user_tasks = 64;
 static unsigned int exited_keep_sec = 30;
+static int policy = SCHED_FIFO;
+static unsigned int prio = 1;
+static unsigned int sample_every = 1;
 
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
 static bool tmon_params_live;
@@ -60,6 +64,21 @@ unsigned int tmon_max_user_tasks(void)
 u64 tmon_exited_keep_ns(void)
 {
 	return (u64)READ_ONCE(exited_keep_sec) * NSEC_PER_SEC;
+}
+
+int tmon_sched_policy(void)
+{
+	return READ_ONCE(policy);
+}
+
+unsigned int tmon_sched_prio(void)
+{
+	return READ_ONCE(prio);
+}
+
+unsigned int tmon_sample_every(void)
+{
+	return READ_ONCE(sample_every);
 }
 
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
@@ -260,6 +279,71 @@ module_param_cb(ring_kb, &ring_kb_ops, &ring_kb, 0444);
 MODULE_PARM_DESC(ring_kb, "Size of each CPU's stream ring in KiB, 8..65536 (default 1024)");
 module_param_cb(max_tasks, &max_tasks_ops, &max_tasks, 0644);
 MODULE_PARM_DESC(max_tasks, "Limit of the watch list, 1..65536 (default 4096)");
+
+/*
+ * The threads' scheduling: stored first, then applied to every running
+ * thread; a CPU coming online meanwhile reads the new value.
+ */
+static const char * const tmon_policy_names[] = {
+	[SCHED_NORMAL] = "other",
+	[SCHED_FIFO] = "fifo",
+};
+
+static int policy_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(tmon_policy_names, val);
+
+	if (i < 0) {
+		tmon_param_err("policy=%*pE rejected: must be fifo or other\n",
+			       tmon_val_len(val), val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(policy, i);
+	if (tmon_params_live)
+		tmon_threads_apply_sched();
+	return 0;
+}
+
+static int policy_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", tmon_policy_names[READ_ONCE(policy)]);
+}
+
+static const struct kernel_param_ops policy_ops = {
+	.set = policy_set,
+	.get = policy_get,
+};
+
+static int prio_set(const char *val, const struct kernel_param *kp)
+{
+	int err = tmon_param_set_uint(val, kp, 1, MAX_RT_PRIO - 1);
+
+	if (!err && tmon_params_live)
+		tmon_threads_apply_sched();
+	return err;
+}
+
+static const struct kernel_param_ops prio_ops = {
+	.set = prio_set,
+	.get = param_get_uint,
+};
+
+static int sample_every_set(const char *val, const struct kernel_param *kp)
+{
+	return tmon_param_set_uint(val, kp, 1, TMON_SAMPLE_EVERY_MAX);
+}
+
+static const struct kernel_param_ops sample_every_ops = {
+	.set = sample_every_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(policy, &policy_ops, &policy, 0644);
+MODULE_PARM_DESC(policy, "Scheduling policy of the threads, fifo or other (default fifo)");
+module_param_cb(prio, &prio_ops, &prio, 0644);
+MODULE_PARM_DESC(prio, "Real-time priority of the threads under fifo, 1..99 (default 1)");
+module_param_cb(sample_every, &sample_every_ops, &sample_every, 0644);
+MODULE_PARM_DESC(sample_every, "Sample the watched processes every N-th period, 1..1000 (default 1)");
 
 /* Called from init, before any thread runs: check the combined period. */
 int tmon_params_validate(void)

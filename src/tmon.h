@@ -34,6 +34,9 @@ unsigned int tmon_max_tasks(void);
 unsigned int tmon_ring_kb(void);
 unsigned int tmon_max_user_tasks(void);
 u64 tmon_exited_keep_ns(void);
+int tmon_sched_policy(void);
+unsigned int tmon_sched_prio(void);
+unsigned int tmon_sample_every(void);
 int tmon_params_validate(void);
 int tmon_set_period(u64 ns);
 void tmon_params_set_live(bool live);
@@ -53,8 +56,13 @@ struct tmon_cpu {
 	struct task_struct *thread;	/* NULL while the CPU is offline */
 	struct hrtimer timer;
 
-	/* Written by the timer callback, read by the thread (same CPU). */
+	/*
+	 * Written by the timer callback, taken by the thread with irqs off
+	 * (same CPU): the oldest expiry not yet served, the callback's
+	 * lateness for it, and the later expiries folded into it.
+	 */
 	ktime_t expected;
+	u64 irq_latency;
 	u32 timer_missed;
 	bool pending;
 
@@ -65,7 +73,7 @@ struct tmon_cpu {
 	 * History ring: record seq lives in slot seq % cap; the newest nr
 	 * records are held (fewer than cap after a resize to a larger ring).
 	 */
-	spinlock_t lock;
+	raw_spinlock_t lock;
 	struct tmon_cpu_record *ring;
 	unsigned int cap;
 	unsigned int nr;
@@ -172,12 +180,15 @@ u64 tmon_ring_mem_bytes(void);
 int tmon_threads_start(void);
 void tmon_threads_stop(void);
 unsigned int tmon_threads_running(void);
+void tmon_threads_apply_sched(void);
 
 struct tmon_cpu_status {
 	u32 thread_pid;		/* 0 without a thread or a pid in the namespace */
 	bool running;		/* the CPU has its thread */
 	u64 wakeups;
 	u64 missed;
+	u32 policy;		/* SCHED_*, read back from the thread */
+	u32 prio;		/* its real-time priority */
 };
 
 void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st);

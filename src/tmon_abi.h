@@ -12,7 +12,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define TMON_ABI_VERSION	1
+#define TMON_ABI_VERSION	2
 
 /* Period bounds, in ns: 100 us to one hour. */
 #define TMON_PERIOD_MIN_NS	100000ULL
@@ -21,6 +21,8 @@
 #define TMON_HISTORY_MAX	65536U
 /* Upper bound of max_tasks, the watch list limit. */
 #define TMON_MAX_TASKS_LIMIT	65536U
+/* Upper bound of sample_every (watched processes every N-th period). */
+#define TMON_SAMPLE_EVERY_MAX	1000U
 /* Bounds of ring_kb, the size of one CPU's stream ring. */
 #define TMON_RING_KB_MIN	8U
 #define TMON_RING_KB_MAX	65536U
@@ -28,13 +30,19 @@
 /*
  * One wakeup of one CPU's tmon thread.
  *
- * @expected_ns: the absolute timer expiry this wakeup serves
+ * @expected_ns: the oldest timer expiry this wakeup serves
  *	(CLOCK_MONOTONIC).
- * @latency_ns: thread wake time minus @expected_ns.
- * @run_ns: time the thread spent on this wakeup's work.
+ * @latency_ns: thread latency: the thread running minus @expected_ns,
+ *	in full however many periods it slept through.
+ * @irq_latency_ns: IRQ latency: the timer callback for @expected_ns
+ *	minus @expected_ns (as the timerlat tracer measures both).
+ * @run_ns: time the thread spent on the record (its critical part).
  * @nvcsw, @nivcsw: the thread's voluntary/involuntary switches so far.
- * @missed: timer periods that elapsed without a wakeup since the
- *	previous record (timer overruns): loss, counted, not hidden.
+ * @missed: later expiries folded into this wakeup, because they came
+ *	before the thread had served @expected_ns. Loss, counted: for
+ *	consecutive records k-1, k of one CPU, with the period P unchanged
+ *	between them,
+ *		expected_ns[k] == expected_ns[k-1] + P * (1 + missed[k-1]).
  * @user_ns..@softirq_ns: the CPU's time split since the previous
  *	record (user includes nice; same sources as /proc/stat).
  */
@@ -44,6 +52,7 @@ struct tmon_cpu_record {
 	__u64 seq;
 	__u64 expected_ns;
 	__u64 latency_ns;
+	__u64 irq_latency_ns;
 	__u64 run_ns;
 	__u64 nvcsw;
 	__u64 nivcsw;
@@ -163,7 +172,8 @@ struct tmon_ring_info {
 #define TMON_IOC_INFO		_IOR(TMON_IOC_MAGIC, 1, struct tmon_ring_info)
 
 /*
- * Generic netlink family "tmon" (TMON_GENL_NAME), version 1.
+ * Generic netlink family "tmon" (TMON_GENL_NAME); its version is the ABI's,
+ * so a reader built for another layout can tell before it reads one.
  *
  * Errors come back as a negative errno in the netlink error message, with
  * an extended ack text saying what was wrong. "Admin" is CAP_SYS_ADMIN
@@ -186,8 +196,10 @@ struct tmon_ring_info {
  *	TMON_A_RING_LOST, and one nested TMON_A_CPU_STATUS per possible CPU
  *	holding TMON_A_CPU, TMON_A_THREAD_PID (in the caller's pid
  *	namespace: 0 while offline, and always from a child namespace),
- *	TMON_A_THREAD_RUNNING (1 when the CPU has its thread), TMON_A_WAKEUPS
- *	and TMON_A_MISSED.
+ *	TMON_A_THREAD_RUNNING (1 when the CPU has its thread), TMON_A_WAKEUPS,
+ *	TMON_A_MISSED and, while it has its thread, the thread's scheduling
+ *	as the scheduler holds it: TMON_A_SCHED_POLICY (SCHED_*) and
+ *	TMON_A_SCHED_PRIO (its real-time priority, 0 under SCHED_OTHER).
  * TMON_CMD_WATCH (do): TMON_A_PID, required. Errors as for the debugfs
  *	tasks file (ESRCH, EEXIST, ENOSPC, EDQUOT), EPERM, EINVAL.
  * TMON_CMD_UNWATCH (do): TMON_A_PID, required. ENOENT if not watched
@@ -211,7 +223,7 @@ struct tmon_ring_info {
  * the netlink, ring and trace views of a record are the same bytes.
  */
 #define TMON_GENL_NAME		"tmon"
-#define TMON_GENL_VERSION	1
+#define TMON_GENL_VERSION	TMON_ABI_VERSION
 
 enum tmon_cmd {
 	TMON_CMD_UNSPEC,
@@ -254,6 +266,8 @@ enum tmon_attr {
 	TMON_A_TASK_RECORD,		/* struct tmon_task_record */
 	TMON_A_CPU_RECORD,		/* struct tmon_cpu_record */
 	TMON_A_THREAD_RUNNING,		/* u8: the CPU has its thread */
+	TMON_A_SCHED_POLICY,		/* u32: SCHED_OTHER or SCHED_FIFO */
+	TMON_A_SCHED_PRIO,		/* u32: real-time priority */
 	__TMON_A_MAX
 };
 

@@ -21,6 +21,8 @@ TRACE_EVENT(tmon_wakeup,
 		__field(u64, seq)
 		__field(u64, expected_ns)
 		__field(u64, latency_ns)
+		__field(u64, irq_latency_ns)
+		__field(u32, missed)
 		__field(u64, run_ns)
 	),
 	TP_fast_assign(
@@ -28,11 +30,13 @@ TRACE_EVENT(tmon_wakeup,
 		__entry->seq = rec->seq;
 		__entry->expected_ns = rec->expected_ns;
 		__entry->latency_ns = rec->latency_ns;
+		__entry->irq_latency_ns = rec->irq_latency_ns;
+		__entry->missed = rec->missed;
 		__entry->run_ns = rec->run_ns;
 	),
-	TP_printk("cpu=%u seq=%llu expected_ns=%llu latency_ns=%llu run_ns=%llu",
-		  __entry->cpu, __entry->seq, __entry->expected_ns,
-		  __entry->latency_ns, __entry->run_ns)
+	TP_printk("cpu=%u seq=%llu expected_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u run_ns=%llu",
+		  __entry->cpu, __entry->seq, __entry->expected_ns, __entry->latency_ns,
+		  __entry->irq_latency_ns, __entry->missed, __entry->run_ns)
 );
 
 TRACE_EVENT(tmon_task_sample,

@@ -27,6 +27,11 @@ refuse_load 'log_sec=-1 rejected' log_sec=-1
 refuse_load 'log_sec=1s rejected' log_sec=1s
 refuse_load 'history=0 rejected' history=0
 refuse_load 'history=65537 rejected' history=65537
+refuse_load 'policy=rr rejected' policy=rr
+refuse_load 'prio=0 rejected' prio=0
+refuse_load 'prio=100 rejected' prio=100
+refuse_load 'sample_every=0 rejected' sample_every=0
+refuse_load 'sample_every=1001 rejected' sample_every=1001
 
 # The bounds themselves are valid.
 load log_sec=0 log_nsec=100000
@@ -58,6 +63,14 @@ refuse_write log_nsec -5
 refuse_write log_nsec ""
 refuse_write history 0
 refuse_write history 65537
+refuse_write policy rr
+refuse_write policy ""
+refuse_write policy fifoo
+refuse_write prio 0
+refuse_write prio 100
+refuse_write prio x
+refuse_write sample_every 0
+refuse_write sample_every 1001
 refuse_write history abc
 write_param log_sec 0 || fail "log_sec=0 refused with log_nsec set"
 refuse_write log_nsec 0

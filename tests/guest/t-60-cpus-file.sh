@@ -20,9 +20,10 @@ note "$lines lines, $bytes bytes"
 cmp /tmp/a /tmp/b || fail "two reads differ"
 cmp /tmp/a /tmp/c || fail "37-byte reads differ from a whole read"
 cmp /tmp/a /tmp/d || fail "4093-byte reads differ from a whole read"
-awk 'NF != 26 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latency" || $9 != "run" ||
+awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latency" || $9 != "run" ||
      $11 != "nvcsw" || $13 != "nivcsw" || $15 != "user" || $17 != "system" || $19 != "idle" ||
-     $21 != "iowait" || $23 != "irq" || $25 != "softirq" { print "bad line " NR ": " $0; bad = 1 }
+     $21 != "iowait" || $23 != "irq" || $25 != "softirq" || $27 != "irq_latency" || $29 != "missed" ||
+     $28 > $6 { print "bad line " NR ": " $0; bad = 1 }
      $2 in l && $4 != l[$2] + 1 { print "seq gap cpu " $2; bad = 1 }
      { l[$2] = $4 } END { exit bad }' /tmp/a || fail "malformed or out-of-order lines"
 # The time split accounts for the wall time between two runs of the

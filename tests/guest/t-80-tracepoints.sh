@@ -31,9 +31,9 @@ note "$samples tmon_task_sample events for pid $idle"
 	fail "$samples task samples, expected $exp +-10%"
 
 # Each event equals the debugfs record with the same cpu and seq.
-sed -n 's/.*tmon_wakeup: cpu=\([0-9]*\) seq=\([0-9]*\) expected_ns=\([0-9]*\) latency_ns=\([0-9]*\) run_ns=\([0-9]*\)$/\1 \2 \3 \4 \5/p' \
+sed -n 's/.*tmon_wakeup: cpu=\([0-9]*\) seq=\([0-9]*\) expected_ns=\([0-9]*\) latency_ns=\([0-9]*\) irq_latency_ns=\([0-9]*\) missed=\([0-9]*\) run_ns=\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' \
 	/tmp/trace >/tmp/ev
-awk '{ print $2, $4, $6, $8, $10 }' $DBG/cpus >/tmp/rec
+awk '{ print $2, $4, $6, $8, $28, $30, $10 }' $DBG/cpus >/tmp/rec
 nev=$(wc -l </tmp/ev)
 [ "$nev" -ge $((n * exp * 9 / 10)) ] || fail "could not parse the events ($nev)"
 # Every event must match a record; print how many did.

@@ -54,11 +54,16 @@ tmon_threads | while read -r pid cpu; do
 	[ "$(echo "$c" | jq .latency_ns.max)" = "$max" ] || fail "cpu $cpu latency max: $c, debugfs $max"
 	echo "$c" | jq -e '.latency_ns | .min <= .avg and .avg <= .max and .min <= .p99 and .p99 <= .max' >/dev/null ||
 		fail "cpu $cpu latency order: $c"
+	max=$(awk -v c="$cpu" '$2 == c && $28 > m { m = $28 } END { print m + 0 }' $DBG/cpus)
+	[ "$(echo "$c" | jq .irq_latency_ns.max)" = "$max" ] || fail "cpu $cpu irq latency max: $c, debugfs $max"
+	# The thread's scheduling as /proc/PID/stat has it (rt_priority, policy).
+	want=$(awk '{ print ($41 == 1 ? "fifo" : $41 == 0 ? "other" : "policy" $41) ":" $40 }' /proc/$pid/stat)
+	[ "$(echo "$c" | jq -r '.policy + ":" + (.prio | tostring)')" = "$want" ] || fail "cpu $cpu scheduling: $c, /proc: $want"
 done || exit 1
 note "status --json: $(echo "$out" | head -c 300)"
 tc 0 status
 echo "$out" | grep -q "^tmon .*: healthy$" || fail "status not healthy: $out"
-[ "$(echo "$out" | grep -c '^[0-9]* *running ')" = "$(nr_online)" ] || fail "status threads: $out"
+[ "$(echo "$out" | grep -c '^[0-9]* *running .* fifo:1$')" = "$(nr_online)" ] || fail "status threads (running, fifo:1): $out"
 echo "$out"
 
 # latency: the histogram counts every stored record.
@@ -73,6 +78,13 @@ tc 0 latency --hist --json
 [ "$(jqv '[.cpus[] | (.over + ([.buckets[].count] | add))] | add')" = "$(wc -l <$DBG/cpus)" ] || fail "hist json total"
 tc 0 latency --json
 [ "$(jqv '.cpus | length')" = "$(nr_online)" ] || fail "latency json cpus"
+for cpu in $(online_cpus); do
+	want=$(awk -v c="$cpu" '$2 == c { if (!n++ || $28 < i) i = $28; if ($8 > t) t = $8 } END { print i + 0, t + 0 }' $DBG/cpus)
+	[ "$(jqv ".cpus[] | select(.cpu == $cpu) | \"\(.irq_latency_ns.min) \(.latency_ns.max)\"")" = "$want" ] ||
+		fail "latency json cpu $cpu: irq min, thread max not $want"
+done
+tc 0 latency
+echo "$out" | grep -q "IRQ latency (us) .* Thread latency (us)" || fail "latency: no IRQ and thread columns: $out"
 
 # list and show against debugfs.
 tc 0 list
@@ -152,11 +164,11 @@ t1=$(now_ms)
 note "record -d 2: $(cat /tmp/rec.err), $((t1 - t0)) ms"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
 [ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -lt 4000 ] || fail "record -d 2 took $((t1 - t0)) ms"
-[ "$(head -n 1 /tmp/rec.csv)" = "type,ring,entry,seq,ts_ns,cpu,latency_ns,run_ns,missed,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,nvcsw,nivcsw" ] ||
+[ "$(head -n 1 /tmp/rec.csv)" = "type,ring,entry,seq,ts_ns,cpu,latency_ns,run_ns,missed,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,nvcsw,nivcsw,irq_latency_ns" ] ||
 	fail "csv header: $(head -n 1 /tmp/rec.csv)"
 n=$(($(wc -l </tmp/rec.csv) - 1))
 [ "$(grep -c '^[0-9]* records' /tmp/rec.err)" = 1 ] && [ "$(cut -d' ' -f1 /tmp/rec.err)" = "$n" ] || fail "csv rows $n, reported $(cat /tmp/rec.err)"
-awk -F, 'NR > 1 { if (NF != 27) { print "fields " NF ": " $0; bad = 1 }
+awk -F, 'NR > 1 { if (NF != 28) { print "fields " NF ": " $0; bad = 1 }
 	if ($1 == "cpu" && ($2 != $6 || $7 == "" || $16 != "")) { print "cpu row: " $0; bad = 1 }
 	if ($1 == "task" && ($16 == "" || $17 != "sleep" || $7 != "")) { print "task row: " $0; bad = 1 }
 	if ($2 in e && $3 != e[$2] + 1) { print "ring " $2 " entry " $3 " after " e[$2]; bad = 1 }

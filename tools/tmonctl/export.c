@@ -100,9 +100,28 @@ static void task_family(const struct task_list *tl, enum task_metric m)
 	}
 }
 
+/* One gauge family of latency quantiles per CPU: thread or IRQ latency. */
+static void latency_gauges(const struct tmon_status *st, const char *name, const char *help,
+			   bool irq)
+{
+	static const char * const qn[] = { "min", "p50", "p99", "max" };
+	unsigned int i, m;
+
+	family(name, "gauge", help);
+	for (i = 0; i < st->nr_possible; i++) {
+		const struct lat_stats *l = irq ? &st->cpus[i].irq_lat : &st->cpus[i].lat;
+		const uint64_t q[] = { l->min, l->p50, l->p99, l->max };
+
+		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
+			printf("%s{cpu=\"%u\",stat=\"%s\"} ", name, st->cpus[i].cpu, qn[m]);
+			seconds(q[m]);
+			putchar('\n');
+		}
+	}
+}
+
 static void export_prometheus(const struct tmon_status *st, const struct task_list *tl)
 {
-	static const char lat[] = "tmon_cpu_wakeup_latency_seconds";
 	unsigned int i, m;
 
 	family("tmon_info", "gauge", "tmon module version; the value is always 1.");
@@ -124,7 +143,7 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 		printf("tmon_cpu_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
 		       st->cpus[i].wakeups);
 	family("tmon_cpu_missed_wakeups_total", "counter",
-	       "Timer periods that passed without a wakeup (overruns).");
+	       "Timer expiries folded into a later one's wakeup: periods not served on time.");
 	for (i = 0; i < st->nr_possible; i++)
 		printf("tmon_cpu_missed_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
 		       st->cpus[i].missed);
@@ -133,19 +152,12 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 	 * _count would go down, which Prometheus forbids. Gauges, then,
 	 * one per statistic, with the window's size beside them.
 	 */
-	family(lat, "gauge",
-	       "Wakeup latency of the CPU's tmon thread over the stored history: min, p50, p99, max.");
-	for (i = 0; i < st->nr_possible; i++) {
-		const struct lat_stats *l = &st->cpus[i].lat;
-		const uint64_t q[] = { l->min, l->p50, l->p99, l->max };
-		static const char * const qn[] = { "min", "p50", "p99", "max" };
-
-		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
-			printf("%s{cpu=\"%u\",stat=\"%s\"} ", lat, st->cpus[i].cpu, qn[m]);
-			seconds(q[m]);
-			putchar('\n');
-		}
-	}
+	latency_gauges(st, "tmon_cpu_wakeup_latency_seconds",
+		       "Thread latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
+		       false);
+	latency_gauges(st, "tmon_cpu_irq_latency_seconds",
+		       "Timer IRQ latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
+		       true);
 	family("tmon_cpu_wakeup_latency_window", "gauge",
 	       "Wakeups in the stored history that the latency quantiles cover.");
 	for (i = 0; i < st->nr_possible; i++)

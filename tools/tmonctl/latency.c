@@ -33,9 +33,36 @@ static bool cpu_shown(const struct cpu_state *c)
 	return c->lat.count > 0;
 }
 
+static void json_lat(struct json *j, const char *key, const struct lat_stats *l)
+{
+	json_object(j, key);
+	json_u64(j, "min", l->min);
+	json_u64(j, "avg", l->count ? l->sum / l->count : 0);
+	json_u64(j, "p50", l->p50);
+	json_u64(j, "p99", l->p99);
+	json_u64(j, "max", l->max);
+	json_end(j);
+}
+
+/* MIN AVG P50 P99 MAX of one latency, in us. */
+static void print_lat(const struct lat_stats *l)
+{
+	uint64_t v[] = { l->min, l->count ? l->sum / l->count : 0, l->p50, l->p99, l->max };
+	char buf[16];
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(v); k++) {
+		fmt_usec(buf, sizeof(buf), v[k]);
+		printf(" %8s", buf);
+	}
+}
+
+/*
+ * Both latencies, as rtla timerlat top shows them: the timer's IRQ, then
+ * the thread, each against the expiry the wakeup served.
+ */
 static void summary(const struct tmon_status *st, bool json)
 {
-	char a[16], b[16], c[16], d[16];
 	struct json j;
 	unsigned int i;
 
@@ -45,38 +72,33 @@ static void summary(const struct tmon_status *st, bool json)
 		json_u64(&j, "period_ns", st->period_ns);
 		json_array(&j, "cpus");
 	} else {
-		printf("%-4s %7s %9s %9s %9s %9s %9s %7s\n", "CPU", "COUNT", "MIN(us)", "AVG(us)",
-		       "P50(us)", "P99(us)", "MAX(us)", "MISSED");
+		printf("%-4s %7s | %-44s | %-44s | %7s\n", "", "", "IRQ latency (us)",
+		       "Thread latency (us)", "");
+		printf("%-4s %7s |", "CPU", "COUNT");
+		for (i = 0; i < 2; i++)
+			printf(" %8s %8s %8s %8s %8s |", "MIN", "AVG", "P50", "P99", "MAX");
+		printf(" %7s\n", "MISSED");
 	}
 	for (i = 0; i < st->nr_possible; i++) {
 		const struct cpu_state *cs = &st->cpus[i];
-		const struct lat_stats *l = &cs->lat;
-		uint64_t avg = l->count ? l->sum / l->count : 0;
 
 		if (!cpu_shown(cs))
 			continue;
 		if (json) {
 			json_object(&j, NULL);
 			json_u64(&j, "cpu", cs->cpu);
-			json_u64(&j, "count", l->count);
+			json_u64(&j, "count", cs->lat.count);
 			json_u64(&j, "missed", cs->missed);
-			json_object(&j, "latency_ns");
-			json_u64(&j, "min", l->min);
-			json_u64(&j, "avg", avg);
-			json_u64(&j, "p50", l->p50);
-			json_u64(&j, "p99", l->p99);
-			json_u64(&j, "max", l->max);
-			json_end(&j);
+			json_lat(&j, "irq_latency_ns", &cs->irq_lat);
+			json_lat(&j, "latency_ns", &cs->lat);
 			json_end(&j);
 			continue;
 		}
-		fmt_usec(a, sizeof(a), l->min);
-		fmt_usec(b, sizeof(b), avg);
-		fmt_usec(c, sizeof(c), l->p50);
-		fmt_usec(d, sizeof(d), l->max);
-		printf("%-4u %7" PRIu64 " %9s %9s %9s ", cs->cpu, l->count, a, b, c);
-		fmt_usec(c, sizeof(c), l->p99);
-		printf("%9s %9s %7" PRIu64 "\n", c, d, cs->missed);
+		printf("%-4u %7" PRIu64 " |", cs->cpu, cs->lat.count);
+		print_lat(&cs->irq_lat);
+		printf(" |");
+		print_lat(&cs->lat);
+		printf(" | %7" PRIu64 "\n", cs->missed);
 	}
 	if (json) {
 		json_end(&j);

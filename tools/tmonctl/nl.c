@@ -25,6 +25,7 @@
 
 static struct mnl_socket *nl;
 static uint16_t family_id;
+static uint32_t family_version;
 static unsigned int portid, seq;
 static char buf[NL_BUF_SIZE];
 static char ext_msg[256];
@@ -165,6 +166,9 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
 			family_id = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_VERSION &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			family_version = mnl_attr_get_u32(attr);
 	}
 	return MNL_CB_OK;
 }
@@ -234,6 +238,13 @@ int nl_open(void)
 	if (err || !family_id) {
 		error("cannot find the netlink family '%s': %s", TMON_GENL_NAME,
 		      nl_strerror(err ? err : -EPROTO));
+		return EXIT_ERR;
+	}
+	/* The family's version is the module's ABI: records differ across. */
+	if (family_version != TMON_GENL_VERSION) {
+		error("the loaded tmon module has ABI %u, this tmonctl ABI %u: %s", family_version,
+		      TMON_GENL_VERSION,
+		      "install tmon-dkms and tmon-utils of one version and reload the module");
 		return EXIT_ERR;
 	}
 	return EXIT_OK;

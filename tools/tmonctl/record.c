@@ -27,7 +27,7 @@ static const char * const csv_columns[] = {
 	"type", "ring", "entry", "seq", "ts_ns", "cpu", "latency_ns", "run_ns", "missed",
 	"user_ns", "system_ns", "idle_ns", "iowait_ns", "irq_ns", "softirq_ns", "pid", "comm",
 	"utime_ns", "stime_ns", "vm_bytes", "stack_bytes", "data_bytes", "rss_bytes", "minflt",
-	"majflt", "nvcsw", "nivcsw",
+	"majflt", "nvcsw", "nivcsw", "irq_latency_ns",
 };
 
 static void csv_header(FILE *f)
@@ -58,7 +58,10 @@ struct recorder {
 	uint64_t count;
 };
 
-/* One row of csv_columns: CPU rows leave pid..majflt empty, task rows latency_ns..softirq_ns. */
+/*
+ * One row of csv_columns: CPU rows leave pid..majflt empty, task rows
+ * latency_ns..softirq_ns and irq_latency_ns.
+ */
 static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 {
 	const struct tmon_cpu_record *c = &e->cpu;
@@ -76,6 +79,7 @@ static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 		csv_u64s(f, head, ARRAY_SIZE(head));
 		csv_u64s(f, NULL, 10);
 		csv_u64s(f, tail, ARRAY_SIZE(tail));
+		fprintf(f, ",%llu", (unsigned long long)c->irq_latency_ns);
 	} else {
 		const unsigned long long head[] = { e->seq, t->seq, t->ts_ns, t->cpu };
 		const unsigned long long tail[] = { t->utime_ns, t->stime_ns, t->vm_bytes,
@@ -90,6 +94,7 @@ static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 		fprintf(f, ",%u,", t->pid);
 		csv_str(f, comm);
 		csv_u64s(f, tail, ARRAY_SIZE(tail));
+		fputc(',', f);
 	}
 	fputc('\n', f);
 }
@@ -111,6 +116,7 @@ static void record_json(FILE *f, const struct tmon_ring_entry *e)
 		json_u64(&j, "seq", c->seq);
 		json_u64(&j, "expected_ns", c->expected_ns);
 		json_u64(&j, "latency_ns", c->latency_ns);
+		json_u64(&j, "irq_latency_ns", c->irq_latency_ns);
 		json_u64(&j, "run_ns", c->run_ns);
 		json_u64(&j, "missed", c->missed);
 		json_u64(&j, "nvcsw", c->nvcsw);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,16 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 				else
 					c->thread_pid = mnl_attr_get_u32(nest);
 				break;
+			case TMON_A_SCHED_POLICY:
+			case TMON_A_SCHED_PRIO:
+				if (mnl_attr_validate(nest, MNL_TYPE_U32) < 0)
+					return -EPROTO;
+				c->has_sched = true;
+				if (mnl_attr_get_type(nest) == TMON_A_SCHED_POLICY)
+					c->policy = mnl_attr_get_u32(nest);
+				else
+					c->prio = mnl_attr_get_u32(nest);
+				break;
 			case TMON_A_THREAD_RUNNING:
 				if (mnl_attr_validate(nest, MNL_TYPE_U8) < 0)
 					return -EPROTO;
@@ -157,7 +168,12 @@ static int cpu_record_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, v
 		if (!v)
 			return -ENOMEM;
 		c->lat_ns = v;
+		v = realloc(c->irq_lat_ns, (c->nr_lat + 1024) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->irq_lat_ns = v;
 	}
+	c->irq_lat_ns[c->nr_lat] = rec.irq_latency_ns;
 	c->lat_ns[c->nr_lat++] = rec.latency_ns;
 	c->last = rec;
 	return 0;
@@ -178,8 +194,11 @@ int status_get(struct tmon_status *st, bool with_latency)
 	if (!err && with_latency) {
 		nlh = nl_request(TMON_CMD_DUMP_CPUS, true);
 		err = nl_talk(nlh, cpu_record_cb, st);
-		for (i = 0; !err && i < st->nr_possible; i++)
+		for (i = 0; !err && i < st->nr_possible; i++) {
 			lat_compute(&st->cpus[i].lat, st->cpus[i].lat_ns, st->cpus[i].nr_lat);
+			lat_compute(&st->cpus[i].irq_lat, st->cpus[i].irq_lat_ns,
+				    st->cpus[i].nr_lat);
+		}
 	}
 	if (err) {
 		error("cannot read the module's status: %s", nl_strerror(err));
@@ -193,8 +212,10 @@ void status_free(struct tmon_status *st)
 {
 	unsigned int i;
 
-	for (i = 0; st->cpus && i < st->nr_possible; i++)
+	for (i = 0; st->cpus && i < st->nr_possible; i++) {
 		free(st->cpus[i].lat_ns);
+		free(st->cpus[i].irq_lat_ns);
+	}
 	free(st->cpus);
 	st->cpus = NULL;
 }
@@ -244,6 +265,15 @@ int tasks_get(struct task_list *tl)
 	return EXIT_OK;
 }
 
+/* The scheduler's name for a policy (SCHED_* of sched(7)), as tmon's parameter spells it. */
+const char *sched_policy_name(uint32_t policy)
+{
+	static const char * const names[] = { "other", "fifo", "rr", "batch", NULL, "idle",
+					      "deadline" };
+
+	return policy < ARRAY_SIZE(names) && names[policy] ? names[policy] : "unknown";
+}
+
 static void status_json(const struct tmon_status *st)
 {
 	struct json j;
@@ -275,6 +305,16 @@ static void status_json(const struct tmon_status *st)
 		json_u64(&j, "max", c->lat.max);
 		json_u64(&j, "p99", c->lat.p99);
 		json_end(&j);
+		json_object(&j, "irq_latency_ns");
+		json_u64(&j, "min", c->irq_lat.min);
+		json_u64(&j, "avg", c->irq_lat.count ? c->irq_lat.sum / c->irq_lat.count : 0);
+		json_u64(&j, "max", c->irq_lat.max);
+		json_u64(&j, "p99", c->irq_lat.p99);
+		json_end(&j);
+		if (c->has_sched) {
+			json_str(&j, "policy", sched_policy_name(c->policy));
+			json_u64(&j, "prio", c->prio);
+		}
 		json_end(&j);
 	}
 	json_end(&j);
@@ -325,20 +365,26 @@ static void status_text(const struct tmon_status *st)
 		printf("  %s\n", health);
 	printf("period    %s   history %u per CPU and task   max_tasks %u\n",
 	       per, st->history, st->max_tasks);
-	printf("\n%-4s %-8s %7s %10s %7s %9s %9s %9s %9s\n", "CPU", "THREAD", "PID",
-	       "WAKEUPS", "MISSED", "MIN(us)", "AVG(us)", "P99(us)", "MAX(us)");
+	printf("\n%-4s %-8s %7s %10s %7s %9s %9s %9s %9s %s\n", "CPU", "THREAD", "PID",
+	       "WAKEUPS", "MISSED", "MIN(us)", "AVG(us)", "P99(us)", "MAX(us)", "SCHED");
 	for (i = 0; i < st->nr_possible; i++) {
 		const struct cpu_state *cs = &st->cpus[i];
 		const char *state = cs->running ? "running" : cs->online ? "MISSING" : "offline";
+		char sched[24] = "-";
+
+		if (cs->has_sched && cs->policy == SCHED_FIFO)
+			snprintf(sched, sizeof(sched), "fifo:%u", cs->prio);
+		else if (cs->has_sched)
+			snprintf(sched, sizeof(sched), "%s", sched_policy_name(cs->policy));
 
 		fmt_usec(a, sizeof(a), cs->lat.min);
 		fmt_usec(b, sizeof(b), cs->lat.count ? cs->lat.sum / cs->lat.count : 0);
 		fmt_usec(c, sizeof(c), cs->lat.p99);
 		fmt_usec(d, sizeof(d), cs->lat.max);
-		printf("%-4u %-8s %7u %10" PRIu64 " %7" PRIu64 " %9s %9s %9s %9s\n", cs->cpu,
+		printf("%-4u %-8s %7u %10" PRIu64 " %7" PRIu64 " %9s %9s %9s %9s %s\n", cs->cpu,
 		       state, cs->thread_pid, cs->wakeups, cs->missed,
 		       cs->lat.count ? a : "-", cs->lat.count ? b : "-",
-		       cs->lat.count ? c : "-", cs->lat.count ? d : "-");
+		       cs->lat.count ? c : "-", cs->lat.count ? d : "-", sched);
 	}
 	fmt_bytes(mem, sizeof(mem), st->mem_bytes);
 	printf("\ntasks     %u watched\n", st->nr_tasks);

@@ -89,8 +89,12 @@ struct cpu_state {
 	uint64_t wakeups, missed;
 	bool online;
 	bool running;			/* the CPU has its thread */
-	struct lat_stats lat;		/* over the stored history */
+	bool has_sched;			/* policy and prio were reported */
+	uint32_t policy, prio;		/* the thread's, as the kernel holds them */
+	struct lat_stats lat;		/* thread latency, over the stored history */
+	struct lat_stats irq_lat;	/* IRQ latency, the same records */
 	uint64_t *lat_ns;		/* that history's latencies, sorted */
+	uint64_t *irq_lat_ns;
 	size_t nr_lat;
 	struct tmon_cpu_record last;	/* newest record, if nr_lat */
 };
@@ -116,6 +120,7 @@ struct task_list {
 
 int status_get(struct tmon_status *st, bool with_latency);
 void status_free(struct tmon_status *st);
+const char *sched_policy_name(uint32_t policy);
 int tasks_get(struct task_list *tl);
 void lat_compute(struct lat_stats *s, uint64_t *v, size_t n);
 int need_module(void);

@@ -1159,6 +1159,11 @@ static uint32_t ra_u32(const struct reply_attrs *ra, unsigned int type)
 	return v;
 }
 
+static uint8_t ra_u8(const struct reply_attrs *ra, unsigned int type)
+{
+	return ra->a[type] && ra->len[type] == 1 ? ra->a[type][0] : 0;
+}
+
 static uint64_t ra_u64(const struct reply_attrs *ra, unsigned int type)
 {
 	uint64_t v = 0;
@@ -1207,6 +1212,12 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 			if (in.count[TMON_A_CPU] != 1 || in.count[TMON_A_THREAD_PID] != 1 ||
 			    in.count[TMON_A_WAKEUPS] != 1 || in.count[TMON_A_MISSED] != 1 ||
 			    in.count[TMON_A_THREAD_RUNNING] != 1 ||
+			    /* a thread's scheduling, read back, exactly when it has one */
+			    in.count[TMON_A_SCHED_POLICY] != in.count[TMON_A_THREAD_RUNNING] *
+			    ra_u8(&in, TMON_A_THREAD_RUNNING) ||
+			    in.count[TMON_A_SCHED_PRIO] != in.count[TMON_A_SCHED_POLICY] ||
+			    ra_u32(&in, TMON_A_SCHED_POLICY) > 1 ||
+			    ra_u32(&in, TMON_A_SCHED_PRIO) > 99 ||
 			    (int64_t)ra_u32(&in, TMON_A_CPU) <= last_cpu ||
 			    ra_u32(&in, TMON_A_CPU) >= st->nr_cpu_ids)
 				return violation("reply: bad CPU status (cpu %u after %lld)",
@@ -1214,6 +1225,7 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 			last_cpu = ra_u32(&in, TMON_A_CPU);
 		} else if (nested && type != TMON_A_CPU && type != TMON_A_THREAD_PID &&
 			   type != TMON_A_THREAD_RUNNING && type != TMON_A_WAKEUPS &&
+			   type != TMON_A_SCHED_POLICY && type != TMON_A_SCHED_PRIO &&
 			   type != TMON_A_MISSED && type != TMON_A_PAD) {
 			return violation("reply: attribute %u inside a CPU status", type), -1;
 		}
