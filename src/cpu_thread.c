@@ -2,8 +2,10 @@
 /*
  * One kernel thread per online CPU, tmon/N, bound to CPU N. Each sleeps
  * until its own absolute, CPU-pinned hrtimer fires, then records the
- * wakeup: how late it was, how long the work took and the CPU's time
- * split since the previous wakeup.
+ * wakeup: how late the timer and the thread were, how long the record
+ * took and the CPU's time split since the previous wakeup. Only that is
+ * done at the thread's priority; the watched processes are sampled
+ * afterwards by the CPU's work, at an ordinary task's.
  *
  * Threads follow CPU hotplug through a dynamic cpuhp state: the online
  * callback runs on the incoming CPU and starts its thread, the offline
@@ -11,16 +13,20 @@
  * it the history and the seq counter, outlives the thread.
  */
 #include <linux/cpuhotplug.h>
+#include <linux/gcd.h>
+#include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/tick.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/sched/types.h>
 
 #include "tmon.h"
 #include "trace.h"
 
 static enum cpuhp_state tmon_hp_state;
+static struct workqueue_struct *tmon_sample_wq;
 static atomic_t tmon_nr_threads = ATOMIC_INIT(0);
 
 unsigned int tmon_threads_running(void)
@@ -29,18 +35,49 @@ unsigned int tmon_threads_running(void)
 }
 
 /*
+ * The expiry grid. The tick fires at multiples of TICK_NSEC on
+ * CLOCK_MONOTONIC, on every CPU at once (unless skew_tick=1), and a timer
+ * expiring on a tick waits behind its processing. Expiries k * P + off
+ * fall on the tick's instants, modulo TICK_NSEC, only at multiples of
+ * g = gcd(P, TICK_NSEC): an offset of g / 2 keeps every expiry g / 2 away
+ * from every tick. Staggered, CPU n's grid is moved within g instead, so
+ * that the CPUs are not all released together and still miss the tick.
+ */
+static u64 tmon_grid_offset(u64 period, unsigned int cpu)
+{
+	u64 g = gcd(period, TICK_NSEC);
+
+	if (!tmon_stagger())
+		return g / 2;
+	return div_u64(g * (2 * cpu + 1), 2 * nr_cpu_ids);
+}
+
+/* The first point of CPU @cpu's grid for @period after @now. */
+static u64 tmon_grid_next(u64 now, u64 period, unsigned int cpu)
+{
+	u64 off = tmon_grid_offset(period, cpu);
+
+	if (now < off)
+		return off;
+	return (div64_u64(now - off, period) + 1) * period + off;
+}
+
+/*
  * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat.
  * Latency is measured against the oldest expiry the thread has not yet
  * served: an expiry that comes (or that forwarding skips) before the
  * thread ran is folded into that wakeup and counted in its missed, so
  * a late thread reports its full delay. Forwarding from the old expiry
- * keeps the grid fixed (no drift) and picks up a new period here.
+ * keeps the grid fixed (no drift); a new period or grid starts on its
+ * own grid's next point.
  */
 static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 {
 	struct tmon_cpu *tc = container_of(timer, struct tmon_cpu, timer);
 	ktime_t now = ktime_get();
 	ktime_t expires = hrtimer_get_expires(timer);
+	u64 period = tmon_period_ns();
+	bool stagger = tmon_stagger();
 	u64 overruns;
 
 	if (tc->pending) {
@@ -52,7 +89,14 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		tc->pending = true;
 		wake_up_process(tc->thread);
 	}
-	overruns = hrtimer_forward(timer, now, ns_to_ktime(tmon_period_ns()));
+	if (period != tc->grid_period || stagger != tc->grid_stagger) {
+		tc->grid_period = period;
+		tc->grid_stagger = stagger;
+		hrtimer_set_expires(timer, ns_to_ktime(tmon_grid_next(ktime_to_ns(now), period,
+								      tc->cpu)));
+		return HRTIMER_RESTART;
+	}
+	overruns = hrtimer_forward(timer, now, ns_to_ktime(period));
 	if (overruns > 1)
 		tc->timer_missed += overruns - 1;
 	return HRTIMER_RESTART;
@@ -79,12 +123,16 @@ static void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES])
 static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 {
 	struct tmon_cpu_record rec = { .cpu = tc->cpu };
-	u64 now = ktime_get_ns();
 	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
+	u64 now;
 	int i;
 
-	/* The timer runs in hard irq on this CPU: take its fields atomically. */
+	/*
+	 * The timer runs in hard irq on this CPU: take its fields atomically,
+	 * and the time with them, so that every expiry folded in is before it.
+	 */
 	local_irq_disable();
+	now = ktime_get_ns();
 	rec.expected_ns = ktime_to_ns(tc->expected);
 	rec.irq_latency_ns = tc->irq_latency;
 	rec.missed = tc->timer_missed;
@@ -116,9 +164,23 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	tmon_ring_push_cpu(tc->cpu, &rec);
 	trace_tmon_wakeup(&rec);
 
-	/* The record is out: the processes' turn, every sample_every-th period. */
-	if (!(rec.seq % tmon_sample_every()))
-		tmon_tasks_sample(tc->cpu);
+	/*
+	 * The record is out. The watched processes are sampled by the CPU's
+	 * work, an ordinary task: that work never delays a wakeup, and it
+	 * takes no more from the CPU's other tasks than any of them could.
+	 * Work still queued from an earlier wakeup takes this one's turn.
+	 */
+	if (tmon_nr_tasks()) {
+		WRITE_ONCE(tc->sample_seq, rec.seq);
+		queue_work_on(tc->cpu, tmon_sample_wq, &tc->sample_work);
+	}
+}
+
+static void tmon_sample_fn(struct work_struct *work)
+{
+	struct tmon_cpu *tc = container_of(work, struct tmon_cpu, sample_work);
+
+	tmon_tasks_sample(tc->cpu, READ_ONCE(tc->sample_seq));
 }
 
 /* Policy and priority from the parameters; SCHED_OTHER runs at nice 0. */
@@ -150,21 +212,16 @@ void tmon_threads_apply_sched(void)
 	cpus_read_unlock();
 }
 
-/* First expiry on the common grid, so all CPUs are released together. */
-static ktime_t tmon_first_expiry(void)
-{
-	u64 period = tmon_period_ns();
-	u64 now = ktime_get_ns();
-
-	return ns_to_ktime((div64_u64(now, period) + 1) * period);
-}
-
 static int tmon_thread_fn(void *data)
 {
 	struct tmon_cpu *tc = data;
 
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
-	hrtimer_start(&tc->timer, tmon_first_expiry(), HRTIMER_MODE_ABS_PINNED_HARD);
+	tc->grid_period = tmon_period_ns();
+	tc->grid_stagger = tmon_stagger();
+	hrtimer_start(&tc->timer,
+		      ns_to_ktime(tmon_grid_next(ktime_get_ns(), tc->grid_period, tc->cpu)),
+		      HRTIMER_MODE_ABS_PINNED_HARD);
 
 	for (;;) {
 		/* Set the state before testing, so no wakeup is lost. */
@@ -207,6 +264,7 @@ static int tmon_cpu_online(unsigned int cpu)
 
 	hrtimer_setup(&tc->timer, tmon_timer_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_PINNED_HARD);
+	INIT_WORK(&tc->sample_work, tmon_sample_fn);
 	tc->pending = false;
 	tc->timer_missed = 0;
 	tc->irq_latency = 0;
@@ -239,6 +297,8 @@ static int tmon_cpu_offline(unsigned int cpu)
 		tc->thread = NULL;
 		atomic_dec(&tmon_nr_threads);
 	}
+	/* Queued only by the thread, which is gone. */
+	cancel_work_sync(&tc->sample_work);
 	return 0;
 }
 
@@ -246,10 +306,16 @@ int tmon_threads_start(void)
 {
 	int ret;
 
+	/* Per-CPU workers at nice 0, as the other tasks of the CPU. */
+	tmon_sample_wq = alloc_workqueue("tmon_sample", 0, 0);
+	if (!tmon_sample_wq)
+		return -ENOMEM;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tmon:online",
 				tmon_cpu_online, tmon_cpu_offline);
-	if (ret < 0)
+	if (ret < 0) {
+		destroy_workqueue(tmon_sample_wq);
 		return ret;
+	}
 	tmon_hp_state = ret;
 	return 0;
 }
@@ -257,4 +323,5 @@ int tmon_threads_start(void)
 void tmon_threads_stop(void)
 {
 	cpuhp_remove_state(tmon_hp_state);
+	destroy_workqueue(tmon_sample_wq);
 }

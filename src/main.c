@@ -27,6 +27,7 @@ static int __init tmon_init(void)
 		return err;
 
 	tmon_history_init();
+	tmon_tasks_init();
 
 	err = tmon_samples_init();
 	if (err)

@@ -32,6 +32,7 @@ static unsigned int exited_keep_sec = 30;
 static int policy = SCHED_FIFO;
 static unsigned int prio = 1;
 static unsigned int sample_every = 1;
+static bool stagger;
 
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
 static bool tmon_params_live;
@@ -79,6 +80,11 @@ unsigned int tmon_sched_prio(void)
 unsigned int tmon_sample_every(void)
 {
 	return READ_ONCE(sample_every);
+}
+
+bool tmon_stagger(void)
+{
+	return READ_ONCE(stagger);
 }
 
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
@@ -342,6 +348,8 @@ module_param_cb(policy, &policy_ops, &policy, 0644);
 MODULE_PARM_DESC(policy, "Scheduling policy of the threads, fifo or other (default fifo)");
 module_param_cb(prio, &prio_ops, &prio, 0644);
 MODULE_PARM_DESC(prio, "Real-time priority of the threads under fifo, 1..99 (default 1)");
+module_param(stagger, bool, 0644);
+MODULE_PARM_DESC(stagger, "Spread the CPUs' expiries over the period's gap between ticks instead of releasing them together (default N)");
 module_param_cb(sample_every, &sample_every_ops, &sample_every, 0644);
 MODULE_PARM_DESC(sample_every, "Sample the watched processes every N-th period, 1..1000 (default 1)");
 

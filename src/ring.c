@@ -4,8 +4,11 @@
  * tmon_abi.h). All rings share one vmalloc_user() area so that a single
  * remap_vmalloc_range() maps them; the mapping is read-only.
  *
- * Producers are the per-CPU threads, one per ring, lock-free: they never
- * wait for a reader. read() serves readers that do not map: each open
+ * Each ring is written on its CPU only, by the CPU's thread (wakeup
+ * records) and its sampling work (task records), which take turns under
+ * a raw lock no reader takes: producers never wait for a reader. Readers
+ * are woken through an irq_work, so that a producer never takes the wait
+ * queue's lock (a sleeping lock on PREEMPT_RT). read() serves readers that do not map: each open
  * file keeps its own position per ring, gets whole entries, and sees a
  * seq gap where it fell behind; those losses are added to ring_lost.
  * poll() is readable when some ring is ahead of the file's positions.
@@ -17,6 +20,7 @@
  * with the pid in the reader's namespace (access.c).
  */
 #include <linux/fs.h>
+#include <linux/irq_work.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -32,6 +36,14 @@ static void *tmon_rings;
 static size_t tmon_ring_bytes;
 static u64 tmon_ring_nr;		/* entries per ring */
 static DECLARE_WAIT_QUEUE_HEAD(tmon_ring_wait);
+static DEFINE_PER_CPU(raw_spinlock_t, tmon_ring_lock);
+
+static void tmon_ring_wake(struct irq_work *work)
+{
+	wake_up_interruptible(&tmon_ring_wait);
+}
+
+static DEFINE_IRQ_WORK(tmon_ring_wake_work, tmon_ring_wake);
 static atomic64_t tmon_ring_lost_count = ATOMIC64_INIT(0);
 
 u64 tmon_ring_lost(void)
@@ -50,48 +62,44 @@ static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
 }
 
 /*
- * Producer side, called only by @cpu's thread, the ring's single
- * producer: claim the next slot, fill it, publish it.
+ * Producer side: claim the next slot, fill it, publish it, under the
+ * ring's lock (the CPU's thread and its sampling work take turns).
  */
-static struct tmon_ring_entry *tmon_ring_begin(unsigned int cpu, u32 type)
+static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 {
+	raw_spinlock_t *lock = per_cpu_ptr(&tmon_ring_lock, cpu);
 	struct tmon_ring_header *h = tmon_ring(cpu);
-	struct tmon_ring_entry *e = tmon_ring_slot(h, h->head);
+	struct tmon_ring_entry *e;
+	u64 n;
 
+	raw_spin_lock(lock);
+	n = h->head;
+	e = tmon_ring_slot(h, n);
 	WRITE_ONCE(e->seq, TMON_SEQ_BUSY);
 	smp_wmb();		/* readers see BUSY before the new payload */
 	e->type = type;
 	e->ring = cpu;
-	return e;
-}
-
-static void tmon_ring_commit(unsigned int cpu, struct tmon_ring_entry *e)
-{
-	struct tmon_ring_header *h = tmon_ring(cpu);
-	u64 n = h->head;
-
+	if (type == TMON_ENTRY_CPU)
+		memcpy(&e->cpu, rec, sizeof(e->cpu));
+	else
+		memcpy(&e->task, rec, sizeof(e->task));
 	smp_wmb();		/* payload before its seq */
 	WRITE_ONCE(e->seq, n);
 	smp_wmb();		/* the entry before the head that announces it */
 	WRITE_ONCE(h->head, n + 1);
+	raw_spin_unlock(lock);
 	if (wq_has_sleeper(&tmon_ring_wait))
-		wake_up_interruptible(&tmon_ring_wait);
+		irq_work_queue(&tmon_ring_wake_work);
 }
 
 void tmon_ring_push_cpu(unsigned int cpu, const struct tmon_cpu_record *rec)
 {
-	struct tmon_ring_entry *e = tmon_ring_begin(cpu, TMON_ENTRY_CPU);
-
-	e->cpu = *rec;
-	tmon_ring_commit(cpu, e);
+	tmon_ring_push(cpu, TMON_ENTRY_CPU, rec);
 }
 
 void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 {
-	struct tmon_ring_entry *e = tmon_ring_begin(cpu, TMON_ENTRY_TASK);
-
-	e->task = *rec;
-	tmon_ring_commit(cpu, e);
+	tmon_ring_push(cpu, TMON_ENTRY_TASK, rec);
 }
 
 /* An open file's read positions, one per ring, indexed by CPU. */
@@ -309,6 +317,7 @@ int tmon_ring_init(void)
 	for_each_possible_cpu(cpu) {
 		struct tmon_ring_header *h = tmon_ring(cpu);
 
+		raw_spin_lock_init(per_cpu_ptr(&tmon_ring_lock, cpu));
 		h->magic = TMON_RING_MAGIC;
 		h->version = TMON_ABI_VERSION;
 		h->cpu = cpu;
@@ -326,6 +335,8 @@ int tmon_ring_init(void)
 void tmon_ring_exit(void)
 {
 	misc_deregister(&tmon_ring_dev);
+	/* The producers are gone; a wakeup they queued may still run. */
+	irq_work_sync(&tmon_ring_wake_work);
 	vfree(tmon_rings);
 }
 

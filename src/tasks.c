@@ -16,10 +16,14 @@
  * exited_keep_sec after its exit was seen, and watching a process whose
  * pid number a gone one had replaces the stale entry.
  *
- * Sampling is spread over the per-CPU threads: the thread of the k-th
- * online CPU samples the entries whose pid is k modulo the number of
- * online CPUs. Across a hotplug event a task may be sampled twice or
- * skipped for one period.
+ * Sampling is spread over the per-CPU threads by shares: a watch is
+ * given, when it is made, to the share of the online CPU that has the
+ * fewest, and stays there. A CPU's thread samples its own share, and the
+ * share of an offline CPU whose next online CPU it is; across a hotplug
+ * event a task may be sampled twice or skipped for one period. With
+ * sample_every M, a share is sampled in rounds of M wakeups, in pid
+ * order from a cursor, a fraction 1/M of it at each: every process once
+ * a round, and no wakeup does more than its fraction.
  */
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -45,6 +49,20 @@ static DEFINE_XARRAY(tmon_watches);
 static DEFINE_MUTEX(tmon_watch_mutex);
 static atomic_t tmon_nr_watched = ATOMIC_INIT(0);
 static DEFINE_XARRAY(tmon_user_watches);	/* uid -> count, as xa values */
+
+/* One CPU's share of the watch list; see above. */
+struct tmon_share {
+	struct xarray watches;		/* global pid -> watch, under the list's reference */
+	atomic_t nr;
+	unsigned long cursor;		/* the pid to sample next in this round */
+};
+
+static DEFINE_PER_CPU(struct tmon_share, tmon_shares);
+
+static struct tmon_share *tmon_share_of(unsigned int cpu)
+{
+	return per_cpu_ptr(&tmon_shares, cpu);
+}
 
 static void tmon_reap_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tmon_reap_work, tmon_reap_fn);
@@ -197,9 +215,32 @@ static int tmon_user_count_set(kuid_t uid, unsigned int n)
 	return xa_err(xa_store(&tmon_user_watches, key, xa_mk_value(n), GFP_KERNEL));
 }
 
+/*
+ * Under tmon_watch_mutex: the online CPU whose share is smallest. The
+ * online mask may change meanwhile; an offline CPU's share is sampled by
+ * another, so any answer is safe.
+ */
+static unsigned int tmon_share_pick(void)
+{
+	unsigned int cpu, best = raw_smp_processor_id(), n, least = UINT_MAX;
+
+	for_each_online_cpu(cpu) {
+		n = atomic_read(&tmon_share_of(cpu)->nr);
+		if (n < least) {
+			least = n;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
 /* Under tmon_watch_mutex. */
 static void tmon_watch_remove(struct tmon_watch *w)
 {
+	struct tmon_share *sh = tmon_share_of(w->share);
+
+	xa_erase(&sh->watches, w->nr);
+	atomic_dec(&sh->nr);
 	xa_erase(&tmon_watches, w->nr);
 	atomic_dec(&tmon_nr_watched);
 	/* Lowering a count that exists allocates nothing: it cannot fail. */
@@ -218,6 +259,7 @@ static int tmon_watch_insert(const struct tmon_caller *c, struct tmon_watch *w)
 	struct tmon_watch *old = xa_load(&tmon_watches, w->nr);
 	unsigned int total = tmon_nr_tasks() - !!old, mine;
 	unsigned int max = tmon_max_tasks();
+	struct tmon_share *sh;
 	int err;
 
 	if (old && old->pid == w->pid)
@@ -232,13 +274,23 @@ static int tmon_watch_insert(const struct tmon_caller *c, struct tmon_watch *w)
 	err = tmon_user_count_set(w->owner, tmon_user_count(w->owner) + 1);
 	if (err)
 		return err;
+	w->share = tmon_share_pick();
+	sh = tmon_share_of(w->share);
+	err = xa_insert(&sh->watches, w->nr, w, GFP_KERNEL);
+	if (err)
+		goto err_count;
 	err = xa_insert(&tmon_watches, w->nr, w, GFP_KERNEL);
-	if (err) {
-		tmon_user_count_set(w->owner, tmon_user_count(w->owner) - 1);
-		return err;
-	}
+	if (err)
+		goto err_share;
+	atomic_inc(&sh->nr);
 	atomic_inc(&tmon_nr_watched);
 	return 0;
+
+err_share:
+	xa_erase(&sh->watches, w->nr);
+err_count:
+	tmon_user_count_set(w->owner, tmon_user_count(w->owner) - 1);
+	return err;
 }
 
 /*
@@ -471,29 +523,84 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 	tmon_sample_put(s);
 }
 
-/* Called by the thread of @cpu at each wakeup: sample its share. */
-void tmon_tasks_sample(unsigned int cpu)
+/* The first watch of @sh with pid >= *@nr, referenced; *@nr is set to its pid. */
+static struct tmon_watch *tmon_share_next(struct tmon_share *sh, unsigned long *nr)
 {
-	/* This CPU's rank among the online ones. */
-	unsigned int rank = bitmap_weight(cpumask_bits(cpu_online_mask), cpu);
-	unsigned int n = num_online_cpus();
-	unsigned long nr = 0;
 	struct tmon_watch *w;
 
-	if (!tmon_nr_tasks())
-		return;
-	while ((w = tmon_watch_next(&nr))) {
-		if (nr % n == rank)
-			tmon_task_sample(w, cpu);
+	rcu_read_lock();
+	for (;;) {
+		w = xa_find(&sh->watches, nr, ULONG_MAX, XA_PRESENT);
+		if (!w || refcount_inc_not_zero(&w->users))
+			break;
+		(*nr)++;	/* being removed: skip it */
+	}
+	rcu_read_unlock();
+	return w;
+}
+
+/* Sample this wakeup's fraction of @sh: a round of M wakeups begins at @seq % M == 0. */
+static void tmon_share_sample(struct tmon_share *sh, unsigned int cpu, u64 seq)
+{
+	unsigned int m = tmon_sample_every();
+	unsigned int quota = DIV_ROUND_UP(atomic_read(&sh->nr), m);
+	unsigned long nr = READ_ONCE(sh->cursor);
+	struct tmon_watch *w;
+
+	if (!do_div(seq, m))
+		nr = 0;
+	while (quota-- && (w = tmon_share_next(sh, &nr))) {
+		tmon_task_sample(w, cpu);
 		tmon_watch_put(w);
 		nr++;
 		cond_resched();
+	}
+	/* (two threads may serve a share across hotplug: either cursor will do) */
+	WRITE_ONCE(sh->cursor, nr);
+}
+
+/* Whether @cpu's thread serves @other's share: @other is offline and @cpu is next online. */
+static bool tmon_serves(unsigned int cpu, unsigned int other)
+{
+	unsigned int next;
+
+	if (cpu_online(other))
+		return false;
+	next = cpumask_next(other, cpu_online_mask);
+	if (next >= nr_cpu_ids)
+		next = cpumask_first(cpu_online_mask);
+	return next == cpu;
+}
+
+/* Called by the thread of @cpu after its record @seq: sample its shares. */
+void tmon_tasks_sample(unsigned int cpu, u64 seq)
+{
+	unsigned int other;
+
+	if (!tmon_nr_tasks())
+		return;
+	tmon_share_sample(tmon_share_of(cpu), cpu, seq);
+	for_each_possible_cpu(other)
+		if (other != cpu && atomic_read(&tmon_share_of(other)->nr) &&
+		    tmon_serves(cpu, other))
+			tmon_share_sample(tmon_share_of(other), cpu, seq);
+}
+
+void tmon_tasks_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		xa_init(&tmon_share_of(cpu)->watches);
+		atomic_set(&tmon_share_of(cpu)->nr, 0);
+		tmon_share_of(cpu)->cursor = 0;
 	}
 }
 
 void tmon_tasks_exit(void)
 {
 	struct tmon_watch *w;
+	unsigned int cpu;
 	unsigned long nr;
 
 	/* The threads that queue it are gone: it stays cancelled. */
@@ -506,6 +613,8 @@ void tmon_tasks_exit(void)
 	mutex_unlock(&tmon_watch_mutex);
 	xa_destroy(&tmon_watches);
 	xa_destroy(&tmon_user_watches);
+	for_each_possible_cpu(cpu)
+		xa_destroy(&tmon_share_of(cpu)->watches);
 	/* Entries are freed by RCU callbacks, which live in this module. */
 	rcu_barrier();
 }

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "tmon_abi.h"
@@ -37,6 +38,7 @@ u64 tmon_exited_keep_ns(void);
 int tmon_sched_policy(void);
 unsigned int tmon_sched_prio(void);
 unsigned int tmon_sample_every(void);
+bool tmon_stagger(void);
 int tmon_params_validate(void);
 int tmon_set_period(u64 ns);
 void tmon_params_set_live(bool live);
@@ -65,9 +67,16 @@ struct tmon_cpu {
 	u64 irq_latency;
 	u32 timer_missed;
 	bool pending;
+	/* The grid the timer is on; the callback moves it to a new one. */
+	u64 grid_period;
+	bool grid_stagger;
 
 	/* Owned by the thread. */
 	u64 prev_stat[TMON_NR_TIMES];
+
+	/* Samples the watched processes after a record (seq of that record). */
+	struct work_struct sample_work;
+	u64 sample_seq;
 
 	/*
 	 * History ring: record seq lives in slot seq % cap; the newest nr
@@ -116,6 +125,7 @@ struct tmon_watch {
 	bool exited;			/* the process is gone */
 	u64 exited_ns;			/* since when */
 	bool dead;			/* unwatched: takes no samples */
+	unsigned int share;		/* the CPU whose share it is in */
 	struct rcu_head rcu;
 };
 
@@ -165,7 +175,8 @@ struct tmon_watch *tmon_watch_get(pid_t gnr);
 int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
 void tmon_watches_visible_free(struct xarray *set);
 void tmon_watch_put(struct tmon_watch *w);
-void tmon_tasks_sample(unsigned int cpu);
+void tmon_tasks_init(void);
+void tmon_tasks_sample(unsigned int cpu, u64 seq);
 void tmon_tasks_exit(void);
 
 /* ring.c */

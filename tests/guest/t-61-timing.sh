@@ -1,10 +1,12 @@
 # The threads' scheduling and the honesty of the wakeup records:
+# - the expiry grid keeps off the scheduler tick, and staggers the CPUs
+#   within the gap when asked; sample_every thins the process samples;
 # - by default every thread runs SCHED_FIFO at priority 1, as tmon(4)
 #   says; policy and prio change at run time on every thread (read back
 #   from /proc/PID/stat and from tmonctl status) and at load;
 # - under load, with wakeups missed, consecutive records of a CPU obey
 #   expected[k] = expected[k-1] + period * (1 + missed[k-1]), a record
-#   that folds m expiries reports at least (m - 1) periods of latency,
+#   that folds m expiries reports at least m periods of latency,
 #   and the IRQ latency never exceeds the thread's.
 . /tests/lib.sh
 
@@ -18,6 +20,17 @@ every_thread() {
 	while read -r pid cpu; do
 		[ "$(sched_of $pid)" = "$1" ] || { echo "tmon/$cpu is $(sched_of $pid), not $1"; return 1; }
 	done </tmp/threads
+}
+# tail_cpus STAGGERED: the records to judge: all, or the last two of each
+# CPU (the first wakeup after a change still served the old grid).
+tail_cpus() {
+	if [ "$1" = 1 ]; then
+		awk -v from="$(cpu_seqs | tr '\n' ' ')" 'BEGIN { n = split(from, a, " "); for (i = 1; i < n; i += 2) s[a[i]] = a[i + 1] }
+			$1 == "cpu" && $4 > s[$2] - 2' $DBG/cpus >/tmp/tail
+	else
+		cp $DBG/cpus /tmp/tail
+	fi
+	echo /tmp/tail
 }
 status_sched() { tmonctl status | awk '$2 == "running" { print $NF }' | sort -u; }
 
@@ -48,38 +61,88 @@ load policy=other prio=50
 every_thread 0:0 || fail "policy=other at load"
 unload
 
+# The grid is off the tick. The tick's own timers expire at multiples of
+# TICK_NSEC (/proc/timer_list shows them); the period's expiries keep
+# g/2 away from them, g = gcd(period, TICK_NSEC); staggered, CPU c sits
+# at g * (2c + 1) / (2 * possible CPUs) in each gap.
+# (Twenty looks, so that the ticks seen are many: the largest HZ grid
+# that holds them all is the tick's.)
+i=0
+while [ $i -lt 20 ]; do
+	awk '/tick_sched_timer/ { getline; if ($1 == "#" && $2 == "expires") { sub(/-.*/, "", $4); print $4 } }' /proc/timer_list
+	sleep 0.013
+	i=$((i + 1))
+done | sort -u >/tmp/ticks
+ticks=$(cat /tmp/ticks)
+[ "$(wc -l </tmp/ticks)" -ge 5 ] || fail "too few tick_sched_timer expiries in /proc/timer_list: $ticks"
+T=""
+for t in 10000000 4000000 3333333 1000000; do
+	echo "$ticks" | awk -v t=$t '$1 % t { bad = 1 } END { exit bad }' && { T=$t; break; }
+done
+[ -n "$T" ] || fail "the tick's expiries are on no HZ grid: $(echo $ticks)"
+npos=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
+gcd() { awk -v a=$1 -v b=$2 'BEGIN { while (b) { t = b; b = a % b; a = t }; print a }'; }
+for P in 1000000 300000 20000000; do
+	g=$(gcd $P $T)
+	load log_sec=0 log_nsec=$P
+	wait_for 10 all_cpus_have 20 || fail "no wakeups at $P ns"
+	for st in 0 1; do
+		[ $st = 1 ] && { write_param stagger 1 || fail "stagger=1 refused"; wait_wakeups 3; }
+		awk -v t=$T -v g=$g -v st=$st -v n=$npos '$1 == "cpu" {
+			want = st ? int(g * (2 * $2 + 1) / (2 * n)) : int(g / 2)
+			edge = want < g - want ? want : g - want
+			d = $6 % t; if (t - d < d) d = t - d
+			if ($6 % g != want || d < edge) { print "cpu " $2 " expiry " $6 ": " ($6 % g) " into its gap of " g ", " d " from a tick"; bad = 1 }
+		} END { exit bad }' $(tail_cpus $st) || fail "period $P stagger $st: expiries not where the grid puts them"
+	done
+	unload
+	note "period $P ns, tick $T ns ($(wc -l </tmp/ticks) tick expiries seen): expiries $((g / 2)) ns off the tick; staggered over $npos CPUs"
+done
+
+# sample_every: the watched processes every 5th period.
+load log_sec=0 log_nsec=10000000 sample_every=5
+sleep 1000 & z=$!
+watch $z
+wait_for 10 has_samples $z 3 || fail "no samples of $z"
+n0=$(nsamples_of $z) c0=$(last_seq 0)
+wait_wakeups 100
+n1=$(nsamples_of $z) c1=$(last_seq 0)
+note "sample_every=5: $((n1 - n0)) samples of $z over $((c1 - c0)) wakeups of cpu 0"
+[ $(((n1 - n0) * 5)) -ge $((c1 - c0 - 15)) ] && [ $(((n1 - n0) * 5)) -le $((c1 - c0 + 15)) ] ||
+	fail "$((n1 - n0)) samples in $((c1 - c0)) periods at sample_every=5"
+kill $z
+unload
+
 # Loaded: hogs on every CPU and the threads under SCHED_OTHER, so that
-# wakeups are missed; 60 s at 1 ms, every record kept.
-P=1000000
-load log_sec=0 log_nsec=$P history=65536 policy=other
+# wakeups are missed; 60 s at 2 ms, every record kept.
+P=2000000
+load log_sec=0 log_nsec=$P history=32768 policy=other
 hogs=""
 for c in $(online_cpus) $(online_cpus); do
-	nice -n -20 tmon-helper spin & hogs="$hogs $!"
+	tmon-helper spinnice -20 & hogs="$hogs $!"
 done
 sleep 60
 kill $hogs
 freeze 600
+cat $DBG/cpus >/tmp/cpus
 awk -v p=$P '$1 == "cpu" {
 	c = $2; seq = $4; e = $6; lat = $8; il = $28; m = $30
 	if (il > lat) { print "cpu " c " seq " seq ": irq latency " il " above thread latency " lat; bad++ }
-	if (m > 0 && lat < (m - 1) * p) { print "cpu " c " seq " seq ": " m " folded, latency only " lat; bad++ }
+	if (m > 0 && lat < m * p) { print "cpu " c " seq " seq ": " m " folded, latency only " lat; bad++ }
 	if (c in ls && seq == ls[c] + 1) {
 		pairs++
 		if (e != le[c] + p * (1 + lm[c])) {
 			if (bad++ < 5) print "cpu " c " seq " seq ": expected " e ", previous " le[c] " missed " lm[c]
 		}
 	}
-	n++; missed += m; if (m) late++
+	n++; k[c]++; missed += m; if (m) late++
 	ls[c] = seq; le[c] = e; lm[c] = m
 }
 END { printf "%d records, %d consecutive pairs, %d records with misses, %d expiries missed\n", n, pairs, late, missed
       if (!missed) { print "no wakeup was missed: the identity went untested"; bad++ }
-      exit bad > 0 }' $DBG/cpus >/tmp/ident || fail "$(cat /tmp/ident)"
+      # every CPU recorded the whole minute
+      for (c in k) if (k[c] < 1000) { print "cpu " c ": only " k[c] " records in 60 s"; bad++ }
+      exit bad > 0 }' /tmp/cpus >/tmp/ident || fail "$(cat /tmp/ident)"
 note "$(cat /tmp/ident)"
-# Every CPU recorded the whole minute: nothing lost between records.
-for c in $(online_cpus); do
-	k=$(awk -v c=$c '$2 == c' $DBG/cpus | wc -l)
-	[ "$k" -ge 1000 ] || fail "cpu $c: only $k records in 60 s"
-done
 unload
 note "ok"

@@ -20,6 +20,19 @@ done </tmp/pids
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks)"
 full() { [ "$(sysv nr_samples)" -eq $((N * 8)) ]; }
 wait_for 120 full || fail "history did not fill: $(sysv nr_samples) of $((N * 8))"
+# Every thread takes an even share of the sampling: the task entries in
+# each CPU's stream ring, as a reader receives them, are the samples its
+# thread took.
+tmonctl record -d 3 -o /tmp/rec.csv 2>/tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+ncpu=$(nr_online)
+total=$(awk -F, '$1 == "task"' /tmp/rec.csv | wc -l)
+[ "$total" -ge $((N * 2)) ] || fail "only $total task entries in 3 s of $N processes at 100 ms"
+for c in $(online_cpus); do
+	k=$(awk -F, -v c=$c '$1 == "task" && $2 == c' /tmp/rec.csv | wc -l)
+	note "ring $c: $k of the $total task entries recorded"
+	[ "$k" -ge $((total / ncpu * 8 / 10)) ] && [ "$k" -le $((total / ncpu * 12 / 10)) ] ||
+		fail "cpu $c took $k of $total samples, not about 1/$ncpu"
+done
 freeze
 cat $DBG/tasks >/tmp/a
 dd if=$DBG/tasks of=/tmp/b bs=511 2>/dev/null
@@ -29,14 +42,6 @@ note "tasks: $lines lines, $bytes bytes; nr_samples $(sysv nr_samples)"
 [ "$lines" -eq "$(sysv nr_samples)" ] || fail "$lines lines but nr_samples $(sysv nr_samples)"
 [ "$bytes" -gt 409600 ] || fail "only $bytes bytes"
 cmp /tmp/a /tmp/b || fail "511-byte reads differ from a whole read"
-# Every thread takes a share of the sampling: the records name the CPU
-# that took them (an even split would be 1/ncpu each).
-ncpu=$(nr_online)
-for c in $(online_cpus); do
-	k=$(awk -v c=$c '$27 == "cpu" && $28 == c' /tmp/a | wc -l)
-	note "cpu $c took $k of the $lines records held"
-	[ "$k" -ge $((lines / ncpu / 4)) ] || fail "cpu $c took only $k of $lines records"
-done
 awk '$1 != "pid" || NF != 28 || $3 != "comm" || $27 != "cpu" { print "bad line " NR ": " $0; bad = 1; exit }
      $2 in ts && $6 <= ts[$2] { print "pid " $2 " out of order"; bad = 1 }
      { ts[$2] = $6; n[$2]++ }

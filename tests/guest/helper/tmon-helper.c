@@ -2,6 +2,7 @@
 /*
  * Static helper for the in-VM tests (busybox has no equivalent):
  *   tmon-helper spin                 burn CPU until killed
+ *   tmon-helper spinnice NICE        the same at nice NICE
  *   tmon-helper mem MIB              wait for a line on stdin, then
  *                                    map and touch MIB MiB in 4 KiB pages
  *                                    (no THP, so one fault per page),
@@ -50,6 +51,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../../../src/tmon_abi.h"
@@ -502,6 +504,12 @@ int main(int argc, char **argv)
 		for (i = 1; i < n; i++)
 			if (pthread_create(&t, NULL, spin, NULL))
 				return 1;
+		spin(NULL);
+	}
+	/* One thread spinning at nice NICE (busybox has no nice(1)). */
+	if (argc == 3 && !strcmp(argv[1], "spinnice")) {
+		if (setpriority(PRIO_PROCESS, 0, atoi(argv[2])))
+			return perror("setpriority"), 1;
 		spin(NULL);
 	}
 	if (argc == 3 && !strcmp(argv[1], "mem")) {
