@@ -5,7 +5,7 @@
  * wakeup: how late the timer and the thread were, how long the record
  * took and the CPU's time split since the previous wakeup. Only that is
  * done at the thread's priority; the watched processes are sampled
- * afterwards by the CPU's work, at an ordinary task's.
+ * afterwards by the CPU's second thread, tmon_sample/N, an ordinary task.
  *
  * Threads follow CPU hotplug through a dynamic cpuhp state: the online
  * callback runs on the incoming CPU and starts its thread, the offline
@@ -19,14 +19,12 @@
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/tick.h>
-#include <linux/workqueue.h>
 #include <uapi/linux/sched/types.h>
 
 #include "tmon.h"
 #include "trace.h"
 
 static enum cpuhp_state tmon_hp_state;
-static struct workqueue_struct *tmon_sample_wq;
 static atomic_t tmon_nr_threads = ATOMIC_INIT(0);
 
 unsigned int tmon_threads_running(void)
@@ -166,21 +164,35 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 
 	/*
 	 * The record is out. The watched processes are sampled by the CPU's
-	 * work, an ordinary task: that work never delays a wakeup, and it
-	 * takes no more from the CPU's other tasks than any of them could.
-	 * Work still queued from an earlier wakeup takes this one's turn.
+	 * sampler, an ordinary task: it never delays a wakeup, and it takes
+	 * no more from the CPU's other tasks than any of them could. A
+	 * request it has not taken yet is replaced by this one.
 	 */
-	if (tmon_nr_tasks()) {
+	if (tmon_nr_tasks() && tc->sampler) {
 		WRITE_ONCE(tc->sample_seq, rec.seq);
-		queue_work_on(tc->cpu, tmon_sample_wq, &tc->sample_work);
+		if (!xchg(&tc->sample_req, 1))
+			wake_up_process(tc->sampler);
 	}
 }
 
-static void tmon_sample_fn(struct work_struct *work)
+/* tmon_sample/N: samples CPU N's share of the watched processes on request. */
+static int tmon_sampler_fn(void *data)
 {
-	struct tmon_cpu *tc = container_of(work, struct tmon_cpu, sample_work);
+	struct tmon_cpu *tc = data;
 
-	tmon_tasks_sample(tc->cpu, READ_ONCE(tc->sample_seq));
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		if (!xchg(&tc->sample_req, 0)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		tmon_tasks_sample(tc->cpu, READ_ONCE(tc->sample_seq));
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
 }
 
 /* Policy and priority from the parameters; SCHED_OTHER runs at nice 0. */
@@ -264,7 +276,7 @@ static int tmon_cpu_online(unsigned int cpu)
 
 	hrtimer_setup(&tc->timer, tmon_timer_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_PINNED_HARD);
-	INIT_WORK(&tc->sample_work, tmon_sample_fn);
+	tc->sample_req = 0;
 	tc->pending = false;
 	tc->timer_missed = 0;
 	tc->irq_latency = 0;
@@ -273,10 +285,21 @@ static int tmon_cpu_online(unsigned int cpu)
 	 * A failure must not keep the CPU from coming online: it is left
 	 * without a thread, which status shows (thread pid 0).
 	 */
+	thread = kthread_create_on_cpu(tmon_sampler_fn, tc, cpu, "tmon_sample/%u");
+	if (IS_ERR(thread)) {
+		pr_err("CPU %u runs without a thread: cannot start its sampler: %ld\n", cpu,
+		       PTR_ERR(thread));
+		return 0;
+	}
+	tc->sampler = thread;
+	wake_up_process(thread);
+
 	thread = kthread_create_on_cpu(tmon_thread_fn, tc, cpu, "tmon/%u");
 	if (IS_ERR(thread)) {
 		pr_err("CPU %u runs without a thread: cannot start it: %ld\n", cpu,
 		       PTR_ERR(thread));
+		kthread_stop(tc->sampler);
+		tc->sampler = NULL;
 		return 0;
 	}
 	tmon_thread_set_sched(thread);
@@ -297,8 +320,11 @@ static int tmon_cpu_offline(unsigned int cpu)
 		tc->thread = NULL;
 		atomic_dec(&tmon_nr_threads);
 	}
-	/* Queued only by the thread, which is gone. */
-	cancel_work_sync(&tc->sample_work);
+	/* Woken only by the thread, which is gone. */
+	if (tc->sampler) {
+		kthread_stop(tc->sampler);
+		tc->sampler = NULL;
+	}
 	return 0;
 }
 
@@ -306,16 +332,10 @@ int tmon_threads_start(void)
 {
 	int ret;
 
-	/* Per-CPU workers at nice 0, as the other tasks of the CPU. */
-	tmon_sample_wq = alloc_workqueue("tmon_sample", 0, 0);
-	if (!tmon_sample_wq)
-		return -ENOMEM;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tmon:online",
 				tmon_cpu_online, tmon_cpu_offline);
-	if (ret < 0) {
-		destroy_workqueue(tmon_sample_wq);
+	if (ret < 0)
 		return ret;
-	}
 	tmon_hp_state = ret;
 	return 0;
 }
@@ -323,5 +343,4 @@ int tmon_threads_start(void)
 void tmon_threads_stop(void)
 {
 	cpuhp_remove_state(tmon_hp_state);
-	destroy_workqueue(tmon_sample_wq);
 }

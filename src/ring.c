@@ -5,8 +5,8 @@
  * remap_vmalloc_range() maps them; the mapping is read-only.
  *
  * Each ring is written on its CPU only, by the CPU's thread (wakeup
- * records) and its sampling work (task records), which take turns under
- * a raw lock no reader takes: producers never wait for a reader. Readers
+ * records) and its sampler (task records), which take turns under a raw
+ * lock no reader takes: producers never wait for a reader. Readers
  * are woken through an irq_work, so that a producer never takes the wait
  * queue's lock (a sleeping lock on PREEMPT_RT). read() serves readers that do not map: each open
  * file keeps its own position per ring, gets whole entries, and sees a
@@ -63,7 +63,7 @@ static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
 
 /*
  * Producer side: claim the next slot, fill it, publish it, under the
- * ring's lock (the CPU's thread and its sampling work take turns).
+ * ring's lock (the CPU's thread and its sampler take turns).
  */
 static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 {

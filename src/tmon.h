@@ -13,7 +13,6 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
-#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "tmon_abi.h"
@@ -74,9 +73,10 @@ struct tmon_cpu {
 	/* Owned by the thread. */
 	u64 prev_stat[TMON_NR_TIMES];
 
-	/* Samples the watched processes after a record (seq of that record). */
-	struct work_struct sample_work;
+	/* tmon_sample/N: samples the watched processes after a record @sample_seq. */
+	struct task_struct *sampler;
 	u64 sample_seq;
+	int sample_req;
 
 	/*
 	 * History ring: record seq lives in slot seq % cap; the newest nr

@@ -1,7 +1,8 @@
 # Section 1: wakeup latency of tmon's threads, cyclictest's and (when the
 # kernel has it) the timerlat tracer's, one after the other in this boot,
 # at the same period on the same CPUs. Latencies go out as 1 us
-# histograms: "R HIST TOOL CPU US COUNT".
+# histograms: "R HIST TOOL CPU US COUNT" (thread), "R IHIST ..." (IRQ);
+# each tool's threads' scheduling as "R SCHED TOOL POLICY PRIO threads N".
 . /tests/lib.sh
 . /tests/blib.sh
 D=$(bparam lat 10)
@@ -10,43 +11,73 @@ cpus=$(online_cpus | tr '\n' ',' | sed 's/,$//')
 ncpu=$(nr_online)
 r LATCFG period_us $P seconds $D cpus $cpus
 
-# tmon: every record of the run, from the debugfs history.
-load log_sec=0 log_nsec=$((P * 1000)) history=$((D * 1000000 / P + 2000))
-sleep "$D"
-cat $DBG/cpus >/tmp/cpus
-unload
-# missed: expiries with no record of their own (the thread did not run
-# between two expiries), from the gaps between the records' expiries.
-# The first 100 records (0.1 s after the load) are left out.
-awk -v p=$((P * 1000)) '$1 == "cpu" && $4 >= 100 {
-	c = $2; us = int($8 / 1000); h[c " " us]++; n[c]++; run[c] += $10
-	if ($10 > rmax[c]) rmax[c] = $10
-	if (c in last) miss[c] += int(($6 - last[c]) / p + 0.5) - 1
-	last[c] = $6
-} END {
-	for (k in h) print "R HIST tmon", k, h[k]
-	for (c in n) print "R COUNT tmon", c, n[c]
-	for (c in n) print "R RUN tmon", c, int(run[c] / n[c]), rmax[c], miss[c] + 0
-}' /tmp/cpus
-# Where on the scheduler tick's grid each wakeup falls: the tick is
-# aligned to multiples of 1/HZ of CLOCK_MONOTONIC, and so is tmon's grid.
-# HZ comes from the kernel's build config, by way of run.sh.
+# sched_of TOOL PID...: each thread's policy and priority as the
+# scheduler holds them, from /proc/PID/sched ("policy", "prio": 99 - the
+# real-time priority under SCHED_FIFO, 120 + nice under SCHED_OTHER).
+sched_of() {
+	local tool=$1 pid
+	shift
+	for pid in "$@"; do
+		awk -v t="$tool" '$1 == "policy" { p = $3 } $1 == "prio" { q = $3 }
+			END { if (p != "") print "R SCHED", t, p, q }' /proc/$pid/sched 2>/dev/null
+	done | sort | uniq -c | awk '{ print $2, $3, $4, $5, $6, "threads", $1 }'
+}
+
+# tmon: every record of the run, from the debugfs history: thread latency
+# (HIST), IRQ latency (IHIST), the expiries folded into later wakeups
+# (MISS), the record's own cost (RUN). A wakeup that came after later
+# expiries is in the histogram at its full delay.
+tmon_run() {	# tmon_run NAME PARAMS...
+	local name=$1
+	shift
+	load log_sec=0 log_nsec=$((P * 1000)) history=$((D * 1000000 / P + 2000)) "$@"
+	sched_of "$name" $(tmon_threads | awk '{ print $1 }')
+	sleep "$D"
+	cat $DBG/cpus >/tmp/cpus
+	unload
+	# The first 100 records (0.1 s after the load) are left out.
+	awk -v t="$name" '$1 == "cpu" && $4 >= 100 {
+		c = $2; h[c " " int($8 / 1000)]++; ih[c " " int($28 / 1000)]++; n[c]++; run[c] += $10
+		if ($10 > rmax[c]) rmax[c] = $10
+		miss[c] += $30; if ($30) late[c]++
+	} END {
+		for (k in h) print "R HIST", t, k, h[k]
+		for (k in ih) print "R IHIST", t, k, ih[k]
+		for (c in n) print "R COUNT", t, c, n[c]
+		for (c in n) print "R RUN", t, c, int(run[c] / n[c]), rmax[c]
+		for (c in n) print "R MISS", t, c, miss[c] + 0, late[c] + 0
+	}' /tmp/cpus
+	# Where on the scheduler tick's grid each expiry falls (the tick fires
+	# at multiples of 1/HZ of CLOCK_MONOTONIC; HZ from the kernel's build
+	# config, by way of run.sh), in 10 us steps.
+	awk -v t=$tick -v name="$name" '$1 == "cpu" && $4 >= 100 {
+		ph = int(($6 % t) / 10000) * 10; n[ph]++; s[ph] += $8; if ($8 >= 30000) late[ph]++
+	} END {
+		for (p in n) print "R PHASE", name, p, n[p], int(s[p] / n[p]), late[p] + 0, t
+	}' /tmp/cpus
+}
 tick=$((1000000000 / $(bparam hz 250)))
-awk -v t=$tick '$1 == "cpu" && $4 >= 100 {
-	ph = int(($6 % t) / 1000); n[ph]++; s[ph] += $8; if ($8 >= 30000) late[ph]++
-} END {
-	for (p in n) print "R PHASE tmon", p, n[p], int(s[p] / n[p]), late[p] + 0, t
-}' /tmp/cpus
+# As loaded by default (SCHED_FIFO 1, every CPU released at once, off the
+# tick); at timerlat's and cyclictest's priority, released at once (as
+# cyclictest -A) and staggered (as cyclictest without -A).
+tmon_run tmon
+tmon_run tmon-fifo95 prio=95
+tmon_run tmon-fifo95-staggered prio=95 stagger=1
 
 # cyclictest: thread i on CPU i, every thread at the same period (-d 0).
 # As users run it (SCHED_FIFO 95, /dev/cpu_dma_latency held at 0); with the threads' wakeups aligned to
 # the same instant on every CPU, as tmon's are (-A); and aligned in tmon's
 # scheduling class (SCHED_OTHER).
 ct() {	# ct NAME ARGS...
-	local name=$1
+	local name=$1 pid
 	shift
-	cyclictest -q -m -a "$cpus" -t "$ncpu" -i $P -d 0 -D "$D" -h 20000 "$@" >/tmp/ct 2>&1 ||
-		{ cat /tmp/ct; fail "cyclictest $*"; }
+	cyclictest -q -m -a "$cpus" -t "$ncpu" -i $P -d 0 -D "$D" -h 20000 "$@" >/tmp/ct 2>&1 &
+	pid=$!
+	sleep 1
+	# its measuring threads: all but the main one
+	sched_of "$name" $(ls /proc/$pid/task | grep -vx "$pid")
+	wait $pid || { cat /tmp/ct; fail "cyclictest $*"; }
+	r CTEXPECT "$name" $((D * 1000000 / P))
 	awk -v t="$name" -v cpus="$cpus" 'BEGIN { nc = split(cpus, cl, ",") }
 		/^[0-9]/ { for (i = 2; i <= NF; i++) if ($i + 0 > 0) print "R HIST", t, cl[i - 1], $1 + 0, $i + 0 }
 		/^# Total:/ { for (i = 3; i <= NF; i++) print "R COUNT", t, cl[i - 2], $i + 0 }
@@ -70,14 +101,21 @@ if grep -qw timerlat $T/available_tracers 2>/dev/null; then
 	echo $P >$T/osnoise/timerlat_period_us
 	echo timerlat >$T/current_tracer
 	echo 1 >$T/tracing_on
-	sleep "$D"
+	sleep 1
+	for t in /proc/[0-9]*; do
+		case "$(cat $t/comm 2>/dev/null)" in timerlat/*) echo ${t#/proc/} ;; esac
+	done >/tmp/tl.pids
+	sched_of timerlat $(cat /tmp/tl.pids)
+	sleep "$((D - 1))"
 	echo 0 >$T/tracing_on
-	awk '/context[ \t]+thread/ && /timer_latency/ {
+	awk '/context[ \t]+(thread|irq)/ && /timer_latency/ {
 		match($0, /\[[0-9]+\]/); c = substr($0, RSTART + 1, RLENGTH - 2) + 0
 		for (i = 1; i < NF; i++) if ($i == "timer_latency") ns = $(i + 1)
+		if ($0 ~ /context[ \t]+irq/) { ih[c " " int(ns / 1000)]++; next }
 		h[c " " int(ns / 1000)]++; n[c]++
 	} END {
 		for (k in h) print "R HIST timerlat", k, h[k]
+		for (k in ih) print "R IHIST timerlat", k, ih[k]
 		for (c in n) print "R COUNT timerlat", c, n[c]
 	}' $T/trace
 	echo nop >$T/current_tracer

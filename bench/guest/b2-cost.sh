@@ -14,7 +14,7 @@ ncpu=$(nr_online)
 r COSTCFG hz 10 seconds $D pidstat_rounds $((K + 1)) procread_rounds $Q cpus "$ncpu"
 load log_sec=0 log_nsec=100000000 history=4 max_tasks=16384
 # shellcheck disable=SC2034 # read by tmon_cpu_ns
-TMON_PIDS=$(tmon_threads | awk '{ print $1 }')
+TMON_PIDS=$(tmon_all_threads)
 
 tmon_measure() {	# tmon_measure N
 	local c0 w0 t0 c1 w1 t1

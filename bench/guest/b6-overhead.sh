@@ -1,7 +1,8 @@
 # Section 6: a CPU-bound benchmark (bench-helper burn: a fixed xorshift
 # loop, one copy pinned to each CPU; its runtime is the time until both
 # copies are done) with tmon not loaded, loaded at 1 ms and 100 us with
-# 10 watched processes, at both with none, and, for reference, with
+# 10 watched processes (at 100 us also sampled every 10th period:
+# sample_every=10), at both with none, and, for reference, with
 # cyclictest's threads waking at the same periods. The configurations
 # alternate within each repetition so drift hits them alike.
 . /tests/lib.sh
@@ -44,6 +45,9 @@ while [ $rep -le "$REPS" ]; do
 	write_param log_nsec 100000 || fail "100 us refused"
 	sleep 0.1
 	burn tmon-100us $rep
+	write_param sample_every 10 || fail "sample_every=10 refused"
+	burn tmon-100us-every10 $rep
+	write_param sample_every 1 || fail "sample_every=1 refused"
 	bench-helper watch /tmp/pids un >/dev/null || fail "unwatch"
 	burn tmon-100us-notasks $rep
 	unload

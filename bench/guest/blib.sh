@@ -24,11 +24,20 @@ stop_sleepers() {
 	wait "$SLEEPERS" 2>/dev/null || true
 }
 
-# CPU time run by all tmon/N threads, ns (schedstat: exact, not ticks).
+# tmon's threads: tmon/N (the wakeups) and tmon_sample/N (the sampling).
+tmon_all_threads() {
+	local s comm
+	for s in /proc/[0-9]*/comm; do
+		{ read -r comm <"$s"; } 2>/dev/null || continue
+		case "$comm" in tmon/* | tmon_sample/*) s=${s#/proc/}; echo "${s%/comm}" ;; esac
+	done
+}
+
+# CPU time run by all of tmon's threads, ns (schedstat: exact, not ticks).
 # TMON_PIDS, when set, saves a walk over every process in /proc.
 tmon_cpu_ns() {
 	local pid v s=0
-	for pid in ${TMON_PIDS:-$(tmon_threads | awk '{ print $1 }')}; do
+	for pid in ${TMON_PIDS:-$(tmon_all_threads)}; do
 		read -r v _ <"/proc/$pid/schedstat"
 		s=$((s + v))
 	done

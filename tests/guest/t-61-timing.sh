@@ -32,6 +32,19 @@ tail_cpus() {
 	fi
 	echo /tmp/tail
 }
+# samplers_ok: one tmon_sample/N per online CPU, each an ordinary task.
+samplers_ok() {
+	local s comm p n=0
+	for s in /proc/[0-9]*/comm; do
+		{ read -r comm <"$s"; } 2>/dev/null || continue
+		case "$comm" in tmon_sample/*)
+			p=${s#/proc/}
+			[ "$(sched_of ${p%/comm})" = 0:0 ] || { echo "$comm is $(sched_of ${p%/comm})"; return 1; }
+			n=$((n + 1)) ;;
+		esac
+	done
+	[ $n = "$(nr_online)" ] || { echo "$n samplers"; return 1; }
+}
 status_sched() { tmonctl status | awk '$2 == "running" { print $NF }' | sort -u; }
 
 load log_sec=0 log_nsec=10000000
@@ -41,6 +54,7 @@ every_thread 1:1 || fail "default scheduling"
 write_param prio 95 || fail "prio=95 refused"
 every_thread 1:95 || fail "prio 95 not applied"
 [ "$(status_sched)" = "fifo:95" ] || fail "tmonctl status shows $(status_sched) after prio=95"
+samplers_ok || fail "the samplers are not ordinary tasks, one per CPU"
 write_param policy other || fail "policy=other refused"
 every_thread 0:0 || fail "policy other not applied"
 [ "$(status_sched)" = "other" ] || fail "tmonctl status shows $(status_sched) after policy=other"
@@ -62,19 +76,20 @@ every_thread 0:0 || fail "policy=other at load"
 unload
 
 # The grid is off the tick. The tick's own timers expire at multiples of
-# TICK_NSEC (/proc/timer_list shows them); the period's expiries keep
+# TICK_NSEC (/proc/timer_list shows them: tick_sched_timer, since 6.9
+# tick_nohz_handler); the period's expiries keep
 # g/2 away from them, g = gcd(period, TICK_NSEC); staggered, CPU c sits
 # at g * (2c + 1) / (2 * possible CPUs) in each gap.
 # (Twenty looks, so that the ticks seen are many: the largest HZ grid
 # that holds them all is the tick's.)
 i=0
 while [ $i -lt 20 ]; do
-	awk '/tick_sched_timer/ { getline; if ($1 == "#" && $2 == "expires") { sub(/-.*/, "", $4); print $4 } }' /proc/timer_list
+	awk '/tick_sched_timer|tick_nohz_handler/ { getline; if ($1 == "#" && $2 == "expires") { sub(/-.*/, "", $4); print $4 } }' /proc/timer_list
 	sleep 0.013
 	i=$((i + 1))
 done | sort -u >/tmp/ticks
 ticks=$(cat /tmp/ticks)
-[ "$(wc -l </tmp/ticks)" -ge 5 ] || fail "too few tick_sched_timer expiries in /proc/timer_list: $ticks"
+[ "$(wc -l </tmp/ticks)" -ge 5 ] || fail "too few tick timer expiries in /proc/timer_list: $ticks"
 T=""
 for t in 10000000 4000000 3333333 1000000; do
 	echo "$ticks" | awk -v t=$t '$1 % t { bad = 1 } END { exit bad }' && { T=$t; break; }

@@ -18,7 +18,10 @@ echo >$T/trace
 echo 1 >$T/events/tmon/tmon_task_sample/enable
 tmonctl record -d 4 --format json -o /tmp/rec.json 2>/tmp/rec.err &
 rec=$!
-wait_for 10 has_samples $x 50 || fail "no samples of $x"
+# From the recording's first entry on, 30 more samples of $x.
+wait_for 10 test -s /tmp/rec.json || fail "the recording got nothing: $(cat /tmp/rec.err)"
+n0=$(nsamples_of $x)
+wait_for 10 has_samples $x $((n0 + 30)) || fail "no samples of $x"
 kill $x
 wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "the recording lost entries: $(cat /tmp/rec.err)"
