@@ -269,6 +269,31 @@ if len(growing) >= 2:
     if sxx:
         bpr = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
 
+# Independently of mem_bytes: the kernel's Slab and MemAvailable against
+# the records debugfs lists (watches, xarrays and slab overhead included).
+memi = [(int(a), int(b), int(c)) for a, b, c in kind(S4, "MEMI")]
+
+
+def slope(pts):
+    if len(pts) < 2:
+        return None
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else None
+
+
+bpr_slab = slope([(r, s * 1024) for r, s, a in memi])
+bpr_avail = slope([(r, -a * 1024) for r, s, a in memi])
+
+# 7. Punctuality -------------------------------------------------------------
+S7 = "t-b7-punctual"
+punct = collections.defaultdict(list)      # case -> [(cpu, records, missed, nominal)]
+for r in kind(S7, "PUNCT"):
+    punct[r[0]].append((int(r[1]), int(r[2]), int(r[3]), int(r[4])))
+scale = {int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in kind(S7, "SCALE")}
+srate = {int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[6])) for r in kind(S7, "RATE")}
+
 # 5. Concurrency -------------------------------------------------------------
 S5 = "t-b5-concurrency"
 conccfg = kv(kind(S5, "CONCCFG")[0]) if kind(S5, "CONCCFG") else {}
@@ -337,8 +362,23 @@ head.append(("Export, records/s to one reader",
              f"{fmt(pull_rate.get('netlink-tasks'), 0)}; debugfs text {fmt(pull_rate.get('debugfs-tasks'), 0)}"
              f" (streaming at the 100 us period: {fmt(follow_rate, 0)}, no loss)"))
 head.append(("Bytes per stored task record",
-             f"{fmt(bpr, 0)} for a {sizes.get('task_record', '?')}-byte payload"
-             f" ({fmt(bpr and bpr / int(sizes.get('task_record', 1)), 2)}x)"))
+             f"{fmt(bpr_slab, 0)} by the kernel's Slab, {fmt(bpr_avail, 0)} by MemAvailable, "
+             f"{fmt(bpr, 0)} by tmon's own mem_bytes, for a {sizes.get('task_record', '?')}-byte payload"))
+for case, rowsp in sorted(punct.items()):
+    rec = sum(x[1] for x in rowsp)
+    mis = sum(x[2] for x in rowsp)
+    nom = sum(x[3] for x in rowsp)
+    head.append((f"Punctuality, {case}",
+                 f"{mis} expiries missed, {rec} of {nom} nominal wakeups achieved "
+                 f"({fmt(100.0 * rec / nom, 3) if nom else 'n/a'} %), over {len(rowsp)} CPUs"))
+if 0 in scale and 1000 in scale:
+    head.append(("100 us, thread latency p99 with 0 / 1000 watched (sample_every=1000)",
+                 f"{fmt(scale[0][1] / 1000.0)} / {fmt(scale[1000][1] / 1000.0)} us "
+                 f"({fmt(scale[1000][1] / scale[0][1], 2) if scale[0][1] else 'n/a'}x); missed "
+                 f"{scale[0][2]} / {scale[1000][2]}"
+                 + (f"; samples per process in the window: min {srate[1000][0]}, median "
+                    f"{srate[1000][1]}, max {srate[1000][2]} for {srate[1000][3]} expected, "
+                    f"{srate[1000][4]} processes" if 1000 in srate else "")))
 head.append(("Netlink ops/s, 1 / 10 clients", f"{fmt(conc.get(1), 0)} / {fmt(conc.get(10), 0)}"))
 head.append(("CPU-bound workload slowdown, tmon at 1 ms / 100 us",
              f"{fmt(overhead('tmon-1ms'), 2)} % / {fmt(overhead('tmon-100us'), 2)} % with 10 tasks watched, "
@@ -655,6 +695,27 @@ for cfg in what:
                      fmt(overhead(cfg), 2) if cfg != "off" else ""])
 table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown %"], body)
 
+# 7
+md.append("## 7. Punctuality")
+md.append("")
+md.append(section_note(S7))
+md.append(f"Method: {mode_txt}. tmon as loaded (SCHED_FIFO 1). Nominal wakeups are the "
+          "expiries between a CPU's first and last record (from its expected_ns and the last "
+          "record's missed); achieved ones are the records. Idle: 1 ms, every record from the "
+          "load on. 10 watched: 100 us, 10 paused processes watched. Scale: 100 us with 0 and "
+          "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), after 1 s; "
+          "the samples each process got in the window come from its records' timestamps.")
+md.append("")
+body = []
+for case, rowsp in sorted(punct.items()):
+    for c, rec, mis, nom in sorted(rowsp):
+        body.append([case, c, rec, nom, fmt(100.0 * rec / nom, 3) if nom else "n/a", mis])
+table(["case", "CPU", "records", "nominal", "achieved %", "missed"], body)
+body = [[n, fmt(v[0] / 1000.0), fmt(v[1] / 1000.0), v[2], v[3],
+         (f"min {srate[n][0]}, median {srate[n][1]}, max {srate[n][2]} of {srate[n][3]} expected"
+          if n in srate else "")] for n, v in sorted(scale.items())]
+table(["watched", "thread p50 us", "thread p99 us", "missed", "wakeups", "samples per process"], body)
+
 # Behind --------------------------------------------------------------------
 md.append("## Where tmon is behind, and why")
 md.append("")
@@ -677,6 +738,13 @@ for LL, boot in ((L, "this boot"), (LR, rt_kernel)):
         if t.startswith("tmon") and m:
             notes.append(f"- **Missed expiries, {boot}**: {t} folded {m} expiries into later wakeups "
                          f"over {n} wakeups.")
+for case, rowsp in sorted(punct.items()):
+    mis = sum(x[2] for x in rowsp)
+    if mis:
+        notes.append(f"- **Missed expiries ({case})**: {mis} over {len(rowsp)} CPUs.")
+if 0 in scale and 1000 in scale and scale[0][1] and scale[1000][1] > 1.1 * scale[0][1]:
+    notes.append(f"- **Thread latency with 1000 watched** at 100 us: p99 "
+                 f"{fmt(scale[1000][1] / 1000.0)} us against {fmt(scale[0][1] / 1000.0)} us with none.")
 if pt and pp and pt > pp:
     notes.append(f"- **Sampling cost at N=1000** is above pidstat's per round ({fmt(pt)} vs {fmt(pp)} us).")
 if pt and pr and pt > pr:

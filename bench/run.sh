@@ -46,7 +46,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	log "booting the benchmark VM (-icount ${BENCH_ICOUNT:-shift=1,sleep=off})"
 	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
 	vt0=$(date +%s)
-	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1200 bench.hz="${hz:-250}" \
+	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1800 bench.hz="${hz:-250}" \
 		${BENCH_ONLY:+tmontest=$BENCH_ONLY} ${BENCH_ARGS:-} || log "VM exit status $?"
 	echo $(($(date +%s) - vt0)) >"$work/vm-seconds"
 	grep -q '^TMON-DONE' "$work/report.log" || { tail -n 30 "$work/console.log"; die "the VM did not finish"; }

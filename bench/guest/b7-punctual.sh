@@ -1,0 +1,69 @@
+# Section 7: punctuality, from tmon's own records judged against the grid
+# (the expiries a record's expected_ns and missed account for):
+# - idle: 60 s at 1 ms as loaded, every record from the load on;
+# - 100 us with 10 watched processes: wakeups achieved against nominal;
+# - 100 us with N = 0 and N = 1000 watched, sampled every 1000th period
+#   (10 Hz each): thread latency, misses, and how often each process was
+#   actually sampled.
+# "R PUNCT CASE CPU RECORDS MISSED NOMINAL", "R SCALE N P50_NS P99_NS
+# MISSED RECORDS", "R RATE N MIN MEDIAN MAX EXPECTED" (samples a process
+# got in the window).
+. /tests/lib.sh
+. /tests/blib.sh
+D=$(bparam punct 60)
+W=$(bparam scale 5)
+echo 65536 >/proc/sys/kernel/pid_max
+
+# punct CASE P: per CPU, records, expiries folded, expiries spanned.
+punct() {
+	awk -v name="$1" -v p="$2" '$1 == "cpu" {
+		if (!($2 in first)) first[$2] = $6
+		last[$2] = $6; lm[$2] = $30; n[$2]++; m[$2] += $30
+	} END {
+		for (c in n) print "R PUNCT", name, c, n[c], m[c], int((last[c] - first[c]) / p) + 1 + lm[c]
+	}' /tmp/cpus
+}
+
+load log_sec=0 log_nsec=1000000 history=65536
+sleep "$D"
+freeze 600
+cat $DBG/cpus >/tmp/cpus
+unload
+punct idle-1ms 1000000
+
+start_sleepers 10 /tmp/pids
+load log_sec=0 log_nsec=100000 history=65536
+bench-helper watch /tmp/pids >/dev/null || fail "watch"
+sleep "$W"
+freeze 600
+cat $DBG/cpus >/tmp/cpus
+unload
+punct 10-watched-100us 100000
+stop_sleepers
+
+# scale N: thread latency and misses at 100 us, N processes watched.
+scale() {
+	load log_sec=0 log_nsec=100000 history=65536 max_tasks=4096 sample_every=1000
+	[ "$1" -gt 0 ] && { bench-helper watch /tmp/pids >/dev/null || fail "watch $1"; }
+	sleep 1
+	t0=$(awk '$1 == "cpu" { t = $6 } END { print t }' $DBG/cpus)
+	sleep "$W"
+	freeze 600
+	t1=$(awk '$1 == "cpu" { t = $6 } END { print t }' $DBG/cpus)
+	awk -v n="$1" -v t0="$t0" '$1 == "cpu" && $6 > t0 { print $8, $30 }' $DBG/cpus | sort -n >/tmp/lat
+	awk -v n="$1" '{ v[NR] = $1; m += $2 } END {
+		print "R SCALE", n, v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1], m + 0, NR }' /tmp/lat
+	if [ "$1" -gt 0 ]; then
+		# (samples each process got between t0 and t1, at 10 Hz)
+		awk -v t0="$t0" -v t1="$t1" '$1 == "pid" && $6 > t0 && $6 <= t1 { k[$2]++ }
+			END { for (p in k) print k[p] }' $DBG/tasks | sort -n >/tmp/rate
+		awk -v n="$1" -v e="$(((t1 - t0) / 100000000))" '{ v[NR] = $1 } END {
+			print "R RATE", n, v[1], v[int(NR / 2) + 1], v[NR], e, "processes", NR }' /tmp/rate
+	fi
+	unload
+}
+scale 0
+start_sleepers 1000 /tmp/pids
+scale 1000
+stop_sleepers
+exit 0
