@@ -80,23 +80,34 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
 	libmnl-dev pkg-config jq tmux ncurses-base python3
 
-# Lanes: the kernels dealt out in turn to TMON_VM_JOBS copies of this
-# script, each running its kernels one after the other; their results
-# are printed lane by lane at the end (the log lines come as they go).
+# Lanes: TMON_VM_JOBS copies of this script, each taking the next kernel
+# from one queue when it is done with the last, in TMON_KERNELS order (the
+# default lists the slowest first), so that no lane idles while another
+# has two kernels to go; their results are printed lane by lane at the
+# end (the log lines come as they go).
 jobs=${TMON_VM_JOBS:-$(nproc)}
 [ "$jobs" -gt 2 ] && [ -z "${TMON_VM_JOBS:-}" ] && jobs=2
 set -- $TMON_KERNELS
 if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
 	# (built once here: the lanes' initramfs scripts would race on it)
 	make -s -C "$TMON_TOP/tools/tmonctl" || die "tmonctl does not build"
-	lanes=() pids=() i=0
-	for k in "$@"; do
-		lanes[i % jobs]="${lanes[i % jobs]:-} $k"
-		i=$((i + 1))
-	done
-	for i in "${!lanes[@]}"; do
-		log "lane $i:${lanes[i]}"
-		TMON_VM_JOBS=1 TMON_KERNELS="${lanes[i]}" bash "$here/vm-matrix.sh" >"$work/lane-$i.out" &
+	queue=$work/lane-queue
+	printf '%s\n' "$@" >"$queue"
+	# next_kernel: the queue's first line, taken off it (under its lock)
+	next_kernel() {
+		flock "$queue" sh -c 'k=$(head -n 1 "$1") && sed -i 1d "$1" && echo "$k"' sh "$queue"
+	}
+	lane() {	# lane I
+		local k rc=0
+		while k=$(next_kernel) && [ -n "$k" ]; do
+			log "lane $1: $k"
+			TMON_VM_JOBS=1 TMON_KERNELS="$k" bash "$here/vm-matrix.sh" || rc=1
+		done
+		return $rc
+	}
+	pids=()
+	for ((i = 0; i < jobs; i++)); do
+		lane $i >"$work/lane-$i.out" &
 		pids+=($!)
 	done
 	rc=0

@@ -10,7 +10,8 @@
 # kernel_prepare ID sets KREL (release), KBUILD (headers tree, as seen by
 # the builder), KROOT (chroot directory, empty for the host) and VMLINUZ.
 
-TMON_KERNELS=${TMON_KERNELS:-"6.1 6.12 sid 6.1-rt 6.12-rt"}
+# (the slowest to test first: vm-matrix.sh's lanes take them in turn)
+TMON_KERNELS=${TMON_KERNELS:-"sid 6.12-rt 6.1-rt 6.1 6.12"}
 SID_ROOT=$TMON_CACHE/chroot-sid
 
 # Resolve a Debian meta package (linux-headers-amd64, ...) to the release
