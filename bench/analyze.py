@@ -150,6 +150,7 @@ def latency(rs):
                            f":{99 - int(r[2]) if r[1] == '1' else int(r[2]) - 120}"
                            + (f" (x{r[4]})" if len(r) > 4 and r[4] != "1" else ""))
     ctexp = {t: int(n) for t, n in kind(S1, "CTEXPECT", rs)}
+    cycles = {(t, int(c)): int(n) for t, c, n in kind(S1, "CYCLES", rs)}
     tools = []
     for t, _ in sorted(hist):
         if t not in tools:
@@ -174,7 +175,7 @@ def latency(rs):
     for r in kind(S1, "PHASE", rs):
         phase[r[0]].append(tuple(int(x) for x in r[1:6]))
     return dict(tools=tools, lat=lat, ilat=ilat, all=lat_all, iall=ilat_all, hist=hist_all,
-                ovf=ovf, miss=miss, runs=runs, sched=sched, ctexp=ctexp,
+                ovf=ovf, miss=miss, runs=runs, sched=sched, ctexp=ctexp, cycles=cycles,
                 phase={t: sorted(v) for t, v in phase.items()})
 
 
@@ -432,9 +433,9 @@ def lat_table(LL):
                 notes.append(f"record {LL['runs'][key][0]} ns avg, {LL['runs'][key][1]} max")
             if LL["ovf"].get(key):
                 notes.append(f"{LL['ovf'][key]} over 20 ms")
-            if key[1] == "all" and t in LL["ctexp"]:
-                want = LL["ctexp"][t] * len(keys)
-                notes.append(f"histogram holds {st['n']} of {want} periods ({fmt(100.0 * st['n'] / want, 1)} %)")
+            if key in LL["cycles"] and t in LL["ctexp"]:
+                notes.append(f"cyclictest counted {LL['cycles'][key]} wakeups of "
+                             f"{LL['ctexp'][t]} periods")
             body.append([t, ", ".join(LL["sched"].get(t, [])) or "?", key[1], st["n"], st["min"],
                          fmt(st["avg"]), st["p50"], st["p99"], st["max"],
                          ist["p99"] if ist else "", ist["max"] if ist else "", "; ".join(notes)])

@@ -168,7 +168,7 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	 * no more from the CPU's other tasks than any of them could. A
 	 * request it has not taken yet is replaced by this one.
 	 */
-	if (tmon_nr_tasks() && tc->sampler) {
+	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, rec.seq)) {
 		WRITE_ONCE(tc->sample_seq, rec.seq);
 		if (!xchg(&tc->sample_req, 1))
 			wake_up_process(tc->sampler);

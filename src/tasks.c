@@ -16,14 +16,15 @@
  * exited_keep_sec after its exit was seen, and watching a process whose
  * pid number a gone one had replaces the stale entry.
  *
- * Sampling is spread over the per-CPU threads by shares: a watch is
+ * Sampling is spread over the per-CPU samplers by shares: a watch is
  * given, when it is made, to the share of the online CPU that has the
- * fewest, and stays there. A CPU's thread samples its own share, and the
+ * fewest, and stays there. A CPU's sampler samples its own share, and the
  * share of an offline CPU whose next online CPU it is; across a hotplug
  * event a task may be sampled twice or skipped for one period. With
  * sample_every M, a share is sampled in rounds of M wakeups, in pid
  * order from a cursor, a fraction 1/M of it at each: every process once
- * a round, and no wakeup does more than its fraction.
+ * a round, and no wakeup does more than its fraction unless the sampler
+ * has fallen behind and catches up.
  */
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -54,7 +55,10 @@ static DEFINE_XARRAY(tmon_user_watches);	/* uid -> count, as xa values */
 struct tmon_share {
 	struct xarray watches;		/* global pid -> watch, under the list's reference */
 	atomic_t nr;
+	/* Owned by the sampler serving the share (two, briefly, across hotplug). */
 	unsigned long cursor;		/* the pid to sample next in this round */
+	u64 round;			/* the round: record seq / sample_every */
+	unsigned int done;		/* sampled in this round */
 };
 
 static DEFINE_PER_CPU(struct tmon_share, tmon_shares);
@@ -539,24 +543,73 @@ static struct tmon_watch *tmon_share_next(struct tmon_share *sh, unsigned long *
 	return w;
 }
 
-/* Sample this wakeup's fraction of @sh: a round of M wakeups begins at @seq % M == 0. */
+/* Sample @sh from its cursor, at most @quota watches; false at its end. */
+static bool tmon_share_walk(struct tmon_share *sh, unsigned int cpu, unsigned int quota)
+{
+	struct tmon_watch *w;
+
+	for (; quota; quota--) {
+		w = tmon_share_next(sh, &sh->cursor);
+		if (!w)
+			return false;
+		tmon_task_sample(w, cpu);
+		tmon_watch_put(w);
+		sh->cursor++;
+		sh->done++;
+		cond_resched();
+	}
+	return true;
+}
+
+/*
+ * A round is sample_every (M) wakeups. By its wakeup k (from 0) the first
+ * (k + 1)/M of a share of @n is sampled, in pid order, taken in batches
+ * of TMON_SAMPLE_BATCH: a sampler woken for a handful of processes would
+ * cost more in switches than in sampling.
+ */
+#define TMON_SAMPLE_BATCH	32U
+
+static unsigned int tmon_share_target(unsigned int n, u32 k, unsigned int m)
+{
+	u64 t = DIV_ROUND_UP_ULL((u64)n * (k + 1), m);
+
+	return min_t(u64, n, round_up(t, TMON_SAMPLE_BATCH));
+}
+
+/*
+ * Whether the wakeup of record @seq has sampling to do on @cpu: a round
+ * begins (a sampler serving an offline CPU's share catches up with it
+ * then), or its own share's target moves.
+ */
+bool tmon_tasks_due(unsigned int cpu, u64 seq)
+{
+	unsigned int m = tmon_sample_every();
+	unsigned int n = atomic_read(&tmon_share_of(cpu)->nr);
+	u32 k = do_div(seq, m);
+
+	return !k || tmon_share_target(n, k, m) != tmon_share_target(n, k - 1, m);
+}
+
+/*
+ * Bring @sh up to the wakeup of record @seq. A sampler that ran late
+ * (its requests coalesce) catches up: it first finishes the round it
+ * was in.
+ */
 static void tmon_share_sample(struct tmon_share *sh, unsigned int cpu, u64 seq)
 {
 	unsigned int m = tmon_sample_every();
-	unsigned int quota = DIV_ROUND_UP(atomic_read(&sh->nr), m);
-	unsigned long nr = READ_ONCE(sh->cursor);
-	struct tmon_watch *w;
+	unsigned int n;
+	u32 k = do_div(seq, m);		/* seq is now the round */
 
-	if (!do_div(seq, m))
-		nr = 0;
-	while (quota-- && (w = tmon_share_next(sh, &nr))) {
-		tmon_task_sample(w, cpu);
-		tmon_watch_put(w);
-		nr++;
-		cond_resched();
+	if (seq != sh->round) {
+		tmon_share_walk(sh, cpu, UINT_MAX);
+		sh->round = seq;
+		sh->cursor = 0;
+		sh->done = 0;
 	}
-	/* (two threads may serve a share across hotplug: either cursor will do) */
-	WRITE_ONCE(sh->cursor, nr);
+	n = tmon_share_target(atomic_read(&sh->nr), k, m);
+	if (n > sh->done)
+		tmon_share_walk(sh, cpu, n - sh->done);
 }
 
 /* Whether @cpu's thread serves @other's share: @other is offline and @cpu is next online. */
@@ -591,9 +644,13 @@ void tmon_tasks_init(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
-		xa_init(&tmon_share_of(cpu)->watches);
-		atomic_set(&tmon_share_of(cpu)->nr, 0);
-		tmon_share_of(cpu)->cursor = 0;
+		struct tmon_share *sh = tmon_share_of(cpu);
+
+		xa_init(&sh->watches);
+		atomic_set(&sh->nr, 0);
+		sh->cursor = 0;
+		sh->round = 0;
+		sh->done = 0;
 	}
 }
 

@@ -176,6 +176,7 @@ int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
 void tmon_watches_visible_free(struct xarray *set);
 void tmon_watch_put(struct tmon_watch *w);
 void tmon_tasks_init(void);
+bool tmon_tasks_due(unsigned int cpu, u64 seq);
 void tmon_tasks_sample(unsigned int cpu, u64 seq);
 void tmon_tasks_exit(void);
 

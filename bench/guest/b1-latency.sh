@@ -71,7 +71,8 @@ tmon_run tmon-fifo95-staggered prio=95 stagger=1
 ct() {	# ct NAME ARGS...
 	local name=$1 pid
 	shift
-	cyclictest -q -m -a "$cpus" -t "$ncpu" -i $P -d 0 -D "$D" -h 20000 "$@" >/tmp/ct 2>&1 &
+	rm -f /tmp/ct.json
+	cyclictest -q -m -a "$cpus" -t "$ncpu" -i $P -d 0 -D "$D" -h 20000 --json=/tmp/ct.json "$@" >/tmp/ct 2>&1 &
 	pid=$!
 	sleep 1
 	# its measuring threads: all but the main one
@@ -83,13 +84,18 @@ ct() {	# ct NAME ARGS...
 		/^# Total:/ { for (i = 3; i <= NF; i++) print "R COUNT", t, cl[i - 2], $i + 0 }
 		/^# Histogram Overflows:/ { for (i = 4; i <= NF; i++) print "R OVF", t, cl[i - 3], $i + 0 }
 		/^# Max Latencies:/ { for (i = 4; i <= NF; i++) print "R MAX", t, cl[i - 3], $i + 0 }' /tmp/ct
+	# The wakeups each thread counted (its histogram leaves out the
+	# overflows), in thread order, from cyclictest's own JSON.
+	grep -o '"cycles": *[0-9]*' /tmp/ct.json 2>/dev/null | awk -v t="$name" -v cpus="$cpus" '
+		BEGIN { split(cpus, cl, ",") } { print "R CYCLES", t, cl[NR], $2 + 0 }' 
 }
 ct cyclictest-fifo95 -p 95
 ct cyclictest-fifo95-aligned -p 95 -A 0
-ct cyclictest-other-aligned --policy=other -p 0 -A 0
+# (no -p: cyclictest reads -p, even -p 0, as SCHED_FIFO)
+ct cyclictest-other-aligned --policy=other -A 0
 # cyclictest holds /dev/cpu_dma_latency at 0 while it runs, which tmon
 # does not: the same once more without that (--default-system).
-ct cyclictest-other-aligned-nodma --policy=other -p 0 -A 0 --default-system
+ct cyclictest-other-aligned-nodma --policy=other -A 0 --default-system
 
 # timerlat: the tracer's per-CPU threads, thread-context latency.
 T=/sys/kernel/tracing
