@@ -361,7 +361,8 @@ head.append(("Sampling cost per round, N=1000: tmon / pidstat",
 head.append(("Export, records/s to one reader",
              f"ring mmap {fmt(pull_rate.get('ring-mmap'), 0)}; netlink dump "
              f"{fmt(pull_rate.get('netlink-tasks'), 0)}; debugfs text {fmt(pull_rate.get('debugfs-tasks'), 0)}"
-             f" (streaming at the 100 us period: {fmt(follow_rate, 0)}, no loss)"))
+             f" (streaming at the 100 us period: {fmt(follow_rate, 0)}, "
+             f"{kv(follow[0][1:]).get('lost', '?') if follow else '?'} lost by the reader's own count)"))
 head.append(("Bytes per stored task record",
              f"{fmt(bpr_slab, 0)} by the kernel's Slab, {fmt(bpr_avail, 0)} by MemAvailable, "
              f"{fmt(bpr, 0)} by tmon's own mem_bytes, for a {sizes.get('task_record', '?')}-byte payload"))
