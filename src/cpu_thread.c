@@ -88,7 +88,7 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		wake_up_process(tc->thread);
 	}
 	if (period != tc->grid_period || stagger != tc->grid_stagger) {
-		tc->grid_period = period;
+		WRITE_ONCE(tc->grid_period, period);
 		tc->grid_stagger = stagger;
 		hrtimer_set_expires(timer, ns_to_ktime(tmon_grid_next(ktime_to_ns(now), period,
 								      tc->cpu)));
@@ -122,7 +122,7 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 {
 	struct tmon_cpu_record rec = { .cpu = tc->cpu };
 	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
-	u64 now;
+	u64 now, period, idx;
 	int i;
 
 	/*
@@ -168,8 +168,14 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	 * no more from the CPU's other tasks than any of them could. A
 	 * request it has not taken yet is replaced by this one.
 	 */
-	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, rec.seq)) {
-		WRITE_ONCE(tc->sample_seq, rec.seq);
+	/*
+	 * Rounds count periods, not records: the index of the last expiry
+	 * this wakeup served, so that missed periods do not slow the rate.
+	 */
+	period = READ_ONCE(tc->grid_period);
+	idx = div64_u64(rec.expected_ns, period) + rec.missed;
+	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, idx)) {
+		WRITE_ONCE(tc->sample_seq, idx);
 		if (!xchg(&tc->sample_req, 1))
 			wake_up_process(tc->sampler);
 	}

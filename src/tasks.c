@@ -577,9 +577,10 @@ static unsigned int tmon_share_target(unsigned int n, u32 k, unsigned int m)
 }
 
 /*
- * Whether the wakeup of record @seq has sampling to do on @cpu: a round
- * begins (a sampler serving an offline CPU's share catches up with it
- * then), or its own share's target moves.
+ * Whether the wakeup that served period @seq (the expiry's index on the
+ * grid) has sampling to do on @cpu: a round begins (a sampler serving an
+ * offline CPU's share catches up with it then), or its own share's
+ * target moves.
  */
 bool tmon_tasks_due(unsigned int cpu, u64 seq)
 {
@@ -591,7 +592,7 @@ bool tmon_tasks_due(unsigned int cpu, u64 seq)
 }
 
 /*
- * Bring @sh up to the wakeup of record @seq. A sampler that ran late
+ * Bring @sh up to period @seq. A sampler that ran late
  * (its requests coalesce) catches up: it first finishes the round it
  * was in.
  */
@@ -625,7 +626,7 @@ static bool tmon_serves(unsigned int cpu, unsigned int other)
 	return next == cpu;
 }
 
-/* Called by the thread of @cpu after its record @seq: sample its shares. */
+/* Called by the sampler of @cpu, up to period @seq: sample its shares. */
 void tmon_tasks_sample(unsigned int cpu, u64 seq)
 {
 	unsigned int other;

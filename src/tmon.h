@@ -73,7 +73,7 @@ struct tmon_cpu {
 	/* Owned by the thread. */
 	u64 prev_stat[TMON_NR_TIMES];
 
-	/* tmon_sample/N: samples the watched processes after a record @sample_seq. */
+	/* tmon_sample/N: samples the watched processes up to period @sample_seq. */
 	struct task_struct *sampler;
 	u64 sample_seq;
 	int sample_req;
