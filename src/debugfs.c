@@ -392,8 +392,8 @@ static int tmon_watched_show(struct seq_file *m, void *v)
 	tmon_sample_put(s);
 	seq_printf(m, "pid %d comm ", it->vnr);
 	tmon_seq_comm(m, comm);
-	seq_printf(m, " state %s samples %u\n",
-		   READ_ONCE(w->exited) ? "exited" : "running", READ_ONCE(w->nr_samples));
+	seq_printf(m, " state %s samples %u share %u\n",
+		   READ_ONCE(w->exited) ? "exited" : "running", READ_ONCE(w->nr_samples), w->share);
 	return 0;
 }
 

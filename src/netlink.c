@@ -78,7 +78,7 @@ static size_t tmon_status_size(void)
 		     nla_total_size(sizeof(u8)) + 2 * nla_total_size_64bit(sizeof(u64));
 
 	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +
-	       7 * nla_total_size_64bit(sizeof(u64)) + num_possible_cpus() * cpu;
+	       8 * nla_total_size_64bit(sizeof(u64)) + num_possible_cpus() * cpu;
 }
 
 static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
@@ -106,6 +106,7 @@ static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, TMON_A_NR_TASKS, tmon_nr_tasks()) ||
 	    nla_put_u64_64bit(msg, TMON_A_NR_SAMPLES, tmon_samples_stored(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_DROPPED, tmon_samples_dropped(), TMON_A_PAD) ||
+	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_SKIPPED, tmon_samples_skipped(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_RECLAIMED, tmon_samples_reclaimed(),
 			      TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES, tmon_mem_bytes(), TMON_A_PAD) ||

@@ -51,6 +51,7 @@ static struct kobj_attribute name##_attr = __ATTR_RO(name)
 TMON_U64_ATTR(nr_tasks, tmon_nr_tasks());
 TMON_U64_ATTR(nr_samples, tmon_samples_stored());
 TMON_U64_ATTR(samples_dropped, tmon_samples_dropped());
+TMON_U64_ATTR(samples_skipped, tmon_samples_skipped());
 TMON_U64_ATTR(samples_reclaimed, tmon_samples_reclaimed());
 TMON_U64_ATTR(mem_bytes, tmon_mem_bytes());
 TMON_U64_ATTR(sample_size, tmon_sample_obj_size());
@@ -69,6 +70,7 @@ static struct attribute *tmon_attrs[] = {
 	&nr_tasks_attr.attr,
 	&nr_samples_attr.attr,
 	&samples_dropped_attr.attr,
+	&samples_skipped_attr.attr,
 	&samples_reclaimed_attr.attr,
 	&mem_bytes_attr.attr,
 	&sample_size_attr.attr,

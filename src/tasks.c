@@ -57,11 +57,20 @@ struct tmon_share {
 	atomic_t nr;
 	/* Owned by the sampler serving the share (two, briefly, across hotplug). */
 	unsigned long cursor;		/* the pid to sample next in this round */
-	u64 round;			/* the round: record seq / sample_every */
+	u64 round;			/* the round: period index / sample_every */
 	unsigned int done;		/* sampled in this round */
+	unsigned int last_n;		/* its size then */
+	bool started;
 };
 
 static DEFINE_PER_CPU(struct tmon_share, tmon_shares);
+/* Samples of whole rounds a late sampler passed over: loss, counted. */
+static atomic64_t tmon_skipped = ATOMIC64_INIT(0);
+
+u64 tmon_samples_skipped(void)
+{
+	return atomic64_read(&tmon_skipped);
+}
 
 static struct tmon_share *tmon_share_of(unsigned int cpu)
 {
@@ -602,13 +611,22 @@ static void tmon_share_sample(struct tmon_share *sh, unsigned int cpu, u64 seq)
 	unsigned int n;
 	u32 k = do_div(seq, m);		/* seq is now the round */
 
-	if (seq != sh->round) {
-		tmon_share_walk(sh, cpu, UINT_MAX);
+	n = atomic_read(&sh->nr);
+	if (!sh->started || seq != sh->round) {
+		/* Finish the round it was in; the ones between are lost. */
+		if (sh->started) {
+			tmon_share_walk(sh, cpu, UINT_MAX);
+			if (seq > sh->round + 1)
+				atomic64_add((seq - sh->round - 1) * min(sh->last_n, n),
+					     &tmon_skipped);
+		}
+		sh->started = true;
 		sh->round = seq;
 		sh->cursor = 0;
 		sh->done = 0;
 	}
-	n = tmon_share_target(atomic_read(&sh->nr), k, m);
+	sh->last_n = n;
+	n = tmon_share_target(n, k, m);
 	if (n > sh->done)
 		tmon_share_walk(sh, cpu, n - sh->done);
 }
@@ -652,6 +670,8 @@ void tmon_tasks_init(void)
 		sh->cursor = 0;
 		sh->round = 0;
 		sh->done = 0;
+		sh->last_n = 0;
+		sh->started = false;
 	}
 }
 

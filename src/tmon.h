@@ -177,6 +177,7 @@ void tmon_watches_visible_free(struct xarray *set);
 void tmon_watch_put(struct tmon_watch *w);
 void tmon_tasks_init(void);
 bool tmon_tasks_due(unsigned int cpu, u64 seq);
+u64 tmon_samples_skipped(void);
 void tmon_tasks_sample(unsigned int cpu, u64 seq);
 void tmon_tasks_exit(void);
 

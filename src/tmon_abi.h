@@ -192,7 +192,9 @@ struct tmon_ring_info {
  * TMON_CMD_GET_STATUS (do): no attributes. Reply: TMON_A_VERSION,
  *	TMON_A_ABI_VERSION, TMON_A_PERIOD_NS, TMON_A_HISTORY,
  *	TMON_A_MAX_TASKS, TMON_A_NR_CPUS, TMON_A_NR_TASKS, TMON_A_NR_SAMPLES,
- *	TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_RECLAIMED, TMON_A_MEM_BYTES,
+ *	TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_SKIPPED (samples of whole
+ *	sampling rounds a late sampler passed over), TMON_A_SAMPLES_RECLAIMED,
+ *	TMON_A_MEM_BYTES,
  *	TMON_A_RING_LOST, and one nested TMON_A_CPU_STATUS per possible CPU
  *	holding TMON_A_CPU, TMON_A_THREAD_PID (in the caller's pid
  *	namespace: 0 while offline, and always from a child namespace),
@@ -268,6 +270,7 @@ enum tmon_attr {
 	TMON_A_THREAD_RUNNING,		/* u8: the CPU has its thread */
 	TMON_A_SCHED_POLICY,		/* u32: SCHED_OTHER or SCHED_FIFO */
 	TMON_A_SCHED_PRIO,		/* u32: real-time priority */
+	TMON_A_SAMPLES_SKIPPED,		/* u64 */
 	__TMON_A_MAX
 };
 

@@ -30,9 +30,10 @@ awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
 # thread. Per record it never exceeds it by more than the tick-sampled
 # fields allow (two ticks of 4 ms at HZ=250). It may fall short where
 # ticks are lost (a vCPU descheduled by the host: steal time, which has
-# no field), so the lower bound is on the sum: at least 80% (divided by
-# SLOW: a slow kernel keeps its vCPUs busy, and TCG runs them in turn).
-awk -v min=$((80 / SLOW)) '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
+# no field), so the lower bound is on the sum: at least 70% (divided by
+# SLOW: a slow kernel keeps its vCPUs busy, and TCG runs them in turn;
+# 78% was seen on sid with both lanes and the e2e roots' build running).
+awk -v min=$((70 / SLOW)) '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
 	if ($2 in lw) {
 		wall = $6 + $8 - lw[$2]; n++; st += t; sw += wall
 		if (t > wall + 10000000) {

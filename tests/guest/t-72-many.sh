@@ -23,16 +23,17 @@ wait_for 120 full || fail "history did not fill: $(sysv nr_samples) of $((N * 8)
 # Every thread takes an even share of the sampling: the task entries in
 # each CPU's stream ring, as a reader receives them, are the samples its
 # thread took.
-tmonctl record -d 3 -o /tmp/rec.csv 2>/tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+tmonctl record -d 3 -o /tmp/t72-rec.csv 2>/tmp/t72-rec.err || fail "record: $(cat /tmp/t72-rec.err)"
 ncpu=$(nr_online)
-total=$(awk -F, '$1 == "task"' /tmp/rec.csv | wc -l)
+total=$(awk -F, '$1 == "task"' /tmp/t72-rec.csv | wc -l)
 [ "$total" -ge $((N * 2)) ] || fail "only $total task entries in 3 s of $N processes at 100 ms"
 for c in $(online_cpus); do
-	k=$(awk -F, -v c=$c '$1 == "task" && $2 == c' /tmp/rec.csv | wc -l)
+	k=$(awk -F, -v c=$c '$1 == "task" && $2 == c' /tmp/t72-rec.csv | wc -l)
 	note "ring $c: $k of the $total task entries recorded"
 	[ "$k" -ge $((total / ncpu * 8 / 10)) ] && [ "$k" -le $((total / ncpu * 12 / 10)) ] ||
 		fail "cpu $c took $k of $total samples, not about 1/$ncpu"
 done
+rm -f /tmp/t72-rec.csv /tmp/t72-rec.err
 freeze
 cat $DBG/tasks >/tmp/a
 dd if=$DBG/tasks of=/tmp/b bs=511 2>/dev/null

@@ -80,6 +80,7 @@ user_view() {
 	echo "$out" | grep -q "^pid $u comm usermine " || fail "$1: debugfs watched as uid 1000: $out"
 
 	# read() of /dev/tmon (uid 1000 may not map it): own entries only.
+	rm -f /tmp/rec.csv
 	$U tmonctl record -d 1 -o /tmp/rec.csv 2>/tmp/rec.err || fail "$1: record as uid 1000: $(cat /tmp/rec.err)"
 	hides "$1: tmonctl record" "$(awk -F, '$1 == "task" { print $16 }' /tmp/rec.csv)" "$(cat /tmp/rec.csv)"
 	[ "$(awk -F, -v u=$u '$1 == "task" && $16 == u' /tmp/rec.csv | wc -l)" -ge 10 ] ||

@@ -12,22 +12,23 @@
 #define PIN(type, field, off) \
 	_Static_assert(offsetof(type, field) == (off), #type "." #field " moved")
 
-_Static_assert(TMON_ABI_VERSION == 1, "update the pinned layouts with the ABI version");
-_Static_assert(sizeof(struct tmon_cpu_record) == 104, "tmon_cpu_record size changed");
+_Static_assert(TMON_ABI_VERSION == 2, "update the pinned layouts with the ABI version");
+_Static_assert(sizeof(struct tmon_cpu_record) == 112, "tmon_cpu_record size changed");
 PIN(struct tmon_cpu_record, cpu, 0);
 PIN(struct tmon_cpu_record, missed, 4);
 PIN(struct tmon_cpu_record, seq, 8);
 PIN(struct tmon_cpu_record, expected_ns, 16);
 PIN(struct tmon_cpu_record, latency_ns, 24);
-PIN(struct tmon_cpu_record, run_ns, 32);
-PIN(struct tmon_cpu_record, nvcsw, 40);
-PIN(struct tmon_cpu_record, nivcsw, 48);
-PIN(struct tmon_cpu_record, user_ns, 56);
-PIN(struct tmon_cpu_record, system_ns, 64);
-PIN(struct tmon_cpu_record, idle_ns, 72);
-PIN(struct tmon_cpu_record, iowait_ns, 80);
-PIN(struct tmon_cpu_record, irq_ns, 88);
-PIN(struct tmon_cpu_record, softirq_ns, 96);
+PIN(struct tmon_cpu_record, irq_latency_ns, 32);
+PIN(struct tmon_cpu_record, run_ns, 40);
+PIN(struct tmon_cpu_record, nvcsw, 48);
+PIN(struct tmon_cpu_record, nivcsw, 56);
+PIN(struct tmon_cpu_record, user_ns, 64);
+PIN(struct tmon_cpu_record, system_ns, 72);
+PIN(struct tmon_cpu_record, idle_ns, 80);
+PIN(struct tmon_cpu_record, iowait_ns, 88);
+PIN(struct tmon_cpu_record, irq_ns, 96);
+PIN(struct tmon_cpu_record, softirq_ns, 104);
 _Static_assert(sizeof(struct tmon_task_record) == 128, "tmon_task_record size changed");
 PIN(struct tmon_task_record, pid, 0);
 PIN(struct tmon_task_record, cpu, 4);

@@ -170,6 +170,9 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 	family("tmon_samples_dropped_total", "counter",
 	       "Task samples not taken because no memory was available.");
 	printf("tmon_samples_dropped_total %" PRIu64 "\n", st->dropped);
+	family("tmon_samples_skipped_total", "counter",
+	       "Task samples of whole rounds a late sampler passed over.");
+	printf("tmon_samples_skipped_total %" PRIu64 "\n", st->skipped);
 	family("tmon_samples_reclaimed_total", "counter",
 	       "Task samples given back to the system by the shrinker.");
 	printf("tmon_samples_reclaimed_total %" PRIu64 "\n", st->reclaimed);

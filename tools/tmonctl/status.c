@@ -83,6 +83,7 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 	st->period_ns = attr_u64(tb[TMON_A_PERIOD_NS]);
 	st->samples = attr_u64(tb[TMON_A_NR_SAMPLES]);
 	st->dropped = attr_u64(tb[TMON_A_SAMPLES_DROPPED]);
+	st->skipped = attr_u64(tb[TMON_A_SAMPLES_SKIPPED]);
 	st->reclaimed = attr_u64(tb[TMON_A_SAMPLES_RECLAIMED]);
 	st->mem_bytes = attr_u64(tb[TMON_A_MEM_BYTES]);
 	st->ring_lost = attr_u64(tb[TMON_A_RING_LOST]);
@@ -321,6 +322,7 @@ static void status_json(const struct tmon_status *st)
 	json_u64(&j, "tasks", st->nr_tasks);
 	json_u64(&j, "samples", st->samples);
 	json_u64(&j, "dropped", st->dropped);
+	json_u64(&j, "skipped", st->skipped);
 	json_u64(&j, "reclaimed", st->reclaimed);
 	json_u64(&j, "mem_bytes", st->mem_bytes);
 	json_u64(&j, "ring_lost", st->ring_lost);
@@ -346,6 +348,9 @@ static void status_health(const struct tmon_status *st, char *buf, size_t len)
 		ADD("%s%" PRIu64 " missed wakeups", off ? "; " : "", missed);
 	if (st->dropped)
 		ADD("%s%" PRIu64 " samples dropped", off ? "; " : "", st->dropped);
+	if (st->skipped)
+		ADD("%s%" PRIu64 " samples skipped by a late sampler", off ? "; " : "",
+		    st->skipped);
 	if (st->ring_lost)
 		ADD("%s%" PRIu64 " ring records lost by readers", off ? "; " : "", st->ring_lost);
 #undef ADD
@@ -388,8 +393,8 @@ static void status_text(const struct tmon_status *st)
 	}
 	fmt_bytes(mem, sizeof(mem), st->mem_bytes);
 	printf("\ntasks     %u watched\n", st->nr_tasks);
-	printf("samples   %" PRIu64 " stored, %" PRIu64 " dropped, %" PRIu64 " reclaimed\n",
-	       st->samples, st->dropped, st->reclaimed);
+	printf("samples   %" PRIu64 " stored, %" PRIu64 " dropped, %" PRIu64 " skipped, %" PRIu64
+	       " reclaimed\n", st->samples, st->dropped, st->skipped, st->reclaimed);
 	printf("memory    %s (%" PRIu64 " bytes)\n", mem, st->mem_bytes);
 	printf("rings     %" PRIu64 " records lost by readers\n", st->ring_lost);
 }

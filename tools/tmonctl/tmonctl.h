@@ -102,7 +102,7 @@ struct cpu_state {
 struct tmon_status {
 	char version[32];
 	uint32_t abi_version, history, max_tasks, nr_cpus, nr_tasks;
-	uint64_t period_ns, samples, dropped, reclaimed, mem_bytes, ring_lost;
+	uint64_t period_ns, samples, dropped, skipped, reclaimed, mem_bytes, ring_lost;
 	unsigned int nr_possible;
 	struct cpu_state *cpus;
 };

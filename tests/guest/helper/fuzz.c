@@ -749,6 +749,7 @@ static size_t gen_attr(struct rng *r, const struct nl_state *st, unsigned char *
 		natural = sizeof(struct tmon_cpu_record);
 		break;
 	case TMON_A_NR_SAMPLES ... TMON_A_RING_LOST:
+	case TMON_A_SAMPLES_SKIPPED:
 	case TMON_A_WAKEUPS:
 	case TMON_A_MISSED:
 		natural = 8;

@@ -62,6 +62,7 @@
 #define TASKS		"/sys/kernel/debug/tmon/tasks"
 #define WATCHED		"/sys/kernel/debug/tmon/watched"
 #define DROPPED		"/sys/kernel/tmon/samples_dropped"
+#define SKIPPED		"/sys/kernel/tmon/samples_skipped"
 #define PID_LIMIT	4194304
 #define MAX_LIVE	24
 
@@ -371,47 +372,30 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 static int account(double seconds)
 {
 	static uint64_t pos[4096], share[4096], wakeups[4096], tasks[4096];
-	static int rank[4096];
 	const struct tmon_ring_header *h;
 	struct tmon_ring_info info;
 	struct tmon_ring_entry e;
-	unsigned long long d0, d1, sum_t = 0, expect = 0, nwatch = 0;
-	unsigned int c, n = 0;
+	unsigned long long d0, d1, k0, k1, sum_t = 0, expect = 0, nwatch = 0;
+	unsigned int c, cpu, n = 0;
 	const char *rings;
 	double end;
 	char line[256];
+	const char *sh;
 	FILE *f;
 	int fd, pid, r = 0;
 
-	/* Ranks among the online CPUs, as the sampler computes them. */
-	for (c = 0; c < 4096; c++) {
-		char path[64];
-		int on = 1;
-
-		rank[c] = -1;
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", c);
-		f = fopen(path, "r");
-		if (!f) {
-			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u", c);
-			if (access(path, F_OK))
-				break;
-		} else {
-			if (fscanf(f, "%d", &on) != 1)
-				on = 0;
-			fclose(f);
-		}
-		if (on)
-			rank[c] = (int)n++;
-	}
+	/* Each watch's share: the CPU whose sampler takes it (debugfs watched). */
 	f = fopen(WATCHED, "r");
 	if (!f)
 		return printf("cannot open %s\n", WATCHED), 1;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "pid %d", &pid) != 1 || strstr(line, " state exited"))
 			return printf("account needs live watched processes: %s", line), 1;
-		for (c = 0; c < 4096; c++)
-			if (rank[c] == pid % (int)n)
-				share[c]++;
+		sh = strstr(line, " share ");
+		if (!sh || sscanf(sh, " share %u", &cpu) != 1 || cpu >= 4096)
+			return printf("no share in: %s", line), 1;
+		if (!share[cpu]++)
+			n++;
 		nwatch++;
 	}
 	fclose(f);
@@ -431,6 +415,7 @@ static int account(double seconds)
 		wakeups[c] = tasks[c] = 0;
 	}
 	d0 = read_ull(DROPPED);
+	k0 = read_ull(SKIPPED);
 	end = now_s() + seconds;
 	for (;;) {
 		int done = now_s() >= end;
@@ -454,10 +439,15 @@ static int account(double seconds)
 					tasks[c]++;
 				} else {
 					wakeups[c]++;
-					/* Only counted up to a wakeup's end. */
+					/*
+					 * Every period the record served owes a
+					 * sample of each process of the share;
+					 * the sampler's entries follow the
+					 * record, so count up to each record.
+					 */
 					sum_t += tasks[c];
 					tasks[c] = 0;
-					expect += share[c];
+					expect += share[c] * (1 + e.cpu.missed);
 				}
 			}
 		}
@@ -466,16 +456,19 @@ static int account(double seconds)
 		usleep(2000);
 	}
 	d1 = read_ull(DROPPED);
-	printf("watched %llu on %u CPUs; wakeups", nwatch, n);
+	k1 = read_ull(SKIPPED);
+	printf("watched %llu in %u shares; wakeups", nwatch, n);
 	for (c = 0; c < info.nr_rings; c++)
-		if (rank[c] >= 0)
+		if (share[c] || wakeups[c])
 			printf(" cpu%u %llu (share %llu)", c, (unsigned long long)wakeups[c],
 			       (unsigned long long)share[c]);
-	printf("; task entries %llu, dropped %llu, expected %llu\n", sum_t, d1 - d0, expect);
-	/* Partial wakeups at the start, drops counted outside the window. */
-	if (sum_t + (d1 - d0) + 2 * nwatch < expect || sum_t + (d1 - d0) > expect + 2 * nwatch) {
+	printf("; task entries %llu, dropped %llu, skipped %llu, expected %llu\n", sum_t, d1 - d0,
+	       k1 - k0, expect);
+	/* Partial rounds at both ends, losses counted outside the window. */
+	if (sum_t + (d1 - d0) + (k1 - k0) + 2 * nwatch < expect ||
+	    sum_t + (d1 - d0) + (k1 - k0) > expect + 2 * nwatch) {
 		printf("samples unaccounted for: %lld\n",
-		       (long long)expect - (long long)(sum_t + (d1 - d0)));
+		       (long long)expect - (long long)(sum_t + (d1 - d0) + (k1 - k0)));
 		r = 1;
 	}
 	if (sum_t > expect)
