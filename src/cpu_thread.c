@@ -122,7 +122,7 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 {
 	struct tmon_cpu_record rec = { .cpu = tc->cpu };
 	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
-	u64 now, period, idx;
+	u64 now;
 	int i;
 
 	/*
@@ -169,13 +169,12 @@ static void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	 * request it has not taken yet is replaced by this one.
 	 */
 	/*
-	 * Rounds count periods, not records: the index of the last expiry
-	 * this wakeup served, so that missed periods do not slow the rate.
+	 * Rounds count periods, not records, so that missed periods do not
+	 * slow the rate: the periods this CPU has served, missed ones too.
 	 */
-	period = READ_ONCE(tc->grid_period);
-	idx = div64_u64(rec.expected_ns, period) + rec.missed;
-	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, idx)) {
-		WRITE_ONCE(tc->sample_seq, idx);
+	tc->periods += 1 + rec.missed;
+	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, tc->periods)) {
+		WRITE_ONCE(tc->sample_seq, tc->periods);
 		if (!xchg(&tc->sample_req, 1))
 			wake_up_process(tc->sampler);
 	}

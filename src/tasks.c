@@ -60,6 +60,7 @@ struct tmon_share {
 	u64 round;			/* the round: period index / sample_every */
 	unsigned int done;		/* sampled in this round */
 	unsigned int last_n;		/* its size then */
+	unsigned int server;		/* the CPU whose periods count the rounds */
 	bool started;
 };
 
@@ -586,8 +587,8 @@ static unsigned int tmon_share_target(unsigned int n, u32 k, unsigned int m)
 }
 
 /*
- * Whether the wakeup that served period @seq (the expiry's index on the
- * grid) has sampling to do on @cpu: a round begins (a sampler serving an
+ * Whether the wakeup that brought @cpu's served periods to @seq has
+ * sampling to do: a round begins (a sampler serving an
  * offline CPU's share catches up with it then), or its own share's
  * target moves.
  */
@@ -612,6 +613,11 @@ static void tmon_share_sample(struct tmon_share *sh, unsigned int cpu, u64 seq)
 	u32 k = do_div(seq, m);		/* seq is now the round */
 
 	n = atomic_read(&sh->nr);
+	/* Another CPU's count (a share adopted, or given back): start afresh. */
+	if (sh->server != cpu) {
+		sh->server = cpu;
+		sh->started = false;
+	}
 	if (!sh->started || seq != sh->round) {
 		/* Finish the round it was in; the ones between are lost. */
 		if (sh->started) {

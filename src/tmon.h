@@ -72,6 +72,7 @@ struct tmon_cpu {
 
 	/* Owned by the thread. */
 	u64 prev_stat[TMON_NR_TIMES];
+	u64 periods;			/* served since the CPU's first thread, missed ones too */
 
 	/* tmon_sample/N: samples the watched processes up to period @sample_seq. */
 	struct task_struct *sampler;

@@ -1143,6 +1143,7 @@ static int reply_attr_size(unsigned int type)
 		return sizeof(struct tmon_cpu_record);
 	case TMON_A_PERIOD_NS:
 	case TMON_A_NR_SAMPLES ... TMON_A_RING_LOST:
+	case TMON_A_SAMPLES_SKIPPED:
 	case TMON_A_WAKEUPS:
 	case TMON_A_MISSED:
 		return 8;
@@ -1248,7 +1249,7 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 		TMON_A_VERSION, TMON_A_ABI_VERSION, TMON_A_PERIOD_NS, TMON_A_HISTORY,
 		TMON_A_MAX_TASKS, TMON_A_NR_CPUS, TMON_A_NR_TASKS, TMON_A_NR_SAMPLES,
 		TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_RECLAIMED, TMON_A_MEM_BYTES,
-		TMON_A_RING_LOST,
+		TMON_A_RING_LOST, TMON_A_SAMPLES_SKIPPED,
 	};
 	struct tmon_task_record tr;
 	struct tmon_cpu_record cr;
