@@ -43,7 +43,12 @@ unsigned int tmon_threads_running(void)
  */
 static u64 tmon_grid_offset(u64 period, unsigned int cpu)
 {
-	u64 g = gcd(period, TICK_NSEC);
+	u32 rem;
+	u64 g;
+
+	/* gcd(P, T) = gcd(P mod T, T), in an unsigned long on 32-bit too */
+	div_u64_rem(period, TICK_NSEC, &rem);
+	g = rem ? gcd(rem, TICK_NSEC) : TICK_NSEC;
 
 	if (!tmon_stagger())
 		return g / 2;
