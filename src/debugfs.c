@@ -21,6 +21,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -79,6 +80,12 @@ static void *tmon_cpus_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct tmon_cpus_iter *it = v;
 
+	/*
+	 * One read() formats up to the reader's buffer, thousands of
+	 * records; without preemption (PREEMPT_VOLUNTARY) that held the CPU
+	 * for milliseconds against tmon's own thread.
+	 */
+	cond_resched();
 	it->seq++;
 	it->pos++;
 	*pos = it->pos;
