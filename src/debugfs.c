@@ -12,9 +12,10 @@
  * data and copies one record at a time out of the ring, so no lock is held
  * while formatting and the output may be any size. seq_file re-asks for
  * the record at *pos after a full buffer; the cursor stays on it until
- * next() moves on. Each CPU is read up to the head seen when the reader
- * reached it, so a read always ends, and records overwritten while the
- * reader was elsewhere are skipped, never torn.
+ * next() moves on. Each CPU is read up to the head seen at the reader's
+ * first record of it, so a read always ends and shows every CPU that has
+ * records; records overwritten while the reader was elsewhere are
+ * skipped, never torn.
  */
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -34,7 +35,7 @@ struct tmon_cpus_iter {
 	loff_t pos;		/* position of the record in @rec */
 	int cpu;		/* -1 before the first record */
 	u64 seq;		/* seq of @rec */
-	u64 end;		/* head of @cpu when the reader reached it */
+	u64 end;		/* head of @cpu at its first record, or U64_MAX */
 	struct tmon_cpu_record rec;
 };
 
@@ -44,13 +45,21 @@ static bool tmon_cpus_iter_fill(struct tmon_cpus_iter *it)
 	while (it->cpu < (int)nr_cpu_ids) {
 		if (it->cpu >= 0 && tmon_history_copy(it->cpu, it->seq, it->end, &it->rec)) {
 			it->seq = it->rec.seq;
+			/*
+			 * Bound the walk of this CPU after its first record:
+			 * a head taken before it could be overtaken by a
+			 * whole history while the reader waits, and the CPU
+			 * would show no record at all.
+			 */
+			if (it->end == U64_MAX)
+				it->end = max(tmon_history_head(it->cpu), it->seq + 1);
 			return true;
 		}
 		it->cpu = cpumask_next(it->cpu, cpu_possible_mask);
 		if (it->cpu >= (int)nr_cpu_ids)
 			break;
 		it->seq = 0;
-		it->end = tmon_history_head(it->cpu);
+		it->end = U64_MAX;
 	}
 	return false;
 }
@@ -138,14 +147,14 @@ static const struct file_operations tmon_cpus_fops = {
  * reference on its sample, so it survives trimming, the shrinker and
  * unwatch; when it was unlinked meanwhile, the walk resumes from its
  * watch's next seq, or from the next pid. Each watch is read up to the
- * seq it had when the reader reached it. Watches the reader may not see
+ * seq it had at the reader's first sample of it. Watches the reader may not see
  * are passed over; pids are shown in the reader's pid namespace.
  */
 struct tmon_tasks_iter {
 	loff_t pos;		/* position of @cur */
 	unsigned long nr;	/* global pid of @cur's watch */
 	pid_t vnr;		/* the same pid as the reader sees it */
-	u64 end;		/* that watch's next seq when reached */
+	u64 end;		/* that watch's next seq at its first sample */
 	struct tmon_sample *cur;
 	struct tmon_caller caller;
 };
@@ -163,10 +172,13 @@ static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
 	while ((w = tmon_watch_next(&it->nr))) {
 		if (it->nr != want || seq == 0) {
 			seq = 0;
-			it->end = tmon_watch_next_seq(w);
+			it->end = U64_MAX;
 		}
 		it->vnr = tmon_watch_visible(&it->caller, w);
 		s = it->vnr ? tmon_sample_first(w, seq, it->end) : NULL;
+		/* Bounded after the first sample, as the cpus walk is. */
+		if (s && it->end == U64_MAX)
+			it->end = max(tmon_watch_next_seq(w), s->rec.seq + 1);
 		tmon_watch_put(w);
 		if (s)
 			return s;
