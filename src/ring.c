@@ -75,6 +75,7 @@ static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 	raw_spin_lock(lock);
 	n = h->head;
 	e = tmon_ring_slot(h, n);
+	/* The barriers (1) to (3) of tmon_ring_reader.h, which pairs them. */
 	WRITE_ONCE(e->seq, TMON_SEQ_BUSY);
 	smp_wmb();		/* readers see BUSY before the new payload */
 	e->type = type;

@@ -47,7 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/tmon_abi.h"
+#include "../../src/tmon_ring_reader.h"
 
 static double now_s(void)
 {
@@ -349,32 +349,25 @@ static int procread_main(int hz, unsigned long nrounds, const char *file)
 	return 0;
 }
 
-/* The ring reader protocol of tmon_abi.h. */
+/* The rings, read as tmon_ring_reader.h says. */
 static struct tmon_ring_info info;
 static const char *rings;
 static int ring_fd;
 
 static const struct tmon_ring_header *ring(unsigned int c)
 {
-	return (const void *)(rings + c * info.ring_bytes);
+	return tmon_ring_at(rings, &info, c);
 }
 
 static uint64_t head_of(unsigned int c)
 {
-	return __atomic_load_n(&ring(c)->head, __ATOMIC_ACQUIRE);
+	return tmon_ring_head(ring(c));
 }
 
+/* 1 copied, 0 lost (overwritten): tmon_ring_reader.h. */
 static int take(unsigned int c, uint64_t p, struct tmon_ring_entry *out)
 {
-	const struct tmon_ring_header *h = ring(c);
-	const struct tmon_ring_entry *e = (const void *)((const char *)h + h->data_offset +
-		(p % h->nr_entries) * h->entry_size);
-
-	if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != p)
-		return 0;
-	memcpy(out, e, sizeof(*out));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == p;
+	return tmon_ring_take(ring(c), p, out);
 }
 
 static void open_rings(void)
@@ -385,6 +378,9 @@ static void open_rings(void)
 	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, ring_fd, 0);
 	if (rings == MAP_FAILED)
 		die("mmap");
+	for (unsigned int c = 0; c < info.nr_rings; c++)
+		if (!tmon_ring_valid(ring(c), &info))
+			die("bad ring header");
 }
 
 static int ringscan_main(double secs)

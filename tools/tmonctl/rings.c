@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "tmonctl.h"
+#include "../../src/tmon_ring_reader.h"
 
 #define TMON_DEV	"/dev/tmon"
 
@@ -36,18 +37,6 @@ struct rings {
 
 /* Entries read per read() call. */
 #define RING_READ_BATCH	64
-
-static struct tmon_ring_header *ring_header(const struct rings *r, unsigned int i)
-{
-	return (void *)((char *)r->map + (size_t)i * r->info.ring_bytes);
-}
-
-static bool ring_valid(const struct rings *r, const struct tmon_ring_header *h)
-{
-	return h->magic == TMON_RING_MAGIC && h->version == TMON_ABI_VERSION &&
-	       h->entry_size == sizeof(struct tmon_ring_entry) && h->nr_entries &&
-	       h->data_offset + h->nr_entries * h->entry_size <= r->info.ring_bytes;
-}
 
 /* Read what is there already, without delivering it: from now on. */
 static struct rings *rings_open_read(struct rings *r, int *err)
@@ -100,13 +89,13 @@ struct rings *rings_open(int *err)
 	if (r->map == MAP_FAILED)
 		goto fail;
 	for (i = 0; i < r->info.nr_rings; i++) {
-		struct tmon_ring_header *h = ring_header(r, i);
+		const struct tmon_ring_header *h = tmon_ring_at(r->map, &r->info, i);
 
-		if (!ring_valid(r, h)) {
+		if (!tmon_ring_valid(h, &r->info)) {
 			errno = EPROTO;
 			goto fail;
 		}
-		r->pos[i] = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+		r->pos[i] = tmon_ring_head(h);
 	}
 	return r;
 fail:
@@ -150,13 +139,11 @@ int rings_drain(struct rings *r, ring_entry_cb cb, void *data)
 	if (r->by_read)
 		return rings_drain_read(r, cb, data);
 	for (i = 0; i < r->info.nr_rings; i++) {
-		struct tmon_ring_header *h = ring_header(r, i);
-		const struct tmon_ring_entry *slots = (const void *)((char *)h + h->data_offset);
+		const struct tmon_ring_header *h = tmon_ring_at(r->map, &r->info, i);
 		uint64_t head, p, nr = h->nr_entries;
 
 		for (;;) {
-			/* Pairs with the producer's barrier before it publishes head. */
-			head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+			head = tmon_ring_head(h);
 			p = r->pos[i];
 			if (p >= head)
 				break;
@@ -165,18 +152,13 @@ int rings_drain(struct rings *r, ring_entry_cb cb, void *data)
 				p = head - nr;
 			}
 			r->pos[i] = p + 1;
-			if (__atomic_load_n(&slots[p % nr].seq, __ATOMIC_ACQUIRE) != p)
-				goto overwritten;
-			memcpy(&copy, &slots[p % nr], sizeof(copy));
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
-			if (__atomic_load_n(&slots[p % nr].seq, __ATOMIC_RELAXED) != p)
-				goto overwritten;
+			if (!tmon_ring_take(h, p, &copy)) {
+				r->lost++;	/* overwritten while we looked */
+				continue;
+			}
 			err = cb(&copy, data);
 			if (err)
 				return err;
-			continue;
-overwritten:
-			r->lost++;
 		}
 	}
 	return 0;

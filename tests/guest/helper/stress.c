@@ -56,7 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../src/tmon_abi.h"
+#include "../../../src/tmon_ring_reader.h"
 #include "rng.h"
 
 #define TASKS		"/sys/kernel/debug/tmon/tasks"
@@ -406,12 +406,11 @@ static int account(double seconds)
 	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, fd, 0);
 	if (rings == MAP_FAILED)
 		return perror("mmap"), 1;
-#define RING(c) ((const struct tmon_ring_header *)(rings + (c) * info.ring_bytes))
 	/* Start each CPU just after a wakeup's CPU record: whole wakeups only. */
 	for (c = 0; c < info.nr_rings; c++) {
-		uint64_t head = __atomic_load_n(&RING(c)->head, __ATOMIC_ACQUIRE);
-
-		pos[c] = head;
+		if (!tmon_ring_valid(tmon_ring_at(rings, &info, c), &info))
+			return printf("ring %u: bad header\n", c), 1;
+		pos[c] = tmon_ring_head(tmon_ring_at(rings, &info, c));
 		wakeups[c] = tasks[c] = 0;
 	}
 	d0 = read_ull(DROPPED);
@@ -421,19 +420,11 @@ static int account(double seconds)
 		int done = now_s() >= end;
 
 		for (c = 0; c < info.nr_rings; c++) {
-			h = RING(c);
-			while (pos[c] < __atomic_load_n(&h->head, __ATOMIC_ACQUIRE)) {
-				const struct tmon_ring_entry *s = (const void *)((const char *)h +
-					h->data_offset + (pos[c] % h->nr_entries) * h->entry_size);
-
-				if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos[c])
+			h = tmon_ring_at(rings, &info, c);
+			while (pos[c] < tmon_ring_head(h)) {
+				if (!tmon_ring_take(h, pos[c], &e))
 					return printf("ring %u: entry %llu lost: the reader fell behind\n",
 						      c, (unsigned long long)pos[c]), 1;
-				memcpy(&e, s, sizeof(e));
-				__atomic_thread_fence(__ATOMIC_ACQUIRE);
-				if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != pos[c])
-					return printf("ring %u: entry %llu overwritten\n", c,
-						      (unsigned long long)pos[c]), 1;
 				pos[c]++;
 				if (e.type == TMON_ENTRY_TASK) {
 					tasks[c]++;

@@ -54,7 +54,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "../../../src/tmon_abi.h"
+#include "../../../src/tmon_ring_reader.h"
 
 int nl_main(int argc, char **argv);
 int fuzz_main(int argc, char **argv);
@@ -65,26 +65,18 @@ static const char *rings;
 
 static const struct tmon_ring_header *ring(unsigned int c)
 {
-	return (const void *)(rings + c * info.ring_bytes);
+	return tmon_ring_at(rings, &info, c);
 }
 
 static uint64_t head_of(unsigned int c)
 {
-	return __atomic_load_n(&ring(c)->head, __ATOMIC_ACQUIRE);
+	return tmon_ring_head(ring(c));
 }
 
-/* The reader protocol of tmon_abi.h: 1 copied, 0 lost (overwritten). */
+/* 1 copied, 0 lost (overwritten): tmon_ring_reader.h. */
 static int take(unsigned int c, uint64_t p, struct tmon_ring_entry *out)
 {
-	const struct tmon_ring_header *h = ring(c);
-	const struct tmon_ring_entry *e = (const void *)((const char *)h + h->data_offset +
-		(p % h->nr_entries) * h->entry_size);
-
-	if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != p)
-		return 0;
-	memcpy(out, e, sizeof(*out));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == p;
+	return tmon_ring_take(ring(c), p, out);
 }
 
 /*
@@ -124,10 +116,11 @@ static int open_rings(int flags)
 		perror("mmap");
 		exit(1);
 	}
-	if (ring(0)->magic != TMON_RING_MAGIC || ring(0)->version != TMON_ABI_VERSION) {
-		fprintf(stderr, "bad ring header\n");
-		exit(1);
-	}
+	for (unsigned int c = 0; c < info.nr_rings; c++)
+		if (!tmon_ring_valid(ring(c), &info)) {
+			fprintf(stderr, "ring %u: bad header\n", c);
+			exit(1);
+		}
 	return fd;
 }
 
