@@ -16,7 +16,7 @@ start_sleepers() {
 	rm -f /tmp/sleepers.out "$2"
 	bench-helper sleepers "$1" "$2" >/tmp/sleepers.out &
 	SLEEPERS=$!
-	wait_for 300 grep -q ready /tmp/sleepers.out || fail "sleepers $1 did not start"
+	wait_for 300 grep -qs ready /tmp/sleepers.out || fail "sleepers $1 did not start"
 }
 
 stop_sleepers() {
