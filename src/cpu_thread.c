@@ -238,6 +238,7 @@ static int tmon_thread_fn(void *data)
 {
 	struct tmon_cpu *tc = data;
 
+	tmon_history_fit(tc);
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
 	tc->grid_period = tmon_period_ns();
 	tc->grid_stagger = tmon_stagger();

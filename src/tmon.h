@@ -96,6 +96,7 @@ struct tmon_cpu {
 struct tmon_cpu *tmon_cpu_state(unsigned int cpu);
 void tmon_history_init(void);
 void tmon_history_exit(void);
+void tmon_history_fit(struct tmon_cpu *tc);
 void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec);
 bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end, struct tmon_cpu_record *out);
 u64 tmon_history_head(unsigned int cpu);
