@@ -81,10 +81,12 @@ static void tmon_history_resize(struct tmon_cpu *tc, unsigned int cap)
 }
 
 /*
- * Give the ring the length the parameter asks for. The thread calls it
- * before it starts its timer too: allocating a large history (65536
- * records: 7 MiB of vmalloc) took 32 ms in a traced -icount boot, which
- * the first wakeup paid for as lateness and 32 missed expiries.
+ * Give the ring the length the parameter asks for. Called by the thread
+ * at each wakeup (a new history length), and before the CPU's thread
+ * exists (load, CPU online), when nobody else writes the ring: a large
+ * history (65536 records: 7 MiB of vmalloc) took 32 ms to allocate in a
+ * traced -icount boot, which the first wakeup paid for as lateness and
+ * 32 missed expiries when the thread did it.
  */
 void tmon_history_fit(struct tmon_cpu *tc)
 {

@@ -238,7 +238,7 @@ static int tmon_thread_fn(void *data)
 {
 	struct tmon_cpu *tc = data;
 
-	tmon_history_fit(tc);
+	tmon_history_fit(tc);	/* normally done: see tmon_cpu_online() */
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
 	tc->grid_period = tmon_period_ns();
 	tc->grid_stagger = tmon_stagger();
@@ -285,6 +285,7 @@ static int tmon_cpu_online(unsigned int cpu)
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);
 	struct task_struct *thread;
 
+	tmon_history_fit(tc);
 	hrtimer_setup(&tc->timer, tmon_timer_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_PINNED_HARD);
 	tc->sample_req = 0;
@@ -341,7 +342,21 @@ static int tmon_cpu_offline(unsigned int cpu)
 
 int tmon_threads_start(void)
 {
+	unsigned int cpu;
 	int ret;
+
+	/*
+	 * Every online CPU's history first, before any timer runs: one
+	 * takes milliseconds to allocate (7 MiB at history=65536), and under
+	 * emulation (QEMU TCG runs the vCPUs in turn) that delayed the first
+	 * wakeups of CPUs already started. A CPU that comes online later
+	 * gets its history in tmon_cpu_online(); a failure here is retried
+	 * there and at each wakeup.
+	 */
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		tmon_history_fit(tmon_cpu_state(cpu));
+	cpus_read_unlock();
 
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tmon:online",
 				tmon_cpu_online, tmon_cpu_offline);
