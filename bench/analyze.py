@@ -721,7 +721,8 @@ md.append(section_note(S7))
 md.append(f"Method: {mode_txt}. tmon as loaded (SCHED_FIFO 1). Nominal wakeups are the "
           "expiries between a CPU's first and last record (from its expected_ns and the last "
           "record's missed); achieved ones are the records. Idle: 1 ms, every record from the "
-          "load on. 10 watched: 100 us, 10 paused processes watched. Scale: 100 us with 0 and "
+          "load on. 10 watched: 100 us, 10 paused processes watched, sampled every period "
+          "(sample_every=1, the default) and every 10th (sample_every=10). Scale: 100 us with 0 and "
           "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), after 1 s; "
           "the samples each process got in the window come from its records' timestamps.")
 md.append("")
