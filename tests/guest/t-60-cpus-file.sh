@@ -49,7 +49,7 @@ awk '$1 == "cpu" { t = $16 + $18 + $20 + $22 + $24 + $26
 # falls short by as much. Over the window the share of the wall time the
 # records account for is the share /proc/stat accounts for, within 10
 # points (its 10 ms units and the window's ends).
-awk 'FNR == 1 { f++ }
+awk -v A=/tmp/wa -v B=/tmp/wb '{ f = FILENAME == A ? 1 : FILENAME == B ? 2 : 3 }
      f <= 2 && $1 == "uptime" { up[f] = $2; next }
      f <= 2 && $1 ~ /^cpu[0-9]/ { for (i = 2; i <= 8; i++) st[f] += $i; ncpu += f == 1; next }
      f <= 2 && $1 == "seq" { sq[f, $2] = $3; next }
@@ -57,9 +57,11 @@ awk 'FNR == 1 { f++ }
 	if ($4 > sq[1, $2]) { if (!($2 in lw)) { print "cpu " $2 ": window start overwritten"; bad = 1 }
 		tt += $16 + $18 + $20 + $22 + $24 + $26; tw += $6 + $8 - lw[$2]; n++ }
 	lw[$2] = $6 + $8 }
-     END { kern = (st[2] - st[1]) / ((up[2] - up[1]) * 100 * ncpu) * 100; own = tt * 100 / tw
+     END { if (up[2] <= up[1] || !ncpu || !tw) {
+		printf "no window: uptime %s to %s, %d CPUs, %d records\n", up[1], up[2], ncpu, n; exit 1 }
+	   kern = (st[2] - st[1]) / ((up[2] - up[1]) * 100 * ncpu) * 100; own = tt * 100 / tw
 	   printf "%d records over %.2f s: %.0f%% of the wall time accounted, /proc/stat %.0f%%\n", n, up[2] - up[1], own, kern
 	   if (n == 0 || own < kern - 10 || own > kern + 10) bad = 1; exit bad }' /tmp/wa /tmp/wb /tmp/a ||
-	fail "the records' time split does not match /proc/stat over the same window"
+	fail "the records' time split does not match /proc/stat over the same window: $(cat /tmp/wa /tmp/wb | tr '\n' ' ')"
 unload
 note "ok"
