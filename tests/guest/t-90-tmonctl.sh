@@ -257,3 +257,24 @@ note "plot recording: $(cat /tmp/rec.err)"
 emit recording.csv /tmp/plot.csv
 kill $a $b $c $s $m 2>/dev/null
 unload
+
+# Health is that of the stored history: missed wakeups make status
+# DEGRADED while a record of them is held, and it recovers once they
+# age out (history 64), though the total since load stays.
+load log_sec=0 log_nsec=1000000 history=64 policy=other
+hogs=""
+for c in $(online_cpus) $(online_cpus); do
+	tmon-helper spinnice -20 & hogs="$hogs $!"
+done
+wait_for $((20 * SLOW)) sh -c "$T status | grep -q '^tmon .*: DEGRADED$'" ||
+	fail "no DEGRADED with wakeups missed: $($T status | head -n 3)"
+tc 0 status
+echo "$out" | grep -q "missed wakeups in the last [0-9]* records ([0-9]* in all)" ||
+	fail "DEGRADED without the misses: $(echo "$out" | head -n 3)"
+note "$(echo "$out" | head -n 2 | tr '\n' ' ')"
+kill $hogs
+write_param policy fifo && write_param log_nsec 10000000 || fail "cannot go back to fifo at 10 ms"
+wait_for $((30 * SLOW)) sh -c "$T status | grep -q '^tmon .*: healthy$'" ||
+	fail "still DEGRADED once the misses left the history: $($T status | head -n 3)"
+[ "$($T status --json | jq '[.cpus[].missed] | add')" -gt 0 ] || fail "the total of misses went away"
+unload

@@ -176,6 +176,7 @@ static int cpu_record_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, v
 	}
 	c->irq_lat_ns[c->nr_lat] = rec.irq_latency_ns;
 	c->lat_ns[c->nr_lat++] = rec.latency_ns;
+	c->recent_missed += rec.missed;
 	c->last = rec;
 	return 0;
 }
@@ -330,23 +331,31 @@ static void status_json(const struct tmon_status *st)
 	json_end(&j);
 }
 
-/* What is wrong, if anything, in a few words each. */
+/*
+ * What is wrong, if anything, in a few words each. Missed expiries count
+ * while they are in the stored history, so that one late wakeup long ago
+ * does not mark the module degraded for good; the losses count since
+ * load.
+ */
 static void status_health(const struct tmon_status *st, char *buf, size_t len)
 {
-	uint64_t missed = 0;
+	uint64_t missed = 0, recent = 0;
 	unsigned int i, nothread = 0;
-	size_t off = 0;
+	size_t off = 0, records = 0;
 
 	for (i = 0; i < st->nr_possible; i++) {
 		nothread += st->cpus[i].online && !st->cpus[i].running;
 		missed += st->cpus[i].missed;
+		recent += st->cpus[i].recent_missed;
+		records += st->cpus[i].nr_lat;
 	}
 	buf[0] = '\0';
 #define ADD(...) (off += (size_t)snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__))
 	if (nothread)
 		ADD("%s%u online CPU(s) without a thread", off ? "; " : "", nothread);
-	if (missed)
-		ADD("%s%" PRIu64 " missed wakeups", off ? "; " : "", missed);
+	if (recent)
+		ADD("%s%" PRIu64 " missed wakeups in the last %zu records (%" PRIu64 " in all)",
+		    off ? "; " : "", recent, records, missed);
 	if (st->dropped)
 		ADD("%s%" PRIu64 " samples dropped", off ? "; " : "", st->dropped);
 	if (st->skipped)

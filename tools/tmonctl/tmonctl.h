@@ -96,6 +96,7 @@ struct cpu_state {
 	uint64_t *lat_ns;		/* that history's latencies, sorted */
 	uint64_t *irq_lat_ns;
 	size_t nr_lat;
+	uint64_t recent_missed;		/* expiries missed within that history */
 	struct tmon_cpu_record last;	/* newest record, if nr_lat */
 };
 
