@@ -9,6 +9,8 @@
 #    fail while the histories grow: the mempool reserve runs dry, and
 #    every sample the wakeups owed is a record in the rings or counted
 #    in samples_dropped (tmon-helper stress account).
+# 3. A CPU whose tmon thread cannot be created comes online without it,
+#    and says so.
 . /tests/lib.sh
 
 F=/sys/kernel/debug/failslab P=/sys/kernel/debug/fail_page_alloc
@@ -103,5 +105,39 @@ note "records $s0 -> $s1, dropped $((d1 - d0))"
 # Faults off: the histories grow again.
 wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -gt $((s1 + 200)) ]" || fail "sampling did not recover"
 kill $sl
+unload
+
+# 3. A thread that cannot be created: kthreadd's next task_struct fails
+#    while CPU 1 comes online. The CPU must come online all the same,
+#    and tmonctl status show it without its thread (MISSING, and said in
+#    the health line); once the CPU goes off and on again without the
+#    fault, it has its thread back. The failure may land on another
+#    thread being created then (a worker of the CPU's pool): tried again
+#    until it lands on tmon's, at most 10 times.
+CPU=/sys/devices/system/cpu/cpu1/online
+[ -f $CPU ] || { note "no CPU 1 to take offline: part 3 not run"; note "ok"; exit 0; }
+load log_sec=0 log_nsec=100000000
+FAULTS=$F CACHE_FILTER=N
+echo 1 >/proc/2/make-it-fail || fail "cannot mark kthreadd"
+hit=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	echo 0 >$CPU || fail "CPU 1 does not go offline"
+	knobs 100 1 Y
+	echo 1 >$CPU || fail "CPU 1 did not come online with a thread creation failing"
+	knobs 0 0 N
+	if tmonctl status | grep -q '^1 *MISSING '; then hit=$i; break; fi
+done
+echo 0 >/proc/2/make-it-fail
+FAULTS="$F $P" CACHE_FILTER=N
+knobs 0 0 N
+[ $hit -gt 0 ] || fail "10 tries, no failure landed on tmon's threads"
+out=$(tmonctl status)
+note "thread creation failed at try $hit: $(echo "$out" | head -n 2 | tr '\n' ' ')"
+echo "$out" | grep -q "^tmon .*: DEGRADED$" && echo "$out" | grep -q "1 online CPU(s) without a thread" ||
+	fail "status does not say CPU 1 has no thread: $out"
+[ "$(cat $CPU)" = 1 ] || fail "CPU 1 is offline"
+echo 0 >$CPU && echo 1 >$CPU || fail "CPU 1 off and on again"
+wait_for $((10 * SLOW)) sh -c "tmonctl status | grep -q '^1 *running '" ||
+	fail "CPU 1 has no thread after coming online without the fault: $(tmonctl status)"
 unload
 note "ok"
