@@ -78,6 +78,8 @@ tc 0 latency --hist --json
 [ "$(jqv '[.cpus[] | (.over + ([.buckets[].count] | add))] | add')" = "$(wc -l <$DBG/cpus)" ] || fail "hist json total"
 tc 0 latency --json
 [ "$(jqv '.cpus | length')" = "$(nr_online)" ] || fail "latency json cpus"
+# (the number of stored records is "records" in every view)
+[ "$(jqv '[.cpus[].records] | add')" = "$(wc -l <$DBG/cpus)" ] || fail "latency json records"
 for cpu in $(online_cpus); do
 	want=$(awk -v c="$cpu" '$2 == c { if (!n++ || $28 < i) i = $28; if ($8 > t) t = $8 } END { print i + 0, t + 0 }' $DBG/cpus)
 	[ "$(jqv ".cpus[] | select(.cpu == $cpu) | \"\(.irq_latency_ns.min) \(.latency_ns.max)\"")" = "$want" ] ||

@@ -87,7 +87,7 @@ static void summary(const struct tmon_status *st, bool json)
 		if (json) {
 			json_object(&j, NULL);
 			json_u64(&j, "cpu", cs->cpu);
-			json_u64(&j, "count", cs->lat.count);
+			json_u64(&j, "records", cs->lat.count);
 			json_u64(&j, "missed", cs->missed);
 			json_lat(&j, "irq_latency_ns", &cs->irq_lat);
 			json_lat(&j, "latency_ns", &cs->lat);
@@ -180,7 +180,7 @@ static int hist(const struct tmon_status *st, uint64_t width, bool json)
 				continue;
 			json_object(&j, NULL);
 			json_u64(&j, "cpu", st->cpus[i].cpu);
-			json_u64(&j, "count", st->cpus[i].lat.count);
+			json_u64(&j, "records", st->cpus[i].lat.count);
 			json_u64(&j, "over", count[i][nb]);
 			json_array(&j, "buckets");
 			for (k = 0; k < nb; k++) {
