@@ -134,10 +134,13 @@ wait_wakeups() {
 # moving for two old periods (at least 100 ms; SLOW times that on a slow
 # kernel).
 freeze() {
-	local c want win
+	local c want win sec=$((${1:-60} * SLOW))
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; printf "%.3f\n", w * s }')
 	for c in $(online_cpus); do eval "f_$c=$(last_seq $c)"; done
-	write_param log_sec "${1:-60}" || fail "log_sec=${1:-60} refused"
+	# (SLOW times longer: on a slow kernel one read of the history takes
+	# seconds, and the quiet check below must fit between two wakeups)
+	[ $sec -le 3600 ] || sec=3600
+	write_param log_sec $sec || fail "log_sec=$sec refused"
 	for c in $(online_cpus); do
 		eval "want=\$((f_$c + 1))"
 		wait_for $((5 * SLOW)) sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||

@@ -126,7 +126,7 @@ watch_all $live
 write_param log_nsec 1000000 || fail "1 ms"
 wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 10000 ]" || fail "histories did not grow: $(sysv nr_samples)"
 # (the slab's object count is compared with sampling held still)
-freeze $((3 * SLOW))	# (long enough for a slow kernel's reads to see it quiet)
+freeze 3
 rec0=$(sysv samples_reclaimed)
 s0=$(slab)
 echo 2 >/proc/sys/vm/drop_caches
@@ -184,7 +184,7 @@ watch_all $root
 # held "PIDS": records of those processes (one read of the history)
 held() { awk -v set=" $1 " '$1 == "pid" && index(set, " " $2 " ") { n++ } END { print n + 0 }' $DBG/tasks; }
 wait_for 60 sh -c "[ \$(cat $SYS/nr_samples) -ge 22000 ]" || fail "histories did not grow: $(sysv nr_samples)"
-freeze $((3 * SLOW))	# (long enough for a slow kernel's reads to see it quiet)
+freeze 3
 hl=$(held "$lim") hr=$(held "$root") size=$(sysv sample_size)
 cur=$(cat $CG/lim/memory.current) slab=$(awk '$1 == "slab" { print $2 }' $CG/lim/memory.stat)
 d1=$(sysv samples_dropped)

@@ -22,6 +22,7 @@ freeze 3
 s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
 echo 100000000 >$DBG/fail_samples
 write_param log_sec 0 || fail "cannot leave the frozen period"
+wait_wakeups 1	# (the frozen period's last wakeup, SLOW x 3 s away)
 out=$(tmon-helper stress account 4) || fail "sampling from the reserve: $out"
 freeze 3
 s1=$(sysv nr_samples) d1=$(sysv samples_dropped) o1=$(slab)
