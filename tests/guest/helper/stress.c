@@ -33,8 +33,9 @@
  *
  *   tmon-helper stress balloon MARGIN_MIB SECONDS
  *	take anonymous memory until free memory is within MARGIN_MIB of the
- *	zones' low watermarks (where kswapd reclaims), say "reached", and
- *	keep it there for SECONDS more, topping up as the kernel reclaims.
+ *	zones' low watermarks (where kswapd reclaims), or below the high
+ *	ones with kswapd reclaiming, say "reached", and keep it there for
+ *	SECONDS more, topping up as the kernel reclaims.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -611,12 +612,13 @@ static int failnth(const char *ko, const char *params, double seconds, unsigned 
 
 /* ---- balloon ---- */
 
-/* MemFree above the sum of the zones' low watermarks, KiB: below zero
- * kswapd is reclaiming. (At the min watermarks 6.1 OOM-kills first.) */
-static long free_above_low_kib(void)
+/* MemFree above the sum of the zones' @mark ("low" or "high") watermarks,
+ * KiB. Below the low ones kswapd is woken, and it reclaims until the
+ * high ones. (At the min watermarks 6.1 OOM-kills first.) */
+static long free_above_kib(const char *mark)
 {
-	long free_kib = -1, low = 0, v;
-	char line[160];
+	long free_kib = -1, sum = 0, v;
+	char line[160], fmt[32];
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	while (f && fgets(line, sizeof(line), f))
@@ -624,27 +626,51 @@ static long free_above_low_kib(void)
 			break;
 	if (f)
 		fclose(f);
+	snprintf(fmt, sizeof(fmt), " %s %%ld", mark);
 	f = fopen("/proc/zoneinfo", "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, " low %ld", &v) == 1)
-			low += v * 4;
+		if (sscanf(line, fmt, &v) == 1)
+			sum += v * 4;
 	if (f)
 		fclose(f);
-	return free_kib - low;
+	return free_kib - sum;
+}
+
+/* Pages kswapd has scanned since boot (/proc/vmstat). */
+static unsigned long long kswapd_scanned(void)
+{
+	unsigned long long n = 0, v;
+	char line[160];
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "pgscan_kswapd %llu", &v) == 1)
+			n += v;
+	if (f)
+		fclose(f);
+	return n;
 }
 
 static int balloon(long margin_mib, double seconds)
 {
 	long above, lowest = LONG_MAX, margin = margin_mib * 1024;
+	unsigned long long scan0 = kswapd_scanned();
 	size_t held = 0, len;
 	double end = 0;
 	char *p;
 
 	for (;;) {
-		above = free_above_low_kib();
+		above = free_above_kib("low");
 		if (above < lowest)
 			lowest = above;
-		if (!end && above <= margin + 1024) {
+		/*
+		 * At the target: within 1 MiB of the low watermarks, or below
+		 * the high ones with kswapd at work since we began. (Under a
+		 * loaded host's TCG, kswapd can hold free memory just above
+		 * the low watermarks for minutes: it was reclaiming all along.)
+		 */
+		if (!end && (above <= margin + 1024 ||
+			     (kswapd_scanned() > scan0 && free_above_kib("high") < 0))) {
 			/* At the target: the test starts measuring now. */
 			printf("reached: holding %zu MiB, free %ld MiB above the low watermarks\n",
 			       held >> 20, above >> 10);
