@@ -131,11 +131,11 @@ wait_wakeups() {
 # new period; the snapshot is taken before the write so that wakeup is
 # seen whenever it comes. A CPU whose timer had fired just before the
 # write makes one more record at the old period, so "frozen" is no CPU
-# moving for two old periods (at least 100 ms; SLOW times that on a slow
-# kernel).
+# moving for two old periods (at least 100 ms, at most 1 s, so that a
+# frozen module can be frozen again; SLOW times that on a slow kernel).
 freeze() {
 	local c want win sec=$((${1:-60} * SLOW))
-	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; printf "%.3f\n", w * s }')
+	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
 	for c in $(online_cpus); do eval "f_$c=$(last_seq $c)"; done
 	# (SLOW times longer: on a slow kernel one read of the history takes
 	# seconds, and the quiet check below must fit between two wakeups)
