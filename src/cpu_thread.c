@@ -238,7 +238,6 @@ static int tmon_thread_fn(void *data)
 {
 	struct tmon_cpu *tc = data;
 
-	tmon_history_fit(tc);	/* normally done: see tmon_cpu_online() */
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
 	tc->grid_period = tmon_period_ns();
 	tc->grid_stagger = tmon_stagger();
