@@ -33,17 +33,6 @@ static bool cpu_shown(const struct cpu_state *c)
 	return c->lat.count > 0;
 }
 
-static void json_lat(struct json *j, const char *key, const struct lat_stats *l)
-{
-	json_object(j, key);
-	json_u64(j, "min", l->min);
-	json_u64(j, "avg", l->count ? l->sum / l->count : 0);
-	json_u64(j, "p50", l->p50);
-	json_u64(j, "p99", l->p99);
-	json_u64(j, "max", l->max);
-	json_end(j);
-}
-
 /* MIN AVG P50 P99 MAX of one latency, in us. */
 static void print_lat(const struct lat_stats *l)
 {
@@ -89,8 +78,8 @@ static void summary(const struct tmon_status *st, bool json)
 			json_u64(&j, "cpu", cs->cpu);
 			json_u64(&j, "records", cs->lat.count);
 			json_u64(&j, "missed", cs->missed);
-			json_lat(&j, "irq_latency_ns", &cs->irq_lat);
-			json_lat(&j, "latency_ns", &cs->lat);
+			json_lat_stats(&j, "irq_latency_ns", &cs->irq_lat);
+			json_lat_stats(&j, "latency_ns", &cs->lat);
 			json_end(&j);
 			continue;
 		}

@@ -276,14 +276,15 @@ const char *sched_policy_name(uint32_t policy)
 	return policy < ARRAY_SIZE(names) && names[policy] ? names[policy] : "unknown";
 }
 
-/* One latency's min, avg, max and p99 as the object @key. */
-static void json_lat_summary(struct json *j, const char *key, const struct lat_stats *l)
+/* One latency's summary as the object @key: status and latency write the same. */
+void json_lat_stats(struct json *j, const char *key, const struct lat_stats *l)
 {
 	json_object(j, key);
 	json_u64(j, "min", l->min);
 	json_u64(j, "avg", l->count ? l->sum / l->count : 0);
-	json_u64(j, "max", l->max);
+	json_u64(j, "p50", l->p50);
 	json_u64(j, "p99", l->p99);
+	json_u64(j, "max", l->max);
 	json_end(j);
 }
 
@@ -312,8 +313,8 @@ static void status_json(const struct tmon_status *st)
 		json_u64(&j, "wakeups", c->wakeups);
 		json_u64(&j, "missed", c->missed);
 		json_u64(&j, "records", c->lat.count);
-		json_lat_summary(&j, "latency_ns", &c->lat);
-		json_lat_summary(&j, "irq_latency_ns", &c->irq_lat);
+		json_lat_stats(&j, "latency_ns", &c->lat);
+		json_lat_stats(&j, "irq_latency_ns", &c->irq_lat);
 		if (c->has_sched) {
 			json_str(&j, "policy", sched_policy_name(c->policy));
 			json_u64(&j, "prio", c->prio);

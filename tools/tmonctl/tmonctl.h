@@ -124,6 +124,7 @@ void status_free(struct tmon_status *st);
 const char *sched_policy_name(uint32_t policy);
 int tasks_get(struct task_list *tl);
 void lat_compute(struct lat_stats *s, uint64_t *v, size_t n);
+void json_lat_stats(struct json *j, const char *key, const struct lat_stats *l);
 int need_module(void);
 bool cpu_online(unsigned int cpu);
 
