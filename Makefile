@@ -4,6 +4,7 @@
 #   make                      module for the running kernel, and tmonctl
 #   make module KERNELDIR=/lib/modules/<release>/build
 #   make tools                tools/tmonctl/tmonctl
+#   make netlink              the code made from netlink/tmon.yaml, again
 #   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
 #   make demo                 the packages installed and run in a Debian VM
@@ -37,6 +38,10 @@ deb:
 check:
 	bash tests/check.sh
 
+# After an edit of the netlink spec: the uapi, policies and tables it makes.
+netlink:
+	python3 netlink/gen.py
+
 # Build the packages, install them with apt in a Debian VM, show them working.
 demo:
 	@mkdir -p build
@@ -53,4 +58,4 @@ clean:
 	$(MAKE) -C tools/tmonctl clean
 	rm -rf build dist
 
-.PHONY: all module tools deb check demo bench clean
+.PHONY: all module tools netlink deb check demo bench clean

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generic netlink family "tmon": status, watch/unwatch, lists and dumps
- * of the records, and the period. The protocol is documented in
- * tmon_abi.h. Handlers are serialized by the genetlink core (no
+ * of the records, and the period. The protocol, each command's policy and
+ * the ops table are made from netlink/tmon.yaml (tmon_genl.h,
+ * netlink_gen.c); a policy lets through only its command's attributes, so
+ * a handler finds no other in info->attrs. Handlers are serialized by the genetlink core (no
  * parallel_ops); dumps keep their cursor in cb->args and resume from it,
  * so a dump of any size works across as many messages as it needs.
  *
@@ -17,19 +19,8 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "netlink_gen.h"
 #include "tmon.h"
-
-/* Not const: before 6.2 the policy holds a non-const pointer to it. */
-static struct netlink_range_validation tmon_period_range = {
-	.min = TMON_PERIOD_MIN_NS,
-	.max = TMON_PERIOD_MAX_NS,
-};
-
-static const struct nla_policy tmon_policy[TMON_A_MAX + 1] = {
-	[TMON_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[TMON_A_CPU] = { .type = NLA_U32 },
-	[TMON_A_PERIOD_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &tmon_period_range),
-};
 
 static struct genl_family tmon_genl_family;
 
@@ -81,7 +72,7 @@ static size_t tmon_status_size(void)
 	       8 * nla_total_size_64bit(sizeof(u64)) + num_possible_cpus() * cpu;
 }
 
-static int tmon_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct sk_buff *msg;
@@ -132,9 +123,8 @@ err:
 	return -EMSGSIZE;
 }
 
-static int tmon_nl_watch(struct sk_buff *skb, struct genl_info *info)
+static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info, bool watch)
 {
-	bool watch = info->genlhdr->cmd == TMON_CMD_WATCH;
 	struct nlattr *attr = info->attrs[TMON_A_PID];
 	struct tmon_caller caller;
 	int err;
@@ -179,30 +169,21 @@ static int tmon_nl_watch(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int tmon_nl_period(struct sk_buff *skb, struct genl_info *info)
+int tmon_nl_watch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return tmon_nl_watch_change(skb, info, true);
+}
+
+int tmon_nl_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return tmon_nl_watch_change(skb, info, false);
+}
+
+int tmon_nl_get_period_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
-	int err;
 
-	if (info->genlhdr->cmd == TMON_CMD_SET_PERIOD) {
-		/* CAP_SYS_ADMIN, not GENL_ADMIN_PERM's CAP_NET_ADMIN. */
-		if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "changing the period needs CAP_SYS_ADMIN");
-			return -EPERM;
-		}
-		if (!info->attrs[TMON_A_PERIOD_NS]) {
-			NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PERIOD_NS is required");
-			return -EINVAL;
-		}
-		/* The policy checked the range. */
-		err = tmon_set_period(nla_get_u64(info->attrs[TMON_A_PERIOD_NS]));
-		if (err) {
-			NL_SET_ERR_MSG_MOD(info->extack, "period refused");
-			return err;
-		}
-	}
 	hdr = tmon_reply_put(&msg, info, info->genlhdr->cmd);
 	if (!hdr)
 		return -ENOMEM;
@@ -212,6 +193,28 @@ static int tmon_nl_period(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+int tmon_nl_set_period_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	/* CAP_SYS_ADMIN, not GENL_ADMIN_PERM's CAP_NET_ADMIN. */
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "changing the period needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (!info->attrs[TMON_A_PERIOD_NS]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PERIOD_NS is required");
+		return -EINVAL;
+	}
+	/* The policy checked the range. */
+	err = tmon_set_period(nla_get_u64(info->attrs[TMON_A_PERIOD_NS]));
+	if (err) {
+		NL_SET_ERR_MSG_MOD(info->extack, "period refused");
+		return err;
+	}
+	return tmon_nl_get_period_doit(skb, info);
 }
 
 static void *tmon_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
@@ -236,25 +239,27 @@ static void tmon_dump_caller(struct netlink_callback *cb, struct tmon_caller *c)
 	tmon_caller_init(c, cb->args[TMON_CB_ADMIN]);
 }
 
-/* .start: who asks, and an optional pid or CPU filter. */
-static int tmon_dump_start(struct netlink_callback *cb)
+/* .start of the list: who asks. */
+int tmon_nl_list_tasks_start(struct netlink_callback *cb)
+{
+	struct tmon_caller caller;
+
+	tmon_caller_from_skb(&caller, cb->skb);
+	cb->args[TMON_CB_ADMIN] = caller.admin;
+	return 0;
+}
+
+/* .start of a task dump: who asks, and the process it may be limited to. */
+int tmon_nl_dump_tasks_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tmon_genl_dump_attrs(cb);
 	struct nlattr *pid = attrs ? attrs[TMON_A_PID] : NULL;
-	struct nlattr *cpu = attrs ? attrs[TMON_A_CPU] : NULL;
 	struct tmon_caller caller;
 	struct tmon_watch *w;
 
 	tmon_caller_from_skb(&caller, cb->skb);
 	cb->args[TMON_CB_ADMIN] = caller.admin;
-	if (cpu) {
-		if (nla_get_u32(cpu) >= nr_cpu_ids) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, cpu, "no such CPU");
-			return -EINVAL;
-		}
-		cb->args[TMON_CB_FILTER] = nla_get_u32(cpu) + 1;
-		cb->args[TMON_CB_POS] = nla_get_u32(cpu);
-	} else if (pid) {
+	if (pid) {
 		/* A pid nobody watches (or the caller may not see): nothing. */
 		w = tmon_watch_find(&caller, nla_get_u32(pid));
 		cb->args[TMON_CB_POS] = w ? w->nr : 0;
@@ -264,8 +269,25 @@ static int tmon_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/* .start of a CPU dump: the CPU it may be limited to. */
+int tmon_nl_dump_cpus_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = tmon_genl_dump_attrs(cb);
+	struct nlattr *cpu = attrs ? attrs[TMON_A_CPU] : NULL;
+
+	if (!cpu)
+		return 0;
+	if (nla_get_u32(cpu) >= nr_cpu_ids) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, cpu, "no such CPU");
+		return -EINVAL;
+	}
+	cb->args[TMON_CB_FILTER] = nla_get_u32(cpu) + 1;
+	cb->args[TMON_CB_POS] = nla_get_u32(cpu);
+	return 0;
+}
+
 /* .done: the reference a task dump may still hold. */
-static int tmon_dump_done(struct netlink_callback *cb)
+int tmon_nl_dump_done(struct netlink_callback *cb)
 {
 	tmon_sample_put((struct tmon_sample *)cb->args[TMON_CB_CUR]);
 	cb->args[TMON_CB_CUR] = 0;
@@ -278,7 +300,7 @@ static bool tmon_dump_filtered_out(struct netlink_callback *cb, unsigned long po
 	return cb->args[TMON_CB_FILTER] && pos + 1 != cb->args[TMON_CB_FILTER];
 }
 
-static int tmon_nl_list_tasks(struct sk_buff *skb, struct netlink_callback *cb)
+int tmon_nl_list_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long nr = cb->args[TMON_CB_POS];
 	struct tmon_task_record last;
@@ -366,7 +388,7 @@ static int tmon_dump_watch(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-static int tmon_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
+int tmon_nl_dump_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long nr = cb->args[TMON_CB_POS];
 	struct tmon_caller caller;
@@ -382,7 +404,7 @@ static int tmon_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (nr != cb->args[TMON_CB_POS]) {
 			/* A new watch (the last one went away): from its oldest. */
-			tmon_dump_done(cb);
+			tmon_nl_dump_done(cb);
 			cb->args[TMON_CB_POS] = nr;
 		}
 		vnr = tmon_watch_visible(&caller, w);
@@ -394,7 +416,7 @@ static int tmon_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int tmon_nl_dump_cpus(struct sk_buff *skb, struct netlink_callback *cb)
+int tmon_nl_dump_cpus_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long cpu = cb->args[TMON_CB_POS];
 	u64 seq = cb->args[TMON_CB_SEQ];
@@ -424,48 +446,13 @@ full:
 	return skb->len;
 }
 
-static const struct genl_ops tmon_genl_ops[] = {
-	{
-		.cmd = TMON_CMD_GET_STATUS,
-		.doit = tmon_nl_get_status,
-	}, {
-		.cmd = TMON_CMD_WATCH,
-		.doit = tmon_nl_watch,
-	}, {
-		.cmd = TMON_CMD_UNWATCH,
-		.doit = tmon_nl_watch,
-	}, {
-		.cmd = TMON_CMD_LIST_TASKS,
-		.start = tmon_dump_start,
-		.done = tmon_dump_done,
-		.dumpit = tmon_nl_list_tasks,
-	}, {
-		.cmd = TMON_CMD_DUMP_TASKS,
-		.start = tmon_dump_start,
-		.done = tmon_dump_done,
-		.dumpit = tmon_nl_dump_tasks,
-	}, {
-		.cmd = TMON_CMD_DUMP_CPUS,
-		.start = tmon_dump_start,
-		.done = tmon_dump_done,
-		.dumpit = tmon_nl_dump_cpus,
-	}, {
-		.cmd = TMON_CMD_GET_PERIOD,
-		.doit = tmon_nl_period,
-	}, {
-		.cmd = TMON_CMD_SET_PERIOD,
-		.doit = tmon_nl_period,
-	},
-};
-
 static struct genl_family tmon_genl_family __ro_after_init = {
 	.name = TMON_GENL_NAME,
 	.version = TMON_GENL_VERSION,
 	.maxattr = TMON_A_MAX,
-	.policy = tmon_policy,
 	.module = THIS_MODULE,
-	.ops = tmon_genl_ops,
-	.n_ops = ARRAY_SIZE(tmon_genl_ops),
+	.ops = tmon_nl_ops,
+	.n_ops = ARRAY_SIZE(tmon_nl_ops),
 };
 
 int tmon_netlink_init(void)

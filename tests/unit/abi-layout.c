@@ -58,6 +58,9 @@ PIN(struct tmon_ring_header, head, 40);
 _Static_assert(sizeof(struct tmon_ring_info) == 16, "tmon_ring_info size changed");
 _Static_assert(TMON_PERIOD_MIN_NS == 100000ULL, "period floor is 100 us");
 _Static_assert(TMON_PERIOD_MAX_NS == 3600000000000ULL, "period ceiling is 3600 s");
+/* What netlink/tmon.yaml writes as numbers, against the names of tmon_abi.h. */
+_Static_assert(TMON_GENL_VERSION == TMON_ABI_VERSION, "the family's version is the ABI's");
+_Static_assert(sizeof(((struct tmon_task_record *)0)->comm) == TMON_COMM_LEN, "comm length");
 
 int main(void)
 {

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Do not edit: made from netlink/tmon.yaml by netlink/gen.py. */
+#include "netlink_gen.h"
+
+/* Not const: before 6.2 a policy holds a non-const pointer to it. */
+static struct netlink_range_validation tmon_a_period_ns_range = {
+	.min = TMON_PERIOD_MIN_NS,
+	.max = TMON_PERIOD_MAX_NS,
+};
+
+/* A command without request attributes refuses any. */
+static const struct nla_policy tmon_reject_all_nl_policy[TMON_A_PAD + 1] = {
+	[TMON_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy tmon_watch_nl_policy[TMON_A_PID + 1] = {
+	[TMON_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy tmon_dump_cpus_nl_policy[TMON_A_CPU + 1] = {
+	[TMON_A_CPU] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy tmon_set_period_nl_policy[TMON_A_PERIOD_NS + 1] = {
+	[TMON_A_PERIOD_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &tmon_a_period_ns_range),
+};
+
+const struct genl_ops tmon_nl_ops[8] = {
+	{
+		.cmd		= TMON_CMD_GET_STATUS,
+		.doit		= tmon_nl_get_status_doit,
+		.policy		= tmon_reject_all_nl_policy,
+		.maxattr	= TMON_A_PAD,
+	},
+	{
+		.cmd		= TMON_CMD_WATCH,
+		.doit		= tmon_nl_watch_doit,
+		.policy		= tmon_watch_nl_policy,
+		.maxattr	= TMON_A_PID,
+	},
+	{
+		.cmd		= TMON_CMD_UNWATCH,
+		.doit		= tmon_nl_unwatch_doit,
+		.policy		= tmon_watch_nl_policy,
+		.maxattr	= TMON_A_PID,
+	},
+	{
+		.cmd		= TMON_CMD_LIST_TASKS,
+		.start		= tmon_nl_list_tasks_start,
+		.dumpit		= tmon_nl_list_tasks_dumpit,
+		.done		= tmon_nl_dump_done,
+		.policy		= tmon_reject_all_nl_policy,
+		.maxattr	= TMON_A_PAD,
+	},
+	{
+		.cmd		= TMON_CMD_DUMP_TASKS,
+		.start		= tmon_nl_dump_tasks_start,
+		.dumpit		= tmon_nl_dump_tasks_dumpit,
+		.done		= tmon_nl_dump_done,
+		.policy		= tmon_watch_nl_policy,
+		.maxattr	= TMON_A_PID,
+	},
+	{
+		.cmd		= TMON_CMD_DUMP_CPUS,
+		.start		= tmon_nl_dump_cpus_start,
+		.dumpit		= tmon_nl_dump_cpus_dumpit,
+		.policy		= tmon_dump_cpus_nl_policy,
+		.maxattr	= TMON_A_CPU,
+	},
+	{
+		.cmd		= TMON_CMD_GET_PERIOD,
+		.doit		= tmon_nl_get_period_doit,
+		.policy		= tmon_reject_all_nl_policy,
+		.maxattr	= TMON_A_PAD,
+	},
+	{
+		.cmd		= TMON_CMD_SET_PERIOD,
+		.doit		= tmon_nl_set_period_doit,
+		.policy		= tmon_set_period_nl_policy,
+		.maxattr	= TMON_A_PERIOD_NS,
+	},
+};

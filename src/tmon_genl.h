@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/* Do not edit: made from netlink/tmon.yaml by netlink/gen.py. */
+#ifndef _TMON_GENL_H
+#define _TMON_GENL_H
+
+#include <linux/types.h>
+
+enum tmon_task_state {
+	TMON_STATE_RUNNING,
+	TMON_STATE_EXITED,
+};
+
+/*
+ * One wakeup of one CPU's tmon thread.
+ *
+ * @expected_ns: the oldest timer expiry this wakeup serves
+ *	(CLOCK_MONOTONIC).
+ * @latency_ns: thread latency: the thread running minus @expected_ns,
+ *	in full however many periods it slept through.
+ * @irq_latency_ns: IRQ latency: the timer callback for @expected_ns
+ *	minus @expected_ns (as the timerlat tracer measures both).
+ * @run_ns: time the thread spent on the record (its critical part).
+ * @nvcsw, @nivcsw: the thread's voluntary/involuntary switches so far.
+ * @missed: later expiries folded into this wakeup, because they came
+ *	before the thread had served @expected_ns. Loss, counted: for
+ *	consecutive records k-1, k of one CPU, with the period P unchanged
+ *	between them,
+ *		expected_ns[k] == expected_ns[k-1] + P * (1 + missed[k-1]).
+ * @user_ns..@softirq_ns: the CPU's time split since the previous
+ *	record (user includes nice; same sources as /proc/stat).
+ */
+struct tmon_cpu_record {
+	__u32 cpu;
+	__u32 missed;
+	__u64 seq;
+	__u64 expected_ns;
+	__u64 latency_ns;
+	__u64 irq_latency_ns;
+	__u64 run_ns;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 user_ns;
+	__u64 system_ns;
+	__u64 idle_ns;
+	__u64 iowait_ns;
+	__u64 irq_ns;
+	__u64 softirq_ns;
+};
+
+/*
+ * One sample of one watched process (its whole thread group).
+ *
+ * @pid: thread group id: in the reader's pid namespace where it is read
+ *	through read() of /dev/tmon, netlink or debugfs; in the initial
+ *	one in the mapped rings and the tracepoint.
+ * @cpu: CPU the group leader last ran on.
+ * @seq: per-task sample number, from 0.
+ * @ts_ns: when the sample was taken (CLOCK_MONOTONIC).
+ * @utime_ns, @stime_ns: CPU time of all threads, live and dead, as
+ *	/proc/PID/stat counts it: exact run time split by the ticks.
+ * @vm_bytes: total_vm; @stack_bytes, @data_bytes: stack_vm, data_vm;
+ * @rss_bytes: resident pages (file, anon and shmem).
+ * @minflt, @majflt, @nvcsw, @nivcsw: summed over all threads, live and dead.
+ * @flags: TMON_TASK_*.
+ * @comm: the leader's name, NUL-terminated.
+ */
+struct tmon_task_record {
+	__u32 pid;
+	__u32 cpu;
+	__u64 seq;
+	__u64 ts_ns;
+	__u64 utime_ns;
+	__u64 stime_ns;
+	__u64 vm_bytes;
+	__u64 stack_bytes;
+	__u64 data_bytes;
+	__u64 rss_bytes;
+	__u64 minflt;
+	__u64 majflt;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u32 flags;
+	__u32 reserved;
+	char comm[16];
+};
+
+/*
+ * Generic netlink family "tmon".
+ *
+ * Status, watch list, stored records and period of the tmon monitor.
+ *
+ * Errors come back as a negative errno in the netlink error message, with
+ * an extended ack text saying what was wrong. "Admin" is CAP_SYS_ADMIN in
+ * the initial user namespace, held by the sender and its socket
+ * (CAP_NET_ADMIN grants nothing). Status, CPU records and counters are
+ * open to every user. A process's records (lists, dumps) go to an admin,
+ * or to a caller for whom ptrace_may_access(PTRACE_MODE_READ_FSCREDS)
+ * holds on it (for an exited one: on the credentials it had when watched),
+ * so nobody learns more than /proc would show them. Pids, in and out, are
+ * those of the caller's pid namespace; a process with none there is not
+ * shown. Changing the period needs admin; watching needs admin unless the
+ * caller may see the process and its real uid is the caller's;
+ * unwatching, unless the caller made the watch. A watch the caller may not
+ * see is not there for it (ENOENT). Each command takes only the
+ * attributes it names: any other is refused (EINVAL).
+ *
+ * Records travel as the fixed-layout structures (binary attributes), so
+ * the netlink, ring and trace views of a record are the same bytes.
+ *
+ * Commands: what each does, its request and its reply attributes.
+ *
+ * TMON_CMD_GET_STATUS (do):
+ *	The module's settings and counters, and one cpu-status per possible
+ *	CPU; sched-policy and sched-prio only while the CPU has its thread.
+ *	Request: none
+ *	Reply: TMON_A_VERSION, TMON_A_ABI_VERSION, TMON_A_PERIOD_NS,
+ *	TMON_A_HISTORY, TMON_A_MAX_TASKS, TMON_A_NR_CPUS,
+ *	TMON_A_NR_TASKS, TMON_A_NR_SAMPLES, TMON_A_SAMPLES_DROPPED,
+ *	TMON_A_SAMPLES_SKIPPED, TMON_A_SAMPLES_RECLAIMED,
+ *	TMON_A_MEM_BYTES, TMON_A_RING_LOST, TMON_A_CPU_STATUS
+ *
+ * TMON_CMD_WATCH (do):
+ *	Watch a process. Errors as for the debugfs tasks file (ESRCH,
+ *	EEXIST, ENOSPC, EDQUOT), EPERM, EINVAL.
+ *	Request: TMON_A_PID
+ *	Reply: none
+ *
+ * TMON_CMD_UNWATCH (do):
+ *	Stop watching a process. ENOENT if not watched (the pid may name an
+ *	exited process the caller watched), EPERM.
+ *	Request: TMON_A_PID
+ *	Reply: none
+ *
+ * TMON_CMD_LIST_TASKS (dump):
+ *	One message per watched process the caller may see, with its newest
+ *	record if it has one.
+ *	Request: none
+ *	Reply: TMON_A_PID, TMON_A_STATE, TMON_A_NR_RECORDS,
+ *	TMON_A_TASK_RECORD
+ *
+ * TMON_CMD_DUMP_TASKS (dump):
+ *	One message per stored task record of the processes the caller may
+ *	see, by pid, oldest first; pid limits it to one process.
+ *	Request: TMON_A_PID
+ *	Reply: TMON_A_TASK_RECORD
+ *
+ * TMON_CMD_DUMP_CPUS (dump):
+ *	One message per stored wakeup record, by CPU, oldest first; cpu
+ *	limits it to one CPU.
+ *	Request: TMON_A_CPU
+ *	Reply: TMON_A_CPU_RECORD
+ *
+ * TMON_CMD_GET_PERIOD (do):
+ *	The period.
+ *	Request: none
+ *	Reply: TMON_A_PERIOD_NS
+ *
+ * TMON_CMD_SET_PERIOD (do):
+ *	Set the period (admin); both halves (log_sec, log_nsec) change at
+ *	once. Replies with the period.
+ *	Request: TMON_A_PERIOD_NS
+ *	Reply: TMON_A_PERIOD_NS
+ */
+#define TMON_GENL_NAME		"tmon"
+#define TMON_GENL_VERSION	2
+
+enum tmon_cmd {
+	TMON_CMD_UNSPEC,
+	TMON_CMD_GET_STATUS,
+	TMON_CMD_WATCH,
+	TMON_CMD_UNWATCH,
+	TMON_CMD_LIST_TASKS,
+	TMON_CMD_DUMP_TASKS,
+	TMON_CMD_DUMP_CPUS,
+	TMON_CMD_GET_PERIOD,
+	TMON_CMD_SET_PERIOD,
+
+	__TMON_CMD_MAX
+};
+
+#define TMON_CMD_MAX		(__TMON_CMD_MAX - 1)
+
+/*
+ * Attributes (type: meaning):
+ *
+ * @TMON_A_VERSION (string):
+ *	The module's version.
+ *
+ * @TMON_A_ABI_VERSION (u32):
+ *	TMON_ABI_VERSION of the module.
+ *
+ * @TMON_A_PERIOD_NS (u64):
+ *	The sampling period.
+ *
+ * @TMON_A_HISTORY (u32):
+ *	Records kept per CPU and per watched process.
+ *
+ * @TMON_A_MAX_TASKS (u32):
+ *	Limit of the watch list.
+ *
+ * @TMON_A_NR_CPUS (u32):
+ *	CPUs with a running thread.
+ *
+ * @TMON_A_NR_TASKS (u32):
+ *	Processes watched.
+ *
+ * @TMON_A_NR_SAMPLES (u64):
+ *	Task records stored.
+ *
+ * @TMON_A_SAMPLES_DROPPED (u64):
+ *	Samples lost for want of memory.
+ *
+ * @TMON_A_SAMPLES_RECLAIMED (u64):
+ *	Stored records given back under memory pressure.
+ *
+ * @TMON_A_MEM_BYTES (u64):
+ *	Memory held by the stored records.
+ *
+ * @TMON_A_RING_LOST (u64):
+ *	Ring entries readers missed.
+ *
+ * @TMON_A_CPU_STATUS (nest):
+ *	One possible CPU's thread.
+ *	Holding TMON_A_CPU, TMON_A_THREAD_PID, TMON_A_THREAD_RUNNING,
+ *	TMON_A_WAKEUPS, TMON_A_MISSED, TMON_A_SCHED_POLICY,
+ *	TMON_A_SCHED_PRIO
+ *
+ * @TMON_A_CPU (u32):
+ *	A CPU number.
+ *
+ * @TMON_A_THREAD_PID (u32):
+ *	The CPU's thread, in the caller's pid namespace: 0 while offline,
+ *	and always from a child namespace.
+ *
+ * @TMON_A_WAKEUPS (u64):
+ *	Wakeups of the CPU's thread.
+ *
+ * @TMON_A_MISSED (u64):
+ *	Timer expiries the CPU's thread missed.
+ *
+ * @TMON_A_PID (u32):
+ *	A process, in the caller's pid namespace.
+ *
+ * @TMON_A_STATE (u8, enum tmon_task_state):
+ *	Whether a watched process still runs.
+ *
+ * @TMON_A_NR_RECORDS (u32):
+ *	Records stored for a watched process.
+ *
+ * @TMON_A_TASK_RECORD (struct tmon_task_record):
+ *	One stored sample of a process.
+ *
+ * @TMON_A_CPU_RECORD (struct tmon_cpu_record):
+ *	One stored wakeup of a CPU's thread.
+ *
+ * @TMON_A_THREAD_RUNNING (u8):
+ *	1 when the CPU has its thread.
+ *
+ * @TMON_A_SCHED_POLICY (u32):
+ *	The thread's SCHED_* policy, as the scheduler holds it.
+ *
+ * @TMON_A_SCHED_PRIO (u32):
+ *	The thread's real-time priority, 0 under SCHED_OTHER.
+ *
+ * @TMON_A_SAMPLES_SKIPPED (u64):
+ *	Samples of whole sampling rounds a late sampler passed over.
+ */
+enum tmon_attr {
+	TMON_A_UNSPEC,
+	TMON_A_PAD,
+	TMON_A_VERSION,
+	TMON_A_ABI_VERSION,
+	TMON_A_PERIOD_NS,
+	TMON_A_HISTORY,
+	TMON_A_MAX_TASKS,
+	TMON_A_NR_CPUS,
+	TMON_A_NR_TASKS,
+	TMON_A_NR_SAMPLES,
+	TMON_A_SAMPLES_DROPPED,
+	TMON_A_SAMPLES_RECLAIMED,
+	TMON_A_MEM_BYTES,
+	TMON_A_RING_LOST,
+	TMON_A_CPU_STATUS,
+	TMON_A_CPU,
+	TMON_A_THREAD_PID,
+	TMON_A_WAKEUPS,
+	TMON_A_MISSED,
+	TMON_A_PID,
+	TMON_A_STATE,
+	TMON_A_NR_RECORDS,
+	TMON_A_TASK_RECORD,
+	TMON_A_CPU_RECORD,
+	TMON_A_THREAD_RUNNING,
+	TMON_A_SCHED_POLICY,
+	TMON_A_SCHED_PRIO,
+	TMON_A_SAMPLES_SKIPPED,
+
+	__TMON_A_MAX
+};
+
+#define TMON_A_MAX		(__TMON_A_MAX - 1)
+
+#endif /* _TMON_GENL_H */

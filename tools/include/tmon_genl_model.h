@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Do not edit: made from netlink/tmon.yaml by netlink/gen.py. */
+/*
+ * The netlink family as user space checks it: every attribute's type and
+ * payload size, every command's request and reply attributes.
+ */
+#ifndef _TMON_GENL_MODEL_H
+#define _TMON_GENL_MODEL_H
+
+#include "../../src/tmon_abi.h"
+
+enum tmon_genl_kind {
+	TMON_GENL_NONE,
+	TMON_GENL_PAD,
+	TMON_GENL_U8,
+	TMON_GENL_U32,
+	TMON_GENL_U64,
+	TMON_GENL_STRING,
+	TMON_GENL_NEST,
+	TMON_GENL_BINARY,
+};
+
+struct tmon_genl_attr {
+	const char *name;
+	enum tmon_genl_kind kind;
+	unsigned int len;	/* payload bytes; 0: any (string, nest) */
+};
+
+#define B(a) (1ULL << (a))
+_Static_assert(TMON_A_MAX < 64, "attribute masks are 64 bits");
+
+static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
+	[TMON_A_PAD] = {
+		"pad", TMON_GENL_PAD, 0 },
+	[TMON_A_VERSION] = {
+		"version", TMON_GENL_STRING, 0 },
+	[TMON_A_ABI_VERSION] = {
+		"abi-version", TMON_GENL_U32, 4 },
+	[TMON_A_PERIOD_NS] = {
+		"period-ns", TMON_GENL_U64, 8 },
+	[TMON_A_HISTORY] = {
+		"history", TMON_GENL_U32, 4 },
+	[TMON_A_MAX_TASKS] = {
+		"max-tasks", TMON_GENL_U32, 4 },
+	[TMON_A_NR_CPUS] = {
+		"nr-cpus", TMON_GENL_U32, 4 },
+	[TMON_A_NR_TASKS] = {
+		"nr-tasks", TMON_GENL_U32, 4 },
+	[TMON_A_NR_SAMPLES] = {
+		"nr-samples", TMON_GENL_U64, 8 },
+	[TMON_A_SAMPLES_DROPPED] = {
+		"samples-dropped", TMON_GENL_U64, 8 },
+	[TMON_A_SAMPLES_RECLAIMED] = {
+		"samples-reclaimed", TMON_GENL_U64, 8 },
+	[TMON_A_MEM_BYTES] = {
+		"mem-bytes", TMON_GENL_U64, 8 },
+	[TMON_A_RING_LOST] = {
+		"ring-lost", TMON_GENL_U64, 8 },
+	[TMON_A_CPU_STATUS] = {
+		"cpu-status", TMON_GENL_NEST, 0 },
+	[TMON_A_CPU] = {
+		"cpu", TMON_GENL_U32, 4 },
+	[TMON_A_THREAD_PID] = {
+		"thread-pid", TMON_GENL_U32, 4 },
+	[TMON_A_WAKEUPS] = {
+		"wakeups", TMON_GENL_U64, 8 },
+	[TMON_A_MISSED] = {
+		"missed", TMON_GENL_U64, 8 },
+	[TMON_A_PID] = {
+		"pid", TMON_GENL_U32, 4 },
+	[TMON_A_STATE] = {
+		"state", TMON_GENL_U8, 1 },
+	[TMON_A_NR_RECORDS] = {
+		"nr-records", TMON_GENL_U32, 4 },
+	[TMON_A_TASK_RECORD] = {
+		"task-record", TMON_GENL_BINARY, sizeof(struct tmon_task_record) },
+	[TMON_A_CPU_RECORD] = {
+		"cpu-record", TMON_GENL_BINARY, sizeof(struct tmon_cpu_record) },
+	[TMON_A_THREAD_RUNNING] = {
+		"thread-running", TMON_GENL_U8, 1 },
+	[TMON_A_SCHED_POLICY] = {
+		"sched-policy", TMON_GENL_U32, 4 },
+	[TMON_A_SCHED_PRIO] = {
+		"sched-prio", TMON_GENL_U32, 4 },
+	[TMON_A_SAMPLES_SKIPPED] = {
+		"samples-skipped", TMON_GENL_U64, 8 },
+};
+
+/* The attributes of a cpu-status nest. */
+static const unsigned long long tmon_genl_cpu_status_attrs =
+	B(TMON_A_CPU) | B(TMON_A_THREAD_PID) | B(TMON_A_THREAD_RUNNING) |
+	B(TMON_A_WAKEUPS) | B(TMON_A_MISSED) | B(TMON_A_SCHED_POLICY) |
+	B(TMON_A_SCHED_PRIO);
+
+struct tmon_genl_cmd {
+	const char *name;
+	int dump;
+	unsigned long long request, reply;	/* attribute masks */
+};
+
+static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
+	[TMON_CMD_GET_STATUS] = { "get-status", 0,
+		0,
+		B(TMON_A_VERSION) | B(TMON_A_ABI_VERSION) | B(TMON_A_PERIOD_NS) |
+		B(TMON_A_HISTORY) | B(TMON_A_MAX_TASKS) | B(TMON_A_NR_CPUS) |
+		B(TMON_A_NR_TASKS) | B(TMON_A_NR_SAMPLES) | B(TMON_A_SAMPLES_DROPPED) |
+		B(TMON_A_SAMPLES_SKIPPED) | B(TMON_A_SAMPLES_RECLAIMED) |
+		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_CPU_STATUS) },
+	[TMON_CMD_WATCH] = { "watch", 0,
+		B(TMON_A_PID),
+		0 },
+	[TMON_CMD_UNWATCH] = { "unwatch", 0,
+		B(TMON_A_PID),
+		0 },
+	[TMON_CMD_LIST_TASKS] = { "list-tasks", 1,
+		0,
+		B(TMON_A_PID) | B(TMON_A_STATE) | B(TMON_A_NR_RECORDS) |
+		B(TMON_A_TASK_RECORD) },
+	[TMON_CMD_DUMP_TASKS] = { "dump-tasks", 1,
+		B(TMON_A_PID),
+		B(TMON_A_TASK_RECORD) },
+	[TMON_CMD_DUMP_CPUS] = { "dump-cpus", 1,
+		B(TMON_A_CPU),
+		B(TMON_A_CPU_RECORD) },
+	[TMON_CMD_GET_PERIOD] = { "get-period", 0,
+		0,
+		B(TMON_A_PERIOD_NS) },
+	[TMON_CMD_SET_PERIOD] = { "set-period", 0,
+		B(TMON_A_PERIOD_NS),
+		B(TMON_A_PERIOD_NS) },
+};
+
+#undef B
+
+#endif /* _TMON_GENL_MODEL_H */
