@@ -41,16 +41,28 @@ write_param log_sec 0
 
 # Malformed requests change nothing.
 before="$(watched_pids) $(sysv period_ns)"
-expect_nl EINVAL raw $((2)) 0 0			# WATCH without TMON_A_PID
-expect_nl EINVAL raw 2 19 0			# TMON_A_PID of 0 bytes
-expect_nl EINVAL raw 2 19 2			# TMON_A_PID of 2 bytes
-expect_nl EINVAL raw 2 19 64			# TMON_A_PID of 64 bytes
-expect_nl ERANGE raw 2 19 4			# pid 0
-expect_nl EINVAL raw 8 4 4			# SET_PERIOD with a u32
-expect_nl EINVAL raw 8 0 0			# SET_PERIOD without a period
-expect_nl EINVAL raw 1 200 4			# unknown attribute
-expect_nl EOPNOTSUPP raw 99 0 0			# unknown command
-expect_nl EOPNOTSUPP raw 0 0 0			# command 0
+expect_nl EINVAL raw watch - 0			# WATCH without a pid
+expect_nl EINVAL raw watch pid 0		# a pid of 0 bytes
+expect_nl EINVAL raw watch pid 2		# ... of 2 bytes
+expect_nl EINVAL raw watch pid 64		# ... of 64 bytes
+expect_nl ERANGE raw watch pid 4		# pid 0
+expect_nl EINVAL raw set-period period-ns 4	# a period as a u32
+expect_nl EINVAL raw set-period - 0		# SET_PERIOD without a period
+expect_nl EINVAL raw get-status 200 4		# unknown attribute
+expect_nl EOPNOTSUPP raw 99 - 0			# unknown command
+expect_nl EOPNOTSUPP raw 0 - 0			# command 0
+# Each command's policy (netlink/tmon.yaml) refuses the attributes of the
+# others, with an extack message, where one policy for all let them pass.
+for req in "-d dump-tasks cpu 4" "-d list-tasks pid 4" "-d dump-cpus pid 4" \
+	"get-status pid 4" "get-period period-ns 8" "watch period-ns 8" "unwatch cpu 4" \
+	"set-period pid 4"; do
+	# shellcheck disable=SC2086 # the request's words
+	got=$($NL raw $req)
+	case $got in
+	"EINVAL: "?*) note "nl raw $req: $got" ;;
+	*) fail "nl raw $req: got '$got', expected EINVAL with a message" ;;
+	esac
+done
 expect_nl ERANGE setperiod 99999
 expect_nl ERANGE setperiod 3600000000001
 expect_nl ERANGE setperiod 0

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "tmonctl.h"
+#include "../include/tmon_genl_model.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK	11
@@ -30,35 +31,13 @@ static unsigned int portid, seq;
 static char buf[NL_BUF_SIZE];
 static char ext_msg[256];
 
-/* The type and minimum length of each attribute the module sends. */
-static const struct {
-	enum mnl_attr_data_type type;
-	size_t len;
-} attr_types[TMON_A_MAX + 1] = {
-	[TMON_A_VERSION] = { MNL_TYPE_NUL_STRING, 0 },
-	[TMON_A_ABI_VERSION] = { MNL_TYPE_U32, 0 },
-	[TMON_A_PERIOD_NS] = { MNL_TYPE_U64, 0 },
-	[TMON_A_HISTORY] = { MNL_TYPE_U32, 0 },
-	[TMON_A_MAX_TASKS] = { MNL_TYPE_U32, 0 },
-	[TMON_A_NR_CPUS] = { MNL_TYPE_U32, 0 },
-	[TMON_A_NR_TASKS] = { MNL_TYPE_U32, 0 },
-	[TMON_A_NR_SAMPLES] = { MNL_TYPE_U64, 0 },
-	[TMON_A_SAMPLES_DROPPED] = { MNL_TYPE_U64, 0 },
-	[TMON_A_SAMPLES_SKIPPED] = { MNL_TYPE_U64, 0 },
-	[TMON_A_SAMPLES_RECLAIMED] = { MNL_TYPE_U64, 0 },
-	[TMON_A_MEM_BYTES] = { MNL_TYPE_U64, 0 },
-	[TMON_A_RING_LOST] = { MNL_TYPE_U64, 0 },
-	[TMON_A_CPU_STATUS] = { MNL_TYPE_NESTED, 0 },
-	[TMON_A_CPU] = { MNL_TYPE_U32, 0 },
-	[TMON_A_THREAD_PID] = { MNL_TYPE_U32, 0 },
-	[TMON_A_WAKEUPS] = { MNL_TYPE_U64, 0 },
-	[TMON_A_MISSED] = { MNL_TYPE_U64, 0 },
-	[TMON_A_PID] = { MNL_TYPE_U32, 0 },
-	[TMON_A_STATE] = { MNL_TYPE_U8, 0 },
-	[TMON_A_NR_RECORDS] = { MNL_TYPE_U32, 0 },
-	[TMON_A_TASK_RECORD] = { MNL_TYPE_BINARY, sizeof(struct tmon_task_record) },
-	[TMON_A_CPU_RECORD] = { MNL_TYPE_BINARY, sizeof(struct tmon_cpu_record) },
-	[TMON_A_THREAD_RUNNING] = { MNL_TYPE_U8, 0 },
+/* libmnl's check of each kind of attribute the spec names. */
+static const enum mnl_attr_data_type mnl_types[TMON_GENL_BINARY + 1] = {
+	[TMON_GENL_U8] = MNL_TYPE_U8,
+	[TMON_GENL_U32] = MNL_TYPE_U32,
+	[TMON_GENL_U64] = MNL_TYPE_U64,
+	[TMON_GENL_STRING] = MNL_TYPE_NUL_STRING,
+	[TMON_GENL_NEST] = MNL_TYPE_NESTED,
 };
 
 /* Attributes this tool does not know are skipped: a newer module may add some. */
@@ -70,10 +49,11 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_type_valid(attr, TMON_A_MAX) < 0 || type == TMON_A_UNSPEC ||
 	    type == TMON_A_PAD)
 		return MNL_CB_OK;
-	if (attr_types[type].type == MNL_TYPE_BINARY) {
-		if (mnl_attr_get_payload_len(attr) < attr_types[type].len)
+	/* A record may grow at its end: at least the size this tool knows. */
+	if (tmon_genl_attrs[type].kind == TMON_GENL_BINARY) {
+		if (mnl_attr_get_payload_len(attr) < tmon_genl_attrs[type].len)
 			goto bad;
-	} else if (mnl_attr_validate(attr, attr_types[type].type) < 0) {
+	} else if (mnl_attr_validate(attr, mnl_types[tmon_genl_attrs[type].kind]) < 0) {
 		goto bad;
 	}
 	tb[type] = attr;

@@ -2,6 +2,7 @@
 /* tmon-helper fuzz: generic netlink requests (see fuzz.c). */
 #define _GNU_SOURCE
 #include "fuzz.h"
+#include "../../../tools/include/tmon_genl_model.h"
 
 /* ---- fuzz nl ---- */
 
@@ -36,6 +37,7 @@ struct nl_expect {
 	/* the kernel's view of the top-level attributes, the last of a type */
 	int pid_attr, cpu_attr, period_attr;	/* present, any length */
 	int pid_ok, period_ok;		/* ... and the last one of the right size */
+	int foreign;			/* an attribute the command does not take */
 	uint32_t pid, cpu;
 	uint64_t period;
 	int cpu_ok;
@@ -280,7 +282,6 @@ static void nl_gen(struct rng *r, const struct nl_state *st, unsigned char *buf,
 			u64 = gen_period(r);
 			off += put_nla(buf + off, NL_ROOM, TMON_A_PERIOD_NS, &u64, 8);
 			break;
-		case TMON_CMD_LIST_TASKS:
 		case TMON_CMD_DUMP_TASKS:
 			if (chance(r, 40)) {
 				u32 = (uint32_t)gen_pid(r);
@@ -393,6 +394,9 @@ static void nl_view(struct nl_state *st, unsigned char *buf, size_t len, struct 
 		if (a.nla_len < NLA_HDRLEN || a.nla_len > rem)
 			break;
 		type = a.nla_type & NLA_TYPE_MASK;
+		if (x->cmd > TMON_CMD_MAX || type > TMON_A_MAX ||
+		    !(tmon_genl_cmds[x->cmd].request & (1ULL << type)))
+			x->foreign = 1;
 		if (type == TMON_A_PID) {
 			x->pid_attr = 1;
 			x->pid_ok = a.nla_len == NLA_HDRLEN + 4;
@@ -558,30 +562,16 @@ struct reply_attrs {
 	unsigned int count[TMON_A_MAX + 1];
 };
 
+/* The payload size the spec gives @type: -1 a string, -2 a nest. */
 static int reply_attr_size(unsigned int type)
 {
-	switch (type) {
-	case TMON_A_VERSION:
-		return -1;	/* a string */
-	case TMON_A_CPU_STATUS:
-		return -2;	/* nested */
-	case TMON_A_PAD:
-		return 0;
-	case TMON_A_STATE:
-	case TMON_A_THREAD_RUNNING:
-		return 1;
-	case TMON_A_TASK_RECORD:
-		return sizeof(struct tmon_task_record);
-	case TMON_A_CPU_RECORD:
-		return sizeof(struct tmon_cpu_record);
-	case TMON_A_PERIOD_NS:
-	case TMON_A_NR_SAMPLES ... TMON_A_RING_LOST:
-	case TMON_A_SAMPLES_SKIPPED:
-	case TMON_A_WAKEUPS:
-	case TMON_A_MISSED:
-		return 8;
+	switch (tmon_genl_attrs[type].kind) {
+	case TMON_GENL_STRING:
+		return -1;
+	case TMON_GENL_NEST:
+		return -2;
 	default:
-		return 4;
+		return (int)tmon_genl_attrs[type].len;
 	}
 }
 
@@ -658,10 +648,8 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 				return violation("reply: bad CPU status (cpu %u after %lld)",
 						 ra_u32(&in, TMON_A_CPU), (long long)last_cpu), -1;
 			last_cpu = ra_u32(&in, TMON_A_CPU);
-		} else if (nested && type != TMON_A_CPU && type != TMON_A_THREAD_PID &&
-			   type != TMON_A_THREAD_RUNNING && type != TMON_A_WAKEUPS &&
-			   type != TMON_A_SCHED_POLICY && type != TMON_A_SCHED_PRIO &&
-			   type != TMON_A_MISSED && type != TMON_A_PAD) {
+		} else if (nested && type != TMON_A_PAD &&
+			   !(tmon_genl_cpu_status_attrs & (1ULL << type))) {
 			return violation("reply: attribute %u inside a CPU status", type), -1;
 		}
 		ra->a[type] = p + off + NLA_HDRLEN;
@@ -678,12 +666,6 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct nl_reply *rep,
 			  const struct nlmsghdr *m)
 {
-	static const unsigned int status_attrs[] = {
-		TMON_A_VERSION, TMON_A_ABI_VERSION, TMON_A_PERIOD_NS, TMON_A_HISTORY,
-		TMON_A_MAX_TASKS, TMON_A_NR_CPUS, TMON_A_NR_TASKS, TMON_A_NR_SAMPLES,
-		TMON_A_SAMPLES_DROPPED, TMON_A_SAMPLES_RECLAIMED, TMON_A_MEM_BYTES,
-		TMON_A_RING_LOST, TMON_A_SAMPLES_SKIPPED,
-	};
 	struct tmon_task_record tr;
 	struct tmon_cpu_record cr;
 	struct reply_attrs ra;
@@ -718,12 +700,17 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 			m->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), &ra, 0))
 		return;
 
+	/* Only what the spec says the command replies with. */
+	for (i = TMON_A_PAD + 1; i <= TMON_A_MAX; i++)
+		if (ra.count[i] && !(tmon_genl_cmds[x->cmd].reply & (1ULL << i)))
+			violation("reply to cmd %u: attribute %u, not in its reply", x->cmd, i);
+
 	switch (x->dump ? -1 : x->cmd) {
 	case TMON_CMD_GET_STATUS:
-		for (i = 0; i < ARRAY_SIZE(status_attrs); i++)
-			if (ra.count[status_attrs[i]] != 1)
-				violation("status: attribute %u appears %u times", status_attrs[i],
-					  ra.count[status_attrs[i]]);
+		for (i = TMON_A_PAD + 1; i <= TMON_A_MAX; i++)
+			if (i != TMON_A_CPU_STATUS && (tmon_genl_cmds[x->cmd].reply & (1ULL << i)) &&
+			    ra.count[i] != 1)
+				violation("status: attribute %u appears %u times", i, ra.count[i]);
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
 				  ra.count[TMON_A_CPU_STATUS], st->nr_possible);
@@ -1009,6 +996,13 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 		if (err != EOPNOTSUPP)
 			violation("cmd %u as a %s: %s, not EOPNOTSUPP", x->cmd, x->dump ? "dump" : "do",
 				  err ? ename(err) : "accepted");
+		return;
+	}
+	/* Each command's policy lets through only the attributes it takes. */
+	if (x->foreign) {
+		if (err != EINVAL)
+			violation("cmd %u with an attribute it does not take: %s, not EINVAL",
+				  x->cmd, err ? ename(err) : "accepted");
 		return;
 	}
 	/*

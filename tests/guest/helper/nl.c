@@ -5,7 +5,8 @@
  *
  *   tmon-helper nl [-c CAP] [-u UID] status | getperiod | setperiod NS | watch PID |
  *       unwatch PID | list | dumptasks [PID] | dumpcpus [CPU] |
- *       raw CMD TYPE LEN (one attribute of LEN zero bytes) |
+ *       raw [-d] CMD TYPE LEN (one attribute of LEN zero bytes; -d: a dump;
+ *       CMD and TYPE as the spec names them, or numbers; TYPE - for none) |
  *       stress SECONDS PID... | hold SECONDS | holddump SECONDS
  * hold: a status request every 50 ms for SECONDS on one socket; once one
  * fails (the module went away) every later one must fail too.
@@ -33,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../src/tmon_abi.h"
+#include "../../../tools/include/tmon_genl_model.h"
 
 const char *errname(int e);
 
@@ -229,6 +230,25 @@ static void count_list_cb(struct nlmsghdr *h, void *arg)
 	(*(unsigned long *)arg)++;
 }
 
+/* A command (@cmd) or attribute named as the spec names it, or a number; "-": none. */
+static int lookup(const char *s, int cmd)
+{
+	unsigned int i, n = cmd ? TMON_CMD_MAX : TMON_A_MAX;
+	char *end;
+	long v;
+
+	if (!strcmp(s, "-"))
+		return 0;
+	for (i = 1; i <= n; i++) {
+		const char *name = cmd ? tmon_genl_cmds[i].name : tmon_genl_attrs[i].name;
+
+		if (name && !strcmp(name, s))
+			return (int)i;
+	}
+	v = strtol(s, &end, 0);
+	return *s && !*end && v >= 0 && v <= 0xffff ? (int)v : -1;
+}
+
 static int report(int err)
 {
 	if (!err) {
@@ -333,15 +353,17 @@ int nl_main(int argc, char **argv)
 		printf("records %lu\n", n);
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[0], "raw")) {
+	if ((argc == 4 || argc == 5) && !strcmp(argv[0], "raw")) {
 		static const char zeros[256];
-		int len = atoi(argv[3]);
+		int dump = argc == 5 && !strcmp(argv[1], "-d");
+		int cmd = lookup(argv[1 + dump], 1), type = lookup(argv[2 + dump], 0);
+		int len = atoi(argv[3 + dump]);
 
-		if (len < 0 || len > (int)sizeof(zeros))
-			return 2;
-		init_req(&r, family, atoi(argv[1]), 0);
-		if (atoi(argv[2]))
-			put_attr(&r, atoi(argv[2]), zeros, len);
+		if (argc != 4 + dump || cmd < 0 || type < 0 || len < 0 || len > (int)sizeof(zeros))
+			return fprintf(stderr, "nl raw: bad arguments\n"), 2;
+		init_req(&r, family, cmd, dump ? NLM_F_DUMP : 0);
+		if (type)
+			put_attr(&r, type, zeros, len);
 		return report(transact(&r, NULL, NULL));
 	}
 	if (argc >= 3 && !strcmp(argv[0], "stress")) {
