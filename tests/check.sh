@@ -67,7 +67,7 @@ lint() {
 	local cp f res
 	cp=$(checkpatch_path) || { echo "FAIL lint/checkpatch  (no checkpatch.pl)"; return; }
 	# User space may use <inttypes.h> names and plain attributes.
-	for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch]; do
+	for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch] "$TMON_TOP"/tools/include/*.h; do
 		local ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 		# (and a signal handler's flag is volatile sig_atomic_t, per C11).
 		[[ $f == */tools/* ]] && ignore+=,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO,VOLATILE
@@ -80,6 +80,16 @@ lint() {
 			echo "$res" | head -n 20
 		fi
 	done
+	# The netlink code is what netlink/tmon.yaml makes, and the spec is
+	# valid YNL by the kernel's own schema.
+	need_pkgs python3-yaml python3-jsonschema
+	if res=$(/usr/bin/python3 "$TMON_TOP/netlink/gen.py" --check \
+		--schema "$(kernel_source_path)/Documentation/netlink/genetlink-legacy.yaml" 2>&1); then
+		echo "PASS lint/netlink-spec"
+	else
+		echo "FAIL lint/netlink-spec"
+		echo "$res" | head -n 20
+	fi
 	for f in "$here"/*.sh "$here"/lib/*.sh "$here"/vm/*.sh "$here"/unit/*.sh "$here"/e2e/*.sh "$TMON_TOP"/.ci/run \
 		"$TMON_TOP"/bench/*.sh; do
 		if bash -n "$f"; then echo "PASS lint/bash-syntax/${f#"$TMON_TOP"/}"

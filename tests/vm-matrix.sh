@@ -21,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/lib/kernels.sh"
 . "$here/lib/kernel-log.sh"
+. "$here/lib/lint.sh"
 
 work=$TMON_TOP/build/tests
 mkdir -p "$work"
@@ -78,7 +79,9 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 
 
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
-	libmnl-dev pkg-config jq tmux ncurses-base python3
+	libmnl-dev pkg-config jq tmux ncurses-base python3 python3-yaml
+# The kernel's YNL client for the guests (extracted here, before the lanes).
+ynl_dir=$(kernel_source_path)/tools/net/ynl || exit 1
 
 # Lanes: TMON_VM_JOBS copies of this script, each taking the next kernel
 # from one queue when it is done with the last, in TMON_KERNELS order (the
@@ -164,7 +167,7 @@ for k in $TMON_KERNELS; do
 	# The VM run.
 	vdir=$work/vm-$KREL
 	rm -rf "$vdir" && mkdir -p "$vdir"
-	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" >"$vdir/initramfs.log" 2>&1; then
+	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" "$ynl_dir" >"$vdir/initramfs.log" 2>&1; then
 		result FAIL "$k/initramfs" "see $vdir/initramfs.log"
 		tail -n 10 "$vdir/initramfs.log"
 		continue

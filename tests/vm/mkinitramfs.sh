@@ -1,8 +1,9 @@
 #!/bin/bash
-# mkinitramfs.sh OUT.cpio MODULE.ko: a busybox initramfs holding the
-# module, the guest test runner (init) and the in-VM tests.
+# mkinitramfs.sh OUT.cpio MODULE.ko YNL: a busybox initramfs holding the
+# module, the guest test runner (init), the in-VM tests, and the kernel's
+# YNL client (YNL: linux-source's tools/net/ynl) with what Python it needs.
 set -euo pipefail
-out=$1 ko=$2
+out=$1 ko=$2 ynl=$3
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -41,6 +42,32 @@ cp --parents -r /usr/lib/locale/C.utf8 "$root"
 for t in t/tmux t/tmux-256color s/screen l/linux v/vt100; do
 	cp --parents -L "/lib/terminfo/$t" "$root" 2>/dev/null ||
 		cp --parents -L "/usr/share/terminfo/$t" "$root"
+done
+# The kernel's YNL client, a client nobody here wrote, driven by the
+# spec: the interpreter and the modules it imports (the host's own list,
+# with their compiled forms; no jsonschema: lint validates the spec).
+add_binary /usr/bin/python3.11 usr/bin/python3
+mkdir -p "$root/ynl"
+cp -r "$ynl/cli.py" "$ynl/lib" "$root/ynl/"
+cp "$here/../netlink/tmon.yaml" "$root/ynl/"
+/usr/bin/python3 - "$ynl" <<'EOF' | while read -r f; do
+import importlib.util, os, sys
+sys.path.insert(0, sys.argv[1])
+import argparse, json, pprint, time, encodings.ascii, encodings.latin_1  # noqa: F401 (cli.py's)
+import lib  # noqa: F401
+for m in list(sys.modules.values()):
+	f = getattr(m, '__file__', None)
+	if not f or not f.startswith('/usr/lib/python3'):
+		continue
+	print(f)
+	if f.endswith('.py') and os.path.exists(importlib.util.cache_from_source(f)):
+		print(importlib.util.cache_from_source(f))
+print('/usr/lib/python3.11/os.py')	# the landmark of sys.prefix
+EOF
+	case $f in
+	*.so) add_binary "$f" ;;
+	*) cp --parents "$f" "$root" ;;
+	esac
 done
 cp "$here"/guest/*.sh "$root/tests/"
 cp "$ko" "$root/tmon.ko"

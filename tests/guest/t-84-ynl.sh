@@ -1,0 +1,69 @@
+# The kernel's own YNL client (tools/net/ynl/cli.py from linux-source),
+# driven by netlink/tmon.yaml alone, against the live module: every
+# command, the records decoded from the spec's structs compared with
+# debugfs, and each command's policy refusing another's attribute.
+. /tests/lib.sh
+
+ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
+P=100000000
+
+load log_sec=0 log_nsec=$P
+wait_for 10 all_cpus_have 2 || fail "no wakeups"
+
+out=$(ynl --do get-status) || fail "get-status: $out"
+note "get-status: $(echo "$out" | jq -c 'del(.["cpu-status"])')"
+[ "$(echo "$out" | jq '.["period-ns"]')" = $P ] || fail "get-status period-ns"
+[ "$(echo "$out" | jq -r '.version')" = "$(sysv version)" ] || fail "get-status version"
+[ "$(echo "$out" | jq '.history')" = "$(cat $PAR/history)" ] || fail "get-status history"
+[ "$(echo "$out" | jq '.["nr-cpus"]')" = "$(sysv nr_cpus)" ] || fail "get-status nr-cpus"
+tmon_threads | while read -r pid cpu; do
+	[ "$(echo "$out" | jq --argjson c "$cpu" '.["cpu-status"][] | select(.cpu == $c) | .["thread-pid"]')" = "$pid" ] ||
+		fail "cpu-status of cpu $cpu: $(echo "$out" | jq -c --argjson c "$cpu" '.["cpu-status"][] | select(.cpu == $c)')"
+done || exit 1
+
+sleep 1000 & a=$!
+out=$(ynl --do watch --json "{\"pid\": $a}") || fail "watch: $out"
+wait_for 10 has_samples $a 3 || fail "no samples of $a"
+freeze
+
+# The records, decoded by YNL from the spec's struct definitions.
+out=$(ynl --dump list-tasks) || fail "list-tasks: $out"
+note "list-tasks: $out"
+# (comm is bytes to YNL, in hex: "sleep" and its NUL)
+[ "$(echo "$out" | jq -c '[.[] | [.pid, .state, .["nr-records"], .["task-record"].comm[0:12]]]')" = \
+	"[[$a,\"running\",$(nsamples_of $a),\"736c65657000\"]]" ] || fail "list-tasks: $out"
+out=$(ynl --dump dump-tasks --json "{\"pid\": $a}") || fail "dump-tasks: $out"
+[ "$(echo "$out" | jq length)" = "$(nsamples_of $a)" ] || fail "dump-tasks: $(echo "$out" | jq length) records"
+[ "$(echo "$out" | jq -r '.[] | .["task-record"] | "\(.pid) \(.["ts-ns"]) \(.["utime-ns"]) \(.["rss-bytes"])"')" = \
+	"$(awk -v p=$a '$1 == "pid" && $2 == p { for (i = 1; i < NF; i++) v[$i] = $(i + 1); print p, v["ts"], v["usr"], v["rss"] }' $DBG/tasks)" ] ||
+	fail "dump-tasks records differ from debugfs"
+out=$(ynl --dump dump-cpus --json '{"cpu": 1}') || fail "dump-cpus: $out"
+[ "$(echo "$out" | jq -r '.[] | .["cpu-record"] | "\(.cpu) \(.seq) \(.["expected-ns"])"')" = \
+	"$(awk '$2 == 1 { for (i = 1; i < NF; i++) v[$i] = $(i + 1); print 1, v["seq"], v["expected"] }' $DBG/cpus)" ] ||
+	fail "dump-cpus records differ from debugfs"
+note "dump-tasks and dump-cpus match debugfs"
+
+out=$(ynl --do set-period --json '{"period-ns": 200000000}') || fail "set-period: $out"
+[ "$(echo "$out" | jq '.["period-ns"]')" = 200000000 ] && [ "$(sysv period_ns)" = 200000000 ] ||
+	fail "set-period: $out, period_ns $(sysv period_ns)"
+out=$(ynl --do get-period) || fail "get-period: $out"
+[ "$(echo "$out" | jq '.["period-ns"]')" = 200000000 ] || fail "get-period: $out"
+
+# Each command takes only its own attributes (YNL sends any of the set).
+for req in "--dump dump-tasks --json {\"cpu\":1}" "--dump list-tasks --json {\"pid\":$a}" \
+	"--dump dump-cpus --json {\"pid\":$a}" "--do get-status --json {\"pid\":$a}" \
+	"--do watch --json {\"period-ns\":200000000}" "--do set-period --json {\"pid\":$a}"; do
+	# shellcheck disable=SC2086 # the request's words
+	if out=$(ynl $req 2>&1); then
+		fail "ynl $req accepted: $out"
+	fi
+	echo "$out" | grep -q "Invalid argument" && echo "$out" | grep -qi "attribute" ||
+		fail "ynl $req: $out, not EINVAL with a message naming the attribute"
+	note "ynl $req: $(echo "$out" | tr '\n' ' ')"
+done
+[ "$(sysv period_ns)" = 200000000 ] || fail "a refused request changed the period"
+
+out=$(ynl --do unwatch --json "{\"pid\": $a}") || fail "unwatch: $out"
+[ -z "$(watched_pids)" ] || fail "still watched: $(watched_pids)"
+kill $a
+unload
