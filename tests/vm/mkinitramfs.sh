@@ -50,11 +50,18 @@ add_binary /usr/bin/python3.11 usr/bin/python3
 mkdir -p "$root/ynl"
 cp -r "$ynl/cli.py" "$ynl/lib" "$root/ynl/"
 cp "$here/../netlink/tmon.yaml" "$root/ynl/"
-/usr/bin/python3 - "$ynl" <<'EOF' | while read -r f; do
-import importlib.util, os, sys
+/usr/bin/python3 - "$ynl" "$here/../netlink/tmon.yaml" <<'EOF' | while read -r f; do
+import importlib.util, os, runpy, sys
+# Run the client as the guest does, as far as the host goes (it has no
+# tmon family), so that what it imports on the way (argparse's gettext
+# takes locale) is listed too.
 sys.path.insert(0, sys.argv[1])
-import argparse, json, pprint, time, encodings.ascii, encodings.latin_1  # noqa: F401 (cli.py's)
-import lib  # noqa: F401
+sys.argv = ['cli.py', '--spec', sys.argv[2], '--no-schema', '--output-json', '--do', 'get-status']
+try:
+	runpy.run_path(os.path.join(sys.path[0], 'cli.py'), run_name='__main__')
+except BaseException:
+	pass
+import encodings.ascii, encodings.latin_1  # noqa: F401
 for m in list(sys.modules.values()):
 	f = getattr(m, '__file__', None)
 	if not f or not f.startswith('/usr/lib/python3'):

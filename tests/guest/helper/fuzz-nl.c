@@ -998,9 +998,13 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 				  err ? ename(err) : "accepted");
 		return;
 	}
-	/* Each command's policy lets through only the attributes it takes. */
+	/*
+	 * Each command's policy lets through only the attributes it takes.
+	 * The first attribute that fails decides: EINVAL for the foreign
+	 * one, or ERANGE for a value of its own out of range before it.
+	 */
 	if (x->foreign) {
-		if (err != EINVAL)
+		if (err != EINVAL && err != ERANGE)
 			violation("cmd %u with an attribute it does not take: %s, not EINVAL",
 				  x->cmd, err ? ename(err) : "accepted");
 		return;
