@@ -13,7 +13,7 @@ wait_for 10 all_cpus_have 2 || fail "no wakeups"
 out=$(ynl --do get-status) || fail "get-status: $out"
 note "get-status: $(echo "$out" | jq -c 'del(.["cpu-status"])')"
 [ "$(echo "$out" | jq '.["period-ns"]')" = $P ] || fail "get-status period-ns"
-[ "$(echo "$out" | jq -r '.version')" = "$(sysv version)" ] || fail "get-status version"
+[ "$(echo "$out" | jq -r '"\(.version) abi \(.["abi-version"])"')" = "$(sysv version)" ] || fail "get-status version"
 [ "$(echo "$out" | jq '.history')" = "$(cat $PAR/history)" ] || fail "get-status history"
 [ "$(echo "$out" | jq '.["nr-cpus"]')" = "$(sysv nr_cpus)" ] || fail "get-status nr-cpus"
 tmon_threads | while read -r pid cpu; do
