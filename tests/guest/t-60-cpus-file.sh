@@ -2,7 +2,7 @@
 # any read size (seq_file restarts), far beyond PAGE_SIZE.
 . /tests/lib.sh
 
-H=600
+H=1000
 load log_sec=0 log_nsec=5000000 history=$H
 wait_for 60 all_cpus_have $((H + 10)) || fail "history did not fill"
 # A window of about 1 s (200 records a CPU, within the history) that
@@ -15,7 +15,12 @@ window() {	# window FILE: uptime, the online CPUs' /proc/stat lines, their last 
 window /tmp/wa
 sleep 1
 window /tmp/wb
-freeze
+# Records stop at once, so that the window stays in the history: on the
+# debug kernel freeze's own reads took long enough for 600 new records
+# a CPU to overwrite it. Each CPU makes at most one more (its timer may
+# have fired already), then none for a minute.
+write_param log_sec $((60 * SLOW)) || fail "log_sec refused"
+wait_for $((5 * SLOW)) cpus_quiet 0.2 || fail "wakeups did not stop after the period change"
 
 cat $DBG/cpus >/tmp/a
 cat $DBG/cpus >/tmp/b
