@@ -22,6 +22,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/xarray.h>
 #include <net/netlink.h>
 
 #include "tmon.h"
@@ -110,4 +111,38 @@ pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w)
 bool tmon_caller_sees_all(const struct tmon_caller *c)
 {
 	return c->admin && c->ns == &init_pid_ns;
+}
+
+/*
+ * Fill @set with the watches @c may see, keyed by global pid, each
+ * referenced: a filter that can be consulted under a spinlock. Free it
+ * with tmon_watches_visible_free(), also after an error.
+ */
+int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set)
+{
+	unsigned long nr = 0;
+	struct tmon_watch *w;
+	int err = 0;
+
+	while (!err && (w = tmon_watch_next(&nr))) {
+		if (tmon_watch_visible(c, w))
+			err = xa_err(xa_store(set, nr, w, GFP_KERNEL));
+		else
+			tmon_watch_put(w);
+		if (err)
+			tmon_watch_put(w);
+		nr++;
+		cond_resched();
+	}
+	return err;
+}
+
+void tmon_watches_visible_free(struct xarray *set)
+{
+	struct tmon_watch *w;
+	unsigned long nr;
+
+	xa_for_each(set, nr, w)
+		tmon_watch_put(w);
+	xa_destroy(set);
 }

@@ -144,6 +144,8 @@ void tmon_caller_from_skb(struct tmon_caller *c, const struct sk_buff *skb);
 bool tmon_task_may_read(struct task_struct *task);
 pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w);
 bool tmon_caller_sees_all(const struct tmon_caller *c);
+int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
+void tmon_watches_visible_free(struct xarray *set);
 
 /* samples.c */
 int tmon_samples_init(void);
@@ -174,14 +176,22 @@ int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr);
 struct tmon_watch *tmon_watch_next(unsigned long *nr);
 struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr);
 struct tmon_watch *tmon_watch_get(pid_t gnr);
-int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
-void tmon_watches_visible_free(struct xarray *set);
 void tmon_watch_put(struct tmon_watch *w);
+void tmon_tasks_reap_later(void);
 void tmon_tasks_init(void);
+void tmon_tasks_exit(void);
+
+/* task_sampler.c */
+int tmon_share_add(struct tmon_watch *w);
+void tmon_share_del(struct tmon_watch *w);
 bool tmon_tasks_due(unsigned int cpu, u64 seq);
 u64 tmon_samples_skipped(void);
 void tmon_tasks_sample(unsigned int cpu, u64 seq);
-void tmon_tasks_exit(void);
+void tmon_shares_init(void);
+void tmon_shares_exit(void);
+
+/* task_record.c */
+void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec);
 
 /* ring.c */
 int tmon_ring_init(void);
