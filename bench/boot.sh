@@ -7,6 +7,13 @@
 # advances by instructions executed (2^shift ns each), so figures do not
 # depend on what else the host is running. BENCH_ICOUNT=off boots plain
 # TCG; BENCH_SMP (2), BENCH_MEM (2048 MiB), BENCH_TIMEOUT (s) size it.
+#
+# -icount needs single-threaded TCG, which runs the vCPUs in turn on one
+# host thread: a vCPU busy with anything (a user-space loop will do)
+# keeps a woken thread on the other vCPU from running for up to
+# milliseconds, for every tool alike. BENCH_ICOUNT=off
+# BENCH_TCG_THREAD=multi gives each vCPU a host thread of its own, as a
+# machine's CPUs run; its figures depend on the host's load.
 set -euo pipefail
 kernel=$1 initrd=$2 out=$3
 shift 3
@@ -22,7 +29,7 @@ esac
 
 rc=0
 timeout "${BENCH_TIMEOUT:-2400}" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max "${icount[@]}" \
+	-accel "tcg,thread=${BENCH_TCG_THREAD:-single}" -cpu max "${icount[@]}" \
 	-m "${BENCH_MEM:-2048}" -smp "${BENCH_SMP:-2}" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 loglevel=4 $*" \
