@@ -3,7 +3,7 @@
  * debugfs interface, /sys/kernel/debug/tmon/:
  *   cpus     per-CPU wakeup history, oldest first, one line per record
  *   tasks    task sample history, by pid, oldest first; written to watch
- *            and unwatch
+ *            and unwatch (debugfs_tasks.c)
  *   watched  the watch list: pid, comm, state, samples held
  *   fail_samples  test hook: the next N sample allocations fail
  *
@@ -142,101 +142,8 @@ static const struct file_operations tmon_cpus_fops = {
 	.release = seq_release_private,
 };
 
-/*
- * tasks: the same cursor scheme over (pid, sample). The cursor holds a
- * reference on its sample, so it survives trimming, the shrinker and
- * unwatch; when it was unlinked meanwhile, the walk resumes from its
- * watch's next seq, or from the next pid. Each watch is read up to the
- * seq it had at the reader's first sample of it. Watches the reader may not see
- * are passed over; pids are shown in the reader's pid namespace.
- */
-struct tmon_tasks_iter {
-	loff_t pos;		/* position of @cur */
-	unsigned long nr;	/* global pid of @cur's watch */
-	pid_t vnr;		/* the same pid as the reader sees it */
-	u64 end;		/* that watch's next seq at its first sample */
-	struct tmon_sample *cur;
-	struct tmon_caller caller;
-};
-
-/*
- * From watch @it->nr on, the first sample with seq >= @seq: @seq applies
- * to @it->nr itself only (a resumed walk); later watches start at 0.
- */
-static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
-{
-	unsigned long want = it->nr;
-	struct tmon_sample *s;
-	struct tmon_watch *w;
-
-	while ((w = tmon_watch_next(&it->nr))) {
-		if (it->nr != want || seq == 0) {
-			seq = 0;
-			it->end = U64_MAX;
-		}
-		it->vnr = tmon_watch_visible(&it->caller, w);
-		s = it->vnr ? tmon_sample_first(w, seq, it->end) : NULL;
-		/* Bounded after the first sample, as the cpus walk is. */
-		if (s && it->end == U64_MAX)
-			it->end = max(tmon_watch_next_seq(w), s->rec.seq + 1);
-		tmon_watch_put(w);
-		if (s)
-			return s;
-		want = ++it->nr;
-		seq = 0;
-	}
-	return NULL;
-}
-
-static void tmon_tasks_advance(struct tmon_tasks_iter *it)
-{
-	struct tmon_sample *cur = it->cur, *n;
-
-	n = tmon_sample_next(cur, it->end);
-	if (IS_ERR(n))		/* unlinked meanwhile: find its successor */
-		n = tmon_tasks_seek(it, cur->rec.seq + 1);
-	else if (!n) {
-		it->nr++;
-		n = tmon_tasks_seek(it, 0);
-	}
-	tmon_sample_put(cur);
-	it->cur = n;
-	it->pos++;
-}
-
-static void *tmon_tasks_start(struct seq_file *m, loff_t *pos)
-{
-	struct tmon_tasks_iter *it = m->private;
-
-	/* Pids in the namespace of whoever reads now. */
-	it->caller.ns = task_active_pid_ns(current);
-
-	if (*pos == 0 || *pos != it->pos) {
-		tmon_sample_put(it->cur);
-		it->nr = 0;
-		it->pos = 0;
-		it->cur = tmon_tasks_seek(it, 0);
-		while (it->cur && it->pos < *pos)
-			tmon_tasks_advance(it);
-	}
-	return it->cur;
-}
-
-static void *tmon_tasks_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	struct tmon_tasks_iter *it = m->private;
-
-	tmon_tasks_advance(it);
-	*pos = it->pos;
-	return it->cur;
-}
-
-static void tmon_tasks_stop(struct seq_file *m, void *v)
-{
-}
-
 /* comm may hold spaces; keep the line one token per field. */
-static void tmon_seq_comm(struct seq_file *m, const char *comm)
+void tmon_seq_comm(struct seq_file *m, const char *comm)
 {
 	char c[TMON_COMM_LEN];
 	int i;
@@ -246,100 +153,6 @@ static void tmon_seq_comm(struct seq_file *m, const char *comm)
 	c[i] = '\0';
 	seq_puts(m, i ? c : "-");
 }
-
-static int tmon_tasks_show(struct seq_file *m, void *v)
-{
-	const struct tmon_task_record *r = &((struct tmon_sample *)v)->rec;
-	struct tmon_tasks_iter *it = m->private;
-
-	seq_printf(m, "pid %d comm ", it->vnr);
-	tmon_seq_comm(m, r->comm);
-	seq_printf(m, " ts %llu usr %llu sys %llu vm %llu stack %llu data %llu rss %llu minflt %llu majflt %llu nvcsw %llu nivcsw %llu cpu %u\n",
-		   r->ts_ns, r->utime_ns, r->stime_ns, r->vm_bytes, r->stack_bytes,
-		   r->data_bytes, r->rss_bytes, r->minflt, r->majflt, r->nvcsw,
-		   r->nivcsw, r->cpu);
-	return 0;
-}
-
-static const struct seq_operations tmon_tasks_seq_ops = {
-	.start = tmon_tasks_start,
-	.next = tmon_tasks_next,
-	.stop = tmon_tasks_stop,
-	.show = tmon_tasks_show,
-};
-
-/*
- * Every open mode gets the seq_file: lseek() and read() reach it through
- * the file operations whatever the mode (a write-only open then lseek,
- * as Python's open(path, "w") does, must find it there).
- */
-static int tmon_tasks_open(struct inode *inode, struct file *file)
-{
-	struct tmon_tasks_iter *it;
-
-	it = __seq_open_private(file, &tmon_tasks_seq_ops, sizeof(*it));
-	if (!it)
-		return -ENOMEM;
-	tmon_caller_from_file(&it->caller, file);
-	return 0;
-}
-
-static int tmon_tasks_release(struct inode *inode, struct file *file)
-{
-	struct seq_file *m = file->private_data;
-
-	tmon_sample_put(((struct tmon_tasks_iter *)m->private)->cur);
-	return seq_release_private(inode, file);
-}
-
-/*
- * One command per write:
- *   P    watch process P
- *   -P   stop watching P
- * P is a decimal pid > 0 in the writer's pid namespace; surrounding white
- * space is ignored. Who may do what is decided by the credentials the
- * file was opened with, not the writer's. Errors:
- * EINVAL malformed or longer than a command can be, ESRCH no such
- * process, EEXIST already watched, ENOENT not watched, ENOSPC the list
- * holds max_tasks, EDQUOT the opener's share of it is used up.
- */
-static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos)
-{
-	struct tmon_caller caller;
-	char buf[24], *p;
-	bool unwatch;
-	int pid, err;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	p = strim(buf);
-	unwatch = *p == '-';
-	if (unwatch)
-		p++;
-	/* kstrtoint() would take a second sign. */
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	err = kstrtoint(p, 10, &pid);
-	if (err || pid <= 0)
-		return -EINVAL;
-
-	tmon_caller_from_file(&caller, file);
-	err = unwatch ? tmon_unwatch_pid(&caller, pid) : tmon_watch_pid(&caller, pid);
-	return err ? err : count;
-}
-
-static const struct file_operations tmon_tasks_fops = {
-	.owner = THIS_MODULE,
-	.open = tmon_tasks_open,
-	.read = seq_read,
-	.write = tmon_tasks_write,
-	.llseek = seq_lseek,
-	.release = tmon_tasks_release,
-};
 
 /*
  * watched: one line per entry the reader may see, "pid P comm C state S

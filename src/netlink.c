@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink family "tmon": status, watch/unwatch, lists and dumps
- * of the records, and the period. The protocol, each command's policy and
- * the ops table are made from netlink/tmon.yaml (tmon_genl.h,
- * netlink_gen.c); a policy lets through only its command's attributes, so
- * a handler finds no other in info->attrs. Handlers are serialized by the genetlink core (no
- * parallel_ops); dumps keep their cursor in cb->args and resume from it,
- * so a dump of any size works across as many messages as it needs.
+ * Generic netlink family "tmon": status, watch/unwatch and the period
+ * here, the lists and dumps of the records in netlink_dump.c. The
+ * protocol, each command's policy and the ops table are made from
+ * netlink/tmon.yaml (tmon_genl.h, netlink_gen.c); a policy lets through
+ * only its command's attributes, so a handler finds no other in
+ * info->attrs. Handlers are serialized by the genetlink core (no
+ * parallel_ops).
  *
  * Access (access.c): the admin test is made on the request's sender and
  * socket; records of a process go only to a caller who may see it, with
@@ -21,8 +21,6 @@
 
 #include "netlink_gen.h"
 #include "tmon.h"
-
-static struct genl_family tmon_genl_family;
 
 static void *tmon_reply_put(struct sk_buff **msg, struct genl_info *info, u8 cmd)
 {
@@ -217,236 +215,7 @@ int tmon_nl_set_period_doit(struct sk_buff *skb, struct genl_info *info)
 	return tmon_nl_get_period_doit(skb, info);
 }
 
-static void *tmon_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   &tmon_genl_family, NLM_F_MULTI,
-			   ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd);
-}
-
-/*
- * Dump cursors in cb->args. POS is the CPU or the global pid of the watch
- * being dumped; FILTER is one more than the CPU or global pid a dump is
- * limited to (0: none); for a task dump, CUR holds a reference on the
- * next record to send (released by .done) and END the seq its watch had
- * when the dump reached it, so a dump ends however fast records come.
- */
-enum { TMON_CB_POS, TMON_CB_SEQ, TMON_CB_FILTER, TMON_CB_ADMIN, TMON_CB_CUR, TMON_CB_END };
-
-/* The caller of a dump: admin as the request's sender was. */
-static void tmon_dump_caller(struct netlink_callback *cb, struct tmon_caller *c)
-{
-	tmon_caller_init(c, cb->args[TMON_CB_ADMIN]);
-}
-
-/* .start of the list: who asks. */
-int tmon_nl_list_tasks_start(struct netlink_callback *cb)
-{
-	struct tmon_caller caller;
-
-	tmon_caller_from_skb(&caller, cb->skb);
-	cb->args[TMON_CB_ADMIN] = caller.admin;
-	return 0;
-}
-
-/* .start of a task dump: who asks, and the process it may be limited to. */
-int tmon_nl_dump_tasks_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = tmon_genl_dump_attrs(cb);
-	struct nlattr *pid = attrs ? attrs[TMON_A_PID] : NULL;
-	struct tmon_caller caller;
-	struct tmon_watch *w;
-
-	tmon_caller_from_skb(&caller, cb->skb);
-	cb->args[TMON_CB_ADMIN] = caller.admin;
-	if (pid) {
-		/* A pid nobody watches (or the caller may not see): nothing. */
-		w = tmon_watch_find(&caller, nla_get_u32(pid));
-		cb->args[TMON_CB_POS] = w ? w->nr : 0;
-		cb->args[TMON_CB_FILTER] = w ? w->nr + 1 : 1;
-		tmon_watch_put(w);
-	}
-	return 0;
-}
-
-/* .start of a CPU dump: the CPU it may be limited to. */
-int tmon_nl_dump_cpus_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = tmon_genl_dump_attrs(cb);
-	struct nlattr *cpu = attrs ? attrs[TMON_A_CPU] : NULL;
-
-	if (!cpu)
-		return 0;
-	if (nla_get_u32(cpu) >= nr_cpu_ids) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, cpu, "no such CPU");
-		return -EINVAL;
-	}
-	cb->args[TMON_CB_FILTER] = nla_get_u32(cpu) + 1;
-	cb->args[TMON_CB_POS] = nla_get_u32(cpu);
-	return 0;
-}
-
-/* .done: the reference a task dump may still hold. */
-int tmon_nl_dump_done(struct netlink_callback *cb)
-{
-	tmon_sample_put((struct tmon_sample *)cb->args[TMON_CB_CUR]);
-	cb->args[TMON_CB_CUR] = 0;
-	return 0;
-}
-
-/* Whether the dump is limited to a CPU or watch other than @pos. */
-static bool tmon_dump_filtered_out(struct netlink_callback *cb, unsigned long pos)
-{
-	return cb->args[TMON_CB_FILTER] && pos + 1 != cb->args[TMON_CB_FILTER];
-}
-
-int tmon_nl_list_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	unsigned long nr = cb->args[TMON_CB_POS];
-	struct tmon_task_record last;
-	struct tmon_caller caller;
-	struct tmon_watch *w;
-	bool have_last;
-	pid_t vnr;
-	void *hdr;
-
-	tmon_dump_caller(cb, &caller);
-	for (; (w = tmon_watch_next(&nr)); tmon_watch_put(w), nr++) {
-		vnr = tmon_watch_visible(&caller, w);
-		if (!vnr)
-			continue;
-		have_last = tmon_watch_last_record(w, &last);
-		last.pid = vnr;
-		hdr = tmon_dump_put(skb, cb);
-		if (!hdr ||
-		    nla_put_u32(skb, TMON_A_PID, vnr) ||
-		    nla_put_u8(skb, TMON_A_STATE,
-			       READ_ONCE(w->exited) ? TMON_STATE_EXITED : TMON_STATE_RUNNING) ||
-		    nla_put_u32(skb, TMON_A_NR_RECORDS, READ_ONCE(w->nr_samples)) ||
-		    (have_last && nla_put(skb, TMON_A_TASK_RECORD, sizeof(last), &last))) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			tmon_watch_put(w);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	cb->args[TMON_CB_POS] = nr;
-	return skb->len;
-}
-
-static int tmon_dump_task_record(struct sk_buff *skb, struct netlink_callback *cb,
-				 const struct tmon_task_record *rec, pid_t vnr)
-{
-	struct tmon_task_record *out;
-	struct nlattr *attr;
-	void *hdr;
-
-	hdr = tmon_dump_put(skb, cb);
-	if (!hdr)
-		return -EMSGSIZE;
-	attr = nla_reserve(skb, TMON_A_TASK_RECORD, sizeof(*rec));
-	if (!attr) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	out = nla_data(attr);
-	*out = *rec;
-	out->pid = vnr;
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/*
- * Send @w's records from the cursor on; -EMSGSIZE with the cursor left on
- * the record that did not fit. Each step costs O(1): the cursor is a
- * referenced record, not a seq looked up from the oldest.
- */
-static int tmon_dump_watch(struct sk_buff *skb, struct netlink_callback *cb,
-			   struct tmon_watch *w, pid_t vnr)
-{
-	struct tmon_sample *s = (struct tmon_sample *)cb->args[TMON_CB_CUR], *n;
-	int err;
-
-	if (!s) {
-		cb->args[TMON_CB_END] = tmon_watch_next_seq(w);
-		s = tmon_sample_first(w, 0, cb->args[TMON_CB_END]);
-	}
-	while (s) {
-		err = tmon_dump_task_record(skb, cb, &s->rec, vnr);
-		if (err) {
-			cb->args[TMON_CB_CUR] = (long)s;
-			return err;
-		}
-		n = tmon_sample_next(s, cb->args[TMON_CB_END]);
-		if (IS_ERR(n))		/* unlinked meanwhile: its successor */
-			n = tmon_sample_first(w, s->rec.seq + 1, cb->args[TMON_CB_END]);
-		tmon_sample_put(s);
-		s = n;
-	}
-	cb->args[TMON_CB_CUR] = 0;
-	return 0;
-}
-
-int tmon_nl_dump_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	unsigned long nr = cb->args[TMON_CB_POS];
-	struct tmon_caller caller;
-	struct tmon_watch *w;
-	int err = 0;
-	pid_t vnr;
-
-	tmon_dump_caller(cb, &caller);
-	while (!err && (w = tmon_watch_next(&nr))) {
-		if (tmon_dump_filtered_out(cb, nr)) {
-			tmon_watch_put(w);
-			break;
-		}
-		if (nr != cb->args[TMON_CB_POS]) {
-			/* A new watch (the last one went away): from its oldest. */
-			tmon_nl_dump_done(cb);
-			cb->args[TMON_CB_POS] = nr;
-		}
-		vnr = tmon_watch_visible(&caller, w);
-		err = vnr ? tmon_dump_watch(skb, cb, w, vnr) : 0;
-		tmon_watch_put(w);
-		if (!err)
-			cb->args[TMON_CB_POS] = ++nr;
-	}
-	return skb->len;
-}
-
-int tmon_nl_dump_cpus_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	unsigned long cpu = cb->args[TMON_CB_POS];
-	u64 seq = cb->args[TMON_CB_SEQ];
-	struct tmon_cpu_record rec;
-	void *hdr;
-
-	for (; cpu < nr_cpu_ids; cpu++, seq = 0) {
-		if (tmon_dump_filtered_out(cb, cpu))
-			break;
-		if (!cpu_possible(cpu))
-			continue;
-		while (tmon_history_copy(cpu, seq, U64_MAX, &rec)) {
-			hdr = tmon_dump_put(skb, cb);
-			if (!hdr)
-				goto full;
-			if (nla_put(skb, TMON_A_CPU_RECORD, sizeof(rec), &rec)) {
-				genlmsg_cancel(skb, hdr);
-				goto full;
-			}
-			genlmsg_end(skb, hdr);
-			seq = rec.seq + 1;
-		}
-	}
-full:
-	cb->args[TMON_CB_POS] = cpu;
-	cb->args[TMON_CB_SEQ] = seq;
-	return skb->len;
-}
-
-static struct genl_family tmon_genl_family __ro_after_init = {
+struct genl_family tmon_genl_family __ro_after_init = {
 	.name = TMON_GENL_NAME,
 	.version = TMON_GENL_VERSION,
 	.maxattr = TMON_A_MAX,

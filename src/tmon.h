@@ -219,12 +219,16 @@ struct tmon_cpu_status {
 void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st);
 
 /* netlink.c */
+extern struct genl_family tmon_genl_family;
 int tmon_netlink_init(void);
 void tmon_netlink_exit(void);
 
-/* debugfs.c */
+/* debugfs.c, debugfs_tasks.c */
+struct seq_file;
 void tmon_debugfs_init(void);
 void tmon_debugfs_exit(void);
+void tmon_seq_comm(struct seq_file *m, const char *comm);
+extern const struct file_operations tmon_tasks_fops;
 
 /* sysfs.c */
 int tmon_sysfs_init(void);
