@@ -27,6 +27,28 @@ log_check() {
 	head -n 10 "$1/bad-log" >&2
 }
 
+# bench_boot OUTDIR INITRD KERNEL-ARGS...: the benchmark VM, booting
+# $VMLINUZ (tests/vm/boot.sh). No slub_debug (it would inflate the sample
+# allocations being measured) and, by default, -icount. -icount needs
+# single-threaded TCG, which runs the vCPUs in turn on one host thread: a
+# vCPU busy with anything (a user-space loop will do) keeps a woken
+# thread on the other vCPU from running for up to milliseconds, for every
+# tool alike. BENCH_ICOUNT=off boots plain TCG; with BENCH_TCG_THREAD=multi
+# each vCPU has a host thread of its own, as a machine's CPUs run, and
+# figures depend on the host's load. BENCH_SMP (2), BENCH_MEM (2048 MiB),
+# BENCH_TIMEOUT (s, 2400) size it.
+bench_boot() {
+	local out=$1 initrd=$2 icount=()
+	shift 2
+	case ${BENCH_ICOUNT:-shift=1,sleep=off} in
+	off) ;;
+	*) icount=(--icount "${BENCH_ICOUNT:-shift=1,sleep=off}") ;;
+	esac
+	TMON_VM_SMP=${BENCH_SMP:-2} TMON_VM_MEM=${BENCH_MEM:-2048} TMON_VM_TIMEOUT=${BENCH_TIMEOUT:-2400} \
+		TMON_VM_TCG_THREAD=${BENCH_TCG_THREAD:-single} \
+		"$here/../tests/vm/boot.sh" "${icount[@]}" "$VMLINUZ" "$initrd" "$out" loglevel=4 "$@"
+}
+
 work=$TMON_TOP/build/bench
 mkdir -p "$work"
 t0=$(date +%s)
@@ -46,7 +68,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	log "booting the benchmark VM (-icount ${BENCH_ICOUNT:-shift=1,sleep=off})"
 	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
 	vt0=$(date +%s)
-	"$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work" tmontimeout=1800 bench.hz="${hz:-250}" \
+	bench_boot "$work" "$work/initramfs.cpio" tmontimeout=1800 bench.hz="${hz:-250}" \
 		${BENCH_ONLY:+tmontest=$BENCH_ONLY} ${BENCH_ARGS:-} || log "VM exit status $?"
 	echo $(($(date +%s) - vt0)) >"$work/vm-seconds"
 	grep -q '^TMON-DONE' "$work/report.log" || { tail -n 30 "$work/console.log"; die "the VM did not finish"; }
@@ -58,7 +80,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	rm -rf "$work/tcg"
 	if [ "${BENCH_TCG_CHECK:-1}" != 0 ] && [ "${BENCH_ICOUNT:-}" != off ]; then
 		log "booting the plain-TCG latency cross-check"
-		BENCH_ICOUNT=off "$here/boot.sh" "$VMLINUZ" "$work/initramfs.cpio" "$work/tcg" \
+		BENCH_ICOUNT=off bench_boot "$work/tcg" "$work/initramfs.cpio" \
 			tmontimeout=600 tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
 	fi
@@ -76,7 +98,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 					>"$work/rt/initramfs.log" 2>&1; then
 				echo "$KREL" >"$work/rt/kernel"
 				hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
-				"$here/boot.sh" "$VMLINUZ" "$work/rt/initramfs.cpio" "$work/rt" tmontimeout=600 \
+				bench_boot "$work/rt" "$work/rt/initramfs.cpio" tmontimeout=600 \
 					tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 				grep -q '^TMON-DONE' "$work/rt/report.log" || log "the 6.12-rt boot did not finish"
 			else

@@ -20,7 +20,7 @@
 #
 #   TMON_E2E_FLOWS="bookworm trixie sid upgrade"   what to run
 #   TMON_E2E_JOBS=4                flows run at once (default: all)
-#   TMON_VM_ACCEL=kvm              KVM instead of TCG (tests/e2e/boot.sh)
+#   TMON_VM_ACCEL=kvm              KVM instead of TCG (tests/vm/boot.sh)
 #   TMON_CACHE                     base roots under $TMON_CACHE/e2e
 #   TMON_E2E_KEEP=1                keep each flow's root and disk image
 set -uo pipefail

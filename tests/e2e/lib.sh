@@ -302,7 +302,8 @@ e2e_boot() {
 	local r=$1 k=$2 img=$3 out=$4 vmlinuz
 	vmlinuz=$(e2e_vmlinuz "$r" "$k")
 	[ -n "$vmlinuz" ] && [ -s "$r/boot/initrd.img-$k" ] || { echo "no kernel/initrd $k in $r"; return 1; }
-	"$E2E_HERE/boot.sh" "$vmlinuz" "$r/boot/initrd.img-$k" "$img" "$out"
+	TMON_VM_TIMEOUT=${TMON_VM_TIMEOUT:-900} "$E2E_HERE/../vm/boot.sh" --disk "$img" \
+		"$vmlinuz" "$r/boot/initrd.img-$k" "$out" root=/dev/vda rw init=/tmon-e2e-init loglevel=7
 }
 
 # ---- results --------------------------------------------------------------

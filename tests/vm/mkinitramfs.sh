@@ -5,28 +5,9 @@
 set -euo pipefail
 out=$1 ko=$2 ynl=$3
 here=$(cd "$(dirname "$0")/.." && pwd)
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+. "$here/lib/initramfs.sh"
 
-mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,tests}
-# mktemp -d makes a 0700 directory: the guest root must be traversable.
-chmod 0755 "$root"
-chmod 1777 "$root/tmp"
-cp /bin/busybox "$root/bin/busybox"
-for app in $("$root/bin/busybox" --list); do
-	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
-done
-# A host binary with the shared libraries it needs, at the same paths
-# (or the binary at DEST).
-add_binary() {	# add_binary BIN [DEST]
-	local bin=$1 lib
-	if [ -n "${2:-}" ]; then cp "$bin" "$root/$2"; else cp --parents "$bin" "$root"; fi
-	for lib in $(ldd "$bin" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-		cp --parents -L "$lib" "$root"
-	done
-}
-
-install -m 0755 "$here/guest/init" "$root/init"
+initramfs_start "$here/.." "$ko"
 add_binary /usr/bin/trace-cmd
 # trace-cmd report formats events through libtraceevent's plugins.
 cp --parents -r /usr/lib/x86_64-linux-gnu/traceevent "$root"
@@ -77,8 +58,6 @@ EOF
 	esac
 done
 cp "$here"/guest/*.sh "$root/tests/"
-cp "$ko" "$root/tmon.ko"
-gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tmon-helper" "$here"/guest/helper/*.c
 # The stress test's children exec this name (tmon-helper stress churn).
 ln -s tmon-helper "$root/bin/churn-child"
-(cd "$root" && find . | cpio -o -H newc --quiet) >"$out"
+initramfs_finish "$out"
