@@ -755,8 +755,8 @@ md.append(f"Method: {mode_txt}. tmon and cyclictest one after the other, both at
           "wakeups 100 us or more after their expiry.")
 md.append("")
 body = []
-for (tool, case, c), (n, p50, p99, mx, late) in sorted(xv.items(), key=lambda kv_: (kv_[0][1] != "idle", kv_[0])):
-    body.append([tool, case, c, n, fmt(p50 / 1000.0), fmt(p99 / 1000.0), fmt(mx / 1000.0), late,
+for (tool, case, c), (n, x50, x99, mx, late) in sorted(xv.items(), key=lambda kv_: (kv_[0][1] != "idle", kv_[0])):
+    body.append([tool, case, c, n, fmt(x50 / 1000.0), fmt(x99 / 1000.0), fmt(mx / 1000.0), late,
                  xmissed.get((case, c), "") if tool == "tmon" else ""])
 table(["tool", "case", "CPU", "wakeups", "p50 us", "p99 us", "max us", "late", "missed"], body)
 if xtrace:

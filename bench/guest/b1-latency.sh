@@ -79,11 +79,11 @@ ct() {	# ct NAME ARGS...
 	sched_of "$name" $(ls /proc/$pid/task | grep -vx "$pid")
 	wait $pid || { cat /tmp/ct; fail "cyclictest $*"; }
 	r CTEXPECT "$name" $((D * 1000000 / P))
-	awk -v t="$name" -v cpus="$cpus" 'BEGIN { nc = split(cpus, cl, ",") }
+	decimal </tmp/ct | awk -v t="$name" -v cpus="$cpus" 'BEGIN { nc = split(cpus, cl, ",") }
 		/^[0-9]/ { for (i = 2; i <= NF; i++) if ($i + 0 > 0) print "R HIST", t, cl[i - 1], $1 + 0, $i + 0 }
 		/^# Total:/ { for (i = 3; i <= NF; i++) print "R COUNT", t, cl[i - 2], $i + 0 }
 		/^# Histogram Overflows:/ { for (i = 4; i <= NF; i++) print "R OVF", t, cl[i - 3], $i + 0 }
-		/^# Max Latencies:/ { for (i = 4; i <= NF; i++) print "R MAX", t, cl[i - 3], $i + 0 }' /tmp/ct
+		/^# Max Latencies:/ { for (i = 4; i <= NF; i++) print "R MAX", t, cl[i - 3], $i + 0 }'
 	# The wakeups each thread counted (its histogram leaves out the
 	# overflows), in thread order, from cyclictest's own JSON.
 	grep -o '"cycles": *[0-9]*' /tmp/ct.json 2>/dev/null | awk -v t="$name" -v cpus="$cpus" '

@@ -34,7 +34,7 @@ ct_case() {	# ct_case CASE
 	cyclictest -q -m -a 0,1 -t 2 -i $P -d 0 -D "$W" -p 95 -A 0 -h 5000 >/tmp/ct 2>&1 ||
 		fail "cyclictest: $(tail -n 3 /tmp/ct)"
 	# (1 us buckets; overflows, beyond 5 ms, count as late at the max)
-	awk -v n="$1" '/^[0-9]/ { for (i = 2; i <= 3; i++) { h[i, $1 + 0] = $i + 0; t[i] += $i } }
+	decimal </tmp/ct | awk -v n="$1" '/^[0-9]/ { for (i = 2; i <= 3; i++) { h[i, $1 + 0] = $i + 0; t[i] += $i } }
 		/^# Histogram Overflows:/ { o[2] = $4 + 0; o[3] = $5 + 0 }
 		/^# Max Latencies:/ { mx[2] = $4 + 0; mx[3] = $5 + 0 }
 		END { for (i = 2; i <= 3; i++) {
@@ -42,7 +42,7 @@ ct_case() {	# ct_case CASE
 			for (u = 0; u < 5000; u++) { s += h[i, u]; if (p50 < 0 && s >= n_ * 0.5) p50 = u
 				if (p99 < 0 && s >= n_ * 0.99) p99 = u; if (u >= 100) late += h[i, u] }
 			if (p99 < 0) p99 = mx[i]
-			print "R XVCPU cyclictest", n, i - 2, n_, p50 * 1000, p99 * 1000, mx[i] * 1000, late } }' /tmp/ct
+			print "R XVCPU cyclictest", n, i - 2, n_, p50 * 1000, p99 * 1000, mx[i] * 1000, late } }'
 }
 
 r XVCPUCFG period_us $P seconds $W

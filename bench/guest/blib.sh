@@ -52,3 +52,8 @@ tmon_wakeups() {
 cpu_ns_of() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 
 relax() { echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+
+# decimal: stdin to stdout with the leading zeros of every number taken
+# off. busybox awk reads "000014" as octal (12), and cyclictest pads its
+# histogram and summaries with zeros.
+decimal() { sed -E 's/(^|[[:space:]])0+([0-9])/\1\2/g'; }
