@@ -13,13 +13,21 @@
 W=$(bparam xvcpu 5)
 P=100	# us
 mono_ns() { awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime; }
+# The loop runs only while a case measures: left running with no timer
+# on CPU 1, it kept CPU 1 from running anything long enough for the soft
+# lockup watchdog to report it.
+burner=
+burn_start() { [ "$1" = idle ] || { bench-helper burn 1000000 0 >/dev/null & burner=$!; }; }
+burn_stop() { [ -z "$burner" ] || { kill "$burner"; wait "$burner" 2>/dev/null; burner=; }; }
 
 tmon_case() {	# tmon_case CASE
 	load log_sec=0 log_nsec=$((P * 1000)) history=65536 prio=95
 	sleep 1
+	burn_start "$1"
 	t0=$(mono_ns)
 	sleep "$W"
 	t1=$(mono_ns)
+	burn_stop
 	write_param log_sec 600 || fail "log_sec=600 refused"
 	sleep 1
 	awk -v t0="$t0" -v t1="$t1" '$1 == "cpu" && $6 > t0 && $6 <= t1 { print $2, $8, $30 }' $DBG/cpus |
@@ -31,8 +39,10 @@ tmon_case() {	# tmon_case CASE
 }
 
 ct_case() {	# ct_case CASE
+	burn_start "$1"
 	cyclictest -q -m -a 0,1 -t 2 -i $P -d 0 -D "$W" -p 95 -A 0 -h 5000 >/tmp/ct 2>&1 ||
 		fail "cyclictest: $(tail -n 3 /tmp/ct)"
+	burn_stop
 	# (1 us buckets; overflows, beyond 5 ms, count as late at the max)
 	decimal </tmp/ct | awk -v n="$1" '/^[0-9]/ { for (i = 2; i <= 3; i++) { h[i, $1 + 0] = $i + 0; t[i] += $i } }
 		/^# Histogram Overflows:/ { o[2] = $4 + 0; o[3] = $5 + 0 }
@@ -48,9 +58,6 @@ ct_case() {	# ct_case CASE
 r XVCPUCFG period_us $P seconds $W
 tmon_case idle
 ct_case idle
-bench-helper burn 1000000 0 >/dev/null &
-burner=$!
-sleep 1
 tmon_case burn-cpu0
 ct_case burn-cpu0
 
@@ -64,9 +71,11 @@ echo 8192 >$T/buffer_size_kb
 for e in sched/sched_switch sched/sched_wakeup timer/hrtimer_expire_entry tmon/tmon_wakeup; do
 	echo 1 >$T/events/$e/enable || fail "event $e"
 done
+burn_start burn-cpu0
 echo 1 >$T/tracing_on
 sleep 1
 echo 0 >$T/tracing_on
+burn_stop
 # (read before the unload, which takes the tmon events away)
 awk '/\[001\]/ {
 	if (/sched_wakeup: comm=tmon\//) { w = 1; irqs = other = 0; next }
@@ -78,6 +87,4 @@ awk '/\[001\]/ {
 	END { print "R XTRACE", n + 0, ti + 0, to + 0 }' $T/trace
 echo 0 >$T/events/enable
 unload
-kill $burner
-wait $burner 2>/dev/null || true
 exit 0
