@@ -234,6 +234,46 @@ void tmon_threads_apply_sched(void)
 	cpus_read_unlock();
 }
 
+/*
+ * IPI, on @data's CPU with irqs off (so never inside its timer's
+ * callback): move the timer to the next point of the grid now in force.
+ * A wakeup still pending keeps its expiry; the callback folds a new
+ * expiry that comes before the thread ran into it, as always.
+ */
+static void tmon_timer_regrid(void *data)
+{
+	struct tmon_cpu *tc = data;
+	u64 period = tmon_period_ns();
+	bool stagger = tmon_stagger();
+
+	if (period == tc->grid_period && stagger == tc->grid_stagger)
+		return;
+	WRITE_ONCE(tc->grid_period, period);
+	tc->grid_stagger = stagger;
+	hrtimer_start(&tc->timer, ns_to_ktime(tmon_grid_next(ktime_get_ns(), period, tc->cpu)),
+		      HRTIMER_MODE_ABS_PINNED_HARD);
+}
+
+/*
+ * Under the parameters' lock (which keeps the threads from stopping),
+ * after a change of the period or of stagger: every CPU's timer moves to
+ * the new grid at once, not at its next expiry, which could be an hour
+ * away.
+ */
+void tmon_threads_apply_grid(void)
+{
+	unsigned int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct tmon_cpu *tc = tmon_cpu_state(cpu);
+
+		if (tc->thread)
+			smp_call_function_single(cpu, tmon_timer_regrid, tc, 1);
+	}
+	cpus_read_unlock();
+}
+
 static int tmon_thread_fn(void *data)
 {
 	struct tmon_cpu *tc = data;

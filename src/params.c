@@ -159,6 +159,7 @@ static int log_sec_set(const char *val, const struct kernel_param *kp)
 		if (err)
 			return err;
 		atomic64_set(&tmon_period, tmon_period_of(sec, log_nsec));
+		tmon_threads_apply_grid();
 	}
 	*(unsigned int *)kp->arg = sec;
 	return 0;
@@ -180,6 +181,7 @@ static int log_nsec_set(const char *val, const struct kernel_param *kp)
 		if (err)
 			return err;
 		atomic64_set(&tmon_period, tmon_period_of(log_sec, nsec));
+		tmon_threads_apply_grid();
 	}
 	*(unsigned long *)kp->arg = nsec;
 	return 0;
@@ -348,7 +350,24 @@ module_param_cb(policy, &policy_ops, &policy, 0644);
 MODULE_PARM_DESC(policy, "Scheduling policy of the threads, fifo or other (default fifo)");
 module_param_cb(prio, &prio_ops, &prio, 0644);
 MODULE_PARM_DESC(prio, "Real-time priority of the threads under fifo, 1..99 (default 1)");
-module_param(stagger, bool, 0644);
+static int stagger_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		tmon_param_err("stagger=%*pE rejected: must be a boolean\n",
+			       tmon_val_len(val), val);
+	else if (tmon_params_live)
+		tmon_threads_apply_grid();
+	return err;
+}
+
+static const struct kernel_param_ops stagger_ops = {
+	.set = stagger_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(stagger, &stagger_ops, &stagger, 0644);
 MODULE_PARM_DESC(stagger, "Spread the CPUs' expiries over the period's gap between ticks instead of releasing them together (default N)");
 module_param_cb(sample_every, &sample_every_ops, &sample_every, 0644);
 MODULE_PARM_DESC(sample_every, "Sample the watched processes every N-th period, 1..1000 (default 1)");
@@ -383,6 +402,8 @@ int tmon_set_period(u64 ns)
 	log_sec = div_u64_rem(ns, NSEC_PER_SEC, &nsec);
 	log_nsec = nsec;
 	atomic64_set(&tmon_period, ns);
+	if (tmon_params_live)
+		tmon_threads_apply_grid();
 	kernel_param_unlock(THIS_MODULE);
 	return 0;
 }

@@ -206,6 +206,7 @@ int tmon_threads_start(void);
 void tmon_threads_stop(void);
 unsigned int tmon_threads_running(void);
 void tmon_threads_apply_sched(void);
+void tmon_threads_apply_grid(void);
 
 struct tmon_cpu_status {
 	u32 thread_pid;		/* 0 without a thread or a pid in the namespace */

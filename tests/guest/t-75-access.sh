@@ -62,7 +62,6 @@ user_view() {
 	hides "$1: netlink list" "$(echo "$out" | awk '{ print $2 }')" "$out"
 	[ "$(echo "$out" | awk '{ print $2 }')" = "$u" ] || fail "$1: netlink list as uid 1000: $out"
 	[ "$($U tmon-helper nl dumptasks $r)" = "records 0" ] || fail "$1: dump of root's pid as uid 1000: $($U tmon-helper nl dumptasks $r)"
-	# (frozen for 3 s: the next wakeup then picks up the old period again)
 	# (a wakeup of the frozen period, every 3 s, may sample in between:
 	# read again until the stored count is the same on both sides)
 	freeze 3

@@ -265,8 +265,7 @@ unload
 # age out (history 64), though the total since load stays. One hog at
 # nice -20 makes the SCHED_OTHER thread of its CPU miss (the other CPUs
 # stay free for the test); a period of 5 s then holds the history
-# still while status is read without the hog (a CPU takes a new period
-# at its next wakeup: a longer one would delay the thaw as long).
+# still while status is read without the hog.
 load log_sec=0 log_nsec=1000000 history=64 policy=other
 tmon-helper spinnice -20 & hog=$!
 wait_for $((20 * SLOW)) sh -c "$T status | grep -q '^tmon .*: DEGRADED$'"; rc=$?
