@@ -7,7 +7,9 @@
 
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
-load log_sec=0 log_nsec=20000000
+# (exited watches kept the longest the module allows: on the debug kernel
+# the default 30 s passed before the exited process's records were read)
+load log_sec=0 log_nsec=20000000 exited_keep_sec=60
 sleep 1000 & a=$!
 tmon-helper spin & b=$!
 sleep 1000 & x=$!
