@@ -33,10 +33,12 @@ kill $b
 note "record: $(cat /tmp/rec.err)"
 
 # stored PID: "seq ts_ns utime_ns exited" of every record tmon holds.
+# (the whole reply kept in /tmp/show.PID)
 stored() {
-	tmonctl show "$1" -n 65536 --json | jq -r '.records[] | "\(.seq) \(.ts_ns) \(.utime_ns)"'
+	tmonctl show "$1" -n 65536 --json >/tmp/show.$1
+	jq -r '.records[] | "\(.seq) \(.ts_ns) \(.utime_ns)"' /tmp/show.$1
 }
-for p in $a $b $x; do
+for p in $x $a $b; do	# ($x first: its watch is reaped 60 s after its exit)
 	stored $p >/tmp/stored.$p
 	jq -r "select(.type == \"task\" and .pid == $p) | \"\(.seq) \(.ts_ns) \(.utime_ns) \(.exited)\"" \
 		/tmp/rec.json >/tmp/ring.$p
@@ -69,7 +71,7 @@ done
 [ "$(grep -c ' true$' /tmp/ring.$x)" = 1 ] || fail "exit of $x: $(grep -c ' true$' /tmp/ring.$x) flagged ring entries"
 [ "$(tail -n 1 /tmp/ring.$x | cut -d' ' -f4)" = true ] || fail "exit of $x is not its last ring entry"
 [ "$(grep -c ' 1$' /tmp/trace.$x)" = 1 ] || fail "exit of $x: $(grep -c ' 1$' /tmp/trace.$x) flagged events"
-tmonctl show $x --json | jq -e '.state == "exited"' >/dev/null || fail "$x not shown as exited"
+jq -e '.state == "exited"' /tmp/show.$x >/dev/null || fail "$x not shown as exited"
 [ "$(grep -c ' true$' /tmp/ring.$a)" = 0 ] || fail "a live process has an exit entry"
 note "exit of $x: ring entry and event, seq $(tail -n 1 /tmp/ring.$x | cut -d' ' -f1)"
 kill $a
