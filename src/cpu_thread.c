@@ -66,6 +66,18 @@ static u64 tmon_grid_next(u64 now, u64 period, unsigned int cpu)
 }
 
 /*
+ * On @tc's CPU (its thread before the timer runs, or hard-irq context):
+ * take @period and @stagger as @tc's grid, and return its next point
+ * after @now.
+ */
+static ktime_t tmon_grid_take(struct tmon_cpu *tc, u64 period, bool stagger, u64 now)
+{
+	WRITE_ONCE(tc->grid_period, period);
+	tc->grid_stagger = stagger;
+	return ns_to_ktime(tmon_grid_next(now, period, tc->cpu));
+}
+
+/*
  * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat.
  * Latency is measured against the oldest expiry the thread has not yet
  * served: an expiry that comes (or that forwarding skips) before the
@@ -93,10 +105,7 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		wake_up_process(tc->thread);
 	}
 	if (period != tc->grid_period || stagger != tc->grid_stagger) {
-		WRITE_ONCE(tc->grid_period, period);
-		tc->grid_stagger = stagger;
-		hrtimer_set_expires(timer, ns_to_ktime(tmon_grid_next(ktime_to_ns(now), period,
-								      tc->cpu)));
+		hrtimer_set_expires(timer, tmon_grid_take(tc, period, stagger, ktime_to_ns(now)));
 		return HRTIMER_RESTART;
 	}
 	overruns = hrtimer_forward(timer, now, ns_to_ktime(period));
@@ -248,9 +257,7 @@ static void tmon_timer_regrid(void *data)
 
 	if (period == tc->grid_period && stagger == tc->grid_stagger)
 		return;
-	WRITE_ONCE(tc->grid_period, period);
-	tc->grid_stagger = stagger;
-	hrtimer_start(&tc->timer, ns_to_ktime(tmon_grid_next(ktime_get_ns(), period, tc->cpu)),
+	hrtimer_start(&tc->timer, tmon_grid_take(tc, period, stagger, ktime_get_ns()),
 		      HRTIMER_MODE_ABS_PINNED_HARD);
 }
 
@@ -279,10 +286,8 @@ static int tmon_thread_fn(void *data)
 	struct tmon_cpu *tc = data;
 
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
-	tc->grid_period = tmon_period_ns();
-	tc->grid_stagger = tmon_stagger();
 	hrtimer_start(&tc->timer,
-		      ns_to_ktime(tmon_grid_next(ktime_get_ns(), tc->grid_period, tc->cpu)),
+		      tmon_grid_take(tc, tmon_period_ns(), tmon_stagger(), ktime_get_ns()),
 		      HRTIMER_MODE_ABS_PINNED_HARD);
 
 	for (;;) {
