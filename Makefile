@@ -5,6 +5,7 @@
 #   make module KERNELDIR=/lib/modules/<release>/build
 #   make tools                tools/tmonctl/tmonctl
 #   make netlink              the code made from netlink/tmon.yaml, again
+#   make man                  tmonctl(1)'s FIELDS section from tmonctl's field table
 #   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
 #   make demo                 the packages installed and run in a Debian VM
@@ -41,6 +42,10 @@ check:
 # After an edit of the netlink spec: the uapi, policies and tables it makes.
 netlink:
 	python3 netlink/gen.py
+
+# After an edit of tools/tmonctl/fields.c: the fields in tmonctl(1).
+man: tools
+	tools/tmonctl/gen-man-fields tools/tmonctl/tmonctl man/tmonctl.1
 
 # Build the packages, install them with apt in a Debian VM, show them working.
 demo:

@@ -166,31 +166,43 @@ t1=$(now_ms)
 note "record -d 2: $(cat /tmp/rec.err), $((t1 - t0)) ms"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
 [ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -lt 4000 ] || fail "record -d 2 took $((t1 - t0)) ms"
-[ "$(head -n 1 /tmp/rec.csv)" = "type,ring,entry,seq,ts_ns,cpu,latency_ns,run_ns,missed,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,nvcsw,nivcsw,irq_latency_ns" ] ||
-	fail "csv header: $(head -n 1 /tmp/rec.csv)"
+# The columns: type, ring, entry, then the fields `tmonctl fields` lists,
+# each name once; the checks below find them by name.
+want=type,ring,entry$($T fields | awk 'NR > 1 && !seen[$2]++ { printf ",%s", $2 }')
+[ "$(head -n 1 /tmp/rec.csv)" = "$want" ] ||
+	fail "csv header: $(head -n 1 /tmp/rec.csv), not $want"
 n=$(($(wc -l </tmp/rec.csv) - 1))
 [ "$(grep -c '^[0-9]* records' /tmp/rec.err)" = 1 ] && [ "$(cut -d' ' -f1 /tmp/rec.err)" = "$n" ] || fail "csv rows $n, reported $(cat /tmp/rec.err)"
-awk -F, 'NR > 1 { if (NF != 28) { print "fields " NF ": " $0; bad = 1 }
-	if ($1 == "cpu" && ($2 != $6 || $7 == "" || $16 != "")) { print "cpu row: " $0; bad = 1 }
-	if ($1 == "task" && ($16 == "" || $17 != "sleep" || $7 != "")) { print "task row: " $0; bad = 1 }
-	if ($2 in e && $3 != e[$2] + 1) { print "ring " $2 " entry " $3 " after " e[$2]; bad = 1 }
-	e[$2] = $3
-	if ($1 == "cpu") { if ($6 in s && $4 != s[$6] + 1) { print "cpu " $6 " seq " $4 " after " s[$6]; bad = 1 } s[$6] = $4; nc[$6]++ }
-	if ($1 == "task") nt[$16]++ }
-	END { for (c in nc) printf "cpu %s: %d records\n", c, nc[c]; for (p in nt) printf "pid %s: %d records\n", p, nt[p]; exit bad }' /tmp/rec.csv ||
-	fail "recording out of sequence"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; nf = NF; next }
+	{ if (NF != nf) { print "fields " NF ": " $0; bad = 1 }
+	cpu = $c["cpu"]; pid = $c["pid"]; lat = $c["latency_ns"] }
+	$1 == "cpu" && ($2 != cpu || lat == "" || $c["expected_ns"] == "" || pid != "" || $c["ts_ns"] != "") { print "cpu row: " $0; bad = 1 }
+	$1 == "task" && (pid == "" || $c["comm"] != "sleep" || $c["ts_ns"] == "" || lat != "") { print "task row: " $0; bad = 1 }
+	{ if ($2 in e && $3 != e[$2] + 1) { print "ring " $2 " entry " $3 " after " e[$2]; bad = 1 }
+	e[$2] = $3 }
+	$1 == "cpu" { if (cpu in s && $c["seq"] != s[cpu] + 1) { print "cpu " cpu " seq " $c["seq"] " after " s[cpu]; bad = 1 } s[cpu] = $c["seq"]; nc[cpu]++ }
+	$1 == "task" { nt[pid]++ }
+	END { for (x in nc) printf "cpu %s: %d records\n", x, nc[x]; for (p in nt) printf "pid %s: %d records\n", p, nt[p]; exit bad }' /tmp/rec.csv >/tmp/rec.count ||
+	fail "recording out of sequence: $(cat /tmp/rec.count)"
+cat /tmp/rec.count
 for cpu in $(online_cpus); do
-	k=$(awk -F, -v c="$cpu" '$1 == "cpu" && $6 == c' /tmp/rec.csv | wc -l)
-	[ "$k" -ge 1 ] && [ "$k" -le 3 ] || fail "cpu $cpu: $k records in 2 s at 1 s"
+	k=$(sed -n "s/^cpu $cpu: \([0-9]*\) records$/\1/p" /tmp/rec.count)
+	[ "${k:-0}" -ge 1 ] && [ "$k" -le 3 ] || fail "cpu $cpu: ${k:-0} records in 2 s at 1 s"
 done
 for p in $b $c; do
-	k=$(awk -F, -v p="$p" '$1 == "task" && $16 == p' /tmp/rec.csv | wc -l)
-	[ "$k" -ge 1 ] && [ "$k" -le 3 ] || fail "pid $p: $k records in 2 s at 1 s"
+	k=$(sed -n "s/^pid $p: \([0-9]*\) records$/\1/p" /tmp/rec.count)
+	[ "${k:-0}" -ge 1 ] && [ "$k" -le 3 ] || fail "pid $p: ${k:-0} records in 2 s at 1 s"
 done
-$T record -d 0.5 --format json -o /tmp/rec.json 2>/tmp/rec.err || fail "record json: $(cat /tmp/rec.err)"
-while read -r line; do
-	echo "$line" | jq -e '.type == "cpu" or .type == "task"' >/dev/null || fail "json line: $line"
-done </tmp/rec.json
+# JSON lines: every field of the record's type, by the names fields lists.
+$T record -d 1.5 --format json -o /tmp/rec.json 2>/tmp/rec.err || fail "record json: $(cat /tmp/rec.err)"
+[ -s /tmp/rec.json ] || fail "record json: no records"
+for type in cpu task; do
+	keys=$($T fields | awk -v t=$type 'NR > 1 && $1 == t { printf "%s\"%s\"", n++ ? "," : "", $2 }')
+	jq -se --arg t $type "[.[] | select(.type == \$t) | [$keys] - keys | length] |
+		length > 0 and all(. == 0)" /tmp/rec.json >/dev/null ||
+		fail "json $type lines lack one of $keys: $(grep -m1 "\"$type\"" /tmp/rec.json)"
+done
+jq -se 'all(.type == "cpu" or .type == "task")' /tmp/rec.json >/dev/null || fail "json lines: $(head -n 3 /tmp/rec.json)"
 
 # Ctrl-C (SIGINT) ends a recording cleanly with its report.
 $T record -o /tmp/rec2.csv 2>/tmp/rec2.err & r=$!

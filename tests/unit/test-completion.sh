@@ -76,7 +76,11 @@ has() {
 }
 
 checks() {
-	local cmds='status watch unwatch list show period latency top record export save restore'
+	# The commands tmonctl itself lists: completion must offer each of them.
+	local cmds
+	cmds=$("$here/../../tools/tmonctl/tmonctl" --help |
+		awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { printf "%s%s", n++ ? " " : "", $1 }')
+	[ -n "$cmds" ] || echo "FAIL unit/completion/$mode/commands  (no commands from tmonctl --help)"
 	local pfx=$$
 	[ ${#pfx} -gt 1 ] && pfx=${pfx%?}
 

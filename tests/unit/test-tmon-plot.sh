@@ -15,25 +15,50 @@ if ! command -v gnuplot >/dev/null; then
 	exit 0
 fi
 
-hdr=type,ring,entry,seq,ts_ns,cpu,latency_ns,run_ns,missed,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,nvcsw,nivcsw
+# The columns as tmonctl record writes them (tmonctl fields); a row sets
+# the columns of its own type by name and leaves the others empty.
+hdr=type,ring,entry,cpu,seq,expected_ns,latency_ns,irq_latency_ns,missed,run_ns,nvcsw,nivcsw,user_ns,system_ns,idle_ns,iowait_ns,irq_ns,softirq_ns,pid,comm,ts_ns,utime_ns,stime_ns,vm_bytes,stack_bytes,data_bytes,rss_bytes,minflt,majflt,exited
 # Records as the rings give them: interleaved per CPU, 100 ms period,
 # timestamps near 2^53 ns (104 days of uptime) so awk's doubles are tested.
-awk -v hdr="$hdr" 'BEGIN {
+awk -v hdr="$hdr" '
+function row(   i, s) {
+	s = ""
+	for (i = 1; i <= nc; i++) s = s (i > 1 ? "," : "") ((c[i] in v) ? v[c[i]] : "")
+	print s
+	delete v
+}
+BEGIN {
 	print hdr
+	nc = split(hdr, c, ",")
 	t0 = 9007199254740992; per = 100000000; e[0] = e[1] = 0
 	for (i = 0; i < 50; i++) {
-		for (c = 0; c < 2; c++) {
-			lat = 20000 + 15000 * c + (i * 7919 + c * 104729) % 30000
-			if (i == 30 && c == 1) lat += 400000
-			printf "cpu,%d,%d,%d,%.0f,%d,%d,3000,0,1000,2000,90000000,0,0,0,,,,,,,,,,,%d,0\n",
-				c, e[c]++, i, t0 + i * per, c, lat, i
+		for (k = 0; k < 2; k++) {
+			lat = 20000 + 15000 * k + (i * 7919 + k * 104729) % 30000
+			if (i == 30 && k == 1) lat += 400000
+			v["type"] = "cpu"; v["ring"] = k; v["entry"] = e[k]++; v["seq"] = i
+			v["expected_ns"] = sprintf("%.0f", t0 + i * per); v["cpu"] = k
+			v["latency_ns"] = lat; v["irq_latency_ns"] = 1000; v["run_ns"] = 3000
+			v["missed"] = 0; v["user_ns"] = 1000; v["system_ns"] = 2000
+			v["idle_ns"] = 90000000; v["nvcsw"] = i; v["nivcsw"] = 0
+			row()
 		}
-		printf "task,%d,%d,%d,%.0f,%d,,,,,,,,,,4242,\"a \"\"b\"\",c\",%.0f,%.0f,10485760,135168,2097152,%.0f,%d,0,%d,0\n",
-			i % 2, e[i % 2]++, i, t0 + i * per + 50000, i % 2,
-			i * i * 200000, i * 1500000, (8 + (i > 20 ? 12 : 0) + i / 10) * 1048576, 10 * i, i
-		if (i % 20 == 0)
-			printf "task,0,%d,%d,%.0f,0,,,,,,,,,,5151,\"two\nlines,\",%d,0,1,1,1,%d,0,0,0,0\n",
-				e[0]++, i / 20, t0 + i * per + 70000, i * 1000000, 4194304
+		v["type"] = "task"; v["ring"] = i % 2; v["entry"] = e[i % 2]++; v["seq"] = i
+		v["ts_ns"] = sprintf("%.0f", t0 + i * per + 50000); v["cpu"] = i % 2
+		v["pid"] = 4242; v["comm"] = "\"a \"\"b\"\",c\""
+		v["utime_ns"] = sprintf("%.0f", i * i * 200000); v["stime_ns"] = sprintf("%.0f", i * 1500000)
+		v["vm_bytes"] = 10485760; v["stack_bytes"] = 135168; v["data_bytes"] = 2097152
+		v["rss_bytes"] = sprintf("%.0f", (8 + (i > 20 ? 12 : 0) + int(i / 10)) * 1048576)
+		v["minflt"] = 10 * i; v["majflt"] = 0; v["nvcsw"] = i; v["nivcsw"] = 0; v["exited"] = 0
+		row()
+		if (i % 20 == 0) {
+			v["type"] = "task"; v["ring"] = 0; v["entry"] = e[0]++; v["seq"] = i / 20
+			v["ts_ns"] = sprintf("%.0f", t0 + i * per + 70000); v["cpu"] = 0
+			v["pid"] = 5151; v["comm"] = "\"two\nlines,\""; v["utime_ns"] = i * 1000000
+			v["stime_ns"] = 0; v["vm_bytes"] = 1; v["stack_bytes"] = 1; v["data_bytes"] = 1
+			v["rss_bytes"] = 4194304; v["minflt"] = 0; v["majflt"] = 0; v["nvcsw"] = 0
+			v["nivcsw"] = 0; v["exited"] = 0
+			row()
+		}
 	}
 }' >"$tmp/rec.csv"
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "tmonctl.h"
 
 static void family(const char *name, const char *type, const char *help)
@@ -23,79 +24,46 @@ static void seconds(uint64_t ns)
 	printf("%" PRIu64 ".%09" PRIu64, ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
 }
 
-static void task_labels(const struct task_state *t)
+/* ns as seconds (exactly), bytes and counts as they are. */
+static void prom_value(FILE *f, const struct field *fd, uint64_t v)
 {
-	printf("{pid=\"%u\",comm=\"", t->pid);
-	prom_label(stdout, t->rec.comm);
-	putchar('"');
+	if (fd->unit == UNIT_NS)
+		fprintf(f, "%" PRIu64 ".%09" PRIu64, v / NSEC_PER_SEC, v % NSEC_PER_SEC);
+	else
+		fprintf(f, "%" PRIu64, v);
 }
 
-enum task_metric {
-	TM_CPU, TM_RSS, TM_VM, TM_FAULTS, TM_CSW, TM_EXITED,
-};
-
-static void task_family(const struct task_list *tl, enum task_metric m)
+/*
+ * The latest record of every watched process, a family at a time, each
+ * sample labelled with the process and its field's own label. Whether a
+ * process has exited is what the watch list says, not its last sample.
+ */
+void export_task_families(FILE *f, const struct task_list *tl)
 {
-	static const struct {
-		const char *name, *type, *help;
-	} fams[] = {
-		[TM_CPU] = { "tmon_task_cpu_seconds_total", "counter",
-			     "CPU time of the watched process, all threads, by mode." },
-		[TM_RSS] = { "tmon_task_resident_memory_bytes", "gauge",
-			     "Resident memory of the watched process." },
-		[TM_VM] = { "tmon_task_virtual_memory_bytes", "gauge",
-			    "Virtual memory size (total_vm) of the watched process." },
-		[TM_FAULTS] = { "tmon_task_page_faults_total", "counter",
-				"Page faults of the watched process, by type." },
-		[TM_CSW] = { "tmon_task_context_switches_total", "counter",
-			     "Context switches of the watched process, by type." },
-		[TM_EXITED] = { "tmon_task_exited", "gauge",
-				"1 if the watched process has exited (its last sample is kept)." },
-	};
-	const char *name = fams[m].name;
-	size_t i;
+	unsigned int p;
+	size_t i, k;
 
-	family(name, fams[m].type, fams[m].help);
-	for (i = 0; i < tl->n; i++) {
-		const struct task_state *t = &tl->t[i];
-		const struct tmon_task_record *r = &t->rec;
+	for (p = PROM_NONE + 1; p < PROM_NR; p++) {
+		const struct prom_family_desc *fam = &prom_families[p];
 
-		if (!t->has_record)
-			continue;
-		switch (m) {
-		case TM_CPU:
-			printf("%s", name);
-			task_labels(t);
-			printf(",mode=\"user\"} ");
-			seconds(r->utime_ns);
-			printf("\n%s", name);
-			task_labels(t);
-			printf(",mode=\"system\"} ");
-			seconds(r->stime_ns);
-			putchar('\n');
-			break;
-		case TM_RSS:
-		case TM_VM:
-			printf("%s", name);
-			task_labels(t);
-			printf("} %llu\n", m == TM_RSS ? r->rss_bytes : r->vm_bytes);
-			break;
-		case TM_FAULTS:
-		case TM_CSW:
-			printf("%s", name);
-			task_labels(t);
-			printf(",type=\"%s\"} %llu\n", m == TM_FAULTS ? "minor" : "voluntary",
-			       m == TM_FAULTS ? r->minflt : r->nvcsw);
-			printf("%s", name);
-			task_labels(t);
-			printf(",type=\"%s\"} %llu\n", m == TM_FAULTS ? "major" : "involuntary",
-			       m == TM_FAULTS ? r->majflt : r->nivcsw);
-			break;
-		case TM_EXITED:
-			printf("%s", name);
-			task_labels(t);
-			printf("} %d\n", t->exited);
-			break;
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name,
+			fam->type);
+		for (i = 0; i < tl->n; i++) {
+			const struct task_state *t = &tl->t[i];
+
+			for (k = 0; t->has_record && k < task_fields.n; k++) {
+				const struct field *fd = &task_fields.f[k];
+
+				if (fd->prom != p)
+					continue;
+				fprintf(f, "%s{pid=\"%u\",comm=\"", fam->name, t->pid);
+				prom_label(f, t->rec.comm);
+				fprintf(f, "\"%s%s} ", fd->prom_label ? "," : "",
+					fd->prom_label ? fd->prom_label : "");
+				prom_value(f, fd, p == PROM_TASK_EXITED ? t->exited :
+					   field_u64(fd, &t->rec));
+				fputc('\n', f);
+			}
 		}
 	}
 }
@@ -122,7 +90,7 @@ static void latency_gauges(const struct tmon_status *st, const char *name, const
 
 static void export_prometheus(const struct tmon_status *st, const struct task_list *tl)
 {
-	unsigned int i, m;
+	unsigned int i;
 
 	family("tmon_info", "gauge", "tmon module version; the value is always 1.");
 	printf("tmon_info{version=\"");
@@ -181,8 +149,7 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 	printf("tmon_ring_lost_total %" PRIu64 "\n", st->ring_lost);
 	family("tmon_memory_bytes", "gauge", "Memory used by the module's history.");
 	printf("tmon_memory_bytes %" PRIu64 "\n", st->mem_bytes);
-	for (m = TM_CPU; m <= TM_EXITED; m++)
-		task_family(tl, m);
+	export_task_families(stdout, tl);
 }
 
 int cmd_export(int argc, char **argv)

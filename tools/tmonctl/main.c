@@ -27,6 +27,7 @@ static const struct cmd {
 	{ "top", cmd_top, "[-d SECONDS] [-n ITERATIONS]", "live view; -n ends it" },
 	{ "record", cmd_record, "[-o FILE] [--format csv|json] [-d SECONDS]",
 	  "stream records from the rings" },
+	{ "fields", cmd_fields, "", "what the fields of the records mean" },
 	{ "export", cmd_export, "--prometheus", "metrics in Prometheus text format" },
 	{ "save", cmd_save, "[FILE]", "save watch list and settings to FILE" },
 	{ "restore", cmd_restore, "[FILE]", "restore them from FILE" },

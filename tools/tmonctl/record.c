@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fields.h"
 #include "tmonctl.h"
 
 #define RECORD_MAX_NS	(UINT64_C(31) * 24 * 3600 * NSEC_PER_SEC)
@@ -23,33 +24,81 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static const char * const csv_columns[] = {
-	"type", "ring", "entry", "seq", "ts_ns", "cpu", "latency_ns", "run_ns", "missed",
-	"user_ns", "system_ns", "idle_ns", "iowait_ns", "irq_ns", "softirq_ns", "pid", "comm",
-	"utime_ns", "stime_ns", "vm_bytes", "stack_bytes", "data_bytes", "rss_bytes", "minflt",
-	"majflt", "nvcsw", "nivcsw", "irq_latency_ns",
-};
-
-static void csv_header(FILE *f)
+/*
+ * The CSV columns: type, ring, entry, then every CPU field and every task
+ * field a CPU record does not have, in their tables' order. A row fills
+ * the columns of its own record type and leaves the others empty.
+ */
+static const struct field *csv_column(size_t k)
 {
-	size_t i;
+	const struct field_table *t[] = { &cpu_fields, &task_fields };
+	size_t i, j;
 
-	for (i = 0; i < ARRAY_SIZE(csv_columns); i++)
-		fprintf(f, "%s%s", i ? "," : "", csv_columns[i]);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		for (j = 0; j < t[i]->n; j++) {
+			const struct field *f = &t[i]->f[j];
+
+			if (f->unit == UNIT_PAD || (i && field_find(&cpu_fields, f->name)))
+				continue;
+			if (!k--)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+void record_csv_header(FILE *f)
+{
+	const struct field *c;
+	size_t k;
+
+	fputs("type,ring,entry", f);
+	for (k = 0; (c = csv_column(k)); k++)
+		fprintf(f, ",%s", c->name);
 	fputc('\n', f);
 }
 
-/* Each value after a comma; NULL values print empty fields. */
-static void csv_u64s(FILE *f, const unsigned long long *v, size_t n)
+static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 {
-	size_t i;
+	const struct field_table *t = e->type == TMON_ENTRY_CPU ? &cpu_fields : &task_fields;
+	const void *rec = e->type == TMON_ENTRY_CPU ? (const void *)&e->cpu : &e->task;
+	const struct field *c, *fd;
+	size_t k;
 
-	for (i = 0; i < n; i++) {
-		if (v)
-			fprintf(f, ",%llu", v[i]);
-		else
-			fputc(',', f);
+	fprintf(f, "%s,%u,%llu", t->type, e->ring, (unsigned long long)e->seq);
+	for (k = 0; (c = csv_column(k)); k++) {
+		fputc(',', f);
+		fd = field_find(t, c->name);
+		if (fd)
+			field_csv(f, fd, rec);
 	}
+	fputc('\n', f);
+}
+
+static void record_json(FILE *f, const struct tmon_ring_entry *e)
+{
+	const struct field_table *t = e->type == TMON_ENTRY_CPU ? &cpu_fields : &task_fields;
+	struct json j;
+
+	json_init(&j, f);
+	json_object(&j, NULL);
+	json_str(&j, "type", t->type);
+	json_u64(&j, "ring", e->ring);
+	json_u64(&j, "entry", e->seq);
+	fields_json(&j, t, e->type == TMON_ENTRY_CPU ? (const void *)&e->cpu : &e->task);
+	json_end(&j);
+}
+
+/* One record as a CSV row or a JSON line; records of unknown types are not ours. */
+bool record_write(FILE *f, const struct tmon_ring_entry *e, bool json)
+{
+	if (e->type != TMON_ENTRY_CPU && e->type != TMON_ENTRY_TASK)
+		return false;
+	if (json)
+		record_json(f, e);
+	else
+		record_csv(f, e);
+	return true;
 }
 
 struct recorder {
@@ -58,109 +107,12 @@ struct recorder {
 	uint64_t count;
 };
 
-/*
- * One row of csv_columns: CPU rows leave pid..majflt empty, task rows
- * latency_ns..softirq_ns and irq_latency_ns.
- */
-static void record_csv(FILE *f, const struct tmon_ring_entry *e)
-{
-	const struct tmon_cpu_record *c = &e->cpu;
-	const struct tmon_task_record *t = &e->task;
-	char comm[TMON_COMM_LEN];
-
-	if (e->type == TMON_ENTRY_CPU) {
-		const unsigned long long head[] = { e->seq, c->seq, c->expected_ns, c->cpu,
-						    c->latency_ns, c->run_ns, c->missed, c->user_ns,
-						    c->system_ns, c->idle_ns, c->iowait_ns,
-						    c->irq_ns, c->softirq_ns };
-		const unsigned long long tail[] = { c->nvcsw, c->nivcsw };
-
-		fprintf(f, "cpu,%u", e->ring);
-		csv_u64s(f, head, ARRAY_SIZE(head));
-		csv_u64s(f, NULL, 10);
-		csv_u64s(f, tail, ARRAY_SIZE(tail));
-		fprintf(f, ",%llu", (unsigned long long)c->irq_latency_ns);
-	} else {
-		const unsigned long long head[] = { e->seq, t->seq, t->ts_ns, t->cpu };
-		const unsigned long long tail[] = { t->utime_ns, t->stime_ns, t->vm_bytes,
-						    t->stack_bytes, t->data_bytes, t->rss_bytes,
-						    t->minflt, t->majflt, t->nvcsw, t->nivcsw };
-
-		memcpy(comm, t->comm, sizeof(comm));
-		comm[sizeof(comm) - 1] = '\0';
-		fprintf(f, "task,%u", e->ring);
-		csv_u64s(f, head, ARRAY_SIZE(head));
-		csv_u64s(f, NULL, 9);
-		fprintf(f, ",%u,", t->pid);
-		csv_str(f, comm);
-		csv_u64s(f, tail, ARRAY_SIZE(tail));
-		fputc(',', f);
-	}
-	fputc('\n', f);
-}
-
-static void record_json(FILE *f, const struct tmon_ring_entry *e)
-{
-	const struct tmon_cpu_record *c = &e->cpu;
-	const struct tmon_task_record *t = &e->task;
-	char comm[TMON_COMM_LEN];
-	struct json j;
-
-	json_init(&j, f);
-	json_object(&j, NULL);
-	json_str(&j, "type", e->type == TMON_ENTRY_CPU ? "cpu" : "task");
-	json_u64(&j, "ring", e->ring);
-	json_u64(&j, "entry", e->seq);
-	if (e->type == TMON_ENTRY_CPU) {
-		json_u64(&j, "cpu", c->cpu);
-		json_u64(&j, "seq", c->seq);
-		json_u64(&j, "expected_ns", c->expected_ns);
-		json_u64(&j, "latency_ns", c->latency_ns);
-		json_u64(&j, "irq_latency_ns", c->irq_latency_ns);
-		json_u64(&j, "run_ns", c->run_ns);
-		json_u64(&j, "missed", c->missed);
-		json_u64(&j, "nvcsw", c->nvcsw);
-		json_u64(&j, "nivcsw", c->nivcsw);
-		json_u64(&j, "user_ns", c->user_ns);
-		json_u64(&j, "system_ns", c->system_ns);
-		json_u64(&j, "idle_ns", c->idle_ns);
-		json_u64(&j, "iowait_ns", c->iowait_ns);
-		json_u64(&j, "irq_ns", c->irq_ns);
-		json_u64(&j, "softirq_ns", c->softirq_ns);
-	} else {
-		memcpy(comm, t->comm, sizeof(comm));
-		comm[sizeof(comm) - 1] = '\0';
-		json_u64(&j, "pid", t->pid);
-		json_str(&j, "comm", comm);
-		json_u64(&j, "seq", t->seq);
-		json_u64(&j, "ts_ns", t->ts_ns);
-		json_u64(&j, "cpu", t->cpu);
-		json_u64(&j, "utime_ns", t->utime_ns);
-		json_u64(&j, "stime_ns", t->stime_ns);
-		json_u64(&j, "vm_bytes", t->vm_bytes);
-		json_u64(&j, "stack_bytes", t->stack_bytes);
-		json_u64(&j, "data_bytes", t->data_bytes);
-		json_u64(&j, "rss_bytes", t->rss_bytes);
-		json_u64(&j, "minflt", t->minflt);
-		json_u64(&j, "majflt", t->majflt);
-		json_u64(&j, "nvcsw", t->nvcsw);
-		json_u64(&j, "nivcsw", t->nivcsw);
-		json_bool(&j, "exited", t->flags & TMON_TASK_EXITED);
-	}
-	json_end(&j);
-}
-
 static int record_entry(const struct tmon_ring_entry *e, void *data)
 {
 	struct recorder *rec = data;
 
-	if (e->type != TMON_ENTRY_CPU && e->type != TMON_ENTRY_TASK)
-		return 0;	/* a newer module's type: not ours to print */
-	if (rec->json)
-		record_json(rec->out, e);
-	else
-		record_csv(rec->out, e);
-	rec->count++;
+	if (record_write(rec->out, e, rec->json))
+		rec->count++;
 	return ferror(rec->out) ? -EIO : 0;
 }
 
@@ -225,7 +177,7 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (!rec.json)
-		csv_header(rec.out);
+		record_csv_header(rec.out);
 
 	/*
 	 * The producers never wait for us: look often enough that a ring

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "tmonctl.h"
 
 /* watch PID... and unwatch PID...: each pid is tried, every failure named. */
@@ -66,27 +67,23 @@ static int json_only(const char *cmd, int argc, char **argv, bool *json)
 	return EXIT_OK;
 }
 
-static void task_record_json(struct json *j, const struct tmon_task_record *r)
-{
-	json_u64(j, "seq", r->seq);
-	json_u64(j, "ts_ns", r->ts_ns);
-	json_u64(j, "cpu", r->cpu);
-	json_u64(j, "utime_ns", r->utime_ns);
-	json_u64(j, "stime_ns", r->stime_ns);
-	json_u64(j, "vm_bytes", r->vm_bytes);
-	json_u64(j, "stack_bytes", r->stack_bytes);
-	json_u64(j, "data_bytes", r->data_bytes);
-	json_u64(j, "rss_bytes", r->rss_bytes);
-	json_u64(j, "minflt", r->minflt);
-	json_u64(j, "majflt", r->majflt);
-	json_u64(j, "nvcsw", r->nvcsw);
-	json_u64(j, "nivcsw", r->nivcsw);
-}
+/* The text views' columns; their JSON has every field. */
+static const struct view_col list_cols[] = {
+	{ "cpu", NULL, 4 }, { "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 },
+	{ "rss_bytes", NULL, 7 }, { "vm_bytes", "VIRT", 7 },
+};
+
+static const struct view_col show_cols[] = {
+	{ "seq", NULL, 7 }, { "ts_ns", "TIME(s)", 12 }, { "cpu", NULL, 3 },
+	{ "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 }, { "rss_bytes", NULL, 7 },
+	{ "minflt", NULL, 8 }, { "majflt", NULL, 6 }, { "nvcsw", NULL, 8 },
+	{ "nivcsw", NULL, 7 },
+};
 
 int cmd_list(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
-	char u[16], s[16], rss[16], vm[16], esc[COMM_ESC_LEN];
+	char prefix[128], esc[COMM_ESC_LEN];
 	bool json = false;
 	struct json j;
 	size_t i;
@@ -104,8 +101,9 @@ int cmd_list(int argc, char **argv)
 		json_object(&j, NULL);
 		json_array(&j, "tasks");
 	} else {
-		printf("%7s %-16s %-7s %7s %4s %10s %10s %7s %7s\n", "PID", "COMM", "STATE",
-		       "RECORDS", "CPU", "USER(s)", "SYS(s)", "RSS", "VIRT");
+		snprintf(prefix, sizeof(prefix), "%7s %-16s %-7s %7s", "PID", "COMM", "STATE",
+			 "RECORDS");
+		view_header(prefix, list_cols, ARRAY_SIZE(list_cols));
 	}
 	for (i = 0; i < tl.n; i++) {
 		const struct task_state *t = &tl.t[i];
@@ -119,24 +117,17 @@ int cmd_list(int argc, char **argv)
 			if (t->has_record) {
 				json_str(&j, "comm", t->rec.comm);
 				json_object(&j, "last");
-				task_record_json(&j, &t->rec);
+				fields_json(&j, &task_fields, &t->rec);
 				json_end(&j);
 			}
 			json_end(&j);
 			continue;
 		}
-		if (!t->has_record) {
-			printf("%7u %-16s %-7s %7u %4s %10s %10s %7s %7s\n", t->pid, "-", state,
-			       t->nr_records, "-", "-", "-", "-", "-");
-			continue;
-		}
-		fmt_seconds(u, sizeof(u), t->rec.utime_ns);
-		fmt_seconds(s, sizeof(s), t->rec.stime_ns);
-		fmt_bytes(rss, sizeof(rss), t->rec.rss_bytes);
-		fmt_bytes(vm, sizeof(vm), t->rec.vm_bytes);
-		printf("%7u %-16s %-7s %7u %4u %10s %10s %7s %7s\n", t->pid,
-		       comm_escape(t->rec.comm, esc), state, t->nr_records, t->rec.cpu, u, s,
-		       rss, vm);
+		snprintf(prefix, sizeof(prefix), "%7u %-16s %-7s %7u", t->pid,
+			 t->has_record ? comm_escape(t->rec.comm, esc) : "-", state,
+			 t->nr_records);
+		view_row(prefix, list_cols, ARRAY_SIZE(list_cols), &task_fields,
+			 t->has_record ? &t->rec : NULL);
 	}
 	if (json) {
 		json_end(&j);
@@ -191,7 +182,7 @@ int cmd_show(int argc, char **argv)
 	};
 	struct history h = { .keep = TMON_HISTORY_MAX };
 	bool json = false, is_watched, exited = false;
-	char u[16], s[16], rss[16], ts[24], esc[COMM_ESC_LEN];
+	char esc[COMM_ESC_LEN];
 	uint64_t n = TMON_HISTORY_MAX;
 	struct nlmsghdr *nlh;
 	uint32_t pid;
@@ -253,24 +244,18 @@ int cmd_show(int argc, char **argv)
 		printf("pid %u %s (%s), %zu records\n", pid,
 		       count ? comm_escape(h.r[first].comm, esc) : "-",
 		       exited ? "exited" : "running", count);
-		printf("%7s %12s %3s %10s %10s %7s %8s %6s %8s %7s\n", "SEQ", "TIME(s)", "CPU",
-		       "USER(s)", "SYS(s)", "RSS", "MINFLT", "MAJFLT", "NVCSW", "NIVCSW");
+		view_header("", show_cols, ARRAY_SIZE(show_cols));
 	}
 	for (i = 0; i < count; i++) {
 		const struct tmon_task_record *r = &h.r[(first + i) % h.keep];
 
 		if (json) {
 			json_object(&j, NULL);
-			task_record_json(&j, r);
+			fields_json(&j, &task_fields, r);
 			json_end(&j);
 			continue;
 		}
-		fmt_seconds(ts, sizeof(ts), r->ts_ns);
-		fmt_seconds(u, sizeof(u), r->utime_ns);
-		fmt_seconds(s, sizeof(s), r->stime_ns);
-		fmt_bytes(rss, sizeof(rss), r->rss_bytes);
-		printf("%7llu %12s %3u %10s %10s %7s %8llu %6llu %8llu %7llu\n", r->seq, ts,
-		       r->cpu, u, s, rss, r->minflt, r->majflt, r->nvcsw, r->nivcsw);
+		view_row("", show_cols, ARRAY_SIZE(show_cols), &task_fields, r);
 	}
 	if (json) {
 		json_end(&j);

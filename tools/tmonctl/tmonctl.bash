@@ -67,7 +67,7 @@ _tmonctl_unused()
 
 _tmonctl()
 {
-	local cmds='status watch unwatch list show period latency top record export save restore'
+	local cmds='status watch unwatch list show period latency top record fields export save restore'
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local cmd='' opts='' nargs=0 c w i
 	COMPREPLY=()

@@ -146,6 +146,13 @@ void rings_close(struct rings *r);
 int sysfs_read_u64(const char *path, uint64_t *val);
 int sysfs_write_u64(const char *path, uint64_t val);
 
+/* record.c: one record as CSV or a JSON line (false: not a type we know) */
+void record_csv_header(FILE *f);
+bool record_write(FILE *f, const struct tmon_ring_entry *e, bool json);
+
+/* export.c: the task families, from the field table */
+void export_task_families(FILE *f, const struct task_list *tl);
+
 /* the commands */
 int cmd_status(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
@@ -158,5 +165,6 @@ int cmd_record(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_fields(int argc, char **argv);
 
 #endif
