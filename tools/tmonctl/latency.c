@@ -128,65 +128,71 @@ static void hist_row(const struct tmon_status *st, enum hist_stat what, uint64_t
 }
 
 /* Bucket counts per shown CPU: count[cpu][bucket], last bucket = over. */
-static int hist(const struct tmon_status *st, uint64_t width, bool json)
+/* Per CPU, nb + 1 counters: the buckets of @width, then those beyond. */
+static uint64_t **hist_count(const struct tmon_status *st, uint64_t width, uint64_t nb)
 {
-	uint64_t max = 0, nb, **count, v;
-	unsigned int i, k;
-	char buf[16];
-	struct json j;
+	uint64_t **count, v;
+	unsigned int i;
 	size_t n;
 
-	for (i = 0; i < st->nr_possible; i++)
-		if (st->cpus[i].lat.max > max)
-			max = st->cpus[i].lat.max;
-	if (!width)
-		width = hist_auto_bucket_ns(max);
-	nb = max / width + 1;
-	if (nb > HIST_MAX_BUCKETS)
-		nb = HIST_MAX_BUCKETS;
 	count = calloc(st->nr_possible, sizeof(*count));
 	for (i = 0; count && i < st->nr_possible; i++) {
 		count[i] = calloc(nb + 1, sizeof(**count));
-		if (!count[i])
-			break;
+		if (!count[i]) {
+			while (i--)
+				free(count[i]);
+			free(count);
+			return NULL;
+		}
 		for (n = 0; n < st->cpus[i].nr_lat; n++) {
 			v = st->cpus[i].lat_ns[n] / width;
 			count[i][v < nb ? v : nb]++;
 		}
 	}
-	if (!count || i < st->nr_possible) {
-		error("latency: out of memory");
-		return EXIT_ERR;
-	}
+	return count;
+}
+
+static void hist_json(const struct tmon_status *st, uint64_t width, uint64_t **count,
+		      uint64_t nb)
+{
+	unsigned int i, k;
+	struct json j;
+
 	json_init(&j, stdout);
-	if (json) {
+	json_object(&j, NULL);
+	json_u64(&j, "period_ns", st->period_ns);
+	json_u64(&j, "bucket_ns", width);
+	json_array(&j, "cpus");
+	for (i = 0; i < st->nr_possible; i++) {
+		if (!cpu_shown(&st->cpus[i]))
+			continue;
 		json_object(&j, NULL);
-		json_u64(&j, "period_ns", st->period_ns);
-		json_u64(&j, "bucket_ns", width);
-		json_array(&j, "cpus");
-		for (i = 0; i < st->nr_possible; i++) {
-			if (!cpu_shown(&st->cpus[i]))
+		json_u64(&j, "cpu", st->cpus[i].cpu);
+		json_u64(&j, "records", st->cpus[i].lat.count);
+		json_u64(&j, "over", count[i][nb]);
+		json_array(&j, "buckets");
+		for (k = 0; k < nb; k++) {
+			if (!count[i][k])
 				continue;
 			json_object(&j, NULL);
-			json_u64(&j, "cpu", st->cpus[i].cpu);
-			json_u64(&j, "records", st->cpus[i].lat.count);
-			json_u64(&j, "over", count[i][nb]);
-			json_array(&j, "buckets");
-			for (k = 0; k < nb; k++) {
-				if (!count[i][k])
-					continue;
-				json_object(&j, NULL);
-				json_u64(&j, "from_ns", k * width);
-				json_u64(&j, "count", count[i][k]);
-				json_end(&j);
-			}
-			json_end(&j);
+			json_u64(&j, "from_ns", k * width);
+			json_u64(&j, "count", count[i][k]);
 			json_end(&j);
 		}
 		json_end(&j);
 		json_end(&j);
-		goto out;
 	}
+	json_end(&j);
+	json_end(&j);
+}
+
+/* As rtla timerlat hist prints it: a row per bucket, a column per CPU. */
+static void hist_text(const struct tmon_status *st, uint64_t width, uint64_t **count,
+		      uint64_t nb)
+{
+	unsigned int i, k;
+	char buf[16];
+
 	fmt_usec(buf, sizeof(buf), width);
 	printf("# tmon wakeup latency histogram: bucket %s us, stored history\n", buf);
 	printf("# Index(us)");
@@ -210,7 +216,30 @@ static int hist(const struct tmon_status *st, uint64_t width, bool json)
 	}
 	for (k = HIST_OVER; k <= HIST_MAX; k++)
 		hist_row(st, k, count, nb);
-out:
+}
+
+static int hist(const struct tmon_status *st, uint64_t width, bool json)
+{
+	uint64_t max = 0, nb, **count;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_possible; i++)
+		if (st->cpus[i].lat.max > max)
+			max = st->cpus[i].lat.max;
+	if (!width)
+		width = hist_auto_bucket_ns(max);
+	nb = max / width + 1;
+	if (nb > HIST_MAX_BUCKETS)
+		nb = HIST_MAX_BUCKETS;
+	count = hist_count(st, width, nb);
+	if (!count) {
+		error("latency: out of memory");
+		return EXIT_ERR;
+	}
+	if (json)
+		hist_json(st, width, count, nb);
+	else
+		hist_text(st, width, count, nb);
 	for (i = 0; i < st->nr_possible; i++)
 		free(count[i]);
 	free(count);

@@ -116,7 +116,13 @@ static int record_entry(const struct tmon_ring_entry *e, void *data)
 	return ferror(rec->out) ? -EIO : 0;
 }
 
-int cmd_record(int argc, char **argv)
+struct record_opts {
+	const char *file;	/* NULL: standard output */
+	bool json;
+	uint64_t duration;	/* 0: until a signal */
+};
+
+static int record_args(int argc, char **argv, struct record_opts *o)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -124,29 +130,24 @@ int cmd_record(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct recorder rec = { .out = stdout };
-	const char *file = NULL;
-	uint64_t duration = 0, period, deadline, wait_ns;
-	struct sigaction sa;
-	struct rings *r;
-	int opt, err;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":o:d:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			file = optarg;
-			if (!*file)
+			o->file = optarg;
+			if (!*o->file)
 				return usage_error("record", "-o needs a file name");
 			break;
 		case 'f':
 			if (!strcmp(optarg, "json"))
-				rec.json = true;
+				o->json = true;
 			else if (strcmp(optarg, "csv"))
 				return usage_error("record", "--format '%s' is not csv or json",
 						   optarg);
 			break;
 		case 'd':
-			if (parse_decimal_ns(optarg, RECORD_MAX_NS, &duration) || !duration)
+			if (parse_decimal_ns(optarg, RECORD_MAX_NS, &o->duration) || !o->duration)
 				return usage_error("record", "-d '%s' is not a duration in seconds",
 						   optarg);
 			break;
@@ -156,28 +157,14 @@ int cmd_record(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("record", "unexpected argument '%s'", argv[optind]);
-	err = nl_open();
-	if (err)
-		return err;
-	r = rings_open(&err);
-	if (!r) {
-		error("record: cannot map /dev/tmon: %s", strerror(-err));
-		return EXIT_ERR;
-	}
-	if (file) {
-		rec.out = fopen(file, "we");
-		if (!rec.out) {
-			error("record: cannot create %s: %s", file, strerror(errno));
-			rings_close(r);
-			return EXIT_ERR;
-		}
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (!rec.json)
-		record_csv_header(rec.out);
+	return EXIT_OK;
+}
+
+/* Drain the rings into @rec until @duration has passed or a signal; -errno. */
+static int record_loop(struct rings *r, struct recorder *rec, uint64_t duration)
+{
+	uint64_t period, deadline, wait_ns;
+	int err = 0;
 
 	/*
 	 * The producers never wait for us: look often enough that a ring
@@ -189,13 +176,12 @@ int cmd_record(int argc, char **argv)
 	if (wait_ns < 5000000)
 		wait_ns = 5000000;
 	deadline = duration ? now_ns() + duration : UINT64_MAX;
-	err = 0;
 	while (!stop && !err) {
 		uint64_t now = now_ns();
 
-		err = rings_drain(r, record_entry, &rec);
+		err = rings_drain(r, record_entry, rec);
 		/* Whole records reach a file or pipe as they come: tail -f works. */
-		if (!err && fflush(rec.out))
+		if (!err && fflush(rec->out))
 			err = -errno;
 		if (now >= deadline)
 			break;
@@ -204,15 +190,53 @@ int cmd_record(int argc, char **argv)
 		poll(NULL, 0, (int)(wait_ns / 1000000));
 	}
 	if (!err)
-		err = rings_drain(r, record_entry, &rec);
-	if (fflush(rec.out) || ferror(rec.out))
+		err = rings_drain(r, record_entry, rec);
+	if (fflush(rec->out) || ferror(rec->out))
 		err = -EIO;
-	if (file && fclose(rec.out))
+	return err;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_opts o = { 0 };
+	struct recorder rec = { .out = stdout };
+	struct sigaction sa;
+	struct rings *r;
+	int err;
+
+	err = record_args(argc, argv, &o);
+	if (!err)
+		err = nl_open();
+	if (err)
+		return err;
+	r = rings_open(&err);
+	if (!r) {
+		error("record: cannot map /dev/tmon: %s", strerror(-err));
+		return EXIT_ERR;
+	}
+	if (o.file) {
+		rec.out = fopen(o.file, "we");
+		if (!rec.out) {
+			error("record: cannot create %s: %s", o.file, strerror(errno));
+			rings_close(r);
+			return EXIT_ERR;
+		}
+	}
+	rec.json = o.json;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!rec.json)
+		record_csv_header(rec.out);
+	err = record_loop(r, &rec, o.duration);
+	if (o.file && fclose(rec.out) && !err)
 		err = -errno;
 	fprintf(stderr, "%" PRIu64 " records, %" PRIu64 " lost\n", rec.count, rings_lost(r));
 	rings_close(r);
 	if (err) {
-		error("record: cannot write %s: %s", file ? file : "the output", strerror(-err));
+		error("record: cannot write %s: %s", o.file ? o.file : "the output",
+		      strerror(-err));
 		return EXIT_ERR;
 	}
 	return EXIT_OK;

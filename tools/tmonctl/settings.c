@@ -122,17 +122,71 @@ static bool proc_comm(uint32_t pid, char *comm, size_t len)
 	return true;
 }
 
+/* The state into @f: the settings, then each live watched process and its name. */
+static unsigned int state_write(FILE *f, const struct tmon_status *st,
+				const struct task_list *tl)
+{
+	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
+	unsigned int saved = 0;
+	size_t i;
+
+	fprintf(f, "# tmon state, written by tmonctl save; read by tmonctl restore\n");
+	fprintf(f, "period_ns %" PRIu64 "\nhistory %u\nmax_tasks %u\n", st->period_ns,
+		st->history, st->max_tasks);
+	for (i = 0; i < tl->n; i++) {
+		if (tl->t[i].exited)
+			continue;	/* gone: nothing to watch again */
+		/* Not sampled yet: its name from /proc, so restore can check it. */
+		if (!tl->t[i].has_record && !proc_comm(tl->t[i].pid, comm, sizeof(comm)))
+			continue;
+		/* One token whatever the name holds: no line of it is a command. */
+		comm_escape(tl->t[i].has_record ? tl->t[i].rec.comm : comm, esc);
+		fprintf(f, "watch %u %s\n", tl->t[i].pid, esc[0] ? esc : "-");
+		saved++;
+	}
+	return saved;
+}
+
+/* Written beside and renamed: a crash never leaves half a state. */
+static int state_save(const char *file, const struct tmon_status *st,
+		      const struct task_list *tl, unsigned int *saved)
+{
+	char tmp[4200];
+	FILE *f;
+	int fd;
+
+	make_dirs(file);
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		error("save: cannot create %s: %s", tmp, strerror(errno));
+		return EXIT_ERR;
+	}
+	fchmod(fd, 0644);
+	*saved = state_write(f, st, tl);
+	if (fflush(f) || fsync(fd) || ferror(f)) {
+		error("save: cannot write %s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return EXIT_ERR;
+	}
+	fclose(f);
+	if (rename(tmp, file)) {
+		error("save: cannot rename %s to %s: %s", tmp, file, strerror(errno));
+		unlink(tmp);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
 int cmd_save(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
-	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
-	unsigned int saved = 0;
 	struct tmon_status st;
+	unsigned int saved = 0;
 	const char *file;
-	char tmp[4200];
-	size_t i;
-	FILE *f;
-	int err, fd;
+	int err;
 
 	err = file_arg("save", argc, argv, &file);
 	if (err)
@@ -141,51 +195,10 @@ int cmd_save(int argc, char **argv)
 	if (err)
 		return err;
 	err = tasks_get(&tl);
-	if (err) {
-		status_free(&st);
-		return err;
-	}
-	make_dirs(file);
-	/* Written beside and renamed: a crash never leaves half a state. */
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
-	fd = mkstemp(tmp);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		error("save: cannot create %s: %s", tmp, strerror(errno));
-		err = EXIT_ERR;
-		goto out;
-	}
-	fchmod(fd, 0644);
-	fprintf(f, "# tmon state, written by tmonctl save; read by tmonctl restore\n");
-	fprintf(f, "period_ns %" PRIu64 "\nhistory %u\nmax_tasks %u\n", st.period_ns,
-		st.history, st.max_tasks);
-	for (i = 0; i < tl.n; i++) {
-		if (tl.t[i].exited)
-			continue;	/* gone: nothing to watch again */
-		/* Not sampled yet: its name from /proc, so restore can check it. */
-		if (!tl.t[i].has_record && !proc_comm(tl.t[i].pid, comm, sizeof(comm)))
-			continue;
-		/* One token whatever the name holds: no line of it is a command. */
-		comm_escape(tl.t[i].has_record ? tl.t[i].rec.comm : comm, esc);
-		fprintf(f, "watch %u %s\n", tl.t[i].pid, esc[0] ? esc : "-");
-		saved++;
-	}
-	if (fflush(f) || fsync(fd) || ferror(f)) {
-		error("save: cannot write %s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		err = EXIT_ERR;
-		goto out;
-	}
-	fclose(f);
-	if (rename(tmp, file)) {
-		error("save: cannot rename %s to %s: %s", tmp, file, strerror(errno));
-		unlink(tmp);
-		err = EXIT_ERR;
-		goto out;
-	}
-	printf("saved period, limits and %u watched processes to %s\n", saved, file);
-out:
+	if (!err)
+		err = state_save(file, &st, &tl, &saved);
+	if (!err)
+		printf("saved period, limits and %u watched processes to %s\n", saved, file);
 	free(tl.t);
 	status_free(&st);
 	return err;
@@ -281,12 +294,44 @@ static void report_gone(uint32_t pid, const char *comm)
 	error("restore: pid %u (%s) no longer exists: skipped", pid, comm_escape(comm, esc));
 }
 
+/*
+ * Watch @pid again if it still runs under @comm (any name if empty): 1 if
+ * it is watched, 0 if it is skipped (gone or another program), -1 on error.
+ */
+static int watch_restore(uint32_t pid, const char *saved_comm)
+{
+	char comm[64], esc[COMM_ESC_LEN], esc2[COMM_ESC_LEN];
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!proc_comm(pid, comm, sizeof(comm))) {
+		report_gone(pid, saved_comm);
+		return 0;
+	}
+	if (saved_comm[0] && strcmp(comm, saved_comm)) {
+		error("restore: pid %u is now '%s', not '%s': skipped", pid,
+		      comm_escape(comm, esc), comm_escape(saved_comm, esc2));
+		return 0;
+	}
+	nlh = nl_request(TMON_CMD_WATCH, false);
+	nl_put_u32(nlh, TMON_A_PID, pid);
+	err = nl_talk(nlh, NULL, NULL);
+	if (err == -ESRCH) {
+		report_gone(pid, saved_comm);
+		return 0;
+	}
+	if (err && err != -EEXIST) {
+		error("restore: watch %u: %s", pid, nl_strerror(err));
+		return -1;
+	}
+	return 1;
+}
+
 int cmd_restore(int argc, char **argv)
 {
 	struct state s = { 0 };
 	unsigned int watched = 0, skipped = 0;
 	const char *file;
-	char comm[64], esc[COMM_ESC_LEN], esc2[COMM_ESC_LEN];
 	uint64_t now;
 	size_t i;
 	int err, rc = EXIT_OK;
@@ -314,32 +359,13 @@ int cmd_restore(int argc, char **argv)
 	if (s.has_max_tasks && param_restore("max_tasks", s.max_tasks))
 		rc = EXIT_ERR;
 	for (i = 0; i < s.nr_watch; i++) {
-		uint32_t pid = s.watch[i].pid;
-		struct nlmsghdr *nlh;
-
-		if (!proc_comm(pid, comm, sizeof(comm))) {
-			report_gone(pid, s.watch[i].comm);
-			skipped++;
-			continue;
-		}
-		if (s.watch[i].comm[0] && strcmp(comm, s.watch[i].comm)) {
-			error("restore: pid %u is now '%s', not '%s': skipped", pid,
-			      comm_escape(comm, esc), comm_escape(s.watch[i].comm, esc2));
-			skipped++;
-			continue;
-		}
-		nlh = nl_request(TMON_CMD_WATCH, false);
-		nl_put_u32(nlh, TMON_A_PID, pid);
-		err = nl_talk(nlh, NULL, NULL);
-		if (err == -ESRCH) {
-			report_gone(pid, s.watch[i].comm);
-			skipped++;
-		} else if (err && err != -EEXIST) {
-			error("restore: watch %u: %s", pid, nl_strerror(err));
-			rc = EXIT_ERR;
-		} else {
+		err = watch_restore(s.watch[i].pid, s.watch[i].comm);
+		if (err > 0)
 			watched++;
-		}
+		else if (err == 0)
+			skipped++;
+		else
+			rc = EXIT_ERR;
 	}
 	printf("restored from %s: %u processes watched, %u skipped\n", file, watched, skipped);
 	free(s.watch);

@@ -174,26 +174,19 @@ static int watched(uint32_t pid, bool *yes, bool *exited)
 	return err;
 }
 
-int cmd_show(int argc, char **argv)
+static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct history h = { .keep = TMON_HISTORY_MAX };
-	bool json = false, is_watched, exited = false;
-	char esc[COMM_ESC_LEN];
 	uint64_t n = TMON_HISTORY_MAX;
-	struct nlmsghdr *nlh;
-	uint32_t pid;
-	size_t i, first, count;
-	struct json j;
-	int opt, err;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			json = true;
+			*json = true;
 			break;
 		case 'n':
 			if (parse_u64(optarg, 1, TMON_HISTORY_MAX, &n))
@@ -206,18 +199,69 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("show", "no PID given");
-	if (parse_pid(argv[optind], &pid))
+	if (parse_pid(argv[optind], pid))
 		return usage_error("show", "'%s' is not a process id", argv[optind]);
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
-	err = watched(pid, &is_watched, &exited);
+	*keep = (size_t)n;
+	return EXIT_OK;
+}
+
+/* The history @h holds, oldest first, as text or one JSON document. */
+static void show_print(uint32_t pid, bool exited, const struct history *h, bool json)
+{
+	size_t i, count = h->n < h->keep ? h->n : h->keep;
+	size_t first = h->n < h->keep ? 0 : h->n % h->keep;
+	char esc[COMM_ESC_LEN];
+	struct json j;
+
+	json_init(&j, stdout);
+	if (json) {
+		json_object(&j, NULL);
+		json_u64(&j, "pid", pid);
+		json_str(&j, "state", exited ? "exited" : "running");
+		json_str(&j, "comm", count ? h->r[first].comm : "");
+		json_array(&j, "records");
+	} else {
+		printf("pid %u %s (%s), %zu records\n", pid,
+		       count ? comm_escape(h->r[first].comm, esc) : "-",
+		       exited ? "exited" : "running", count);
+		view_header("", show_cols, ARRAY_SIZE(show_cols));
+	}
+	for (i = 0; i < count; i++) {
+		const struct tmon_task_record *r = &h->r[(first + i) % h->keep];
+
+		if (json) {
+			json_object(&j, NULL);
+			fields_json(&j, &task_fields, r);
+			json_end(&j);
+		} else {
+			view_row("", show_cols, ARRAY_SIZE(show_cols), &task_fields, r);
+		}
+	}
+	if (json) {
+		json_end(&j);
+		json_end(&j);
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct history h = { 0 };
+	bool json = false, is_watched, exited = false;
+	struct nlmsghdr *nlh;
+	uint32_t pid;
+	int err;
+
+	err = show_args(argc, argv, &pid, &h.keep, &json);
+	if (!err)
+		err = watched(pid, &is_watched, &exited);
 	if (err)
 		return err;
 	if (!is_watched) {
 		error("show %u: process not watched (tmonctl watch %u)", pid, pid);
 		return EXIT_ERR;
 	}
-	h.keep = (size_t)n;
 	h.r = calloc(h.keep, sizeof(*h.r));
 	if (!h.r) {
 		error("show: out of memory");
@@ -226,41 +270,10 @@ int cmd_show(int argc, char **argv)
 	nlh = nl_request(TMON_CMD_DUMP_TASKS, true);
 	nl_put_u32(nlh, TMON_A_PID, pid);
 	err = nl_talk(nlh, history_cb, &h);
-	if (err) {
+	if (err)
 		error("show %u: %s", pid, nl_strerror(err));
-		free(h.r);
-		return EXIT_ERR;
-	}
-	count = h.n < h.keep ? h.n : h.keep;
-	first = h.n < h.keep ? 0 : h.n % h.keep;
-	json_init(&j, stdout);
-	if (json) {
-		json_object(&j, NULL);
-		json_u64(&j, "pid", pid);
-		json_str(&j, "state", exited ? "exited" : "running");
-		json_str(&j, "comm", count ? h.r[first].comm : "");
-		json_array(&j, "records");
-	} else {
-		printf("pid %u %s (%s), %zu records\n", pid,
-		       count ? comm_escape(h.r[first].comm, esc) : "-",
-		       exited ? "exited" : "running", count);
-		view_header("", show_cols, ARRAY_SIZE(show_cols));
-	}
-	for (i = 0; i < count; i++) {
-		const struct tmon_task_record *r = &h.r[(first + i) % h.keep];
-
-		if (json) {
-			json_object(&j, NULL);
-			fields_json(&j, &task_fields, r);
-			json_end(&j);
-			continue;
-		}
-		view_row("", show_cols, ARRAY_SIZE(show_cols), &task_fields, r);
-	}
-	if (json) {
-		json_end(&j);
-		json_end(&j);
-	}
+	else
+		show_print(pid, exited, &h, json);
 	free(h.r);
-	return EXIT_OK;
+	return err ? EXIT_ERR : EXIT_OK;
 }

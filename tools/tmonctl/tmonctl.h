@@ -79,7 +79,7 @@ int nl_talk(struct nlmsghdr *nlh, nl_reply_cb cb, void *data);
 const char *nl_strerror(int err);
 bool nl_get_record(const struct nlattr *attr, void *rec, size_t size);
 
-/* status.c: the module's state, shared by status, top and export */
+/* state.c: the module's state, shared by status, top, latency and export */
 struct lat_stats {
 	uint64_t count, min, max, sum, p50, p99;
 };
