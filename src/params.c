@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module parameters. The period is log_sec + log_nsec, from 100 us to one
- * hour. Every write is validated before it is stored: a bad value fails
+ * Module parameters: the period and the limits (params_sched.c has those
+ * of how the threads run). The period is log_sec + log_nsec, from 100 us
+ * to one hour. Every write is validated before it is stored: a bad value fails
  * with -EINVAL and leaves the old one in place.
  *
  * At load time parameters arrive one by one in command-line order, so the
@@ -20,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 
+#include "params.h"
 #include "tmon.h"
 
 static unsigned int log_sec = 1;
@@ -29,13 +31,8 @@ static unsigned int max_tasks = 4096;
 static unsigned int ring_kb = 1024;
 static unsigned int max_user_tasks = 64;
 static unsigned int exited_keep_sec = 30;
-static int policy = SCHED_FIFO;
-static unsigned int prio = 1;
-static unsigned int sample_every = 1;
-static bool stagger;
-
 static atomic64_t tmon_period = ATOMIC64_INIT(NSEC_PER_SEC);
-static bool tmon_params_live;
+bool tmon_params_live;
 
 u64 tmon_period_ns(void)
 {
@@ -67,26 +64,6 @@ u64 tmon_exited_keep_ns(void)
 	return (u64)READ_ONCE(exited_keep_sec) * NSEC_PER_SEC;
 }
 
-int tmon_sched_policy(void)
-{
-	return READ_ONCE(policy);
-}
-
-unsigned int tmon_sched_prio(void)
-{
-	return READ_ONCE(prio);
-}
-
-unsigned int tmon_sample_every(void)
-{
-	return READ_ONCE(sample_every);
-}
-
-bool tmon_stagger(void)
-{
-	return READ_ONCE(stagger);
-}
-
 static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
 {
 	return (u64)sec * NSEC_PER_SEC + nsec;
@@ -100,7 +77,7 @@ static u64 tmon_period_of(unsigned int sec, unsigned long nsec)
 static DEFINE_RATELIMIT_STATE(tmon_param_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
-static __printf(1, 2) void tmon_param_err(const char *fmt, ...)
+__printf(1, 2) void tmon_param_err(const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -115,7 +92,7 @@ static __printf(1, 2) void tmon_param_err(const char *fmt, ...)
 }
 
 /* Length of @val to show: at most 32 bytes, without echo's newline. */
-static int tmon_val_len(const char *val)
+int tmon_val_len(const char *val)
 {
 	size_t len = strnlen(val, 32);
 
@@ -188,8 +165,8 @@ static int log_nsec_set(const char *val, const struct kernel_param *kp)
 }
 
 /* An unsigned parameter within [@min, @max], read locklessly elsewhere. */
-static int tmon_param_set_uint(const char *val, const struct kernel_param *kp,
-			       unsigned int min, unsigned int max)
+int tmon_param_set_uint(const char *val, const struct kernel_param *kp,
+			unsigned int min, unsigned int max)
 {
 	unsigned int v;
 
@@ -287,90 +264,6 @@ module_param_cb(ring_kb, &ring_kb_ops, &ring_kb, 0444);
 MODULE_PARM_DESC(ring_kb, "Size of each CPU's stream ring in KiB, 8..65536 (default 1024)");
 module_param_cb(max_tasks, &max_tasks_ops, &max_tasks, 0644);
 MODULE_PARM_DESC(max_tasks, "Limit of the watch list, 1..65536 (default 4096)");
-
-/*
- * The threads' scheduling: stored first, then applied to every running
- * thread; a CPU coming online meanwhile reads the new value.
- */
-static const char * const tmon_policy_names[] = {
-	[SCHED_NORMAL] = "other",
-	[SCHED_FIFO] = "fifo",
-};
-
-static int policy_set(const char *val, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(tmon_policy_names, val);
-
-	if (i < 0) {
-		tmon_param_err("policy=%*pE rejected: must be fifo or other\n",
-			       tmon_val_len(val), val);
-		return -EINVAL;
-	}
-	WRITE_ONCE(policy, i);
-	if (tmon_params_live)
-		tmon_threads_apply_sched();
-	return 0;
-}
-
-static int policy_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", tmon_policy_names[READ_ONCE(policy)]);
-}
-
-static const struct kernel_param_ops policy_ops = {
-	.set = policy_set,
-	.get = policy_get,
-};
-
-static int prio_set(const char *val, const struct kernel_param *kp)
-{
-	int err = tmon_param_set_uint(val, kp, 1, MAX_RT_PRIO - 1);
-
-	if (!err && tmon_params_live)
-		tmon_threads_apply_sched();
-	return err;
-}
-
-static const struct kernel_param_ops prio_ops = {
-	.set = prio_set,
-	.get = param_get_uint,
-};
-
-static int sample_every_set(const char *val, const struct kernel_param *kp)
-{
-	return tmon_param_set_uint(val, kp, 1, TMON_SAMPLE_EVERY_MAX);
-}
-
-static const struct kernel_param_ops sample_every_ops = {
-	.set = sample_every_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(policy, &policy_ops, &policy, 0644);
-MODULE_PARM_DESC(policy, "Scheduling policy of the threads, fifo or other (default fifo)");
-module_param_cb(prio, &prio_ops, &prio, 0644);
-MODULE_PARM_DESC(prio, "Real-time priority of the threads under fifo, 1..99 (default 1)");
-static int stagger_set(const char *val, const struct kernel_param *kp)
-{
-	int err = param_set_bool(val, kp);
-
-	if (err)
-		tmon_param_err("stagger=%*pE rejected: must be a boolean\n",
-			       tmon_val_len(val), val);
-	else if (tmon_params_live)
-		tmon_threads_apply_grid();
-	return err;
-}
-
-static const struct kernel_param_ops stagger_ops = {
-	.set = stagger_set,
-	.get = param_get_bool,
-};
-
-module_param_cb(stagger, &stagger_ops, &stagger, 0644);
-MODULE_PARM_DESC(stagger, "Spread the CPUs' expiries over the period's gap between ticks instead of releasing them together (default N)");
-module_param_cb(sample_every, &sample_every_ops, &sample_every, 0644);
-MODULE_PARM_DESC(sample_every, "Sample the watched processes every N-th period, 1..1000 (default 1)");
 
 /* Called from init, before any thread runs: check the combined period. */
 int tmon_params_validate(void)

@@ -201,6 +201,10 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec);
 u64 tmon_ring_lost(void);
 u64 tmon_ring_mem_bytes(void);
 
+/* cpu_record.c */
+void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
+void tmon_cpu_wakeup(struct tmon_cpu *tc);
+
 /* cpu_thread.c */
 int tmon_threads_start(void);
 void tmon_threads_stop(void);

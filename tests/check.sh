@@ -43,22 +43,17 @@ unit() {
 	if make -s -C "$TMON_TOP" tools; then
 		echo "PASS unit/tmonctl-build"
 		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
-		# The parsers and formatters, linked against tmonctl's own objects.
-		if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
-			-o "$b/tmonctl-format" "$here/unit/tmonctl-format.c" \
-			$(ls "$TMON_TOP"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then
-			"$b/tmonctl-format"
-		else
-			echo "FAIL unit/tmonctl-format  (does not build)"
-		fi
-		# Every record field in every output, and in tmonctl(1).
-		if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
-			-o "$b/tmonctl-fields" "$here/unit/tmonctl-fields.c" \
-			$(ls "$TMON_TOP"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then
-			"$b/tmonctl-fields"
-		else
-			echo "FAIL unit/tmonctl-fields  (does not build)"
-		fi
+		# Linked against tmonctl's own objects: the parsers and formatters,
+		# and every record field in every output.
+		for t in tmonctl-format tmonctl-fields; do
+			if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
+				-o "$b/$t" "$here/unit/$t.c" \
+				$(ls "$TMON_TOP"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then
+				"$b/$t"
+			else
+				echo "FAIL unit/$t  (does not build)"
+			fi
+		done
 		if res=$("$TMON_TOP/tools/tmonctl/gen-man-fields" --check "$TMON_TOP/tools/tmonctl/tmonctl" \
 			"$TMON_TOP/man/tmonctl.1" 2>&1); then
 			echo "PASS unit/tmonctl-fields/man-page"
