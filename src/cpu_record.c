@@ -40,15 +40,15 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc)
 
 	/*
 	 * The timer runs in hard irq on this CPU: take its fields atomically,
-	 * and the time with them, so that every expiry folded in is before it.
+	 * and the time with them, and arm the next expiry from that time, so
+	 * that every expiry folded into this wakeup is before it.
 	 */
 	local_irq_disable();
 	now = ktime_get_ns();
 	rec.expected_ns = ktime_to_ns(tc->expected);
 	rec.irq_latency_ns = tc->irq_latency;
-	rec.missed = tc->timer_missed;
-	tc->timer_missed = 0;
 	tc->pending = false;
+	rec.missed = tmon_timer_arm_next(tc, rec.expected_ns, now);
 	local_irq_enable();
 
 	rec.latency_ns = now > rec.expected_ns ? now - rec.expected_ns : 0;

@@ -66,9 +66,9 @@ static u64 tmon_grid_next(u64 now, u64 period, unsigned int cpu)
 }
 
 /*
- * On @tc's CPU (its thread before the timer runs, or hard-irq context):
- * take @period and @stagger as @tc's grid, and return its next point
- * after @now.
+ * On @tc's CPU, irqs off (its thread arming the timer, or the re-grid
+ * IPI): take @period and @stagger as @tc's grid, and return its next
+ * point after @now.
  */
 static ktime_t tmon_grid_take(struct tmon_cpu *tc, u64 period, bool stagger, u64 now)
 {
@@ -78,40 +78,56 @@ static ktime_t tmon_grid_take(struct tmon_cpu *tc, u64 period, bool stagger, u64
 }
 
 /*
- * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat.
- * Latency is measured against the oldest expiry the thread has not yet
- * served: an expiry that comes (or that forwarding skips) before the
- * thread ran is folded into that wakeup and counted in its missed, so
- * a late thread reports its full delay. Forwarding from the old expiry
- * keeps the grid fixed (no drift); a new period or grid starts on its
- * own grid's next point.
+ * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat. The
+ * timer is one-shot, as timerlat's and cyclictest's are: the thread arms
+ * the next expiry when it has served this one, so a thread that cannot
+ * run does not bring an interrupt every period to a CPU already busy.
+ * Under QEMU's TCG the vCPUs take turns, and a timer re-armed from its
+ * own callback kept the other vCPU's loop running until the next expiry
+ * before the woken thread could run, period after period.
  */
 static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 {
 	struct tmon_cpu *tc = container_of(timer, struct tmon_cpu, timer);
 	ktime_t now = ktime_get();
 	ktime_t expires = hrtimer_get_expires(timer);
-	u64 period = tmon_period_ns();
-	bool stagger = tmon_stagger();
-	u64 overruns;
 
-	if (tc->pending) {
-		tc->timer_missed++;
-	} else {
+	/* Armed only by the thread once it has served, or moved while queued. */
+	if (!tc->pending) {
 		tc->expected = expires;
 		tc->irq_latency = ktime_after(now, expires) ?
 				  ktime_to_ns(ktime_sub(now, expires)) : 0;
 		tc->pending = true;
 		wake_up_process(tc->thread);
 	}
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The thread, irqs off (so a re-grid IPI cannot come between the grid it
+ * reads and the expiry it arms), having served @expected at @now: arm the
+ * next expiry. It is the first point of the grid after @now; the points
+ * passed over since @expected are the expiries folded into this wakeup,
+ * returned as its missed, so that the next expected is @expected +
+ * P * (1 + missed). A new period or grid starts on its own next point.
+ */
+u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now)
+{
+	u64 period = tmon_period_ns();
+	bool stagger = tmon_stagger();
+	u64 missed = 0;
+	ktime_t next;
+
+	lockdep_assert_irqs_disabled();
 	if (period != tc->grid_period || stagger != tc->grid_stagger) {
-		hrtimer_set_expires(timer, tmon_grid_take(tc, period, stagger, ktime_to_ns(now)));
-		return HRTIMER_RESTART;
+		next = tmon_grid_take(tc, period, stagger, now);
+	} else {
+		if (now >= expected + period)
+			missed = min_t(u64, div64_u64(now - expected, period), U32_MAX);
+		next = ns_to_ktime(expected + period * (1 + missed));
 	}
-	overruns = hrtimer_forward(timer, now, ns_to_ktime(period));
-	if (overruns > 1)
-		tc->timer_missed += overruns - 1;
-	return HRTIMER_RESTART;
+	hrtimer_start(&tc->timer, next, HRTIMER_MODE_ABS_PINNED_HARD);
+	return missed;
 }
 
 /* tmon_sample/N: samples CPU N's share of the watched processes on request. */
@@ -165,9 +181,9 @@ void tmon_threads_apply_sched(void)
 
 /*
  * IPI, on @data's CPU with irqs off (so never inside its timer's
- * callback): move the timer to the next point of the grid now in force.
- * A wakeup still pending keeps its expiry; the callback folds a new
- * expiry that comes before the thread ran into it, as always.
+ * callback, nor while the thread arms it): move a waiting timer to the
+ * next point of the grid now in force. A timer not queued has fired, or
+ * is being served: the thread arms the next expiry on the new grid.
  */
 static void tmon_timer_regrid(void *data)
 {
@@ -175,7 +191,8 @@ static void tmon_timer_regrid(void *data)
 	u64 period = tmon_period_ns();
 	bool stagger = tmon_stagger();
 
-	if (period == tc->grid_period && stagger == tc->grid_stagger)
+	if (!hrtimer_is_queued(&tc->timer) ||
+	    (period == tc->grid_period && stagger == tc->grid_stagger))
 		return;
 	hrtimer_start(&tc->timer, tmon_grid_take(tc, period, stagger, ktime_get_ns()),
 		      HRTIMER_MODE_ABS_PINNED_HARD);
@@ -206,9 +223,10 @@ static int tmon_thread_fn(void *data)
 	struct tmon_cpu *tc = data;
 
 	tmon_cpu_times(tc->cpu, tc->prev_stat);
-	hrtimer_start(&tc->timer,
-		      tmon_grid_take(tc, tmon_period_ns(), tmon_stagger(), ktime_get_ns()),
-		      HRTIMER_MODE_ABS_PINNED_HARD);
+	local_irq_disable();
+	tc->grid_period = 0;	/* no grid yet: the first expiry takes the one in force */
+	tmon_timer_arm_next(tc, 0, ktime_get_ns());
+	local_irq_enable();
 
 	for (;;) {
 		/* Set the state before testing, so no wakeup is lost. */
@@ -254,7 +272,6 @@ static int tmon_cpu_online(unsigned int cpu)
 		      HRTIMER_MODE_ABS_PINNED_HARD);
 	tc->sample_req = 0;
 	tc->pending = false;
-	tc->timer_missed = 0;
 	tc->irq_latency = 0;
 
 	/*

@@ -59,14 +59,12 @@ struct tmon_cpu {
 
 	/*
 	 * Written by the timer callback, taken by the thread with irqs off
-	 * (same CPU): the oldest expiry not yet served, the callback's
-	 * lateness for it, and the later expiries folded into it.
+	 * (same CPU): the expiry to serve and the callback's lateness for it.
 	 */
 	ktime_t expected;
 	u64 irq_latency;
-	u32 timer_missed;
 	bool pending;
-	/* The grid the timer is on; the callback moves it to a new one. */
+	/* The grid the timer is on; the thread moves it to a new one. */
 	u64 grid_period;
 	bool grid_stagger;
 
@@ -206,6 +204,7 @@ void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
 /* cpu_thread.c */
+u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);
 int tmon_threads_start(void);
 void tmon_threads_stop(void);
 unsigned int tmon_threads_running(void);
