@@ -114,6 +114,8 @@ nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 
 has_samples() { [ "$(nsamples_of "$1")" -ge "$2" ]; }	# has_samples PID N
 
 sysv() { cat $SYS/$1; }
+# csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
+csv_col() { head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 
 # wait_wakeups N: every online CPU records N more wakeups than now.
 wait_wakeups() {

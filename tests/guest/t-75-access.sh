@@ -87,8 +87,9 @@ user_view() {
 	# read() of /dev/tmon (uid 1000 may not map it): own entries only.
 	rm -f /tmp/rec.csv
 	$U tmonctl record -d 1 -o /tmp/rec.csv 2>/tmp/rec.err || fail "$1: record as uid 1000: $(cat /tmp/rec.err)"
-	hides "$1: tmonctl record" "$(awk -F, '$1 == "task" { print $16 }' /tmp/rec.csv)" "$(cat /tmp/rec.csv)"
-	[ "$(awk -F, -v u=$u '$1 == "task" && $16 == u' /tmp/rec.csv | wc -l)" -ge 10 ] ||
+	pc=$(csv_col /tmp/rec.csv pid)
+	hides "$1: tmonctl record" "$(awk -F, -v c="$pc" '$1 == "task" { print $c }' /tmp/rec.csv)" "$(cat /tmp/rec.csv)"
+	[ "$(awk -F, -v c="$pc" -v u=$u '$1 == "task" && $c == u' /tmp/rec.csv | wc -l)" -ge 10 ] ||
 		fail "$1: record as uid 1000 has few entries of pid $u: $(grep -c task /tmp/rec.csv) task rows; $(cat /tmp/rec.err)"
 	grep -q ' 0 lost$' /tmp/rec.err || fail "$1: record as uid 1000: $(cat /tmp/rec.err)"
 	note "$1: uid 1000 sees pid $u only: $own of its records in $all; record: $(cat /tmp/rec.err)"
@@ -148,8 +149,9 @@ unshare -p -f --mount-proc sh -c '
 [ "$(jq -c '[.tasks[].pid]' /tmp/ns-list)" = "[2]" ] || fail "tmonctl list in the namespace: $(cat /tmp/ns-list)"
 [ "$(jq '.records | length' /tmp/ns-show)" = 1 ] || fail "tmonctl show 2 in the namespace: $(cat /tmp/ns-show)"
 # (root in a child pid namespace may not map the rings: read() translates)
-[ "$(awk -F, '$1 == "task" { print $16 }' /tmp/ns-rec.csv | sort -u)" = 2 ] ||
-	fail "tmonctl record in the namespace: pids $(awk -F, '$1 == "task" { print $16 }' /tmp/ns-rec.csv | sort -u | tr '\n' ' '); $(cat /tmp/ns-rec.err)"
+pc=$(csv_col /tmp/ns-rec.csv pid)
+[ "$(awk -F, -v c="$pc" '$1 == "task" { print $c }' /tmp/ns-rec.csv | sort -u)" = 2 ] ||
+	fail "tmonctl record in the namespace: pids $(awk -F, -v c="$pc" '$1 == "task" { print $c }' /tmp/ns-rec.csv | sort -u | tr '\n' ' '); $(cat /tmp/ns-rec.err)"
 [ "$(awk '{ print $2 }' /tmp/ns-nl)" = 2 ] || fail "netlink list in the namespace: $(cat /tmp/ns-nl)"
 [ "$(awk '$1 == "pid" { print $2 }' /tmp/ns-samples | sort -u)" = 2 ] || fail "sysfs samples in the namespace: $(sort -u /tmp/ns-samples | head)"
 [ "$(awk '{ print $2 }' /tmp/ns-watched)" = 2 ] || fail "debugfs watched in the namespace: $(cat /tmp/ns-watched)"

@@ -27,50 +27,63 @@ static void on_signal(int sig)
 /*
  * The CSV columns: type, ring, entry, then every CPU field and every task
  * field a CPU record does not have, in their tables' order. A row fills
- * the columns of its own record type and leaves the others empty.
+ * the columns of its own record type and leaves the others empty. The
+ * columns are worked out once: a row is written for every record, tens
+ * of thousands a second.
  */
-static const struct field *csv_column(size_t k)
-{
-	const struct field_table *t[] = { &cpu_fields, &task_fields };
-	size_t i, j;
+#define CSV_MAX_COLUMNS	64
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		for (j = 0; j < t[i]->n; j++) {
-			const struct field *f = &t[i]->f[j];
+static struct {
+	size_t n;
+	const char *name[CSV_MAX_COLUMNS];
+	const struct field *cell[2][CSV_MAX_COLUMNS];	/* per table: NULL leaves it empty */
+} csv;
+
+static const struct field_table *const csv_tables[2] = { &cpu_fields, &task_fields };
+
+static void csv_columns(void)
+{
+	size_t i, j, k;
+
+	if (csv.n)
+		return;
+	for (i = 0; i < ARRAY_SIZE(csv_tables); i++) {
+		for (j = 0; j < csv_tables[i]->n && csv.n < CSV_MAX_COLUMNS; j++) {
+			const struct field *f = &csv_tables[i]->f[j];
 
 			if (f->unit == UNIT_PAD || (i && field_find(&cpu_fields, f->name)))
 				continue;
-			if (!k--)
-				return f;
+			csv.name[csv.n++] = f->name;
 		}
 	}
-	return NULL;
+	for (i = 0; i < ARRAY_SIZE(csv_tables); i++)
+		for (k = 0; k < csv.n; k++)
+			csv.cell[i][k] = field_find(csv_tables[i], csv.name[k]);
 }
 
 void record_csv_header(FILE *f)
 {
-	const struct field *c;
 	size_t k;
 
+	csv_columns();
 	fputs("type,ring,entry", f);
-	for (k = 0; (c = csv_column(k)); k++)
-		fprintf(f, ",%s", c->name);
+	for (k = 0; k < csv.n; k++)
+		fprintf(f, ",%s", csv.name[k]);
 	fputc('\n', f);
 }
 
 static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 {
-	const struct field_table *t = e->type == TMON_ENTRY_CPU ? &cpu_fields : &task_fields;
-	const void *rec = e->type == TMON_ENTRY_CPU ? (const void *)&e->cpu : &e->task;
-	const struct field *c, *fd;
+	unsigned int i = e->type == TMON_ENTRY_CPU ? 0 : 1;
+	const void *rec = i ? (const void *)&e->task : &e->cpu;
 	size_t k;
 
-	fprintf(f, "%s,%u,%llu", t->type, e->ring, (unsigned long long)e->seq);
-	for (k = 0; (c = csv_column(k)); k++) {
+	csv_columns();
+	fprintf(f, "%s,%u,%llu", csv_tables[i]->type, e->ring, (unsigned long long)e->seq);
+	for (k = 0; k < csv.n; k++) {
 		fputc(',', f);
-		fd = field_find(t, c->name);
-		if (fd)
-			field_csv(f, fd, rec);
+		if (csv.cell[i][k])
+			field_csv(f, csv.cell[i][k], rec);
 	}
 	fputc('\n', f);
 }
