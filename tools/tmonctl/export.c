@@ -19,16 +19,16 @@ static void family(const char *name, const char *type, const char *help)
 }
 
 /* ns as seconds, exactly: "0.000123456". */
-static void seconds(uint64_t ns)
+static void seconds(FILE *f, uint64_t ns)
 {
-	printf("%" PRIu64 ".%09" PRIu64, ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
+	fprintf(f, "%" PRIu64 ".%09" PRIu64, ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
 }
 
 /* ns as seconds (exactly), bytes and counts as they are. */
 static void prom_value(FILE *f, const struct field *fd, uint64_t v)
 {
 	if (fd->unit == UNIT_NS)
-		fprintf(f, "%" PRIu64 ".%09" PRIu64, v / NSEC_PER_SEC, v % NSEC_PER_SEC);
+		seconds(f, v);
 	else
 		fprintf(f, "%" PRIu64, v);
 }
@@ -82,7 +82,7 @@ static void latency_gauges(const struct tmon_status *st, const char *name, const
 
 		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
 			printf("%s{cpu=\"%u\",stat=\"%s\"} ", name, st->cpus[i].cpu, qn[m]);
-			seconds(q[m]);
+			seconds(stdout, q[m]);
 			putchar('\n');
 		}
 	}
@@ -98,7 +98,7 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 	printf("\"} 1\n");
 	family("tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
 	printf("tmon_period_seconds ");
-	seconds(st->period_ns);
+	seconds(stdout, st->period_ns);
 	putchar('\n');
 	family("tmon_threads", "gauge", "CPUs with a running tmon thread.");
 	printf("tmon_threads %u\n", st->nr_cpus);
