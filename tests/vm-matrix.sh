@@ -13,9 +13,11 @@
 #   TMON_FUZZ_SEED, TMON_STRESS_SEED, TMON_FLOOR_SECONDS
 #                                 passed to the guest's tests
 #   TMON_VM_ACCEL=kvm             use KVM instead of TCG
-#   TMON_VM_JOBS=2                kernels tested at once (default: the
-#                                 host's CPUs, at most 2); each VM is one
-#                                 TCG thread, so two lanes halve the time
+#   TMON_VM_JOBS=2                VMs run at once (default: the host's
+#                                 CPUs, at most 2); each VM is one TCG
+#                                 thread, so two lanes halve the time
+#   TMON_VM_PARTS=2               boots each kernel's tests are split over
+#                                 when lanes run (default 2; 1 in a lane)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -27,26 +29,38 @@ work=$TMON_TOP/build/tests
 mkdir -p "$work"
 pass=0 failc=0 skip=0
 
+# This run's share of a kernel's tests: part I of N (TMON_VM_PART=I/N,
+# set by the lanes below), or all of them.
+part=${TMON_VM_PART:-1/1}
+part_i=${part%/*} part_n=${part#*/}
+
 # guest_tests t|x: the guest tests this run must report on, of the main
 # boot (t-*) or of boots of their own (x-*): those TMON_TESTS names (one
-# that does not exist never reports), or every tests/guest/t-*.sh, x-*.sh.
+# that does not exist never reports), or every tests/guest/t-*.sh, x-*.sh;
+# of those, every N-th from the I-th for part I of N (x-* in the last).
 guest_tests() {
 	local t
 	if [ -n "${TMON_TESTS:-}" ]; then
 		tr ',' '\n' <<<"$TMON_TESTS" | grep "^$1-" || true
-		return
+	else
+		for t in "$here"/guest/"$1"-*.sh; do
+			basename "$t" .sh
+		done
+	fi | if [ "$1" = x ]; then
+		[ "$part_i" = "$part_n" ] && cat
+	else
+		awk -v i="$part_i" -v n="$part_n" '(NR - i) % n == 0'
 	fi
-	for t in "$here"/guest/"$1"-*.sh; do
-		basename "$t" .sh
-	done
 }
 
 # guest_results K VDIR VRC TESTS...: the report of the boot in VDIR (boot.sh
 # exit VRC) as results: each test's, a failure for each of TESTS that did
 # not report, whether the VM finished, and the kernel log.
 guest_results() {
-	local k=$1 vdir=$2 vrc=$3 name res rest last bad
+	local k=$1 vdir=$2 vrc=$3 name res rest last bad boot=$1
 	shift 3
+	# (a kernel's boots, when there are several, are told apart)
+	[ "$part_n" -gt 1 ] && [ "$k" = "${k%/*}" ] && boot=$k/part$part_i
 	while read -r _ name res rest; do
 		result "$res" "$k/$name" "$rest"
 		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
@@ -58,17 +72,17 @@ guest_results() {
 	done
 	if ! grep -q '^TMON-DONE' "$vdir/report.log"; then
 		last=$(awk '$1 == "TMON-BEGIN" { t = $2 } $1 == "TMON-RESULT" { t = "after " $2 } END { print t }' "$vdir/report.log")
-		result FAIL "$k/vm-complete" "the VM did not finish (exit $vrc) in ${last:-boot}, see $vdir/console.log"
+		result FAIL "$boot/vm-complete" "the VM did not finish (exit $vrc) in ${last:-boot}, see $vdir/console.log"
 		tail -n 30 "$vdir/console.log"
 	else
-		result PASS "$k/vm-complete"
+		result PASS "$boot/vm-complete"
 	fi
 	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines "$TMON_VM_KIND")
 	if [ -n "$bad" ]; then
-		result FAIL "$k/kernel-log" "$(echo "$bad" | wc -l) bad lines"
+		result FAIL "$boot/kernel-log" "$(echo "$bad" | wc -l) bad lines"
 		echo "$bad" | head -n 20
 	else
-		result PASS "$k/kernel-log"
+		result PASS "$boot/kernel-log"
 	fi
 }
 
@@ -83,28 +97,36 @@ need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cm
 # The kernel's YNL client for the guests (extracted here, before the lanes).
 ynl_dir=$(kernel_source_path)/tools/net/ynl || exit 1
 
-# Lanes: TMON_VM_JOBS copies of this script, each taking the next kernel
-# from one queue when it is done with the last, in TMON_KERNELS order (the
-# default lists the slowest first), so that no lane idles while another
-# has two kernels to go; their results are printed lane by lane at the
-# end (the log lines come as they go).
+# Lanes: TMON_VM_JOBS copies of this script, each taking the next boot
+# from one queue when it is done with the last. A kernel's tests are split
+# over TMON_VM_PARTS boots, so that the lanes end close together: whole
+# kernels (15 minutes each) left one lane idle for a third of the run.
+# The queue holds every kernel's first part, in TMON_KERNELS order (the
+# default lists the slowest first), then the second parts, and so on: a
+# kernel's first part, which builds the module, ends before its second
+# starts. The results are printed lane by lane at the end (the log lines
+# come as they go).
 jobs=${TMON_VM_JOBS:-$(nproc)}
 [ "$jobs" -gt 2 ] && [ -z "${TMON_VM_JOBS:-}" ] && jobs=2
+parts=${TMON_VM_PARTS:-2}
 set -- $TMON_KERNELS
-if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
+if [ "$jobs" -gt 1 ] && [ $(($# * parts)) -gt 1 ]; then
 	# (built once here: the lanes' initramfs scripts would race on it)
 	make -s -C "$TMON_TOP/tools/tmonctl" || die "tmonctl does not build"
+	rm -f "$work"/build-*.ok "$work"/build-*.failed
 	queue=$work/lane-queue
-	printf '%s\n' "$@" >"$queue"
-	# next_kernel: the queue's first line, taken off it (under its lock)
-	next_kernel() {
+	for ((i = 1; i <= parts; i++)); do
+		printf "%s $i/$parts\n" "$@"
+	done >"$queue"
+	# next_boot: the queue's first line, taken off it (under its lock)
+	next_boot() {
 		flock "$queue" sh -c 'k=$(head -n 1 "$1") && sed -i 1d "$1" && echo "$k"' sh "$queue"
 	}
 	lane() {	# lane I
-		local k rc=0
-		while k=$(next_kernel) && [ -n "$k" ]; do
-			log "lane $1: $k"
-			TMON_VM_JOBS=1 TMON_KERNELS="$k" bash "$here/vm-matrix.sh" || rc=1
+		local k p rc=0
+		while read -r k p < <(next_boot) && [ -n "$k" ]; do
+			log "lane $1: $k, part $p"
+			TMON_VM_JOBS=1 TMON_VM_PART=$p TMON_KERNELS="$k" bash "$here/vm-matrix.sh" || rc=1
 		done
 		return $rc
 	}
@@ -121,19 +143,10 @@ if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
 	exit $rc
 fi
 
-for k in $TMON_KERNELS; do
-	if ! (kernel_prepare "$k" >"$work/prepare-$k.log" 2>&1); then
-		result FAIL "$k/prepare" "see $work/prepare-$k.log"
-		tail -n 5 "$work/prepare-$k.log"
-		continue
-	fi
-	KSLOW=1 KAPPEND=
-	kernel_prepare "$k" 2>/dev/null
-	log "kernel $k: $KREL"
-
-	# The build: W=1 and sparse (C=2 checks every file), warnings fail.
-	bdir=$work/build-$KREL
-	blog=$work/build-$KREL.log
+# build_module K: the module built for kernel K (KREL, KROOT set) in
+# $bdir, W=1 and sparse (C=2 checks every file); warnings fail.
+build_module() {
+	local k=$1 brc warnings nchecked nsrc cv
 	rm -rf "$bdir" && mkdir -p "$bdir" && cp -a "$TMON_TOP"/src/. "$bdir"/
 	if [ -n "$KROOT" ]; then
 		# Debian's headers for some releases lack this probe; without it
@@ -146,7 +159,7 @@ for k in $TMON_KERNELS; do
 	if [ $brc -ne 0 ] || [ ! -f "$bdir/tmon.ko" ]; then
 		result FAIL "$k/build" "see $bdir/build.log"
 		tail -n 20 "$blog"
-		continue
+		return 1
 	fi
 	result PASS "$k/build"
 	warnings=$(grep -E 'warning:|error:' "$blog" | grep -v 'Skipping BTF' || true)
@@ -163,9 +176,35 @@ for k in $TMON_KERNELS; do
 	else
 		result PASS "$k/sparse" "$nchecked files"
 	fi
+}
 
-	# The VM run.
+for k in $TMON_KERNELS; do
+	# (under a lock: two parts of a kernel may fetch it at once)
+	if ! (flock 8 && kernel_prepare "$k") 8>"$work/prepare.lock" >"$work/prepare-$k.log" 2>&1; then
+		result FAIL "$k/prepare" "see $work/prepare-$k.log"
+		tail -n 5 "$work/prepare-$k.log"
+		continue
+	fi
+	KSLOW=1 KAPPEND=
+	kernel_prepare "$k" 2>/dev/null
+	log "kernel $k: $KREL"
+
+	# The build, once per kernel: the first of its parts to get here
+	# builds, under a lock, and marks the outcome; the others take the
+	# module (a failed build was reported once, by the part that tried).
+	# The lanes removed the marks of earlier runs.
+	bdir=$work/build-$KREL
+	blog=$work/build-$KREL.log
+	[ "$part_n" -eq 1 ] && rm -f "$bdir.ok" "$bdir.failed"
+	exec 9>"$bdir.lock"
+	flock 9
+	if [ ! -f "$bdir.ok" ] && [ ! -f "$bdir.failed" ]; then
+		if build_module "$k"; then touch "$bdir.ok"; else touch "$bdir.failed"; fi
+	fi
+	exec 9>&-
+	[ -f "$bdir.ok" ] || continue
 	vdir=$work/vm-$KREL
+	[ "$part_n" -gt 1 ] && vdir=$vdir-part$part_i
 	rm -rf "$vdir" && mkdir -p "$vdir"
 	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" "$ynl_dir" >"$vdir/initramfs.log" 2>&1; then
 		result FAIL "$k/initramfs" "see $vdir/initramfs.log"

@@ -156,13 +156,18 @@ awk -v p=$P '$1 == "cpu" {
 			if (bad++ < 5) print "cpu " c " seq " seq ": expected " e ", previous " le[c] " missed " lm[c]
 		}
 	}
-	n++; k[c]++; missed += m; if (m) late++
+	n++; missed += m; if (m) late++
+	if (!(c in first)) first[c] = e
 	ls[c] = seq; le[c] = e; lm[c] = m
 }
 END { printf "%d records, %d consecutive pairs, %d records with misses, %d expiries missed\n", n, pairs, late, missed
       if (!missed) { print "no wakeup was missed: the identity went untested"; bad++ }
-      # every CPU recorded the whole minute
-      for (c in k) if (k[c] < 1000) { print "cpu " c ": only " k[c] " records in 60 s"; bad++ }
+      if (pairs < 200) { print "only " pairs " consecutive pairs: the identity was hardly tested"; bad++ }
+      # Every CPU has records from the whole minute. How many depends
+      # on the share CFS gives a nice 0 thread against two nice -20
+      # hogs (about 0.6 %), not on tmon, so the span is what is checked.
+      for (c in first) if (le[c] - first[c] < 55e9) {
+              printf "cpu %d: records span only %.1f s of the 60\n", c, (le[c] - first[c]) / 1e9; bad++ }
       exit bad > 0 }' /tmp/cpus >/tmp/ident || fail "$(cat /tmp/ident)"
 note "$(cat /tmp/ident)"
 unload
