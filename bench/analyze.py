@@ -326,6 +326,9 @@ for r in kind(S6, "BURN"):
 # copies' individual times depend on how the vCPUs were interleaved;
 # the time until both are done does not).
 burn_span = {cfg: [max(v) for v in reps.values()] for cfg, reps in burn.items()}
+skipped = collections.defaultdict(list)     # cfg -> [samples skipped in each repetition]
+for r in kind(S6, "SKIPPED"):
+    skipped[r[0]].append(int(r[2]))
 burn_med = {cfg: statistics.median(v) for cfg, v in burn_span.items()}
 
 
@@ -718,8 +721,14 @@ for cfg in what:
     if cfg in burn_med:
         v = burn_span[cfg]
         body.append([what[cfg], fmt(burn_med[cfg] / 1e6, 1), fmt(min(v) / 1e6, 1), fmt(max(v) / 1e6, 1),
-                     fmt(overhead(cfg), 2) if cfg != "off" else ""])
-table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown %"], body)
+                     fmt(overhead(cfg), 2) if cfg != "off" else "",
+                     str(sum(skipped[cfg])) if cfg in skipped else ""])
+table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown %",
+       "samples skipped (all repetitions)"], body)
+md.append("")
+md.append("Samples skipped: tmon's count (`samples_skipped`) of the samples its samplers passed "
+          "over because they ran late: work asked of tmon that it did not do, so a configuration "
+          "with skipped samples cost less than it should have.")
 
 # 7
 md.append("## 7. Punctuality")
