@@ -143,4 +143,15 @@ freeze() {
 }
 
 cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
-cpus_quiet() { local a; a=$(cpu_seqs); sleep "${1:-0.1}"; [ "$a" = "$(cpu_seqs)" ]; }
+# cpu_marks: how many times each tmon/N has run (schedstat's third field),
+# which moves at every wakeup: the scheduler's count, and cheap to read.
+# (Reading the whole history for cpu_seqs took 4 s on the debug kernel,
+# longer than a frozen period leaves between two wakeups.)
+cpu_marks() {
+	local d c
+	for d in /proc/[0-9]*; do
+		read -r c 2>/dev/null <"$d/comm" || continue
+		case $c in tmon/*) echo "$c $(cut -d' ' -f3 "$d/schedstat")" ;; esac
+	done
+}
+cpus_quiet() { local a; a=$(cpu_marks); sleep "${1:-0.1}"; [ "$a" = "$(cpu_marks)" ]; }

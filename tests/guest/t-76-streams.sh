@@ -27,6 +27,10 @@ wait_for 10 has_samples $x $((n0 + 30)) || fail "no samples of $x"
 kill $x
 wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "the recording lost entries: $(cat /tmp/rec.err)"
+# Sampling held still while the histories are read: a watch keeps its
+# newest 1024 records, and on the debug kernel the reads below took long
+# enough for $a's recorded seqs to be pushed out.
+freeze
 echo 0 >$T/events/tmon/tmon_task_sample/enable
 cat $T/trace >/tmp/trace
 kill $b

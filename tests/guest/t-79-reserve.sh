@@ -23,10 +23,10 @@ wait_wakeups 2
 # again until no CPU moved.)
 for try in 1 2 3 4 5; do
 	freeze 3
-	w0=$(cpu_seqs)
+	w0=$(cpu_marks)
 	s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
 	echo 100000000 >$DBG/fail_samples
-	[ "$w0" = "$(cpu_seqs)" ] && break
+	[ "$w0" = "$(cpu_marks)" ] && break
 	echo 0 >$DBG/fail_samples
 	[ $try = 5 ] && fail "a wakeup came between the counts and the faults 5 times"
 done
