@@ -17,7 +17,7 @@
 #                                 CPUs, at most 2); each VM is one TCG
 #                                 thread, so two lanes halve the time
 #   TMON_VM_PARTS=2               boots each kernel's tests are split over
-#                                 when lanes run (default 2; 1 in a lane)
+#                                 when two or more lanes run (default 2)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
