@@ -21,9 +21,10 @@ now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 # wait_for TIMEOUT_S COMMAND...: poll until COMMAND succeeds. Polling a
 # condition with a deadline is the synchronization; the period only
-# bounds how often we look.
+# bounds how often we look. TIMEOUT_S is for a normal kernel: a slow one
+# gets SLOW times it, here, so that no wait forgets to scale.
 wait_for() {
-	local limit=$(($(now_ms) + $1 * 1000))
+	local limit=$(($(now_ms) + $1 * SLOW * 1000))
 	shift
 	while ! "$@"; do
 		[ "$(now_ms)" -lt "$limit" ] || return 1
@@ -123,7 +124,7 @@ wait_wakeups() {
 	for c in $(online_cpus); do eval "s_$c=$(last_seq $c)"; done
 	for c in $(online_cpus); do
 		eval "want=\$((s_$c + $1))"
-		wait_for $((10 * SLOW)) sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
+		wait_for 10 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
 			fail "cpu $c stopped waking up"
 	done
 }
@@ -139,7 +140,7 @@ freeze() {
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
 	[ $sec -le 3600 ] || sec=3600
 	write_param log_sec $sec || fail "log_sec=$sec refused"
-	wait_for $((5 * SLOW)) cpus_quiet "$win" || fail "wakeups did not stop after the period change"
+	wait_for 5 cpus_quiet "$win" || fail "wakeups did not stop after the period change"
 }
 
 cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }

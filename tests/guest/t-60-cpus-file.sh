@@ -6,7 +6,7 @@
 # of wall time, 1030 records a CPU, and outgrew a history of 1000.
 H=$((1000 * SLOW))
 load log_sec=0 log_nsec=5000000 history=$H
-wait_for $((60 * SLOW)) all_cpus_have $((H + 10)) || fail "history did not fill"
+wait_for 60 all_cpus_have $((H + 10)) || fail "history did not fill"
 # A window of about 1 s (200 records a CPU, within the history) that
 # the kernel's own accounting measures too: /proc/uptime and /proc/stat.
 # Each CPU's last seq is its wakeup count less one, which netlink's
@@ -25,7 +25,7 @@ window /tmp/wb
 # a CPU to overwrite it. Each CPU makes at most one more (its timer may
 # have fired already), then none for a minute.
 write_param log_sec $((60 * SLOW)) || fail "log_sec refused"
-wait_for $((5 * SLOW)) cpus_quiet 0.2 || fail "wakeups did not stop after the period change"
+wait_for 5 cpus_quiet 0.2 || fail "wakeups did not stop after the period change"
 
 cat $DBG/cpus >/tmp/a
 cat $DBG/cpus >/tmp/b

@@ -24,11 +24,11 @@ rec=$!
 # exit, and the recording stopped once its flagged entry is in (record
 # writes entries out as it drains them). A fixed duration ended before
 # the exit on the debug kernel.
-wait_for $((10 * SLOW)) test -s /tmp/rec.json || fail "the recording got nothing: $(cat /tmp/rec.err)"
+wait_for 10 test -s /tmp/rec.json || fail "the recording got nothing: $(cat /tmp/rec.err)"
 n0=$(nsamples_of $x)
-wait_for $((10 * SLOW)) has_samples $x $((n0 + 30)) || fail "no samples of $x"
+wait_for 10 has_samples $x $((n0 + 30)) || fail "no samples of $x"
 kill $x
-wait_for $((10 * SLOW)) grep -q '"exited":true' /tmp/rec.json || fail "the exit of $x never reached the recording"
+wait_for 10 grep -q '"exited":true' /tmp/rec.json || fail "the exit of $x never reached the recording"
 kill -INT $rec
 wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "the recording lost entries: $(cat /tmp/rec.err)"

@@ -280,7 +280,7 @@ unload
 # still while status is read without the hog.
 load log_sec=0 log_nsec=1000000 history=64 policy=other
 tmon-helper spinnice -20 & hog=$!
-wait_for $((20 * SLOW)) sh -c "$T status | grep -q '^tmon .*: DEGRADED$'"; rc=$?
+wait_for 20 sh -c "$T status | grep -q '^tmon .*: DEGRADED$'"; rc=$?
 write_param log_sec 5 || fail "log_sec=5 refused"
 kill $hog
 [ $rc = 0 ] || fail "no DEGRADED with wakeups missed: $($T status | head -n 3)"
@@ -290,7 +290,7 @@ echo "$out" | grep -q "missed wakeups in the last [0-9]* records ([0-9]* in all)
 note "$(echo "$out" | head -n 2 | tr '\n' ' ')"
 write_param policy fifo && write_param log_nsec 10000000 && write_param log_sec 0 ||
 	fail "cannot go back to fifo at 10 ms"
-wait_for $((30 * SLOW)) sh -c "$T status | grep -q '^tmon .*: healthy$'" ||
+wait_for 30 sh -c "$T status | grep -q '^tmon .*: healthy$'" ||
 	fail "still DEGRADED once the misses left the history: $($T status | head -n 3)"
 [ "$($T status --json | jq '[.cpus[].missed] | add')" -gt 0 ] || fail "the total of misses went away"
 unload

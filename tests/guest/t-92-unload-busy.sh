@@ -9,7 +9,7 @@
 N=400 R=3
 load log_sec=0 log_nsec=10000000
 tmon-helper stress sleepers $N watch >/tmp/sleepers & sl=$!
-wait_for $((120 * SLOW)) grep -q '^ready' /tmp/sleepers || fail "sleepers not ready: $(tail -n 2 /tmp/sleepers)"
+wait_for 120 grep -q '^ready' /tmp/sleepers || fail "sleepers not ready: $(tail -n 2 /tmp/sleepers)"
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks), watched $N"
 
 # rmmods R at once; sets ok= (how many succeeded) and why= (the failures' messages).
@@ -43,7 +43,7 @@ refused() {	# refused HOLDER
 
 # 1. /dev/tmon mapped (the mapping alone: the fd is closed).
 tmon-helper ring hold >/tmp/hold & h=$!
-wait_for $((10 * SLOW)) grep -q holding /tmp/hold || fail "ring hold did not start"
+wait_for 10 grep -q holding /tmp/hold || fail "ring hold did not start"
 refused "device mapped"
 kill $h
 wait $h 2>/dev/null
@@ -57,7 +57,7 @@ exec 3<&-
 # 3. A netlink dump started and left unread, until SIGUSR1 (a fixed 4 s
 # ran out before the rmmods on the debug kernel).
 tmon-helper nl holddump $((120 * SLOW)) >/tmp/dump & d=$!
-wait_for $((10 * SLOW)) grep -q dumping /tmp/dump || fail "dump did not start"
+wait_for 10 grep -q dumping /tmp/dump || fail "dump did not start"
 refused "netlink dump pending"
 kill -USR1 $d
 wait $d || fail "held dump: $(cat /tmp/dump)"
@@ -68,7 +68,7 @@ exec 4<$SYS/nr_tasks
 # Until 20 failed requests in a row, at most 60 s (rmmod frees 400
 # histories first, which takes a while on the debug kernel).
 tmon-helper nl hold $((60 * SLOW)) >/tmp/nlhold & nh=$!
-wait_for $((10 * SLOW)) grep -q holding /tmp/nlhold || fail "netlink hold did not start"
+wait_for 10 grep -q holding /tmp/nlhold || fail "netlink hold did not start"
 rm -f /tmp/stop
 (n=0; while [ ! -e /tmp/stop ]; do cat $SYS/samples $SYS/nr_samples >/dev/null 2>&1; n=$((n + 1)); done; echo $n >/tmp/reads) &
 rd=$!
@@ -90,6 +90,6 @@ note "idle netlink socket: $(tail -n 1 /tmp/nlhold)"
 kill $sl
 # And it loads again.
 load
-wait_for $((10 * SLOW)) all_cpus_have 1 || fail "no wakeups after reloading"
+wait_for 10 all_cpus_have 1 || fail "no wakeups after reloading"
 unload
 note "ok"

@@ -85,7 +85,7 @@ note "load: $out"
 #    histories' vmalloc) makes the kernel's own va_clip() WARN.
 load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
 tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
-wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 for p in $(grep -v ready /tmp/sl); do watch $p; done
 echo 4096 >$PAR/history
 # The per-CPU histories grow at each CPU's next wakeup, before the faults.
@@ -103,7 +103,7 @@ note "sampling, 50 % of the threads' sample allocations failing: $out"
 note "records $s0 -> $s1, dropped $((d1 - d0))"
 [ $((d1 - d0)) -gt 0 ] || fail "no sample dropped with half the allocations failing"
 # Faults off: the histories grow again.
-wait_for $((30 * SLOW)) sh -c "[ \$(cat $SYS/nr_samples) -gt $((s1 + 200)) ]" || fail "sampling did not recover"
+wait_for 30 sh -c "[ \$(cat $SYS/nr_samples) -gt $((s1 + 200)) ]" || fail "sampling did not recover"
 kill $sl
 unload
 
@@ -137,7 +137,7 @@ echo "$out" | grep -q "^tmon .*: DEGRADED$" && echo "$out" | grep -q "1 online C
 	fail "status does not say CPU 1 has no thread: $out"
 [ "$(cat $CPU)" = 1 ] || fail "CPU 1 is offline"
 echo 0 >$CPU && echo 1 >$CPU || fail "CPU 1 off and on again"
-wait_for $((10 * SLOW)) sh -c "tmonctl status | grep -q '^1 *running '" ||
+wait_for 10 sh -c "tmonctl status | grep -q '^1 *running '" ||
 	fail "CPU 1 has no thread after coming online without the fault: $(tmonctl status)"
 unload
 note "ok"

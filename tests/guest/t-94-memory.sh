@@ -17,10 +17,10 @@ trap 'echo $wsf >/proc/sys/vm/watermark_scale_factor' EXIT
 echo 200 >/proc/sys/vm/watermark_scale_factor || fail "cannot set watermark_scale_factor"
 load log_sec=0 log_nsec=5000000 history=$H ring_kb=4096
 tmon-helper stress sleepers $N watch >/tmp/sl & sl=$!
-wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 # Full first: histories that still grow would eat into the balloon's margin.
 full() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
-wait_for $((120 * SLOW)) full || fail "histories did not fill: $(sysv nr_samples)"
+wait_for 120 full || fail "histories did not fill: $(sysv nr_samples)"
 s0=$(sysv nr_samples) r0=$(sysv samples_reclaimed) m0=$(sysv mem_bytes)
 note "before: $s0 records, $m0 bytes, MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 
@@ -28,7 +28,7 @@ pressure() {	# pressure SECONDS: balloon (first to go if OOM) + accounting
 	(echo 1000 >/proc/self/oom_score_adj && exec tmon-helper stress balloon 0 "$1") >/tmp/balloon 2>&1 &
 	b=$!
 	# Filling under TCG is kswapd's pace: over 120 s on a loaded host.
-	wait_for $((300 * SLOW)) grep -q reached /tmp/balloon || fail "balloon did not reach its target: $(cat /tmp/balloon)"
+	wait_for 300 grep -q reached /tmp/balloon || fail "balloon did not reach its target: $(cat /tmp/balloon)"
 	out=$(tmon-helper stress account "$(($1 - 1))") || fail "accounting under pressure: $out"
 	wait $b
 	note "$(tr '\n' ' ' </tmp/balloon); $out"
@@ -52,7 +52,7 @@ touch /tmp/stop
 # Sampling once a second lets it end; on a normal kernel it already has.
 write_param log_sec 1 && write_param log_nsec 0 || fail "cannot slow sampling down"
 t0=$(now_ms)
-if ! wait_for $((120 * SLOW)) test -e /tmp/drops; then
+if ! wait_for 120 test -e /tmp/drops; then
 	note "writer: state, utime, stime $(cut -d' ' -f3,14,15 /proc/$dc/stat); reclaimed $(sysv samples_reclaimed)"
 	echo l >/proc/sysrq-trigger	# where every CPU is, in the log
 	kill -9 $dc

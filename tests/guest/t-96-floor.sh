@@ -10,7 +10,7 @@
 N=1000 H=8 T=${TMON_FLOOR_SECONDS:-60}
 load log_sec=1 history=$H ring_kb=256
 tmon-helper stress sleepers $N watch >/tmp/sl & sl=$!
-wait_for $((120 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready: $(tail -n 1 /tmp/sl)"
+wait_for 120 grep -q '^ready' /tmp/sl || fail "sleepers not ready: $(tail -n 1 /tmp/sl)"
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks)"
 m_idle=$(sysv mem_bytes)
 
@@ -64,6 +64,6 @@ for r in nl dbg sys; do [ "$(cat /tmp/r.$r)" -gt 0 ] || fail "reader $r made no 
 wait_wakeups 3
 [ "$(nr_threads)" -eq "$(nr_online)" ] || fail "$(nr_threads) threads"
 kill $sl
-wait_for $((20 * SLOW)) sh -c "! grep -q running $DBG/watched" || fail "exited processes not seen"
+wait_for 20 sh -c "! grep -q running $DBG/watched" || fail "exited processes not seen"
 unload
 note "ok"

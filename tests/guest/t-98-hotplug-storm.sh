@@ -14,7 +14,7 @@ set -- $cpus
 
 load log_sec=0 log_nsec=10000000 history=4096
 tmon-helper stress sleepers 50 watch >/tmp/sl & sl=$!
-wait_for $((60 * SLOW)) grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 rm -f /tmp/stop /tmp/stop-read
 tmon-helper ring readfollow /tmp/stop-read >/tmp/r.read 2>&1 & rr=$!
 reader() {	# reader NAME COMMAND...: repeat COMMAND until /tmp/stop
@@ -49,7 +49,7 @@ note "seed $seed: $i rounds ($offs offline, $ons online) over CPUs $cpus; netlin
 [ ! -e /tmp/r.nl.err ] && [ ! -e /tmp/r.dbg.err ] || fail "a reader failed: $(cat /tmp/r.*.err)"
 
 n=$(nr_online)
-wait_for $((10 * SLOW)) sh -c "[ \$(cat $SYS/nr_cpus) -eq $n ]" || fail "nr_cpus $(sysv nr_cpus), $n online"
+wait_for 10 sh -c "[ \$(cat $SYS/nr_cpus) -eq $n ]" || fail "nr_cpus $(sysv nr_cpus), $n online"
 [ "$(nr_threads)" -eq "$n" ] || fail "$(nr_threads) threads, $n CPUs online"
 for t in $(tmon_threads | awk '{ print $1 ":" $2 }'); do
 	[ "$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/${t%:*}/status)" = "${t#*:}" ] || fail "tmon/${t#*:} not bound"
