@@ -8,8 +8,10 @@
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
 # (exited watches kept the longest the module allows: on the debug kernel
-# the default 30 s passed before the exited process's records were read)
-load log_sec=0 log_nsec=20000000 exited_keep_sec=60
+# the default 30 s passed before the exited process's records were read;
+# and 8192 records per watch, not 1024: there the recording alone held
+# 897 entries of one process, and the history must still hold them all)
+load log_sec=0 log_nsec=20000000 exited_keep_sec=60 history=8192
 sleep 1000 & a=$!
 tmon-helper spin & b=$!
 sleep 1000 & x=$!
@@ -33,7 +35,7 @@ kill -INT $rec
 wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "the recording lost entries: $(cat /tmp/rec.err)"
 # Sampling held still while the histories are read: a watch keeps its
-# newest 1024 records, and on the debug kernel the reads below took long
+# newest records only, and on the debug kernel the reads below took long
 # enough for $a's recorded seqs to be pushed out.
 freeze
 echo 0 >$T/events/tmon/tmon_task_sample/enable
