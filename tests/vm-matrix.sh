@@ -62,6 +62,8 @@ guest_results() {
 	# (a kernel's boots, when there are several, are told apart)
 	[ "$part_n" -gt 1 ] && [ "$k" = "${k%/*}" ] && boot=$k/part$part_i
 	while read -r _ name res rest; do
+		# (a boot that ran more than its list would count tests twice)
+		[[ " $* " == *" $name "* ]] || { result FAIL "$k/$name" "ran, but was not this boot's to run"; continue; }
 		result "$res" "$k/$name" "$rest"
 		[ "$res" = FAIL ] && awk -v n="$name" '$1 == "TMON-BEGIN" { on = ($2 == n) } on && /^\| / { print "     " $0 }' "$vdir/report.log"
 	done < <(grep -a '^TMON-RESULT ' "$vdir/report.log")
@@ -229,12 +231,16 @@ for k in $TMON_KERNELS; do
 	for v in TMON_FUZZ_SEED TMON_STRESS_SEED TMON_FLOOR_SECONDS; do
 		[ -n "${!v:-}" ] && guest_env+=("$v=${!v}")
 	done
+	# The guest runs the tests named on its command line, or all of them:
+	# a part names its own.
 	main_tests=$(guest_tests t)
+	only=
+	[ -n "${TMON_TESTS:-}" ] || [ "$part_n" -gt 1 ] && only=tmontest=$(echo $main_tests | tr ' ' ,)
 	if [ -n "$main_tests" ]; then
 		t0=$(date +%s)
 		TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
 			"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" "${base_args[@]}" \
-			${TMON_TESTS:+tmontest=$(echo $main_tests | tr ' ' ,)} $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
+			$only $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
 		vrc=$?
 		log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
 		guest_results "$k" "$vdir" "$vrc" $main_tests
