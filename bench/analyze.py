@@ -568,7 +568,7 @@ def section_memory(M, vm):
     gnuplot("memory", "set title 'mem_bytes while the history fills'\nset xlabel 'stored task records'\n"
             "set ylabel 'mem_bytes'\nset key top left\n"
             f'plot "{work}/mem.dat" using 1:2 with points pt 7 title "mem_bytes", '
-            f'{fixed} + {H * T * 0 + (bpr or 0)} * x with lines title "fixed + {fmt(bpr, 0)} B/record", '
+            f'{fixed} + {bpr or 0} * x with lines title "fixed + {fmt(bpr, 0)} B/record", '
             f'{fixed} + {sizes.get("task_record", 0)} * x with lines dt 2 title "payload only"\n')
     md.append("![memory](memory.png)")
     md.append("")
