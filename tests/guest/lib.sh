@@ -140,19 +140,42 @@ freeze() {
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
 	[ $sec -le 3600 ] || sec=3600
 	write_param log_sec $sec || fail "log_sec=$sec refused"
-	wait_for 5 cpus_quiet "$win" || fail "wakeups did not stop after the period change"
+	# shellcheck disable=SC2046 # the pids
+	wait_for 5 cpus_quiet "$win" $(tmon_kthreads) || fail "wakeups did not stop after the period change"
 }
 
 cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
-# cpu_marks: how many times each tmon/N has run (schedstat's third field),
-# which moves at every wakeup: the scheduler's count, and cheap to read.
-# (Reading the whole history for cpu_seqs took 4 s on the debug kernel,
-# longer than a frozen period leaves between two wakeups.)
-cpu_marks() {
+# tmon_kthreads: the pids of tmon's threads, tmon/N (CPU records) and
+# tmon_sample/N (task records). Walks /proc: slow where many processes
+# run on the debug kernel, so callers that compare take it once.
+tmon_kthreads() {
 	local d c
 	for d in /proc/[0-9]*; do
 		read -r c 2>/dev/null <"$d/comm" || continue
-		case $c in tmon/*) echo "$c $(cut -d' ' -f3 "$d/schedstat")" ;; esac
+		case $c in tmon/* | tmon_sample/*) echo "${d#/proc/}" ;; esac
 	done
 }
-cpus_quiet() { local a; a=$(cpu_marks); sleep "${1:-0.1}"; [ "$a" = "$(cpu_marks)" ]; }
+# cpu_marks [PID...]: how many times each of tmon's threads (or of PIDs,
+# from tmon_kthreads) has run, schedstat's third field: it moves at
+# every wakeup and every sampling round, and is cheap to read. (Reading
+# the whole history for cpu_seqs took 4 s on the debug kernel, longer
+# than a frozen period leaves between two wakeups.)
+cpu_marks() {
+	local p c pids="$*"
+	[ -n "$pids" ] || pids=$(tmon_kthreads)
+	for p in $pids; do
+		read -r c 2>/dev/null </proc/$p/comm || c=gone
+		case $c in
+		tmon/* | tmon_sample/*) echo "$p $c $(cut -d' ' -f3 /proc/$p/schedstat)" ;;
+		*) echo "$p not tmon's: $c" ;;
+		esac
+	done
+}
+# cpus_quiet [SECONDS [PID...]]: no thread of tmon runs for SECONDS.
+cpus_quiet() {
+	local a s=${1:-0.1}
+	[ $# -gt 0 ] && shift
+	a=$(cpu_marks "$@")
+	sleep "$s"
+	[ "$a" = "$(cpu_marks "$@")" ]
+}

@@ -26,12 +26,13 @@ slab() {
 }
 # (A wakeup that still comes in adds at most N records.)
 freeze 5
-w0=$(cpu_marks)
+pids=$(tmon_kthreads)
+w0=$(cpu_marks $pids)
 l0=$(wc -l <$DBG/tasks) o0=$(slab) r0=$(sysv samples_reclaimed)
 echo 2 >/proc/sys/vm/drop_caches
 l1=$(wc -l <$DBG/tasks) o1=$(slab) r1=$(sysv samples_reclaimed) n1=$(sysv nr_samples)
 slack=0
-[ "$w0" = "$(cpu_marks)" ] || slack=$((N * 2))
+[ "$w0" = "$(cpu_marks $pids)" ] || slack=$((N * 2))
 write_param log_sec 0 || fail "cannot leave the frozen period"
 note "held still: records $l0 -> $l1, slabinfo tmon_sample $o0 -> $o1, samples_reclaimed +$((r1 - r0))"
 [ "$l1" -le $((l0 / 2)) ] || fail "drop_caches left $l1 of $l0 records"

@@ -21,12 +21,13 @@ wait_wakeups 2
 # (A wakeup of the frozen period, every 3 s, may come between the counts
 # and the faults: its samples would not come from the reserve. Taken
 # again until no CPU moved.)
+pids=$(tmon_kthreads)
 for try in 1 2 3 4 5; do
 	freeze 3
-	w0=$(cpu_marks)
+	w0=$(cpu_marks $pids)
 	s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
 	echo 100000000 >$DBG/fail_samples
-	[ "$w0" = "$(cpu_marks)" ] && break
+	[ "$w0" = "$(cpu_marks $pids)" ] && break
 	echo 0 >$DBG/fail_samples
 	[ $try = 5 ] && fail "a wakeup came between the counts and the faults 5 times"
 done
