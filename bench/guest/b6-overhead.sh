@@ -1,8 +1,8 @@
 # Section 6: a CPU-bound benchmark (bench-helper burn: a fixed xorshift
 # loop, one copy pinned to each CPU; its runtime is the time until both
 # copies are done) with tmon not loaded, loaded at 1 ms and 100 us with
-# 10 watched processes (at 100 us also sampled every 10th period:
-# sample_every=10), at both with none, and, for reference, with
+# 10 watched processes (at 100 us also sampled every 10th and every
+# 100th period: sample_every=10 and 100), at both with none, and, for reference, with
 # cyclictest's threads waking at the same periods. The configurations
 # alternate within each repetition so drift hits them alike.
 . /tests/lib.sh
@@ -53,8 +53,10 @@ while [ $rep -le "$REPS" ]; do
 	write_param log_nsec 100000 || fail "100 us refused"
 	sleep 0.1
 	tmon_burn tmon-100us $rep
-	write_param sample_every 10 || fail "sample_every=10 refused"
-	tmon_burn tmon-100us-every10 $rep
+	for m in 10 100; do
+		write_param sample_every $m || fail "sample_every=$m refused"
+		tmon_burn tmon-100us-every$m $rep
+	done
 	write_param sample_every 1 || fail "sample_every=1 refused"
 	bench-helper watch /tmp/pids un >/dev/null || fail "unwatch"
 	tmon_burn tmon-100us-notasks $rep
