@@ -31,6 +31,16 @@ n0=$(nsamples_of $x)
 wait_for 10 has_samples $x $((n0 + 30)) || fail "no samples of $x"
 kill $x
 wait_for 10 grep -q '"exited":true' /tmp/rec.json || fail "the exit of $x never reached the recording"
+# stored PID: "seq ts_ns utime_ns exited" of every record tmon holds.
+# (the whole reply kept in /tmp/show.PID)
+stored() {
+	tmonctl show "$1" -n 65536 --json >/tmp/show.$1
+	jq -r '.records[] | "\(.seq) \(.ts_ns) \(.utime_ns)"' /tmp/show.$1
+}
+# $x's history is final at its exit, and its watch is reaped
+# exited_keep_sec later: read at once (on the debug kernel what follows
+# took longer than the 60 s the module allows).
+stored $x >/tmp/stored.$x
 kill -INT $rec
 wait $rec || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "the recording lost entries: $(cat /tmp/rec.err)"
@@ -43,14 +53,8 @@ cat $T/trace >/tmp/trace
 kill $b
 note "record: $(cat /tmp/rec.err)"
 
-# stored PID: "seq ts_ns utime_ns exited" of every record tmon holds.
-# (the whole reply kept in /tmp/show.PID)
-stored() {
-	tmonctl show "$1" -n 65536 --json >/tmp/show.$1
-	jq -r '.records[] | "\(.seq) \(.ts_ns) \(.utime_ns)"' /tmp/show.$1
-}
-for p in $x $a $b; do	# ($x first: its watch is reaped 60 s after its exit)
-	stored $p >/tmp/stored.$p
+for p in $x $a $b; do
+	[ $p = $x ] || stored $p >/tmp/stored.$p
 	jq -r "select(.type == \"task\" and .pid == $p) | \"\(.seq) \(.ts_ns) \(.utime_ns) \(.exited)\"" \
 		/tmp/rec.json >/tmp/ring.$p
 	sed -n "s/.*tmon_task_sample: pid=$p seq=\([0-9]*\) utime_ns=\([0-9]*\) .* flags=\([0-9]*\)\$/\1 \2 \3/p" \
