@@ -49,26 +49,24 @@ awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
      $2 in l && $4 != l[$2] + 1 { print "seq gap cpu " $2; bad = 1 }
      { l[$2] = $4 } END { exit bad }' /tmp/a || fail "malformed or out-of-order lines"
 # The time split accounts for the wall time between two runs of the
-# thread, and never gets ahead of the wall clock: from a CPU's first
-# record in the history to each later one, the records' split exceeds
-# the wall time by no more than the tick-sampled fields allow (two ticks
-# of 4 ms at HZ=250). One record alone may carry more: ticks the kernel
-# accounts late come in a lump (16 ms in a record of 5.3 ms, on 6.1 with
-# a loaded host), and the records before it then fell short by as much.
+# thread. Idle and iowait are measured (nohz's ns clocks): per record
+# they never exceed the wall time between the two wakeups, 1 ms allowed
+# for where in each wakeup the reads fall. User, system, irq and softirq
+# are sampled by the tick, and a vCPU of a loaded host gets its ticks in
+# lumps (on 6.1: 16 ms of them in one record of 5.3 ms, and 10.4 ms ahead
+# of the wall clock over seven records): they are checked over the window
+# against /proc/stat, below, not per record.
 awk '$1 == "cpu" { w = $6 + $8
-	if ($2 in w0) {
-		t = $16 + $18 + $20 + $22 + $24 + $26
-		sum[$2] += t
-		if (sum[$2] > w - w0[$2] + 10000000) {
-			print "cpu " $2 " seq " $4 ": split " sum[$2] " ns over " w - w0[$2] " ns since its first record"; bad = 1
+	if ($2 in lw) {
+		t = $20 + $22
+		if (t > w - lw[$2] + 1000000) {
+			print "cpu " $2 " seq " $4 ": idle+iowait " t " ns over " w - lw[$2] " ns"; bad = 1
 		}
-		if (t - (w - lw[$2]) > most) { most = t - (w - lw[$2]); at = "cpu " $2 " seq " $4 }
-	} else {
-		w0[$2] = w
+		if (t - (w - lw[$2]) > most) { most = t - (w - lw[$2]); at = "(cpu " $2 " seq " $4 ")" }
 	}
 	lw[$2] = w }
-     END { print "one record ahead of its wall time by at most " most + 0 " ns " at; exit bad }' /tmp/a >/tmp/ahead ||
-	fail "CPU time split gets ahead of the time between wakeups: $(cat /tmp/ahead)"
+     END { print "idle+iowait ahead of the wall time by at most " most + 0 " ns " at; exit bad }' /tmp/a >/tmp/ahead ||
+	fail "idle time exceeds the time between wakeups: $(cat /tmp/ahead)"
 note "$(cat /tmp/ahead)"
 # It may fall short where the kernel loses ticks (a vCPU the host does
 # not run: steal time, which TCG does not report), and then /proc/stat
