@@ -8,6 +8,7 @@
  *     `record` as CSV (in the field's column) and as a JSON line, of
  *     list/show's JSON, and (task counters, times, sizes and flags) of
  *     `export --prometheus`, each value where its field's name says.
+ * And each column of the text views is a field of its table.
  * tmonctl(1)'s FIELDS section is compared with `tmonctl fields` by
  * tests/check.sh. One PASS/FAIL line per check.
  */
@@ -214,6 +215,25 @@ static void check_export(const struct tmon_task_record *rec)
 	free(out);
 }
 
+/* Every column of each text view (list, show, top) names a field of its table. */
+static void check_views(void)
+{
+	char name[32], why[160];
+	size_t i, k;
+
+	for (i = 0; i < NR_TEXT_VIEWS; i++) {
+		const struct text_view *v = &text_views[i];
+
+		*why = 0;
+		for (k = 0; k < v->n && !*why; k++)
+			if (!field_find(v->t, v->cols[k].name))
+				snprintf(why, sizeof(why), "column %s is no %s field", v->cols[k].name,
+					 v->t->type);
+		snprintf(name, sizeof(name), "view-%s", v->name ? v->name : "unnamed");
+		result(v->name && v->n && !*why, name, *why ? why : "no name or no columns");
+	}
+}
+
 int main(void)
 {
 	struct tmon_ring_entry cpu = { .type = TMON_ENTRY_CPU, .ring = 1, .seq = 7 };
@@ -226,5 +246,6 @@ int main(void)
 	check_record(&cpu_fields, &cpu, &cpu.cpu);
 	check_record(&task_fields, &task, &task.task);
 	check_export(&task.task);
+	check_views();
 	return failures ? 1 : 0;
 }

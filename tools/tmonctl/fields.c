@@ -210,44 +210,63 @@ static const char *derived_head(const struct field *f, char *buf, size_t len)
 	return buf;
 }
 
-void view_header(const char *prefix, const struct view_col *cols, size_t n)
+static const struct view_col list_cols[] = {
+	{ "cpu", NULL, 4 }, { "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 },
+	{ "rss_bytes", NULL, 7 }, { "vm_bytes", "VIRT", 7 },
+};
+
+static const struct view_col show_cols[] = {
+	{ "seq", NULL, 7 }, { "ts_ns", "TIME(s)", 12 }, { "cpu", NULL, 3 },
+	{ "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 }, { "rss_bytes", NULL, 7 },
+	{ "minflt", NULL, 8 }, { "majflt", NULL, 6 }, { "nvcsw", NULL, 8 },
+	{ "nivcsw", NULL, 7 },
+};
+
+/* (top's own columns before these: CPU use, faults and switches are sums over fields) */
+static const struct view_col top_cols[] = {
+	{ "rss_bytes", NULL, 8 }, { "vm_bytes", "VIRT", 8 },
+};
+
+const struct text_view text_views[NR_TEXT_VIEWS] = {
+	[VIEW_LIST] = { "list", &task_fields, list_cols, ARRAY_SIZE(list_cols) },
+	[VIEW_SHOW] = { "show", &task_fields, show_cols, ARRAY_SIZE(show_cols) },
+	[VIEW_TOP] = { "top", &task_fields, top_cols, ARRAY_SIZE(top_cols) },
+};
+
+void view_header(FILE *out, const char *prefix, const struct text_view *v)
 {
 	char head[32];
 	size_t i;
 
-	fputs(prefix, stdout);
-	for (i = 0; i < n; i++) {
-		const char *h = cols[i].head;
+	fputs(prefix, out);
+	for (i = 0; i < v->n; i++) {
+		const struct view_col *c = &v->cols[i];
+		const struct field *f = field_find(v->t, c->name);
+		const char *h = c->head;
 
-		if (!h) {
-			const struct field *f = field_find(&task_fields, cols[i].name);
-
-			if (!f)
-				f = field_find(&cpu_fields, cols[i].name);
-			h = f ? derived_head(f, head, sizeof(head)) : cols[i].name;
-		}
-		printf("%s%*s", i || *prefix ? " " : "", cols[i].width, h);
+		if (!h)
+			h = f ? derived_head(f, head, sizeof(head)) : c->name;
+		fprintf(out, "%s%*s", i || *prefix ? " " : "", c->width, h);
 	}
-	putchar('\n');
+	fputc('\n', out);
 }
 
-void view_row(const char *prefix, const struct view_col *cols, size_t n,
-	      const struct field_table *t, const void *rec)
+void view_row(FILE *out, const char *prefix, const struct text_view *v, const void *rec)
 {
 	char cell[COMM_ESC_LEN];
 	size_t i;
 
-	fputs(prefix, stdout);
-	for (i = 0; i < n; i++) {
-		const struct field *f = field_find(t, cols[i].name);
+	fputs(prefix, out);
+	for (i = 0; i < v->n; i++) {
+		const struct field *f = field_find(v->t, v->cols[i].name);
 
 		if (f && rec)
 			field_text(cell, sizeof(cell), f, rec);
 		else
 			snprintf(cell, sizeof(cell), "-");
-		printf("%s%*s", i || *prefix ? " " : "", cols[i].width, cell);
+		fprintf(out, "%s%*s", i || *prefix ? " " : "", v->cols[i].width, cell);
 	}
-	putchar('\n');
+	fputc('\n', out);
 }
 
 /*

@@ -2,9 +2,9 @@
 /*
  * The fields of the records tmonctl prints, one table per record type.
  * Every view takes its fields from here: record (CSV and JSON), show and
- * list (JSON: every field; text: the columns a view names), export (the
- * Prometheus families), `tmonctl fields` and the FIELDS section of
- * tmonctl(1), which `make man` writes from that command.
+ * list (JSON: every field; text: the columns a view names), top (its
+ * sizes), export (the Prometheus families), `tmonctl fields` and the
+ * FIELDS section of tmonctl(1), which `make man` writes from that command.
  *
  * A new member of struct tmon_cpu_record or tmon_task_record needs one
  * line here; the unit test (tests/unit/tmonctl-fields.c) fails until
@@ -78,9 +78,10 @@ void field_csv(FILE *f, const struct field *fd, const void *rec);
 void field_text(char *buf, size_t len, const struct field *fd, const void *rec);
 
 /*
- * A text view: the fields it shows, in order, with their widths; the same
- * view's JSON has every field. Field names a view gives are checked by
- * the unit test.
+ * A text view: the fields it shows, in order, with their widths, after
+ * columns of its own (a prefix: pid, state, figures derived from several
+ * fields); the same view's JSON has every field. The unit test checks
+ * that every column names a field of the view's table.
  */
 struct view_col {
 	const char *name;
@@ -88,10 +89,19 @@ struct view_col {
 	int width;		/* negative: left-aligned */
 };
 
-/* A line of the view after @prefix (columns of the view's own); rec NULL: "-" cells. */
-void view_header(const char *prefix, const struct view_col *cols, size_t n);
-void view_row(const char *prefix, const struct view_col *cols, size_t n,
-	      const struct field_table *t, const void *rec);
+struct text_view {
+	const char *name;	/* the command that shows it */
+	const struct field_table *t;
+	const struct view_col *cols;
+	size_t n;
+};
+
+enum { VIEW_LIST, VIEW_SHOW, VIEW_TOP, NR_TEXT_VIEWS };
+extern const struct text_view text_views[NR_TEXT_VIEWS];
+
+/* A line of view @v into @out after @prefix; rec NULL: "-" cells. */
+void view_header(FILE *out, const char *prefix, const struct text_view *v);
+void view_row(FILE *out, const char *prefix, const struct text_view *v, const void *rec);
 
 int cmd_fields(int argc, char **argv);
 

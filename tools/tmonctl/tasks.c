@@ -67,19 +67,6 @@ static int json_only(const char *cmd, int argc, char **argv, bool *json)
 	return EXIT_OK;
 }
 
-/* The text views' columns; their JSON has every field. */
-static const struct view_col list_cols[] = {
-	{ "cpu", NULL, 4 }, { "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 },
-	{ "rss_bytes", NULL, 7 }, { "vm_bytes", "VIRT", 7 },
-};
-
-static const struct view_col show_cols[] = {
-	{ "seq", NULL, 7 }, { "ts_ns", "TIME(s)", 12 }, { "cpu", NULL, 3 },
-	{ "utime_ns", "USER(s)", 10 }, { "stime_ns", "SYS(s)", 10 }, { "rss_bytes", NULL, 7 },
-	{ "minflt", NULL, 8 }, { "majflt", NULL, 6 }, { "nvcsw", NULL, 8 },
-	{ "nivcsw", NULL, 7 },
-};
-
 int cmd_list(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
@@ -103,7 +90,7 @@ int cmd_list(int argc, char **argv)
 	} else {
 		snprintf(prefix, sizeof(prefix), "%7s %-16s %-7s %7s", "PID", "COMM", "STATE",
 			 "RECORDS");
-		view_header(prefix, list_cols, ARRAY_SIZE(list_cols));
+		view_header(stdout, prefix, &text_views[VIEW_LIST]);
 	}
 	for (i = 0; i < tl.n; i++) {
 		const struct task_state *t = &tl.t[i];
@@ -126,8 +113,7 @@ int cmd_list(int argc, char **argv)
 		snprintf(prefix, sizeof(prefix), "%7u %-16s %-7s %7u", t->pid,
 			 t->has_record ? comm_escape(t->rec.comm, esc) : "-", state,
 			 t->nr_records);
-		view_row(prefix, list_cols, ARRAY_SIZE(list_cols), &task_fields,
-			 t->has_record ? &t->rec : NULL);
+		view_row(stdout, prefix, &text_views[VIEW_LIST], t->has_record ? &t->rec : NULL);
 	}
 	if (json) {
 		json_end(&j);
@@ -226,7 +212,7 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 		printf("pid %u %s (%s), %zu records\n", pid,
 		       count ? comm_escape(h->r[first].comm, esc) : "-",
 		       exited ? "exited" : "running", count);
-		view_header("", show_cols, ARRAY_SIZE(show_cols));
+		view_header(stdout, "", &text_views[VIEW_SHOW]);
 	}
 	for (i = 0; i < count; i++) {
 		const struct tmon_task_record *r = &h->r[(first + i) % h->keep];
@@ -236,7 +222,7 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 			fields_json(&j, &task_fields, r);
 			json_end(&j);
 		} else {
-			view_row("", show_cols, ARRAY_SIZE(show_cols), &task_fields, r);
+			view_row(stdout, "", &text_views[VIEW_SHOW], r);
 		}
 	}
 	if (json) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fields.h"
 #include "top.h"
 
 static int cpu_interval_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
@@ -173,12 +174,14 @@ static unsigned int top_cpus(struct top *t, FILE *f, const struct tmon_status *s
 /* The watched processes by CPU use since the previous screen, while @room lines last. */
 static int top_tasks(struct top *t, FILE *f, unsigned int room)
 {
-	char cpu[16], rss[16], vm[16], esc[COMM_ESC_LEN];
+	const struct text_view *v = &text_views[VIEW_TOP];
+	char prefix[128], cpu[16], esc[COMM_ESC_LEN];
 	struct task_row *row;
 	size_t k;
 
-	fprintf(f, "\n%7s %-16s %-7s %6s %8s %8s %10s %9s\n", "PID", "COMM", "STATE", "CPU%",
-		"RSS", "VIRT", "MINFLT", "CSW");
+	snprintf(prefix, sizeof(prefix), "\n%7s %-16s %-7s %6s %10s %9s", "PID", "COMM", "STATE",
+		 "CPU%", "FAULTS", "CSW");
+	view_header(f, prefix, v);
 	row = calloc(t->cur.n ? t->cur.n : 1, sizeof(*row));
 	if (!row) {
 		error("top: out of memory");
@@ -202,11 +205,10 @@ static int top_tasks(struct top *t, FILE *f, unsigned int room)
 		if (row[k].permille >= 0)
 			snprintf(cpu, sizeof(cpu), "%d.%d", row[k].permille / 10,
 				 row[k].permille % 10);
-		fmt_bytes(rss, sizeof(rss), ts->rec.rss_bytes);
-		fmt_bytes(vm, sizeof(vm), ts->rec.vm_bytes);
-		fprintf(f, "%7u %-16s %-7s %6s %8s %8s %10llu %9llu\n", ts->pid,
-			comm_escape(ts->rec.comm, esc), state, cpu, rss, vm,
-			ts->rec.minflt + ts->rec.majflt, ts->rec.nvcsw + ts->rec.nivcsw);
+		snprintf(prefix, sizeof(prefix), "%7u %-16s %-7s %6s %10llu %9llu", ts->pid,
+			 comm_escape(ts->rec.comm, esc), state, cpu,
+			 ts->rec.minflt + ts->rec.majflt, ts->rec.nvcsw + ts->rec.nivcsw);
+		view_row(f, prefix, v, &ts->rec);
 	}
 	free(row);
 	return EXIT_OK;
