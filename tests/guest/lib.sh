@@ -141,7 +141,8 @@ freeze() {
 	[ $sec -le 3600 ] || sec=3600
 	write_param log_sec $sec || fail "log_sec=$sec refused"
 	# shellcheck disable=SC2046 # the pids
-	wait_for 5 cpus_quiet "$win" $(tmon_kthreads) || fail "wakeups did not stop after the period change"
+	wait_for 5 cpus_quiet "$win" $(tmon_kthreads) ||
+		fail "wakeups did not stop after the period change: marks $(tr '\n' ' ' </tmp/quiet.a), $win s later $(tr '\n' ' ' </tmp/quiet.b); last records $(tmon-helper nl status | awk '$1 == "cpu_status" { printf "%s ", $0 }')"
 }
 
 cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
@@ -173,9 +174,10 @@ cpu_marks() {
 }
 # cpus_quiet [SECONDS [PID...]]: no thread of tmon runs for SECONDS.
 cpus_quiet() {
-	local a s=${1:-0.1}
+	local s=${1:-0.1}
 	[ $# -gt 0 ] && shift
-	a=$(cpu_marks "$@")
+	cpu_marks "$@" >/tmp/quiet.a
 	sleep "$s"
-	[ "$a" = "$(cpu_marks "$@")" ]
+	cpu_marks "$@" >/tmp/quiet.b
+	cmp -s /tmp/quiet.a /tmp/quiet.b
 }
