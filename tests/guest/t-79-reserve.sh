@@ -14,9 +14,6 @@ load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
 tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
 wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 for p in $(grep -v ready /tmp/sl); do watch $p; done
-# Room for every sample of the window: each one is a new record, so the
-# reserve is not given back by trimming while it drains.
-echo 4096 >$PAR/history
 wait_wakeups 2
 # (A wakeup of the frozen period, every 3 s, may come between the counts
 # and the faults: its samples would not come from the reserve. Taken
@@ -24,6 +21,11 @@ wait_wakeups 2
 pids=$(tmon_kthreads)
 for try in 1 2 3 4 5; do
 	freeze 3
+	# Room for every sample of the window, made once sampling has
+	# stopped: each one is a new record, so the reserve is not given
+	# back by trimming while it drains. (Made earlier, the room was
+	# filled before the window on the debug kernel: 40 x 4096 records.)
+	echo $(($(cat $PAR/history) + 1024)) >$PAR/history
 	w0=$(cpu_marks $pids)
 	s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
 	echo 100000000 >$DBG/fail_samples
