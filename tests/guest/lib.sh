@@ -125,7 +125,7 @@ wait_wakeups() {
 	for c in $(online_cpus); do
 		eval "want=\$((s_$c + $1))"
 		wait_for 10 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
-			fail "cpu $c stopped waking up"
+			fail "cpu $c stopped waking up: seq $want wanted; debugfs holds $(grep -c "^cpu $c " $DBG/cpus) records of it, the last $(last_seq $c); its thread: $(tmon_threads | awk -v c=$c '$2 == c { print $1 }' | while read -r p; do cat /proc/$p/stat /proc/$p/wchan 2>&1; done)"
 	done
 }
 
