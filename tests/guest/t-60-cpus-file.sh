@@ -49,25 +49,23 @@ awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
      $2 in l && $4 != l[$2] + 1 { print "seq gap cpu " $2; bad = 1 }
      { l[$2] = $4 } END { exit bad }' /tmp/a || fail "malformed or out-of-order lines"
 # The time split accounts for the wall time between two runs of the
-# thread. Idle and iowait are measured (nohz's ns clocks): per record
-# they never exceed the wall time between the two wakeups, 1 ms allowed
-# for where in each wakeup the reads fall. User, system, irq and softirq
-# are sampled by the tick, and a vCPU of a loaded host gets its ticks in
-# lumps (on 6.1: 16 ms of them in one record of 5.3 ms, and 10.4 ms ahead
-# of the wall clock over seven records): they are checked over the window
-# against /proc/stat, below, not per record.
+# thread, and never gets ahead of the wall clock: over each CPU's whole
+# history (5 s) the records' split exceeds the wall time they cover by
+# at most 10 ticks of 4 ms. Not per record: the tick-sampled fields come
+# in lumps on a vCPU of a loaded host (on 6.1: 16 ms of ticks in one
+# record of 5.3 ms, and 10.4 ms ahead of the wall clock over the first
+# seven records of a history), and sid's 7.2 accounts idle partly by the
+# tick too (8 ms exactly over 5 ms). A split counted twice, or from the
+# wrong start, is seconds ahead.
 awk '$1 == "cpu" { w = $6 + $8
-	if ($2 in lw) {
-		t = $20 + $22
-		if (t > w - lw[$2] + 1000000) {
-			print "cpu " $2 " seq " $4 ": idle+iowait " t " ns over " w - lw[$2] " ns"; bad = 1
-		}
-		if (t - (w - lw[$2]) > most) { most = t - (w - lw[$2]); at = "(cpu " $2 " seq " $4 ")" }
-	}
-	lw[$2] = w }
-     END { print "idle+iowait ahead of the wall time by at most " most + 0 " ns " at; exit bad }' /tmp/a >/tmp/ahead ||
-	fail "idle time exceeds the time between wakeups: $(cat /tmp/ahead)"
-note "$(cat /tmp/ahead)"
+	if ($2 in w0) { sum[$2] += $16 + $18 + $20 + $22 + $24 + $26; wall[$2] = w - w0[$2] } else { w0[$2] = w } }
+     END { for (c in sum) {
+		printf "cpu %s: split %.0f ns over %.0f ns\n", c, sum[c], wall[c]
+		if (sum[c] > wall[c] + 40000000) bad = 1
+	   }
+	   exit bad }' /tmp/a >/tmp/ahead ||
+	fail "CPU time split gets ahead of the wall clock: $(sort /tmp/ahead | tr '\n' ' ')"
+note "$(sort /tmp/ahead | tr '\n' ' ')"
 # It may fall short where the kernel loses ticks (a vCPU the host does
 # not run: steal time, which TCG does not report), and then /proc/stat
 # falls short by as much. Over the window the share of the wall time the
