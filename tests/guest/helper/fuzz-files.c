@@ -333,6 +333,7 @@ static void files_read(struct files_state *st, struct rng *r)
 	FILE *f;
 
 	st->reads[which]++;
+	model_reap(must_read(SYS "nr_tasks"));
 	if (must_read(SYS "period_ns") != st->log_sec * NSEC + st->log_nsec ||
 	    must_read(SYS "nr_tasks") != nr_watched)
 		violation("sysfs: period_ns %llu nr_tasks %llu, model %llu and %u",
@@ -380,6 +381,8 @@ static void files_read(struct files_state *st, struct rng *r)
 		}
 		last = key;
 	}
+	if (which == 1)
+		model_reap(listed);
 	if (which == 1 && listed != nr_watched)
 		violation("watched: %u lines, %u watched", listed, nr_watched);
 	if (which == 3 && bytes > PAGE)
@@ -555,6 +558,7 @@ int fuzz_files(unsigned long first, unsigned long n)
 		files_set(&st, F_HISTORY, st.base_history);
 	if (st.max_tasks != st.base_max_tasks)
 		files_set(&st, F_MAX_TASKS, st.base_max_tasks);
+	model_reap(must_read(SYS "nr_tasks"));
 	if (must_read(SYS "nr_tasks") != nr_watched)
 		violation("nr_tasks %llu at the end, model %u", must_read(SYS "nr_tasks"),
 			  nr_watched);

@@ -714,6 +714,7 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
 				  ra.count[TMON_A_CPU_STATUS], st->nr_possible);
+		model_reap(ra_u32(&ra, TMON_A_NR_TASKS));
 		if (ra_u32(&ra, TMON_A_ABI_VERSION) != TMON_ABI_VERSION ||
 		    ra_u64(&ra, TMON_A_PERIOD_NS) != st->period ||
 		    ra_u32(&ra, TMON_A_HISTORY) != st->history ||
@@ -1033,6 +1034,8 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 		if (!err && !rep->done)
 			violation("dump without NLMSG_DONE");
 		/* A user sees the watches of its processes, no more than exist. */
+		if (!err && x->cmd == TMON_CMD_LIST_TASKS && !x->pid_attr && !x->cpu_attr && !unpriv)
+			model_reap(rep->nlisted);
 		if (!err && x->cmd == TMON_CMD_LIST_TASKS && !x->pid_attr && !x->cpu_attr &&
 		    (unpriv ? rep->nlisted > nr_watched || rep->nlisted < nr_ours() :
 			      rep->nlisted != nr_watched))

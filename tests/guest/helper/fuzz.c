@@ -42,6 +42,8 @@
  * history and max_tasks as it found them.
  */
 #define _GNU_SOURCE
+#include <signal.h>
+
 #include "fuzz.h"
 
 /* ---- reporting ---- */
@@ -267,6 +269,44 @@ void model_load(void)
 	if (must_read(SYS "nr_tasks") != nr_watched)
 		violation("nr_tasks %llu but the watched file lists %u", must_read(SYS "nr_tasks"),
 			  nr_watched);
+}
+
+/*
+ * The module reaps an exited process's watch exited_keep_sec after the
+ * exit (src/tasks.c), by itself: when it holds @nr_tasks watches, fewer
+ * than the model, drop from the model the watches whose process is gone
+ * and which the module no longer lists (debugfs; an unprivileged run,
+ * which cannot read it, drops gone ones up to the difference). A watch
+ * of a live process that went missing stays a violation.
+ */
+void model_reap(unsigned long long nr_tasks)
+{
+	static unsigned char listed[PID_LIMIT / 8];
+	char line[256];
+	int64_t pid;
+	int can_list;
+	long p;
+	FILE *f;
+
+	if (nr_tasks >= nr_watched)
+		return;
+	memset(listed, 0, sizeof(listed));
+	f = fopen(DBG "watched", "r");
+	can_list = f != NULL;
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "pid %ld", &p) == 1)
+				set_bit_to(listed, p, 1);
+		fclose(f);
+	}
+	for (pid = 1; pid < PID_LIMIT && nr_watched > nr_tasks; pid++) {
+		if (!is_watched(pid) || (can_list && bit(listed, pid)))
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		set_watched(pid, 0);
+		set_bit_to(ours_map, pid, 0);
+	}
 }
 
 /*

@@ -90,6 +90,7 @@ void possible_cpus(unsigned int *ids, unsigned int *count);
 unsigned int nr_ours(void);
 int is_watched(int64_t pid);
 void model_load(void);
+void model_reap(unsigned long long nr_tasks);
 void model_watch(const char *via, int unwatch, int64_t pid, int err);
 void pool_init(void);
 int64_t gen_pid(struct rng *r);
