@@ -48,29 +48,21 @@ awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
      $28 > $6 { print "bad line " NR ": " $0; bad = 1 }
      $2 in l && $4 != l[$2] + 1 { print "seq gap cpu " $2; bad = 1 }
      { l[$2] = $4 } END { exit bad }' /tmp/a || fail "malformed or out-of-order lines"
-# The time split accounts for the wall time between two runs of the
-# thread, and never gets ahead of the wall clock: over each CPU's whole
-# history (5 s) the records' split exceeds the wall time they cover by
-# at most 10 ticks of 4 ms. Not per record: the tick-sampled fields come
-# in lumps on a vCPU of a loaded host (on 6.1: 16 ms of ticks in one
-# record of 5.3 ms, and 10.4 ms ahead of the wall clock over the first
-# seven records of a history), and sid's 7.2 accounts idle partly by the
-# tick too (8 ms exactly over 5 ms). A split counted twice, or from the
-# wrong start, is seconds ahead.
+# The time split is held to the kernel's own accounting (below), not to
+# the clock: in a TCG guest the kernel's figures need not add up to the
+# wall time. Ticks come in lumps on a vCPU of a loaded host (on 6.1: 16
+# ms of them in one record of 5.3 ms), and sid's 7.2 accounts more than
+# the wall time altogether (/proc/stat 129 % of it, the records 130 %).
+# Each CPU's history, summed, for the record:
 awk '$1 == "cpu" { w = $6 + $8
 	if ($2 in w0) { sum[$2] += $16 + $18 + $20 + $22 + $24 + $26; wall[$2] = w - w0[$2] } else { w0[$2] = w } }
-     END { for (c in sum) {
-		printf "cpu %s: split %.0f ns over %.0f ns\n", c, sum[c], wall[c]
-		if (sum[c] > wall[c] + 40000000) bad = 1
-	   }
-	   exit bad }' /tmp/a >/tmp/ahead ||
-	fail "CPU time split gets ahead of the wall clock: $(sort /tmp/ahead | tr '\n' ' ')"
-note "$(sort /tmp/ahead | tr '\n' ' ')"
+     END { for (c in sum) printf "cpu %s: split %.0f ns over %.0f ns\n", c, sum[c], wall[c] }' /tmp/a | sort >/tmp/split
+note "$(tr '\n' ' ' </tmp/split)"
 # It may fall short where the kernel loses ticks (a vCPU the host does
-# not run: steal time, which TCG does not report), and then /proc/stat
-# falls short by as much. Over the window the share of the wall time the
-# records account for is the share /proc/stat accounts for, within 10
-# points (its 10 ms units and the window's ends).
+# not run: steal time, which TCG does not report), or run over as on
+# sid, and /proc/stat does as much. Over the window the share of the
+# wall time the records account for is the share /proc/stat accounts
+# for, within 10 points (its 10 ms units and the window's ends).
 awk -v A=/tmp/wa -v B=/tmp/wb '{ f = FILENAME == A ? 1 : FILENAME == B ? 2 : 3 }
      f <= 2 && $1 == "uptime" { up[f] = $2; next }
      f <= 2 && $1 ~ /^cpu[0-9]/ { for (i = 2; i <= 8; i++) st[f] += $i; ncpu += f == 1; next }
