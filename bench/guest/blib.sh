@@ -24,16 +24,8 @@ stop_sleepers() {
 	wait "$SLEEPERS" 2>/dev/null || true
 }
 
-# tmon's threads: tmon/N (the wakeups) and tmon_sample/N (the sampling).
-tmon_all_threads() {
-	local s comm
-	for s in /proc/[0-9]*/comm; do
-		{ read -r comm <"$s"; } 2>/dev/null || continue
-		case "$comm" in tmon/* | tmon_sample/*) s=${s#/proc/}; echo "${s%/comm}" ;; esac
-	done
-}
-
-# CPU time run by all of tmon's threads, ns (schedstat: exact, not ticks).
+# CPU time run by all of tmon's threads (tmon_all_threads, lib.sh), ns
+# (schedstat: exact, not ticks).
 # TMON_PIDS, when set, saves a walk over every process in /proc.
 tmon_cpu_ns() {
 	local pid v s=0

@@ -141,15 +141,15 @@ freeze() {
 	[ $sec -le 3600 ] || sec=3600
 	write_param log_sec $sec || fail "log_sec=$sec refused"
 	# shellcheck disable=SC2046 # the pids
-	wait_for 5 cpus_quiet "$win" $(tmon_kthreads) ||
+	wait_for 5 cpus_quiet "$win" $(tmon_all_threads) ||
 		fail "wakeups did not stop after the period change: marks $(tr '\n' ' ' </tmp/quiet.a), $win s later $(tr '\n' ' ' </tmp/quiet.b); last records $(tmon-helper nl status | awk '$1 == "cpu_status" { printf "%s ", $0 }')"
 }
 
 cpu_seqs() { awk '{ s[$2] = $4 } END { for (c in s) print c, s[c] }' $DBG/cpus | sort; }
-# tmon_kthreads: the pids of tmon's threads, tmon/N (CPU records) and
+# tmon_all_threads: the pids of tmon's threads, tmon/N (CPU records) and
 # tmon_sample/N (task records). Walks /proc: slow where many processes
 # run on the debug kernel, so callers that compare take it once.
-tmon_kthreads() {
+tmon_all_threads() {
 	local d c
 	for d in /proc/[0-9]*; do
 		read -r c 2>/dev/null <"$d/comm" || continue
@@ -157,13 +157,13 @@ tmon_kthreads() {
 	done
 }
 # cpu_marks [PID...]: how many times each of tmon's threads (or of PIDs,
-# from tmon_kthreads) has run, schedstat's third field: it moves at
+# from tmon_all_threads) has run, schedstat's third field: it moves at
 # every wakeup and every sampling round, and is cheap to read. (Reading
 # the whole history for cpu_seqs took 4 s on the debug kernel, longer
 # than a frozen period leaves between two wakeups.)
 cpu_marks() {
 	local p c pids="$*"
-	[ -n "$pids" ] || pids=$(tmon_kthreads)
+	[ -n "$pids" ] || pids=$(tmon_all_threads)
 	for p in $pids; do
 		read -r c 2>/dev/null </proc/$p/comm || c=gone
 		case $c in

@@ -26,7 +26,7 @@ slab() {
 }
 # (A wakeup that still comes in adds at most N records.)
 freeze 5
-pids=$(tmon_kthreads)
+pids=$(tmon_all_threads)
 w0=$(cpu_marks $pids)
 l0=$(wc -l <$DBG/tasks) o0=$(slab) r0=$(sysv samples_reclaimed)
 echo 2 >/proc/sys/vm/drop_caches

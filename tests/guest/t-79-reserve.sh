@@ -18,7 +18,7 @@ wait_wakeups 2
 # (A wakeup of the frozen period, every 3 s, may come between the counts
 # and the faults: its samples would not come from the reserve. Taken
 # again until no CPU moved.)
-pids=$(tmon_kthreads)
+pids=$(tmon_all_threads)
 for try in 1 2 3 4 5; do
 	freeze 3
 	# Room for every sample of the window, made once sampling has
