@@ -52,12 +52,8 @@ awk 'NF != 30 || $1 != "cpu" || $3 != "seq" || $5 != "expected" || $7 != "latenc
 # the clock: in a TCG guest the kernel's figures need not add up to the
 # wall time. Ticks come in lumps on a vCPU of a loaded host (on 6.1: 16
 # ms of them in one record of 5.3 ms), and sid's 7.2 accounts more than
-# the wall time altogether (/proc/stat 129 % of it, the records 130 %).
-# Each CPU's history, summed, for the record:
-awk '$1 == "cpu" { w = $6 + $8
-	if ($2 in w0) { sum[$2] += $16 + $18 + $20 + $22 + $24 + $26; wall[$2] = w - w0[$2] } else { w0[$2] = w } }
-     END { for (c in sum) printf "cpu %s: split %.0f ns over %.0f ns\n", c, sum[c], wall[c] }' /tmp/a | sort >/tmp/split
-note "$(tr '\n' ' ' </tmp/split)"
+# the wall time altogether (/proc/stat 129 % of it, the records 130 %,
+# which the window's note shows).
 # It may fall short where the kernel loses ticks (a vCPU the host does
 # not run: steal time, which TCG does not report), or run over as on
 # sid, and /proc/stat does as much. Over the window the share of the
