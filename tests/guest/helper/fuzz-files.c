@@ -326,18 +326,19 @@ static void files_read(struct files_state *st, struct rng *r)
 	static const char *const paths[] = {
 		DBG "cpus", DBG "watched", DBG "tasks", SYS "samples",
 	};
-	unsigned long long seq, last_seq = 0, lines = 0, limit, bytes = 0;
+	unsigned long long seq, last_seq = 0, lines = 0, limit, bytes = 0, nr_tasks;
 	unsigned int which = below(r, 4), listed = 0;
 	long long key, last = -1;
 	char line[1024];
 	FILE *f;
 
 	st->reads[which]++;
-	model_reap(must_read(SYS "nr_tasks"));
+	nr_tasks = must_read(SYS "nr_tasks");
+	model_reap(nr_tasks);
 	if (must_read(SYS "period_ns") != st->log_sec * NSEC + st->log_nsec ||
-	    must_read(SYS "nr_tasks") != nr_watched)
+	    nr_tasks != nr_watched)
 		violation("sysfs: period_ns %llu nr_tasks %llu, model %llu and %u",
-			  must_read(SYS "period_ns"), must_read(SYS "nr_tasks"),
+			  must_read(SYS "period_ns"), nr_tasks,
 			  st->log_sec * NSEC + st->log_nsec, nr_watched);
 	limit = which == 0 ? st->nr_cpu_ids * (st->history_max + 1) :
 		which == 2 ? (nr_watched + 1) * (st->history_max + 1) : 100000;
@@ -509,6 +510,7 @@ int fuzz_files(unsigned long first, unsigned long n)
 {
 	static struct files_state st;
 	unsigned long i, done = 0;
+	unsigned long long nr_tasks;
 	char path[160], line[4096];
 	struct dirent *d;
 	unsigned int k;
@@ -558,10 +560,10 @@ int fuzz_files(unsigned long first, unsigned long n)
 		files_set(&st, F_HISTORY, st.base_history);
 	if (st.max_tasks != st.base_max_tasks)
 		files_set(&st, F_MAX_TASKS, st.base_max_tasks);
-	model_reap(must_read(SYS "nr_tasks"));
-	if (must_read(SYS "nr_tasks") != nr_watched)
-		violation("nr_tasks %llu at the end, model %u", must_read(SYS "nr_tasks"),
-			  nr_watched);
+	nr_tasks = must_read(SYS "nr_tasks");
+	model_reap(nr_tasks);
+	if (nr_tasks != nr_watched)
+		violation("nr_tasks %llu at the end, model %u", nr_tasks, nr_watched);
 
 	line[0] = '\0';
 	len = 0;
