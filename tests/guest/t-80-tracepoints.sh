@@ -16,6 +16,9 @@ sleep 3
 echo 0 >$T/events/tmon/enable
 cat $T/trace >/tmp/trace
 n=$(nr_online)
+# The wakeup events' fields: cpu seq expected_ns latency_ns irq_latency_ns missed run_ns.
+sed -n 's/.*tmon_wakeup: cpu=\([0-9]*\) seq=\([0-9]*\) expected_ns=\([0-9]*\) latency_ns=\([0-9]*\) irq_latency_ns=\([0-9]*\) missed=\([0-9]*\) run_ns=\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' \
+	/tmp/trace >/tmp/ev
 # Every wakeup while the events were on gave one, at the configured
 # rate: per CPU the events' seqs are consecutive and their expected
 # times one period apart (times 1 + missed), over at least 90 % of the
@@ -23,9 +26,9 @@ n=$(nr_online)
 # enabling and disabling events took over a second on the debug kernel.)
 exp=$((3000 * 9 / 10 / 50))
 for c in $(online_cpus); do
-	got=$(sed -n "s/.*tmon_wakeup: cpu=$c seq=\([0-9]*\) expected_ns=\([0-9]*\) .* missed=\([0-9]*\) .*/\1 \2 \3/p" /tmp/trace |
-		awk -v p=50000000 'NR > 1 && ($1 != s + 1 || $2 != e + p * (1 + m)) { bad++ }
-			{ s = $1; e = $2; m = $3 } END { print NR, bad + 0 }')
+	got=$(awk -v c="$c" -v p=50000000 '$1 != c { next }
+		k++ && ($2 != s + 1 || $3 != e + p * (1 + m)) { bad++ }
+		{ s = $2; e = $3; m = $6 } END { print k + 0, bad + 0 }' /tmp/ev)
 	note "cpu $c: tmon_wakeup events, and breaks in their seq or period: $got"
 	[ "${got#* }" = 0 ] || fail "cpu $c: $got: an event lost, or not at the period"
 	[ "${got% *}" -ge $exp ] || fail "cpu $c: ${got% *} events in 3 s at 50 ms, expected $exp or more"
@@ -37,8 +40,6 @@ note "tmon_task_sample events for pid $idle, and breaks in their seq: $got"
 [ "${got% *}" -ge $exp ] || fail "pid $idle: ${got% *} task sample events in 3 s at 50 ms, expected $exp or more"
 
 # Each event equals the debugfs record with the same cpu and seq.
-sed -n 's/.*tmon_wakeup: cpu=\([0-9]*\) seq=\([0-9]*\) expected_ns=\([0-9]*\) latency_ns=\([0-9]*\) irq_latency_ns=\([0-9]*\) missed=\([0-9]*\) run_ns=\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' \
-	/tmp/trace >/tmp/ev
 awk '{ print $2, $4, $6, $8, $28, $30, $10 }' $DBG/cpus >/tmp/rec
 nev=$(wc -l </tmp/ev)
 [ "$nev" -ge $((n * exp)) ] || fail "could not parse the events ($nev)"
