@@ -129,17 +129,31 @@ wait_wakeups() {
 	done
 }
 
-# freeze [SECONDS]: stop record production for a minute (or SECONDS), so
-# reads can be compared. A new period moves every CPU's timer at once; a
-# wakeup whose timer fired just before the write still makes its record,
-# so "frozen" is no CPU moving for two old periods (at least 100 ms, at
-# most 1 s; SLOW times that on a slow kernel, where one read of the
-# history takes seconds and the check must fit between two wakeups).
+# freeze [SECONDS]: stop record production for a minute (or SECONDS,
+# times SLOW), so reads can be compared. The wakeups sit on the period's
+# grid, at its multiples in CLOCK_MONOTONIC plus less than a tick, so a
+# period of SECONDS would bring the next one anywhere within SECONDS:
+# freeze takes the shortest whole-second period whose next point is
+# SECONDS away (with SLOW seconds of slack for the write), or the
+# farthest an hour's period allows. A new period moves every CPU's timer
+# at once; a wakeup whose timer fired just before the write still makes
+# its record, so "frozen" is also no thread of tmon moving for two old
+# periods (at least 100 ms, at most 1 s; SLOW times that on a slow
+# kernel, where one read of the history takes seconds).
 freeze() {
-	local win sec=$((${1:-60} * SLOW))
+	local win p sec=$((${1:-60} * SLOW))
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
 	[ $sec -le 3600 ] || sec=3600
-	write_param log_sec $sec || fail "log_sec=$sec refused"
+	p=$(tmon-helper now | awk -v s=$sec -v m="$SLOW" '{
+		t = $1 + m
+		for (P = s; P <= 3600; P++) {
+			d = (int(t / P) + 1) * P - t
+			if (d >= s) { print P; exit }
+			if (d > far) { far = d; best = P }
+		}
+		print best
+	}')
+	write_param log_sec "$p" || fail "log_sec=$p refused"
 	# shellcheck disable=SC2046 # the pids
 	wait_for 5 cpus_quiet "$win" $(tmon_all_threads) ||
 		fail "wakeups did not stop after the period change: marks $(tr '\n' ' ' </tmp/quiet.a), $win s later $(tr '\n' ' ' </tmp/quiet.b); last records $(tmon-helper nl status | awk '$1 == "cpu_status" { printf "%s ", $0 }')"

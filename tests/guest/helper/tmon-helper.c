@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Static helper for the in-VM tests (busybox has no equivalent):
+ *   tmon-helper now                  CLOCK_MONOTONIC in seconds, the
+ *                                    clock of the module's timers
  *   tmon-helper spin                 burn CPU until killed
  *   tmon-helper spinnice NICE        the same at nice NICE
  *   tmon-helper mem MIB              wait for a line on stdin, then
@@ -484,6 +486,8 @@ const char *errname(int e)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "now"))
+		return printf("%.6f\n", now_s()) < 0;
 	if (argc == 2 && !strcmp(argv[1], "spin"))
 		spin(NULL);
 	/* N threads spinning, after touching 4 MiB (minor faults). */
