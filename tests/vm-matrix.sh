@@ -9,7 +9,9 @@
 #                                 KASAN, kmemleak, UBSAN and debug objects,
 #                                 "kcsan" one with KCSAN on the module
 #                                 (tests/lib/debug-kernel.sh)
-#   TMON_TESTS=t-10-threads,...   which in-VM tests (default: all)
+#   TMON_TESTS=t-10-threads,...   which in-VM tests (default: all;
+#                                 commas or blanks between; a name with
+#                                 no tests/guest/NAME.sh fails the run)
 #   TMON_FUZZ_SEED, TMON_STRESS_SEED, TMON_FLOOR_SECONDS
 #                                 passed to the guest's tests
 #   TMON_VM_ACCEL=kvm             use KVM instead of TCG
@@ -34,14 +36,17 @@ pass=0 failc=0 skip=0
 part=${TMON_VM_PART:-1/1}
 part_i=${part%/*} part_n=${part#*/}
 
+# tests_named: the names TMON_TESTS lists, one a line.
+tests_named() { tr -s ', \t' '\n\n\n' <<<"${TMON_TESTS:-}" | grep -v '^$'; }
+
 # guest_tests t|x: the guest tests this run must report on, of the main
-# boot (t-*) or of boots of their own (x-*): those TMON_TESTS names (one
-# that does not exist never reports), or every tests/guest/t-*.sh, x-*.sh;
-# of those, every N-th from the I-th for part I of N (x-* in the last).
+# boot (t-*) or of boots of their own (x-*): those TMON_TESTS names, or
+# every tests/guest/t-*.sh, x-*.sh; of those, every N-th from the I-th for
+# part I of N (x-* in the last).
 guest_tests() {
 	local t
 	if [ -n "${TMON_TESTS:-}" ]; then
-		tr ',' '\n' <<<"$TMON_TESTS" | grep "^$1-" || true
+		tests_named | grep "^$1-" || true
 	else
 		for t in "$here"/guest/"$1"-*.sh; do
 			basename "$t" .sh
@@ -93,6 +98,15 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 	printf '%-4s %s%s\n' "$1" "$2" "${3:+  ($3)}"
 }
 
+# A name that is no test would run nothing and pass: refused before any
+# boot.
+bad_names=0
+for t in $(tests_named); do
+	[[ $t == [tx]-* ]] && [ -f "$here/guest/$t.sh" ] && continue
+	result FAIL "vm/TMON_TESTS/$t" "no such in-VM test: tests/guest/t-*.sh and x-*.sh are"
+	bad_names=1
+done
+[ $bad_names = 0 ] || exit 1
 
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
 	libmnl-dev pkg-config jq tmux ncurses-base python3 python3-yaml
