@@ -33,9 +33,13 @@ static int __init tmon_init(void)
 	if (err)
 		goto err_history;
 
-	err = tmon_ring_init();
+	err = tmon_reclaim_init();
 	if (err)
 		goto err_samples;
+
+	err = tmon_ring_init();
+	if (err)
+		goto err_reclaim;
 
 	err = tmon_sysfs_init();
 	if (err)
@@ -64,6 +68,8 @@ err_debugfs:
 err_ring:
 	tmon_tasks_exit();
 	tmon_ring_exit();
+err_reclaim:
+	tmon_reclaim_exit();
 err_samples:
 	tmon_samples_exit();
 err_history:
@@ -80,6 +86,7 @@ static void __exit tmon_exit(void)
 	tmon_sysfs_exit();
 	tmon_tasks_exit();
 	tmon_ring_exit();
+	tmon_reclaim_exit();
 	tmon_samples_exit();
 	tmon_history_exit();
 }

@@ -18,10 +18,8 @@
 #include <linux/sched/mm.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
-#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/vmstat.h>
 
 #include "tmon.h"
 
@@ -30,7 +28,6 @@
 
 static struct kmem_cache *tmon_sample_cache;
 static mempool_t *tmon_sample_pool;
-static struct shrinker *tmon_shrinker;
 
 static DEFINE_SPINLOCK(tmon_samples_lock);
 static LIST_HEAD(tmon_lru);
@@ -330,75 +327,22 @@ unsigned int tmon_sample_obj_size(void)
 }
 
 /*
- * Shrinker: everything but each watch's newest sample can go back, the
- * oldest first. The newest stays so an exited task keeps its last record;
- * it is moved behind the others, so a few hundred of them at the head of
- * the age list cannot stop a scan from reaching what it may free.
- *
- * One reclaim frees what was there when it began, not what sampling adds
- * while it runs: drop_slab() repeats its rounds while they free much (ours
- * or any other cache's), and where a round is slower than sampling
- * refills the histories (the debug kernel) each would free them all
- * again, for minutes. A reclaim is the rounds of one task with no pause
- * of a second between them, within one drop_caches write (the DROP_SLAB
- * event counts writes), and at most a minute long. Reclaim under memory
- * pressure (kswapd, direct reclaim: PF_MEMALLOC) is not one: there each
- * round frees everything older than itself, as the allocator needs.
- * Rounds start at count_objects().
+ * Reclaim (sample_reclaim.c): free up to @nr samples taken before @cutoff,
+ * the oldest first. Everything but each watch's newest sample can go; the
+ * newest stays so an exited task keeps its last record, and is moved
+ * behind the others, so a few hundred of them at the head of the age list
+ * cannot stop a scan from reaching what it may free.
  */
-#define TMON_RECLAIM_PAUSE_NS	NSEC_PER_SEC
-#define TMON_RECLAIM_WAVE_NS	(60 * NSEC_PER_SEC)
-
-static const void *tmon_reclaimer;	/* compared, never dereferenced */
-static unsigned long tmon_reclaim_drops;	/* DROP_SLAB events when it began */
-static u64 tmon_reclaim_start;		/* samples taken before may go */
-static u64 tmon_reclaim_last;		/* its latest call */
-
-/* drop_caches writes that dropped slab, so far (counted when they end). */
-static unsigned long tmon_drop_slab_writes(void)
-{
-	unsigned long n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(vm_event_states, cpu).event[DROP_SLAB];
-	return n;
-}
-
-static unsigned long tmon_shrink_count(struct shrinker *sh, struct shrink_control *sc)
-{
-	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
-	/* kswapd and direct reclaim: memory is short, each round takes all. */
-	bool pressure = current->flags & PF_MEMALLOC;
-	unsigned long drops = tmon_drop_slab_writes();
-	u64 now = ktime_get_ns();
-
-	spin_lock(&tmon_samples_lock);
-	if (pressure || tmon_reclaimer != current || drops != tmon_reclaim_drops ||
-	    now - tmon_reclaim_last > TMON_RECLAIM_PAUSE_NS ||
-	    now - tmon_reclaim_start > TMON_RECLAIM_WAVE_NS) {
-		tmon_reclaimer = pressure ? NULL : current;
-		tmon_reclaim_drops = drops;
-		tmon_reclaim_start = now;
-	}
-	tmon_reclaim_last = now;
-	spin_unlock(&tmon_samples_lock);
-	return n > 0 ? n : SHRINK_EMPTY;
-}
-
-static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
+unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff)
 {
 	struct tmon_sample *s, *tmp, *kept = NULL;
 	unsigned long freed = 0;
 	LIST_HEAD(dispose);
-	u64 cutoff;
 
 	spin_lock(&tmon_samples_lock);
-	cutoff = tmon_reclaim_start;
-	tmon_reclaim_last = ktime_get_ns();
 	list_for_each_entry_safe(s, tmp, &tmon_lru, lru) {
 		/* Back at the first newest one moved: nothing more to free. */
-		if (freed >= sc->nr_to_scan || s == kept || s->rec.ts_ns >= cutoff)
+		if (freed >= nr || s == kept || s->rec.ts_ns >= cutoff)
 			break;
 		if (list_is_last(&s->node, &s->watch->samples)) {
 			list_move_tail(&s->lru, &tmon_lru);
@@ -412,11 +356,15 @@ static unsigned long tmon_shrink_scan(struct shrinker *sh, struct shrink_control
 	spin_unlock(&tmon_samples_lock);
 	tmon_samples_dispose(&dispose);
 	atomic64_add(freed, &tmon_reclaimed);
-	/* Freeing takes long on a slow kernel: the pause counts from here. */
-	spin_lock(&tmon_samples_lock);
-	tmon_reclaim_last = ktime_get_ns();
-	spin_unlock(&tmon_samples_lock);
-	return freed ? freed : SHRINK_STOP;
+	return freed;
+}
+
+/* Samples the reclaim could free: all but each watch's newest. */
+unsigned long tmon_samples_reclaimable(void)
+{
+	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+
+	return n > 0 ? n : 0;
 }
 
 int tmon_samples_init(void)
@@ -428,28 +376,16 @@ int tmon_samples_init(void)
 
 	tmon_sample_pool = mempool_create(TMON_SAMPLE_RESERVE, tmon_sample_pool_alloc,
 					  mempool_free_slab, tmon_sample_cache);
-	if (!tmon_sample_pool)
-		goto err_cache;
-
-	tmon_shrinker = shrinker_alloc(0, "tmon-samples");
-	if (!tmon_shrinker)
-		goto err_pool;
-	tmon_shrinker->count_objects = tmon_shrink_count;
-	tmon_shrinker->scan_objects = tmon_shrink_scan;
-	shrinker_register(tmon_shrinker);
+	if (!tmon_sample_pool) {
+		kmem_cache_destroy(tmon_sample_cache);
+		return -ENOMEM;
+	}
 	return 0;
-
-err_pool:
-	mempool_destroy(tmon_sample_pool);
-err_cache:
-	kmem_cache_destroy(tmon_sample_cache);
-	return -ENOMEM;
 }
 
 /* After every watch is released and every reader is gone. */
 void tmon_samples_exit(void)
 {
-	shrinker_free(tmon_shrinker);
 	WARN_ON_ONCE(!list_empty(&tmon_lru));
 	mempool_destroy(tmon_sample_pool);
 	kmem_cache_destroy(tmon_sample_cache);

@@ -166,6 +166,12 @@ u64 tmon_samples_dropped(void);
 u64 tmon_samples_reclaimed(void);
 u64 tmon_samples_mem_bytes(void);
 unsigned int tmon_sample_obj_size(void);
+unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff);
+unsigned long tmon_samples_reclaimable(void);
+
+/* sample_reclaim.c */
+int tmon_reclaim_init(void);
+void tmon_reclaim_exit(void);
 
 /* tasks.c */
 unsigned int tmon_nr_tasks(void);
