@@ -70,12 +70,11 @@ last_seq() {
 	awk -v c="$1" 'BEGIN { s = -1 } $1 == "cpu" && $2 == c { s = $4 } END { print s }' $DBG/cpus
 }
 
-# Every online CPU has at least $1 records.
+# Every online CPU has made at least $1 records (cpu_wakeups).
 all_cpus_have() {
-	local c
-	for c in $(online_cpus); do
-		[ "$(last_seq "$c")" -ge $(($1 - 1)) ] || return 1
-	done
+	cpu_wakeups | awk -v n="$1" -v on="$(online_cpus | tr '\n' ' ')" '
+		$2 >= n { ok[$1] = 1 }
+		END { k = split(on, c, " "); for (i = 1; i <= k; i++) if (!(c[i] in ok)) exit 1 }'
 }
 
 # write_param NAME VALUE: succeeds only if the kernel accepted it.
@@ -118,15 +117,44 @@ sysv() { cat $SYS/$1; }
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
 csv_col() { head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 
+# cpu_wakeups: "CPU WAKEUPS" lines, the records each CPU has made (its
+# next seq), from netlink status: one message, where reading the whole
+# debugfs history took seconds on the debug kernel.
+cpu_wakeups() {
+	tmon-helper nl status | awk '$1 == "cpu_status" {
+		split("", v)
+		for (i = 2; i < NF; i += 2) v[$i] = $(i + 1)
+		if ("wakeups" in v) print v["cpu"], v["wakeups"]
+	}'
+}
+
+# cpus_behind FILE N: the CPUs of the cpu_wakeups lines in FILE that have
+# not made N more records since.
+cpus_behind() {
+	cpu_wakeups | awk -v n="$2" -v was="$(tr '\n' ' ' <"$1")" '
+		{ now[$1] = $2 }
+		END {
+			k = split(was, w, " ")
+			for (i = 1; i < k; i += 2)
+				if (!(w[i] in now) || now[w[i]] < w[i + 1] + n)
+					print w[i]
+		}'
+}
+no_cpu_behind() { [ -z "$(cpus_behind "$@")" ]; }
+
 # wait_wakeups N: every online CPU records N more wakeups than now.
 wait_wakeups() {
-	local c want
-	for c in $(online_cpus); do eval "s_$c=$(last_seq $c)"; done
-	for c in $(online_cpus); do
-		eval "want=\$((s_$c + $1))"
-		wait_for 10 sh -c "[ \$(awk -v c=$c '\$2 == c { s = \$4 } END { print s }' $DBG/cpus) -ge $want ]" ||
-			fail "cpu $c stopped waking up: seq $want wanted; debugfs holds $(grep -c "^cpu $c " $DBG/cpus) records of it, the last $(last_seq $c); its thread: $(tmon_threads | awk -v c=$c '$2 == c { print $1 }' | while read -r p; do cat /proc/$p/stat /proc/$p/wchan 2>&1; done)"
-	done
+	local c on behind
+	on=" $(online_cpus | tr '\n' ' ')"
+	cpu_wakeups | while read -r c n; do
+		case $on in *" $c "*) echo "$c $n" ;; esac
+	done >/tmp/woken.0
+	wait_for 10 no_cpu_behind /tmp/woken.0 "$1" && return
+	behind=$(cpus_behind /tmp/woken.0 "$1")
+	[ -n "$behind" ] || return 0	# (just in time)
+	fail "$(for c in $behind; do
+		echo "cpu $c stopped waking up: $1 records wanted after $(tr '\n' ' ' </tmp/woken.0), now $(cpu_wakeups | tr '\n' ' '); debugfs holds $(grep -c "^cpu $c " $DBG/cpus) records of it, the last $(last_seq $c); its thread: $(tmon_threads | awk -v c=$c '$2 == c { print $1 }' | while read -r p; do cat /proc/$p/stat /proc/$p/wchan 2>&1; done)"
+	done)"
 }
 
 # freeze [SECONDS]: stop record production for a minute (or SECONDS,
