@@ -171,11 +171,12 @@ wait_wakeups() {
 freeze() {
 	local win p sec=$((${1:-60} * SLOW))
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
-	[ $sec -le 3600 ] || sec=3600
-	p=$(tmon-helper now | awk -v s=$sec -v m="$SLOW" '{
+	[ $sec -le 3599 ] || sec=3599
+	# (the period is log_sec plus log_nsec, which stays)
+	p=$(tmon-helper now | awk -v s=$sec -v m="$SLOW" -v ns="$(cat $PAR/log_nsec)" '{
 		t = $1 + m
-		for (P = s; P <= 3600; P++) {
-			d = (int(t / P) + 1) * P - t
+		for (P = s; P + ns / 1e9 <= 3600; P++) {
+			d = (int(t / (P + ns / 1e9)) + 1) * (P + ns / 1e9) - t
 			if (d >= s) { print P; exit }
 			if (d > far) { far = d; best = P }
 		}
