@@ -36,7 +36,7 @@
 
 #include "../../../tools/include/tmon_genl_model.h"
 
-const char *errname(int e);
+#include "helper.h"
 
 #define NLA_DATA(a) ((void *)((char *)(a) + NLA_HDRLEN))
 #define NLA_LEN(a) ((a)->nla_len - NLA_HDRLEN)

@@ -67,15 +67,7 @@
 #define PID_LIMIT	4194304
 #define MAX_LIVE	24
 
-const char *errname(int e);
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "helper.h"
 
 /* One write(2) to debugfs tasks: 0 or errno. */
 static int tasks_write(const char *fmt, long pid)
