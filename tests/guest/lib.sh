@@ -172,11 +172,12 @@ freeze() {
 	local win p sec=$((${1:-60} * SLOW))
 	win=$(awk -v p="$(sysv period_ns)" -v s="$SLOW" 'BEGIN { w = 2 * p / 1e9; if (w < 0.1) w = 0.1; if (w > 1) w = 1; printf "%.3f\n", w * s }')
 	[ $sec -le 3599 ] || sec=3599
-	# (the period is log_sec plus log_nsec, which stays)
+	# (The period is log_sec plus log_nsec, which stays. The write lands
+	# within m s of now: the next point after now must be m + s away, or
+	# one could come between now and the write.)
 	p=$(tmon-helper now | awk -v s=$sec -v m="$SLOW" -v ns="$(cat $PAR/log_nsec)" '{
-		t = $1 + m
 		for (P = s; P + ns / 1e9 <= 3600; P++) {
-			d = (int(t / (P + ns / 1e9)) + 1) * (P + ns / 1e9) - t
+			d = (int($1 / (P + ns / 1e9)) + 1) * (P + ns / 1e9) - $1 - m
 			if (d >= s) { print P; exit }
 			if (d > far) { far = d; best = P }
 		}
