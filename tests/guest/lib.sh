@@ -117,6 +117,15 @@ sysv() { cat $SYS/$1; }
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
 csv_col() { head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 
+# sample_slab_objects: the active objects of tmon's sample cache, as
+# /proc/slabinfo counts them. (On a KASAN kernel freed objects wait in
+# its quarantine and still count as active; shrinking the cache empties
+# the quarantine of it first.)
+sample_slab_objects() {
+	echo 1 >/sys/kernel/slab/tmon_sample/shrink 2>/dev/null
+	awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo
+}
+
 # cpu_wakeups: "CPU WAKEUPS" lines, the records each CPU has made (its
 # next seq), from netlink status: one message, where reading the whole
 # debugfs history took seconds on the debug kernel.

@@ -18,19 +18,13 @@ note "record payload 128 B, slab object $obj B (slab_size $slab), $(((m1 - m0) /
 
 # Held still, judged by what an outside observer sees: the records left
 # in debugfs and the slab's active objects.
-# (On a KASAN kernel freed objects wait in its quarantine and still count
-# as active; shrinking the cache empties the quarantine of it first.)
-slab() {
-	echo 1 >/sys/kernel/slab/tmon_sample/shrink 2>/dev/null
-	awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo
-}
 # (A wakeup that still comes in adds at most N records.)
 freeze 5
 pids=$(tmon_all_threads)
 w0=$(cpu_marks $pids)
-l0=$(wc -l <$DBG/tasks) o0=$(slab) r0=$(sysv samples_reclaimed)
+l0=$(wc -l <$DBG/tasks) o0=$(sample_slab_objects) r0=$(sysv samples_reclaimed)
 echo 2 >/proc/sys/vm/drop_caches
-l1=$(wc -l <$DBG/tasks) o1=$(slab) r1=$(sysv samples_reclaimed) n1=$(sysv nr_samples)
+l1=$(wc -l <$DBG/tasks) o1=$(sample_slab_objects) r1=$(sysv samples_reclaimed) n1=$(sysv nr_samples)
 slack=0
 [ "$w0" = "$(cpu_marks $pids)" ] || slack=$((N * 2))
 write_param log_sec 0 || fail "cannot leave the frozen period"

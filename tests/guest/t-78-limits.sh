@@ -114,7 +114,6 @@ kill $v
 twrite -$v >/dev/null
 
 # 400 exited watches at the head of the age list, 50 live at 1 ms.
-slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
 write_param history 2000 || fail "history=2000"
 dead=$(spawn 400)
 watch_all $dead
@@ -128,10 +127,10 @@ wait_for 20 sh -c "[ \$(cat $SYS/nr_samples) -ge 10000 ]" || fail "histories did
 # (the slab's object count is compared with sampling held still)
 freeze 3
 rec0=$(sysv samples_reclaimed)
-s0=$(slab)
+s0=$(sample_slab_objects)
 echo 2 >/proc/sys/vm/drop_caches
 rec1=$(sysv samples_reclaimed)
-s1=$(slab)
+s1=$(sample_slab_objects)
 write_param log_sec 0 || fail "cannot leave the frozen period"
 note "400 exited + 50 live at 1 ms: drop_caches reclaimed $((rec1 - rec0)); slabinfo tmon_sample active $s0 -> $s1"
 [ $((rec1 - rec0)) -ge 5000 ] || fail "drop_caches reclaimed only $((rec1 - rec0)) records"

@@ -6,7 +6,6 @@
 # when allocations work again, sampling recovers.
 . /tests/lib.sh
 
-slab() { awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo; }
 RESERVE=256
 
 load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
@@ -23,7 +22,7 @@ freeze 3
 echo $(($(cat $PAR/history) + 1024)) >$PAR/history
 pids=$(tmon_all_threads)
 w0=$(cpu_marks $pids)
-s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(slab)
+s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(sample_slab_objects)
 echo 100000000 >$DBG/fail_samples
 [ "$w0" = "$(cpu_marks $pids)" ] ||
 	fail "a thread of tmon ran in the frozen period, between the counts and the faults: $w0 / $(cpu_marks $pids)"
@@ -31,7 +30,7 @@ write_param log_sec 0 || fail "cannot leave the frozen period"
 wait_wakeups 1
 out=$(tmon-helper stress account 4) || fail "sampling from the reserve: $out"
 freeze 3
-s1=$(sysv nr_samples) d1=$(sysv samples_dropped) o1=$(slab)
+s1=$(sysv nr_samples) d1=$(sysv samples_dropped) o1=$(sample_slab_objects)
 note "all sample allocations failing: $out"
 note "records $s0 -> $s1 (+$((s1 - s0))), dropped +$((d1 - d0)), slabinfo tmon_sample $o0 -> $o1"
 [ $((s1 - s0)) = $RESERVE ] || fail "the reserve gave $((s1 - s0)) records, not $RESERVE"
@@ -40,8 +39,8 @@ note "records $s0 -> $s1 (+$((s1 - s0))), dropped +$((d1 - d0)), slabinfo tmon_s
 echo 0 >$DBG/fail_samples
 write_param log_sec 0 || fail "cannot leave the frozen period"
 wait_for 30 sh -c "[ \$(cat $SYS/nr_samples) -gt $((s1 + 200)) ]" || fail "sampling did not recover"
-[ "$(slab)" -gt "$o1" ] || fail "slab objects did not grow again: $(slab)"
-note "recovered: records $(sysv nr_samples), slabinfo tmon_sample $(slab)"
+[ "$(sample_slab_objects)" -gt "$o1" ] || fail "slab objects did not grow again: $(sample_slab_objects)"
+note "recovered: records $(sysv nr_samples), slabinfo tmon_sample $(sample_slab_objects)"
 kill $sl
 unload
 note "ok"
