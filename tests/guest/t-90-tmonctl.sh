@@ -288,8 +288,9 @@ tc 0 status
 echo "$out" | grep -q "missed wakeups in the last [0-9]* records ([0-9]* in all)" ||
 	fail "DEGRADED without the misses: $(echo "$out" | head -n 3)"
 note "$(echo "$out" | head -n 2 | tr '\n' ' ')"
-write_param policy fifo && write_param log_nsec 10000000 && write_param log_sec 0 ||
-	fail "cannot go back to fifo at 10 ms"
+# (10 ms, 40 on the debug kernel: it still missed a few at 10 ms.)
+write_param policy fifo && write_param log_nsec $((10000000 * SLOW)) && write_param log_sec 0 ||
+	fail "cannot go back to fifo at $((10 * SLOW)) ms"
 wait_for 30 sh -c "$T status | grep -q '^tmon .*: healthy$'" ||
 	fail "still DEGRADED once the misses left the history: $($T status | head -n 3)"
 [ "$($T status --json | jq '[.cpus[].missed] | add')" -gt 0 ] || fail "the total of misses went away"
