@@ -663,10 +663,10 @@ def section_overhead(O, vm):
                          str(sum(O.skipped[cfg])) if cfg in O.skipped else ""])
     table(["running alongside", "runtime ms (median)", "min ms", "max ms", "slowdown %",
            "samples skipped (all repetitions)"], body)
-    md.append("")
     md.append("Samples skipped: tmon's count (`samples_skipped`) of the samples its samplers passed "
               "over because they ran late: work asked of tmon that it did not do, so a configuration "
               "with skipped samples cost less than it should have.")
+    md.append("")
 
 
 # 7. Punctuality -------------------------------------------------------------
