@@ -7,7 +7,9 @@
 . /tests/lib.sh
 
 N=400 R=3
-load log_sec=0 log_nsec=10000000
+# 40000 samples a second at 10 ms; SLOW squared fewer on a slow kernel,
+# where the samplers could not keep up and the test's shell crawled.
+load log_sec=0 log_nsec=$((10000000 * SLOW * SLOW))
 tmon-helper stress sleepers $N watch >/tmp/sleepers & sl=$!
 wait_for 120 grep -q '^ready' /tmp/sleepers || fail "sleepers not ready: $(tail -n 2 /tmp/sleepers)"
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks), watched $N"
