@@ -339,7 +339,7 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 		if (nlive == MAX_LIVE)
 			usleep(1000);
 		if (now_s() >= next_check) {
-			double t0 = now_s();
+			double t0 = now_s(), t1;
 
 			check_records();
 			check_watched(0, 1);
@@ -349,9 +349,8 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 			 * debug kernel one read of the history took a second,
 			 * and checks every 0.2 s left 45 forks in a minute.
 			 */
-			next_check = now_s() + 4 * (now_s() - t0);
-			if (next_check < now_s() + 0.2)
-				next_check = now_s() + 0.2;
+			t1 = now_s();
+			next_check = t1 + (4 * (t1 - t0) > 0.2 ? 4 * (t1 - t0) : 0.2);
 		}
 	}
 	while ((p = wait(&status)) > 0)
