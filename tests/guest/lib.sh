@@ -53,15 +53,19 @@ online_cpus() {
 
 nr_online() { online_cpus | wc -l; }
 
-# "PID CPU" for every tmon/N thread.
-tmon_threads() {
+# "PID COMM" for every thread whose comm starts with $1. The shell reads
+# the files itself: a process per /proc entry would disturb what runs.
+threads_named() {
 	local s comm
-	for s in /proc/[0-9]*/stat; do
+	for s in /proc/[0-9]*/comm; do
 		# The process may be gone by now: not an error.
-		{ read -r comm <"${s%stat}comm"; } 2>/dev/null || continue
-		case "$comm" in tmon/*) echo "${s#/proc/} ${comm#tmon/}" | sed 's|/stat||' ;; esac
+		{ read -r comm <"$s"; } 2>/dev/null || continue
+		case "$comm" in "$1"*) s=${s#/proc/} && echo "${s%/comm} $comm" ;; esac
 	done
 }
+
+# "PID CPU" for every tmon/N thread.
+tmon_threads() { threads_named tmon/ | sed 's| tmon/| |'; }
 
 nr_threads() { tmon_threads | wc -l; }
 
