@@ -310,7 +310,7 @@ def section_latency(lat, vm):
               "`-A`). cyclictest (`-m -d 0 -h 20000`, thread i pinned to CPU i): SCHED_FIFO 95 as "
               "users run it, aligned with `-A 0`, and in SCHED_OTHER with and without "
               "/dev/cpu_dma_latency (`--default-system`). timerlat (where the kernel has it): "
-              "thread- and irq-context `timer_latency` of every activation in the trace buffer. All "
+              "thread- and irq-context `timer_latency` of every activation in the trace buffer but the first 100 (0.1 s), as for tmon. All "
               "figures from 1 us histograms (bucket = floor(latency/1 us); avg uses the bucket middle).")
     md.append("")
     if timerlat and timerlat[0][0] == "absent":
@@ -741,6 +741,110 @@ def section_crossvcpu(X, vm):
         md.append("")
 
 
+# 9. The late wakeups, traced --------------------------------------------------
+S9 = "t-b9-late"
+LATE_FIELDS = ("lat", "irq", "missed", "hard", "soft", "silent", "task", "task_us", "state", "handler",
+               "handler_us")
+
+
+def late_rows(rs):
+    """Section 9's rows of one boot: {case: [late wakeup dicts]}, traced counts, orders."""
+    late = collections.defaultdict(list)
+    for r in kind(S9, "LATE", rs):
+        if len(r) != 13:
+            continue
+        d = dict(zip(LATE_FIELDS, [int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]),
+                                   int(r[7]), r[8], int(r[9]), r[10], r[11], int(r[12])]))
+        d["cpu"] = int(r[1])
+        late[r[0]].append(d)
+    traced = collections.defaultdict(int)
+    for r in kind(S9, "TRACED", rs):
+        traced[r[0]] += int(r[2])
+    order = {r[0]: tuple(int(x) for x in r[1:5]) for r in kind(S9, "ORDER", rs)}
+    return NS(late=late, traced=traced, order=order, cases=sorted(set(traced) | set(late)))
+
+
+def load_late():
+    return NS(boot=late_rows(rows), rt=late_rows(parse(os.path.join(work, "rt", "report.log"))[0]),
+              cfg=cfg_of(S9, "LATECFG"))
+
+
+def late_cause(d):
+    """What took most of a late wakeup's delay, from the trace alone."""
+    half = d["lat"] / 2.0
+    if d["state"].startswith("tmon/"):
+        return "tmon's thread still serving the expiry before"
+    where = "timer interrupt late" if d["irq"] >= half else "thread late after the interrupt"
+    if d["hard"] >= half or d["soft"] >= half:
+        return f"{where}, in handlers (longest {d['handler']}, {d['handler_us']} us)"
+    if d["task_us"] >= half:
+        task = d["task"].rsplit(":", 1)[0]
+        if task.startswith("swapper/") and d["silent"] >= half:
+            return f"{where}, CPU idle and silent (the emulator did not run the vCPU)"
+        return f"{where}, CPU held by {task}"
+    return f"{where}, no single cause"
+
+
+def late_summary(L, case):
+    """(late, traced, missed, median lat, {cause: n}) of one case."""
+    ds = L.late.get(case, [])
+    causes = collections.Counter(late_cause(d) for d in ds)
+    med = statistics.median(d["lat"] for d in ds) if ds else None
+    return len(ds), L.traced.get(case, 0), sum(d["missed"] for d in ds), med, causes
+
+
+def late_table(L, boot):
+    body = []
+    for case in L.cases:
+        n, traced, missed, med, causes = late_summary(L, case)
+        top = "; ".join(f"{c}: {k}" for c, k in causes.most_common(3)) or "none late"
+        body.append([boot, case, traced, n, missed, fmt(med, 0) if med is not None else "", top])
+    return body
+
+
+def section_late(LT, vm, rt_kernel):
+    md.append("## 9. The late wakeups, traced")
+    md.append("")
+    md.append(section_note(S9))
+    md.append(f"Method: {vm.mode_txt}. Cases of sections 1 and 7 run again, "
+              f"{LT.cfg.get('seconds', '?')} s each, with the tracer on (`tmon_wakeup`, `sched_switch`, "
+              "`sched_wakeup`, `hrtimer_expire_entry`, the hard IRQ, vector and softirq events; "
+              "trace clock `mono`, the timers' clock). Every wakeup a period or more late, or that "
+              "folded expiries, is taken apart from the trace alone on its CPU, from its expiry to the "
+              "thread's record: when the tmon timer's `hrtimer_expire_entry` came, the handlers inside "
+              "the window, the task that held the CPU longest, and the longest stretch with no event. "
+              "Its cause is what took half of the delay or more: tmon's own thread still serving the "
+              "expiry before; interrupt handlers (hard IRQ, vectors, softirqs; the longest named); one "
+              "task holding the CPU; or, with the CPU idle and no event at all, the emulator not running "
+              "that vCPU. \"Timer interrupt late\" when the tmon timer's callback came half the delay or "
+              "more after the expiry. Tracing adds its own cost, so "
+              "these runs count late wakeups of their own; the untraced figures are sections 1 and 7's.")
+    md.append("")
+    body = late_table(LT.boot, "this boot") + late_table(LT.rt, rt_kernel)
+    table(["boot", "case", "wakeups traced", "late", "missed", "median lateness us", "causes (late wakeups)"], body)
+    for L, boot in ((LT.boot, "this boot"), (LT.rt, rt_kernel)):
+        for case, (pairs, f0, f1, gap) in sorted(L.order.items()):
+            md.append(f"Released at once ({case}, {boot}): of {pairs} expiries both CPUs served, CPU 0's "
+                      f"timer fired first {f0} times and CPU 1's {f1} times; the other CPU's came a median "
+                      f"{gap} us later. The two vCPUs run in turn on one host thread, so the second "
+                      "interrupt waits for the first CPU's handler and wakeup.")
+            md.append("")
+
+
+def behind_late(LT, rt_kernel):
+    """The traced cause of each case that missed expiries."""
+    notes = []
+    for L, boot in ((LT.boot, "this boot"), (LT.rt, rt_kernel)):
+        for case in L.cases:
+            n, traced, missed, med, causes = late_summary(L, case)
+            if not n:
+                continue
+            top = ", ".join(f"{c} ({k})" for c, k in causes.most_common(3))
+            notes.append(f"- **Late wakeups, traced ({case}, {boot})**: {n} of {traced} wakeups late by a "
+                         f"period or more ({missed} expiries folded), median {fmt(med, 0)} us; causes: {top}.")
+    return notes
+
+
 # Headline -------------------------------------------------------------------
 def intro(vm, cpus):
     md.append("# tmon benchmark report")
@@ -878,6 +982,10 @@ def behind_punctuality_cost(P, C, E):
         mis = sum(x[2] for x in rowsp)
         if mis:
             notes.append(f"- **Missed expiries ({case})**: {mis} over {len(rowsp)} CPUs.")
+    for n, v in sorted(scale.items()):
+        if v[2]:
+            notes.append(f"- **Missed expiries with {n} watched** at 100 us (sample_every=1000): {v[2]} "
+                         f"over {v[3]} wakeups.")
     if 0 in scale and 1000 in scale and scale[0][1] and scale[1000][1] > 1.1 * scale[0][1]:
         notes.append(f"- **Thread latency with 1000 watched** at 100 us: p99 "
                      f"{fmt(scale[1000][1] / 1000.0)} us against {fmt(scale[0][1] / 1000.0)} us with none.")
@@ -954,14 +1062,14 @@ def behind_crossvcpu(X, icount):
            "found yet." if icount and tb[4] > 2 * max(cb[4], 1) else "")]
 
 
-def behind(lat, C, E, P, K, O, X, vm):
+def behind(lat, C, E, P, K, O, X, LT, vm):
     md.append("## Where tmon is behind, and why")
     md.append("")
     notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E)
              + behind_overhead_conc(O, K))
     # Only as the cause of something above.
     if notes:
-        notes += behind_crossvcpu(X, vm.icount)
+        notes += behind_crossvcpu(X, vm.icount) + behind_late(LT, lat.rt_kernel)
     if not notes:
         notes.append("- tmon is not behind its peers on any of the measured figures.")
     md.extend(notes)
@@ -977,6 +1085,7 @@ def main(argv):
     vm = machine()
     lat, C, E, M = load_latency(), load_cost(), load_export(), load_memory()
     K, O, P, X = load_concurrency(), load_overhead(), load_punctuality(), load_crossvcpu()
+    LT = load_late()
     intro(vm, O.cfg.get("cpus", lat.cfg.get("cpus", "?")))
     headline(lat, C, E, M, P, K, O)
     section_latency(lat, vm)
@@ -987,7 +1096,8 @@ def main(argv):
     section_overhead(O, vm)
     section_punctuality(P, vm)
     section_crossvcpu(X, vm)
-    behind(lat, C, E, P, K, O, X, vm)
+    section_late(LT, vm, lat.rt_kernel)
+    behind(lat, C, E, P, K, O, X, LT, vm)
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
     print("\n".join(md[:40]))

@@ -85,7 +85,8 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
 	fi
 	# bookworm's 6.12 has no timerlat tracer; its PREEMPT_RT flavour has:
-	# the latency section once more there, under -icount, for that column.
+	# the latency section once more there, under -icount, for that column,
+	# and the late wakeups traced there too.
 	rm -rf "$work/rt"
 	if [ "${BENCH_RT:-1}" != 0 ]; then
 		mkdir -p "$work/rt"
@@ -98,8 +99,8 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 					>"$work/rt/initramfs.log" 2>&1; then
 				echo "$KREL" >"$work/rt/kernel"
 				hz=$(sed -n 's/^CONFIG_HZ=//p' "$KROOT$KBUILD/.config")
-				bench_boot "$work/rt" "$work/rt/initramfs.cpio" tmontimeout=600 \
-					tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
+				bench_boot "$work/rt" "$work/rt/initramfs.cpio" tmontimeout=900 \
+					tmontest=t-b1-latency,t-b9-late bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 				grep -q '^TMON-DONE' "$work/rt/report.log" || log "the 6.12-rt boot did not finish"
 			else
 				log "6.12-rt: module or initramfs failed, see $work/rt/"
