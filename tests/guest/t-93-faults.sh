@@ -5,7 +5,7 @@
 #    them (the first and last 16 always) when there are more. Each load
 #    fails cleanly or works, and leaves nothing behind (tmon-helper
 #    stress failnth; leaks are the final kmemleak scan's).
-# 2. Sampling: half the tmon threads' allocations from the sample cache
+# 2. Sampling: half the samplers' allocations from the sample cache
 #    fail while the histories grow: the mempool reserve runs dry, and
 #    every sample the wakeups owed is a record in the rings or counted
 #    in samples_dropped (tmon-helper stress account).
@@ -76,8 +76,9 @@ knobs 0 0 N
 note "load: $out"
 [ $rc -eq 0 ] || fail "fault injection during load (rc $rc)"
 
-# 2. Sampling: half the tmon threads' allocations from the sample cache
-#    fail. One record per history while the watches are set up, then
+# 2. Sampling: half the allocations the samplers (tmon_sample/N, which
+#    take the samples since sampling left tmon/N) make from the sample
+#    cache fail. One record per history while the watches are set up, then
 #    room for 4096: every sample of the window is a new record, so
 #    failed allocations drain the mempool reserve (a full history would
 #    give the reserve back a record for each one it takes). Only that
@@ -93,13 +94,15 @@ wait_wakeups 2
 echo 1 >/sys/kernel/slab/tmon_sample/failslab || fail "cannot mark the tmon_sample cache for failslab"
 FAULTS=$F CACHE_FILTER=Y
 knobs 50 -1 Y
-for t in $(tmon_threads | awk '{ print $1 }'); do echo 1 >/proc/$t/make-it-fail; done
+samplers=$(threads_named tmon_sample/ | awk '{ print $1 }')
+[ "$(echo $samplers | wc -w)" -eq "$(nr_online)" ] || fail "samplers: '$samplers' for $(nr_online) CPUs"
+for t in $samplers; do echo 1 >/proc/$t/make-it-fail; done
 d0=$(sysv samples_dropped) s0=$(sysv nr_samples)
 out=$(tmon-helper stress account 8) || fail "sampling under faults: $out"
 d1=$(sysv samples_dropped) s1=$(sysv nr_samples)
 FAULTS="$F $P" CACHE_FILTER=N
 knobs 0 0 N
-note "sampling, 50 % of the threads' sample allocations failing: $out"
+note "sampling, 50 % of the samplers' sample allocations failing: $out"
 note "records $s0 -> $s1, dropped $((d1 - d0))"
 [ $((d1 - d0)) -gt 0 ] || fail "no sample dropped with half the allocations failing"
 # Faults off: the histories grow again.
