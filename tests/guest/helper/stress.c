@@ -21,8 +21,10 @@
  *   tmon-helper stress account SECONDS
  *	follow every ring for SECONDS and check that each wakeup sampled
  *	its share of the watch list: task entries + samples_dropped growth
- *	= sum over wakeups of the CPU's share (+- one wakeup per CPU at each
- *	end). Needs a fixed set of live watched processes and no hotplug.
+ *	+ samples_skipped growth = sum over the periods the wakeups served
+ *	of the CPU's share (+- one wakeup per CPU at each end). The window
+ *	opens and closes when every sampler is asleep, caught up. Needs a
+ *	fixed set of live watched processes and no hotplug.
  *
  *   tmon-helper stress failnth KO PARAMS SECONDS MAX SEED
  *	load KO with the n-th fault-injection point of the load failing
@@ -370,6 +372,64 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 
 /* ---- account ---- */
 
+/*
+ * Whether every sampler (tmon_sample/N) sleeps, twice 2 ms apart: a
+ * sleeping sampler has served every request, so the skips it owes are
+ * in samples_skipped. A late one counts them when it runs, possibly
+ * after the window they belong to.
+ */
+static int samplers_asleep(void)
+{
+	char path[300], comm[32], stat[256];
+	struct dirent *d;
+	int round, busy = 0;
+	FILE *f;
+	DIR *dir;
+
+	for (round = 0; round < 2 && !busy; round++) {
+		if (round)
+			usleep(2000);
+		dir = opendir("/proc");
+		if (!dir)
+			return 0;
+		while (!busy && (d = readdir(dir))) {
+			if (d->d_name[0] < '1' || d->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			fclose(f);
+			if (strncmp(comm, "tmon_sample/", 12))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			/* "PID (COMM) STATE ...": the state after the last ')' */
+			if (fgets(stat, sizeof(stat), f) && strrchr(stat, ')') &&
+			    strrchr(stat, ')')[2] != 'S' && strrchr(stat, ')')[2] != 'I')
+				busy = 1;
+			fclose(f);
+		}
+		closedir(dir);
+	}
+	return !busy;
+}
+
+/* Wait up to @seconds for the samplers to be asleep; whether they were. */
+static int samplers_settle(double seconds)
+{
+	double end = now_s() + seconds;
+
+	while (!samplers_asleep())
+		if (now_s() >= end)
+			return 0;
+	return 1;
+}
+
 static int account(double seconds)
 {
 	static uint64_t pos[4096], share[4096], wakeups[4096], tasks[4096];
@@ -383,7 +443,7 @@ static int account(double seconds)
 	char line[256];
 	const char *sh;
 	FILE *f;
-	int fd, pid, r = 0;
+	int fd, pid, r = 0, settled;
 
 	/* Each watch's share: the CPU whose sampler takes it (debugfs watched). */
 	f = fopen(WATCHED, "r");
@@ -407,18 +467,30 @@ static int account(double seconds)
 	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, fd, 0);
 	if (rings == MAP_FAILED)
 		return perror("mmap"), 1;
-	/* Start each CPU just after a wakeup's CPU record: whole wakeups only. */
 	for (c = 0; c < info.nr_rings; c++) {
 		if (!tmon_ring_valid(tmon_ring_at(rings, &info, c), &info))
 			return printf("ring %u: bad header\n", c), 1;
-		pos[c] = tmon_ring_head(tmon_ring_at(rings, &info, c));
 		wakeups[c] = tasks[c] = 0;
 	}
+	/*
+	 * The window opens and closes with every sampler caught up (5 s at
+	 * most each): its entries and the skips it owes are all in by then.
+	 */
+	settled = samplers_settle(5);
+	for (c = 0; c < info.nr_rings; c++)
+		pos[c] = tmon_ring_head(tmon_ring_at(rings, &info, c));
 	d0 = read_ull(DROPPED);
 	k0 = read_ull(SKIPPED);
 	end = now_s() + seconds;
 	for (;;) {
-		int done = now_s() >= end;
+		int done = 0;
+
+		if (now_s() >= end) {
+			if (samplers_asleep())
+				done = 2;
+			else if (now_s() >= end + 5)
+				done = 1;
+		}
 
 		for (c = 0; c < info.nr_rings; c++) {
 			h = tmon_ring_at(rings, &info, c);
@@ -443,13 +515,16 @@ static int account(double seconds)
 				}
 			}
 		}
-		if (done)
+		if (done) {
+			settled += done == 2;
 			break;
+		}
 		usleep(2000);
 	}
 	d1 = read_ull(DROPPED);
 	k1 = read_ull(SKIPPED);
-	printf("watched %llu in %u shares; wakeups", nwatch, n);
+	printf("watched %llu in %u shares (samplers caught up at %d of the 2 ends); wakeups", nwatch, n,
+	       settled);
 	for (c = 0; c < info.nr_rings; c++)
 		if (share[c] || wakeups[c])
 			printf(" cpu%u %llu (share %llu)", c, (unsigned long long)wakeups[c],
