@@ -214,24 +214,40 @@ static int ring_readfollow(char **argv)
 	ssize_t r;
 
 	open_rings(O_RDONLY);
-	fd = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
-	if (fd < 0)
-		return perror("/dev/tmon"), 1;
-	lost0 = read_u64("/sys/kernel/tmon/ring_lost");
+	/*
+	 * The file starts each ring at its oldest entry at open(). Taken
+	 * from the mapping with no entry written meanwhile, that is known
+	 * exactly: entries overwritten before the first read() are then
+	 * gaps here as they are in ring_lost (a slow reader can reach the
+	 * last ring after the floor has wrapped it).
+	 */
+	for (fd = -1; fd < 0;) {
+		int same = 1;
+
+		lost0 = read_u64("/sys/kernel/tmon/ring_lost");
+		for (c = 0; c < info.nr_rings; c++)
+			next[c] = head_of(c);
+		fd = open("/dev/tmon", O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			return perror("/dev/tmon"), 1;
+		for (c = 0; c < info.nr_rings; c++)
+			same &= head_of(c) == next[c];
+		if (!same) {
+			close(fd);
+			fd = -1;
+		}
+	}
 	for (c = 0; c < info.nr_rings; c++)
-		next[c] = UINT64_MAX;
+		next[c] = next[c] > ring(c)->nr_entries ? next[c] - ring(c)->nr_entries : 0;
 	for (;;) {
 		r = read(fd, &e, sizeof(e));
 		if (r == sizeof(e)) {
 			if (e.ring >= info.nr_rings)
 				return printf("entry for ring %u\n", e.ring), 1;
-			/* The first entry of a ring sets where it starts. */
-			if (next[e.ring] != UINT64_MAX) {
-				if (e.seq < next[e.ring])
-					return printf("ring %u seq %llu went back\n", e.ring,
-						      (unsigned long long)e.seq), 1;
-				lost += e.seq - next[e.ring];
-			}
+			if (e.seq < next[e.ring])
+				return printf("ring %u seq %llu went back\n", e.ring,
+					      (unsigned long long)e.seq), 1;
+			lost += e.seq - next[e.ring];
 			next[e.ring] = e.seq + 1;
 			n++;
 			continue;
