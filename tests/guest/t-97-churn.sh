@@ -9,7 +9,8 @@
 seed=${TMON_STRESS_SEED:-1}
 old_max=$(cat /proc/sys/kernel/pid_max)
 trap 'echo $old_max >/proc/sys/kernel/pid_max' EXIT
-# (exited entries stay their longest: the model lists them until reused)
+# (exited entries stay their longest, 60 s: the model lists them until
+# their pid is watched again, or until 60 s after their reap)
 load log_sec=0 log_nsec=2000000 history=16 max_tasks=200 exited_keep_sec=60
 # The kernel hands out the pids from 300 to pid_max - 1 in turn and wraps.
 # A pid_max that leaves 48 of them unused (24 live children and room for
