@@ -777,7 +777,7 @@ def late_cause(d):
         return "tmon's thread still serving the expiry before"
     where = "timer interrupt late" if d["irq"] >= half else "thread late after the interrupt"
     if d["hard"] >= half or d["soft"] >= half:
-        return f"{where}, in handlers (longest {d['handler']}, {d['handler_us']} us)"
+        return f"{where}, in handlers (longest: {d['handler']})"
     if d["task_us"] >= half:
         # (comm without its pid, and a per-CPU thread's CPU as N)
         task = re.sub(r"/[0-9]+$", "/N", d["task"].rsplit(":", 1)[0])
