@@ -128,6 +128,38 @@ static int sleepers(int n, int do_watch)
 		pause();
 }
 
+/*
+ * The threads whose comm starts with @prefix, from /proc's entries only
+ * (a probe of every possible pid took minutes on the debug kernel): their
+ * number, and the first @max of their pids in @pids.
+ */
+static int threads_named(const char *prefix, int *pids, int max)
+{
+	char path[300], comm[32];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+	int n = 0;
+	FILE *f;
+
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix))) {
+			if (n < max)
+				pids[n] = atoi(d->d_name);
+			n++;
+		}
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
 /* ---- churn ---- */
 
 /* Generations seen with each pid at a successful watch: a short list each. */
@@ -405,43 +437,27 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
  */
 static int samplers_asleep(void)
 {
-	char path[300], comm[32], stat[256];
-	struct dirent *d;
-	int round, busy = 0;
+	char path[64], stat[256], *state;
+	int pids[4096], n, i, round;
 	FILE *f;
-	DIR *dir;
 
-	for (round = 0; round < 2 && !busy; round++) {
+	for (round = 0; round < 2; round++) {
 		if (round)
 			usleep(2000);
-		dir = opendir("/proc");
-		if (!dir)
-			return 0;
-		while (!busy && (d = readdir(dir))) {
-			if (d->d_name[0] < '1' || d->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-			f = fopen(path, "r");
-			if (!f)
-				continue;
-			if (!fgets(comm, sizeof(comm), f))
-				comm[0] = 0;
-			fclose(f);
-			if (strncmp(comm, "tmon_sample/", 12))
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		n = threads_named("tmon_sample/", pids, 4096);
+		for (i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
 			f = fopen(path, "r");
 			if (!f)
 				continue;
 			/* "PID (COMM) STATE ...": the state after the last ')' */
-			if (fgets(stat, sizeof(stat), f) && strrchr(stat, ')') &&
-			    strrchr(stat, ')')[2] != 'S' && strrchr(stat, ')')[2] != 'I')
-				busy = 1;
+			state = fgets(stat, sizeof(stat), f) ? strrchr(stat, ')') : NULL;
 			fclose(f);
+			if (state && state[2] != 'S' && state[2] != 'I')
+				return 0;
 		}
-		closedir(dir);
 	}
-	return !busy;
+	return 1;
 }
 
 /* Wait up to @seconds for the samplers to be asleep; whether they were. */
@@ -579,32 +595,6 @@ static const char *const tmon_paths[] = {
 	"/sys/module/tmon", "/sys/kernel/tmon", "/sys/kernel/debug/tmon", "/dev/tmon",
 };
 
-/* tmon/N threads still there: /proc's entries only (a probe of every
- * possible pid took minutes on the debug kernel). */
-static int tmon_threads_left(void)
-{
-	char path[300], comm[32];
-	struct dirent *d;
-	DIR *proc = opendir("/proc");
-	int n = 0;
-	FILE *f;
-
-	while (proc && (d = readdir(proc))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "tmon/", 5))
-			n++;
-		fclose(f);
-	}
-	if (proc)
-		closedir(proc);
-	return n;
-}
-
 /*
  * One load with the @n-th injection point failing (0: none). Returns
  * the load's result (0 or errno) and sets *@left to what was left of
@@ -643,7 +633,7 @@ static int load_nth(const char *ko, const char *params, unsigned long n, long *l
 		if (!access(tmon_paths[i], F_OK))
 			exit(printf("load %lu (%s): %s left behind\n", n,
 				    e ? errname(e) : "loaded and unloaded", tmon_paths[i]) ? 1 : 1);
-	if (tmon_threads_left())
+	if (threads_named("tmon/", NULL, 0))
 		exit(printf("load %lu: tmon threads left behind\n", n) ? 1 : 1);
 	return e;
 }
