@@ -74,7 +74,15 @@ late_of() {
 	}
 	# A CPU record: judge it, then forget the events before it (keeping
 	# what runs).
-	function wakeup(c,   lat, m, w0, w1, i, who, last, sil, hard, soft, st, ent, en, best, bt, d, nn, x, hl, hn) {
+	# The window so far: who runs since last, the longest silence, the
+	# state at the expiry, each other task'"'"'s time (tk, listed in tl).
+	function held(t) {
+		if (st == "") st = who
+		if (t - last > sil) sil = t - last
+		if (who !~ /^tmon\//) { if (!(who in tk)) tl[++nn] = who; tk[who] += t - last }
+		last = t
+	}
+	function wakeup(c,   lat, m, w0, w1, i, hard, soft, ent, en, best, bt, d, x, hl, hn) {
 		traced[c]++
 		lat = val("latency_ns") + 0; m = val("missed") + 0
 		if (lat >= period || m) {
@@ -85,11 +93,7 @@ late_of() {
 				t = et[c, i]; e = ee[c, i]
 				if (t < w0) { if (e == "sched_switch:") who = ew[c, i]; if (e ~ /_entry:$/) { ent[e] = t; en[e] = ew[c, i] }; continue }
 				if (t > w1) break
-				if (st == "") st = who
-				if (t - last > sil) sil = t - last
-				if (who !~ /^tmon\// && !(who in tk)) tl[++nn] = who
-				if (who !~ /^tmon\//) tk[who] += t - last
-				last = t
+				held(t)
 				if (e == "sched_switch:") who = ew[c, i]
 				else if (e ~ /_entry:$/ && e != "hrtimer_expire_entry:") { ent[e] = t; en[e] = ew[c, i] }
 				else if (e ~ /_exit:$/) { x = e; sub(/_exit:$/, "_entry:", x)
@@ -97,9 +101,7 @@ late_of() {
 						if (e == "softirq_exit:") soft += d; else hard += d
 						if (d > hl) { hl = d; hn = en[x] } } }
 			}
-			if (st == "") st = who
-			if (w1 - last > sil) sil = w1 - last
-			if (who !~ /^tmon\//) { if (!(who in tk)) tl[++nn] = who; tk[who] += w1 - last }
+			held(w1)
 			best = "-"; bt = 0
 			for (i = 1; i <= nn; i++) if (tk[tl[i]] > bt) { bt = tk[tl[i]]; best = tl[i] }
 			printf "R LATE %s %d %.0f %.0f %d %.0f %.0f %.0f %s %.0f %s %s %.0f\n", name, c, lat / 1000,
