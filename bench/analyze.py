@@ -765,8 +765,10 @@ def late_rows(rs):
     return NS(late=late, traced=traced, order=order, cases=sorted(set(traced) | set(late)))
 
 
-def load_late():
-    return NS(boot=late_rows(rows), rt=late_rows(parse(os.path.join(work, "rt", "report.log"))[0]),
+def load_late(rt_kernel):
+    """Section 9 of each boot, as (boot's name, its rows)."""
+    return NS(boots=[("this boot", late_rows(rows)),
+                     (rt_kernel, late_rows(parse(os.path.join(work, "rt", "report.log"))[0]))],
               cfg=cfg_of(S9, "LATECFG"))
 
 
@@ -804,7 +806,7 @@ def late_table(L, boot):
     return body
 
 
-def section_late(LT, vm, rt_kernel):
+def section_late(LT, vm):
     md.append("## 9. The late wakeups, traced")
     md.append("")
     md.append(section_note(S9))
@@ -822,21 +824,23 @@ def section_late(LT, vm, rt_kernel):
               "more after the expiry. Tracing adds its own cost, so "
               "these runs count late wakeups of their own; the untraced figures are sections 1 and 7's.")
     md.append("")
-    body = late_table(LT.boot, "this boot") + late_table(LT.rt, rt_kernel)
+    body = [row for boot, L in LT.boots for row in late_table(L, boot)]
     table(["boot", "case", "wakeups traced", "late", "missed", "median lateness us", "causes (late wakeups)"], body)
-    for L, boot in ((LT.boot, "this boot"), (LT.rt, rt_kernel)):
-        for case, (pairs, f0, f1, gap) in sorted(L.order.items()):
-            md.append(f"Released at once ({case}, {boot}): of {pairs} expiries both CPUs served, CPU 0's "
-                      f"timer fired first {f0} times and CPU 1's {f1} times; the other CPU's came a median "
-                      f"{gap} us later. The two vCPUs run in turn on one host thread, so the second "
-                      "interrupt waits for the first CPU's handler and wakeup.")
-            md.append("")
+    body = [[boot, case, pairs, f0, f1, gap] for boot, L in LT.boots
+            for case, (pairs, f0, f1, gap) in sorted(L.order.items())]
+    if body:
+        md.append("Every CPU released at once (all these cases are): for each expiry both CPUs 0 and 1 "
+                  "served, which CPU's tmon timer fired first, and how much later the other's did. The "
+                  "two vCPUs run in turn on one host thread, so the second interrupt waits for the first "
+                  "CPU's handler and wakeup.")
+        md.append("")
+        table(["boot", "case", "expiries", "CPU 0 first", "CPU 1 first", "median gap us"], body)
 
 
-def behind_late(LT, rt_kernel):
+def behind_late(LT):
     """The traced cause of each case that missed expiries."""
     notes = []
-    for L, boot in ((LT.boot, "this boot"), (LT.rt, rt_kernel)):
+    for boot, L in LT.boots:
         for case in L.cases:
             n, traced, missed, med, causes = late_summary(L, case)
             if not n:
@@ -844,16 +848,16 @@ def behind_late(LT, rt_kernel):
             top = ", ".join(f"{c} ({k})" for c, k in causes.most_common(3))
             notes.append(f"- **Late wakeups, traced ({case}, {boot})**: {n} of {traced} wakeups late by a "
                          f"period or more ({missed} expiries folded), median {fmt(med, 0)} us; causes: {top}.")
-    gaps = [(boot, case, o) for L, boot in ((LT.boot, "this boot"), (LT.rt, rt_kernel))
+    gaps = [(boot, case, o) for boot, L in LT.boots
             for case, o in sorted(L.order.items()) if case.startswith("1ms")]
     for boot, case, (pairs, f0, f1, gap) in gaps:
         notes.append(f"- **Every CPU released at once** (tmon-fifo95; traced in section 9, {case}, {boot}): "
                      f"for {pairs} expiries both CPUs served, the second CPU's timer fired a median {gap} us "
                      f"after the first ({f0} times CPU 0 first, {f1} times CPU 1). This emulator runs the "
-                     "vCPUs in turn on one host thread, so one of them always waits for the other's interrupt and wakeup: that wait "
-                     "is the IRQ and thread latency tmon-fifo95 has over timerlat, whose threads are not "
-                     "aligned. Staggered (tmon-fifo95-staggered, timerlat's release) the comparison is in "
-                     "section 1's table.")
+                     "vCPUs in turn on one host thread, so one of them always waits for the other's "
+                     "interrupt and wakeup: that wait is the IRQ and thread latency tmon-fifo95 has over "
+                     "timerlat, whose threads are not aligned. Staggered (tmon-fifo95-staggered, "
+                     "timerlat's release) the comparison is in section 1's table.")
     return notes
 
 
@@ -1081,7 +1085,7 @@ def behind(lat, C, E, P, K, O, X, LT, vm):
              + behind_overhead_conc(O, K))
     # Only as the cause of something above.
     if notes:
-        notes += behind_crossvcpu(X, vm.icount) + behind_late(LT, lat.rt_kernel)
+        notes += behind_crossvcpu(X, vm.icount) + behind_late(LT)
     if not notes:
         notes.append("- tmon is not behind its peers on any of the measured figures.")
     md.extend(notes)
@@ -1097,7 +1101,7 @@ def main(argv):
     vm = machine()
     lat, C, E, M = load_latency(), load_cost(), load_export(), load_memory()
     K, O, P, X = load_concurrency(), load_overhead(), load_punctuality(), load_crossvcpu()
-    LT = load_late()
+    LT = load_late(lat.rt_kernel)
     intro(vm, O.cfg.get("cpus", lat.cfg.get("cpus", "?")))
     headline(lat, C, E, M, P, K, O)
     section_latency(lat, vm)
@@ -1108,7 +1112,7 @@ def main(argv):
     section_overhead(O, vm)
     section_punctuality(P, vm)
     section_crossvcpu(X, vm)
-    section_late(LT, vm, lat.rt_kernel)
+    section_late(LT, vm)
     behind(lat, C, E, P, K, O, X, LT, vm)
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
