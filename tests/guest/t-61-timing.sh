@@ -81,10 +81,15 @@ unload
 # g/2 away from them, g = gcd(period, TICK_NSEC); staggered, CPU c sits
 # at g * (2c + 1) / (2 * possible CPUs) in each gap.
 # (Twenty looks, so that the ticks seen are many: the largest HZ grid
-# that holds them all is the tick's.)
+# that holds them all is the tick's. A stopped tick, on an idle CPU,
+# waits for the next timer of any kind, on no grid: left out.)
 i=0
 while [ $i -lt 20 ]; do
-	awk '/tick_sched_timer|tick_nohz_handler/ { getline; if ($1 == "#" && $2 == "expires") { sub(/-.*/, "", $4); print $4 } }' /proc/timer_list
+	awk 'function flush() { if (t != "" && !stopped) print t; t = ""; stopped = 0 }
+	/^cpu:/ { flush() }
+	/tick_sched_timer|tick_nohz_handler/ { getline; if ($1 == "#" && $2 == "expires") { sub(/-.*/, "", $4); t = $4 } }
+	/^ *\.tick_stopped/ { stopped = $NF }
+	END { flush() }' /proc/timer_list
 	sleep 0.013
 	i=$((i + 1))
 done | sort -u >/tmp/ticks
