@@ -2,11 +2,14 @@
 # (the expiries a record's expected_ns and missed account for):
 # - idle: 60 s at 1 ms as loaded, every record from the load on;
 # - 100 us with 10 watched processes, sampled every period and every
-#   10th: wakeups achieved against nominal;
+#   10th: wakeups achieved against nominal, at the default history (its
+#   steady state: a new sample reuses what the oldest freed) and with
+#   history 65536, filling up (up to 19 MB/s of new slab pages);
 # - 100 us with N = 0 and N = 1000 watched, sampled every 1000th period
 #   (10 Hz each): thread latency, misses, and how often each process was
 #   actually sampled.
-# "R PUNCT CASE CPU RECORDS MISSED NOMINAL", "R SCALE N P50_NS P99_NS
+# "R PUNCT CASE CPU RECORDS MISSED NOMINAL", "R PUNCTCLK CASE CPU
+# CLOCK_NOMINAL" (the window's length over the period), "R SCALE N P50_NS P99_NS
 # MISSED RECORDS", "R RATE N MIN MEDIAN MAX EXPECTED" (samples a process
 # got in the window).
 . /tests/lib.sh
@@ -15,11 +18,14 @@ D=$(bparam punct 60)
 W=$(bparam scale 5)
 echo 65536 >/proc/sys/kernel/pid_max
 
-# punct CASE P: per CPU, records, expiries folded, expiries spanned.
+# punct CASE P: per CPU, records, expiries folded, expiries spanned;
+# and each record that folded expiries: "R PUNCTMISS CASE CPU SEQ
+# EXPECTED_NS MISSED LATENCY_NS IRQ_LATENCY_NS".
 punct() {
 	awk -v name="$1" -v p="$2" '$1 == "cpu" {
 		if (!($2 in first)) first[$2] = $6
 		last[$2] = $6; lm[$2] = $30; n[$2]++; m[$2] += $30
+		if ($30) print "R PUNCTMISS", name, $2, $4, $6, $30, $8, $28
 	} END {
 		for (c in n) print "R PUNCT", name, c, n[c], m[c], int((last[c] - first[c]) / p) + 1 + lm[c]
 	}' /tmp/cpus
@@ -49,15 +55,37 @@ punct idle-1ms 1000000
 
 # 10 watched at 100 us, sampled every period (the default) and every
 # 10th (each process at 1 kHz).
+# - At the default history, after 2 s (every history full: a sample
+#   then takes the slab object its watch's oldest gave back), the
+#   window's counts come from GET_STATUS at its ends, no history read:
+#   records = wakeups, missed = expiries folded; and the window's length
+#   on CLOCK_MONOTONIC over the period, the nominal count by a clock that
+#   is not tmon's.
+# - With history 65536, from the load on, every record (as idle): each
+#   sample is a new object, and the slab takes new pages all along.
 start_sleepers 10 /tmp/pids
 for m in 1 10; do
+	load log_sec=0 log_nsec=100000 sample_every=$m
+	bench-helper watch /tmp/pids >/dev/null || fail "watch"
+	sleep 2
+	bench-helper status >/tmp/st0 || fail "status"
+	sleep "$W"
+	bench-helper status >/tmp/st1 || fail "status"
+	unload
+	awk -v name="10-watched-100us-every$m" -v p=100000 '
+		$1 == "mono_ns" { t[FILENAME] = $2 }
+		$1 == "cpu" { w[FILENAME, $2] = $4; m[FILENAME, $2] = $6; cpus[$2] }
+		END { for (c in cpus) {
+			a = w[ARGV[2], c] - w[ARGV[1], c]; f = m[ARGV[2], c] - m[ARGV[1], c]
+			print "R PUNCT", name, c, a, f, a + f
+			printf "R PUNCTCLK %s %s %.0f\n", name, c, (t[ARGV[2]] - t[ARGV[1]]) / p } }' /tmp/st0 /tmp/st1
 	load log_sec=0 log_nsec=100000 history=65536 sample_every=$m
 	bench-helper watch /tmp/pids >/dev/null || fail "watch"
 	sleep "$W"
 	stop_wakeups
 	cat $DBG/cpus >/tmp/cpus
 	unload
-	punct "10-watched-100us-every$m" 100000
+	punct "10-watched-100us-every$m-history65536" 100000
 done
 stop_sleepers
 
