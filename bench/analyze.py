@@ -672,11 +672,30 @@ def section_overhead(O, vm):
 
 # 7. Punctuality -------------------------------------------------------------
 S7 = "t-b7-punctual"
+def late_by_case(rows):
+    """case -> (late records, of them with another CPU late within a period,
+    median lateness ns, median IRQ latency ns)."""
+    by = collections.defaultdict(list)      # case -> [(cpu, expected, latency, irq)]
+    for r in rows:
+        by[r[0]].append((int(r[1]), int(r[3]), int(r[5]), int(r[6])))
+    out = {}
+    for case, recs in by.items():
+        period = 1000000 if case.startswith("idle-1ms") else 100000
+        both = sum(1 for c, e, _, _ in recs
+                   if any(c2 != c and abs(e2 - e) <= period for c2, e2, _, _ in recs))
+        lat = sorted(x[2] for x in recs)
+        irq = sorted(x[3] for x in recs)
+        out[case] = (len(recs), both, lat[len(lat) // 2], irq[len(irq) // 2])
+    return out
+
+
 def load_punctuality():
     punct = collections.defaultdict(list)      # case -> [(cpu, records, missed, nominal)]
     for r in kind(S7, "PUNCT"):
         punct[r[0]].append((int(r[1]), int(r[2]), int(r[3]), int(r[4])))
     return NS(punct=punct,
+              clock={(r[0], int(r[1])): int(r[2]) for r in kind(S7, "PUNCTCLK")},
+              late=late_by_case(kind(S7, "PUNCTMISS")),
               scale={int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in kind(S7, "SCALE")},
               srate={int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[6]))
                      for r in kind(S7, "RATE")})
@@ -687,19 +706,37 @@ def section_punctuality(P, vm):
     md.append("## 7. Punctuality")
     md.append("")
     md.append(section_note(S7))
-    md.append(f"Method: {vm.mode_txt}. tmon as loaded (SCHED_FIFO 1). Nominal wakeups are the "
-              "expiries between a CPU's first and last record (from its expected_ns and the last "
-              "record's missed); achieved ones are the records. Idle: 1 ms, every record from the "
-              "load on. 10 watched: 100 us, 10 paused processes watched, sampled every period "
-              "(sample_every=1, the default) and every 10th (sample_every=10). Scale: 100 us with 0 and "
-              "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), after 1 s; "
-              "the samples each process got in the window come from its records' timestamps.")
+    md.append(f"Method: {vm.mode_txt}. tmon as loaded (SCHED_FIFO 1). Idle: 1 ms, every record from "
+              "the load on; nominal wakeups are the expiries between a CPU's first and last record "
+              "(from its expected_ns and the last record's missed), achieved ones the records. "
+              "10 watched: 100 us, 10 paused processes watched, sampled every period (sample_every=1, "
+              "the default) and every 10th (sample_every=10). At the default history (1024), once "
+              "every history is full (2 s), so that a new sample takes the slab object the oldest "
+              "gave back: the window's wakeups and folded expiries from tmon's counters "
+              "(GET_STATUS) at its ends, without reading the history, and its length on "
+              "CLOCK_MONOTONIC over the period (\"clock\"), a nominal count tmon does not keep. "
+              "`-history65536`: the same with every record kept from the load on, as idle is "
+              "measured; then every sample is a new slab object and the cache takes new pages all "
+              "along (10 processes at 10 kHz: about 19 MB/s). Scale: 100 us with 0 and "
+              "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), history "
+              "65536, after 1 s; the samples each process got in the window come from its records' "
+              "timestamps.")
     md.append("")
     body = []
     for case, rowsp in sorted(P.punct.items()):
         for c, rec, mis, nom in sorted(rowsp):
-            body.append([case, c, rec, nom, fmt(100.0 * rec / nom, 3) if nom else "n/a", mis])
-    table(["case", "CPU", "records", "nominal", "achieved %", "missed"], body)
+            body.append([case, c, rec, nom, P.clock.get((case, c), ""),
+                         fmt(100.0 * rec / nom, 3) if nom else "n/a", mis])
+    table(["case", "CPU", "records", "nominal", "clock", "achieved %", "missed"], body)
+    if P.late:
+        md.append("The records that folded expiries (a wakeup a period or more late), by case: how "
+                  "many, how many of them had a late record on the other CPU within a period of "
+                  "the same expiry (the whole guest held up at once), and their median lateness "
+                  "and the IRQ latency inside it.")
+        md.append("")
+        table(["case", "late records", "other CPU late too", "median latency us", "median IRQ latency us"],
+              [[case, n, both, fmt(lat / 1000.0), fmt(irq / 1000.0)]
+               for case, (n, both, lat, irq) in sorted(P.late.items())])
     body = [[n, fmt(v[0] / 1000.0), fmt(v[1] / 1000.0), v[2], v[3],
              (f"min {srate[n][0]}, median {srate[n][1]}, max {srate[n][2]} of {srate[n][3]} expected"
               if n in srate else "")] for n, v in sorted(P.scale.items())]
@@ -745,19 +782,27 @@ def section_crossvcpu(X, vm):
 # 9. The late wakeups, traced --------------------------------------------------
 S9 = "t-b9-late"
 LATE_FIELDS = ("lat", "irq", "missed", "hard", "soft", "silent", "task", "task_us", "state", "handler",
-               "handler_us")
+               "handler_us", "zone_n", "zone_us", "expiry")
 
 
 def late_rows(rs):
     """Section 9's rows of one boot: {case: [late wakeup dicts]}, traced counts, orders."""
     late = collections.defaultdict(list)
     for r in kind(S9, "LATE", rs):
-        if len(r) != 13:
+        if len(r) != 16:
             continue
         d = dict(zip(LATE_FIELDS, [int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]),
-                                   int(r[7]), r[8], int(r[9]), r[10], r[11], int(r[12])]))
+                                   int(r[7]), r[8], int(r[9]), r[10], r[11], int(r[12]),
+                                   int(r[13]), int(r[14]), int(r[15])]))
         d["cpu"] = int(r[1])
         late[r[0]].append(d)
+    # A late window that overlaps another CPU's in which the page
+    # allocator held its zone lock: the other CPU's cpu number.
+    for ds in late.values():
+        for d in ds:
+            d["zone_other"] = next((o["cpu"] for o in ds if o["cpu"] != d["cpu"] and o["zone_n"] and
+                                    o["expiry"] < d["expiry"] + d["lat"] and
+                                    d["expiry"] < o["expiry"] + o["lat"]), None)
     traced = collections.defaultdict(int)
     for r in kind(S9, "TRACED", rs):
         traced[r[0]] += int(r[2])
@@ -775,9 +820,14 @@ def load_late(rt_kernel):
 def late_cause(d):
     """What took most of a late wakeup's delay, from the trace alone."""
     half = d["lat"] / 2.0
+    where = "timer interrupt late" if d["irq"] >= half else "thread late after the interrupt"
+    if d["zone_n"] and d["irq"] >= half:
+        # (the allocator's zone lock is taken with irqs off, on this kernel)
+        return f"{where}, the page allocator under its zone lock in the window"
+    if d["silent"] >= half and d["irq"] >= half and d["zone_other"] is not None:
+        return f"{where}, no event on the CPU while the other's page allocator held its zone lock"
     if d["state"].startswith("tmon/"):
         return "tmon's thread still serving the expiry before"
-    where = "timer interrupt late" if d["irq"] >= half else "thread late after the interrupt"
     if d["hard"] >= half or d["soft"] >= half:
         return f"{where}, in handlers (longest: {d['handler']})"
     if d["task_us"] >= half:
@@ -812,7 +862,9 @@ def section_late(LT, vm):
     md.append(section_note(S9))
     md.append(f"Method: {vm.mode_txt}. Cases of sections 1 and 7 run again, "
               f"{LT.cfg.get('seconds', '?')} s each, with the tracer on (`tmon_wakeup`, `sched_switch`, "
-              "`sched_wakeup`, `hrtimer_expire_entry`, the hard IRQ, vector and softirq events; "
+              "`sched_wakeup`, `hrtimer_expire_entry`, the hard IRQ, vector and softirq events, "
+              "`mm_page_alloc_zone_locked` (a block taken off the page allocator's free lists under "
+              "its zone lock, interrupts off except on PREEMPT_RT); "
               "trace clock `mono`, the timers' clock). Every wakeup a period or more late, or that "
               "folded expiries, is taken apart from the trace alone on its CPU, from its expiry to the "
               "thread's record: when the tmon timer's `hrtimer_expire_entry` came, the handlers inside "
@@ -997,7 +1049,22 @@ def behind_punctuality_cost(P, C, E):
     for case, rowsp in sorted(punct.items()):
         mis = sum(x[2] for x in rowsp)
         if mis:
-            notes.append(f"- **Missed expiries ({case})**: {mis} over {len(rowsp)} CPUs.")
+            note = f"- **Missed expiries ({case})**: {mis} over {len(rowsp)} CPUs"
+            if case in P.late:
+                n, both, lat, irq = P.late[case]
+                note += (f"; {n} late records, {both} of them with the other CPU late at the same "
+                         f"expiry, median {fmt(lat / 1000.0)} us late of which {fmt(irq / 1000.0)} us "
+                         "before the timer interrupt")
+            if case.endswith("-history65536"):
+                note += (". Only while the histories fill: every sample is then a new slab object "
+                         "and the cache takes new pages all along; at the default history (the "
+                         "case without the suffix), where a sample takes the object its watch's "
+                         "oldest gave back, the same load misses " +
+                         str(sum(x[2] for x in punct.get(case[:-len("-history65536")], []))) +
+                         ". Section 9 traces them to the sampler in the page allocator, taking "
+                         "blocks off its free lists under the zone lock with interrupts off (on "
+                         "PREEMPT_RT that lock sleeps and keeps interrupts on)")
+            notes.append(note + ".")
     for n, v in sorted(scale.items()):
         if v[2]:
             notes.append(f"- **Missed expiries with {n} watched** at 100 us (sample_every=1000): {v[2]} "

@@ -4,13 +4,16 @@
 # came a period or more late, or folded expiries, is taken apart from
 # the trace alone, on its CPU, between its expiry and the thread's switch:
 #   "R LATE CASE CPU LAT_US IRQ_US MISSED HARDIRQ_US SOFTIRQ_US SILENT_US
-#    TASK TASK_US STATE HANDLER HANDLER_US"
+#    TASK TASK_US STATE HANDLER HANDLER_US ZONE_N ZONE_US EXPIRY_US"
 # IRQ_US: expiry to the tmon timer's hrtimer_expire_entry; HARDIRQ_US and
 # SOFTIRQ_US: handlers inside the window; SILENT_US: the longest stretch
 # with no event at all on the CPU; TASK: the task other than tmon's
 # thread that held the CPU longest (comm:pid, swapper/N for the idle task),
 # TASK_US its time; STATE: what the CPU ran when the expiry came;
-# HANDLER: the longest handler (irq:NAME, a vector, softirq), HANDLER_US.
+# HANDLER: the longest handler (irq:NAME, a vector, softirq), HANDLER_US;
+# ZONE_N: blocks the page allocator took off its free lists under the
+# zone lock (irqs off) in the window, ZONE_US from the first to the last;
+# EXPIRY_US: the expiry, on the trace clock (to match the CPUs' windows).
 # With every CPU released at once, the order in which the CPUs' timers
 # fire for one expiry: "R ORDER CASE PAIRS CPU0_FIRST CPU1_FIRST GAP_US"
 # (GAP_US: median between the two hrtimer_expire_entry).
@@ -27,6 +30,7 @@ irq/irq_handler_entry irq/irq_handler_exit irq/softirq_entry irq/softirq_exit"
 for e in $T/events/irq_vectors/*_entry $T/events/irq_vectors/*_exit; do
 	[ -d "$e" ] && EVENTS="$EVENTS irq_vectors/${e##*/}"
 done
+[ -d $T/events/kmem/mm_page_alloc_zone_locked ] && EVENTS="$EVENTS kmem/mm_page_alloc_zone_locked"
 
 # trace_case CASE PERIOD_NS PIDFILE|- PARAMS...: load, watch PIDFILE's
 # processes, let it settle, trace S s.
@@ -82,12 +86,12 @@ late_of() {
 		if (who !~ /^tmon\//) { if (!(who in tk)) tl[++nn] = who; tk[who] += t - last }
 		last = t
 	}
-	function wakeup(c,   lat, m, w0, w1, i, hard, soft, ent, en, best, bt, d, x, hl, hn) {
+	function wakeup(c,   lat, m, w0, w1, i, hard, soft, ent, en, best, bt, d, x, hl, hn, zn, z0, z1) {
 		traced[c]++
 		lat = val("latency_ns") + 0; m = val("missed") + 0
 		if (lat >= period || m) {
 			w0 = val("expected_ns") / 1000; w1 = w0 + lat / 1000
-			who = (c in run) ? run[c] : "?"; last = w0; sil = hard = soft = hl = 0; st = ""; hn = "-"; nn = 0
+			who = (c in run) ? run[c] : "?"; last = w0; sil = hard = soft = hl = zn = z0 = z1 = 0; st = ""; hn = "-"; nn = 0
 			split("", ent); split("", en); split("", tk); split("", tl)
 			for (i = 0; i < n[c]; i++) {
 				t = et[c, i]; e = ee[c, i]
@@ -95,6 +99,7 @@ late_of() {
 				if (t > w1) break
 				held(t)
 				if (e == "sched_switch:") who = ew[c, i]
+				else if (e == "mm_page_alloc_zone_locked:") { if (!zn++) z0 = t; z1 = t }
 				else if (e ~ /_entry:$/ && e != "hrtimer_expire_entry:") { ent[e] = t; en[e] = ew[c, i] }
 				else if (e ~ /_exit:$/) { x = e; sub(/_exit:$/, "_entry:", x)
 					if (x in ent) { d = t - (ent[x] > w0 ? ent[x] : w0)
@@ -104,8 +109,8 @@ late_of() {
 			held(w1)
 			best = "-"; bt = 0
 			for (i = 1; i <= nn; i++) if (tk[tl[i]] > bt) { bt = tk[tl[i]]; best = tl[i] }
-			printf "R LATE %s %d %.0f %.0f %d %.0f %.0f %.0f %s %.0f %s %s %.0f\n", name, c, lat / 1000,
-				val("irq_latency_ns") / 1000, m, hard, soft, sil, best, bt, st == "" ? "?" : st, hn, hl
+			printf "R LATE %s %d %.0f %.0f %d %.0f %.0f %.0f %s %.0f %s %s %.0f %d %.0f %.0f\n", name, c, lat / 1000,
+				val("irq_latency_ns") / 1000, m, hard, soft, sil, best, bt, st == "" ? "?" : st, hn, hl, zn, z1 - z0, w0
 		}
 		for (i = 0; i < n[c]; i++) if (ee[c, i] == "sched_switch:") run[c] = ew[c, i]
 		for (i = 0; i < n[c]; i++) { delete et[c, i]; delete ee[c, i]; delete ew[c, i] }
