@@ -821,10 +821,11 @@ def late_cause(d):
     """What took most of a late wakeup's delay, from the trace alone."""
     half = d["lat"] / 2.0
     where = "timer interrupt late" if d["irq"] >= half else "thread late after the interrupt"
-    if d["zone_n"] and d["irq"] >= half:
+    if d["zone_n"] and (d["irq"] >= half or d["zone_us"] >= half):
         # (the allocator's zone lock is taken with irqs off, on this kernel)
         return f"{where}, the page allocator under its zone lock in the window"
-    if d["silent"] >= half and d["irq"] >= half and d["zone_other"] is not None:
+    if d["silent"] >= half and d["zone_other"] is not None:
+        # (the vCPUs run in turn: one long stretch holds the other too)
         return f"{where}, no event on the CPU while the other's page allocator held its zone lock"
     if d["state"].startswith("tmon/"):
         return "tmon's thread still serving the expiry before"
@@ -873,7 +874,11 @@ def section_late(LT, vm):
               "expiry before; interrupt handlers (hard IRQ, vectors, softirqs; the longest named); one "
               "task holding the CPU; or, with the CPU idle and no event at all, the emulator not running "
               "that vCPU. \"Timer interrupt late\" when the tmon timer's callback came half the delay or "
-              "more after the expiry. Tracing adds its own cost, so "
+              "more after the expiry. The sampler taking blocks under the page allocator's zone lock "
+              "(interrupts off) for half the delay names the allocator; and since the vCPUs run in "
+              "turn, one vCPU's long stretch with interrupts off holds the other too: a window with no "
+              "event on one CPU that overlaps the other's zone-lock window is named so. "
+              "Tracing adds its own cost, so "
               "these runs count late wakeups of their own; the untraced figures are sections 1 and 7's.")
     md.append("")
     body = [row for boot, L in LT.boots for row in late_table(L, boot)]
