@@ -1046,7 +1046,18 @@ def behind_latency(lat):
     return notes
 
 
-def behind_punctuality_cost(P, C, E):
+def scale_traced(LT, n):
+    """What section 9's trace of the N-watched case found, in this boot."""
+    L = LT.boots[0][1]
+    late, traced, _, _, causes = late_summary(L, f"100us-{n}watched-every1000")
+    if not traced:
+        return "not traced in this run."
+    if not late:
+        return f"in its {traced} traced wakeups none was late, this run."
+    return f"{late} of {traced} late, " + "; ".join(f"{c} ({k})" for c, k in causes.most_common(3)) + "."
+
+
+def behind_punctuality_cost(P, C, E, LT):
     """Sections 2, 3 and 7's notes."""
     notes = []
     punct, scale = P.punct, P.scale
@@ -1076,8 +1087,8 @@ def behind_punctuality_cost(P, C, E):
                          f"over {v[3]} wakeups" +
                          (f". Its histories fill all along (history 65536, {n} processes at 10 Hz: "
                           f"about {n * 10 * 192 / 1e6:.1f} MB/s of new samples), as the -history65536 "
-                          "cases' do; section 9 traces its late wakeups (100us-1000watched-every1000)."
-                          if n else "."))
+                          "cases' do; section 9 traces the same case (100us-1000watched-every1000): "
+                          + scale_traced(LT, n) if n else "."))
     if 0 in scale and 1000 in scale and scale[0][1] and scale[1000][1] > 1.1 * scale[0][1]:
         notes.append(f"- **Thread latency with 1000 watched** at 100 us: p99 "
                      f"{fmt(scale[1000][1] / 1000.0)} us against {fmt(scale[0][1] / 1000.0)} us with none.")
@@ -1157,7 +1168,7 @@ def behind_crossvcpu(X, icount):
 def behind(lat, C, E, P, K, O, X, LT, vm):
     md.append("## Where tmon is behind, and why")
     md.append("")
-    notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E)
+    notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E, LT)
              + behind_overhead_conc(O, K))
     # Only as the cause of something above.
     if notes:
