@@ -1159,7 +1159,8 @@ def behind_crossvcpu(X, icount):
         f"{cb[4]}, max {fmt(cb[3] / 1000.0)} us). "
         + (f"Traced, CPU 1's {xtrace[0]} late wakeups waited through {xtrace[1]} timer "
            f"interrupts and {xtrace[2]} other events of CPU 1 between the wakeup and the switch. "
-           if xtrace else "")
+           if xtrace and xtrace[0] else
+           "The traced run of the same case had no late wakeup. " if xtrace else "")
         + ("This boot's single-threaded TCG runs the vCPUs in turn on one host thread. "
            "Why tmon's thread waits for later interrupts more often than cyclictest's is not "
            "found yet." if icount and tb[4] > 2 * max(cb[4], 1) else "")]
