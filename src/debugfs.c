@@ -15,7 +15,8 @@
  * next() moves on. Each CPU is read up to the head seen at the reader's
  * first record of it, so a read always ends and shows every CPU that has
  * records; records overwritten while the reader was elsewhere are
- * skipped, never torn.
+ * skipped, never torn. A CPU whose records were all overwritten before
+ * any of them reached the reader is taken again from its oldest.
  */
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -36,6 +37,7 @@ struct tmon_cpus_iter {
 	int cpu;		/* -1 before the first record */
 	u64 seq;		/* seq of @rec */
 	u64 end;		/* head of @cpu at its first record, or U64_MAX */
+	bool shown;		/* a record of @cpu has reached the reader */
 	struct tmon_cpu_record rec;
 };
 
@@ -55,13 +57,32 @@ static bool tmon_cpus_iter_fill(struct tmon_cpus_iter *it)
 				it->end = max(tmon_history_head(it->cpu), it->seq + 1);
 			return true;
 		}
+		/*
+		 * The first record, fetched when a read() ended, was
+		 * overwritten with all the rest before the next read():
+		 * start this CPU again from what it holds now.
+		 */
+		if (it->cpu >= 0 && !it->shown && it->end != U64_MAX) {
+			it->seq = 0;
+			it->end = U64_MAX;
+			continue;
+		}
 		it->cpu = cpumask_next(it->cpu, cpu_possible_mask);
 		if (it->cpu >= (int)nr_cpu_ids)
 			break;
 		it->seq = 0;
 		it->end = U64_MAX;
+		it->shown = false;
 	}
 	return false;
+}
+
+/* Step past the record in @it: seq_file moves on only from a shown one. */
+static void tmon_cpus_iter_advance(struct tmon_cpus_iter *it)
+{
+	it->shown = true;
+	it->seq++;
+	it->pos++;
 }
 
 static void *tmon_cpus_start(struct seq_file *m, loff_t *pos)
@@ -75,8 +96,7 @@ static void *tmon_cpus_start(struct seq_file *m, loff_t *pos)
 		if (!tmon_cpus_iter_fill(it))
 			return NULL;
 		while (it->pos < *pos) {
-			it->seq++;
-			it->pos++;
+			tmon_cpus_iter_advance(it);
 			if (!tmon_cpus_iter_fill(it))
 				return NULL;
 		}
@@ -95,8 +115,7 @@ static void *tmon_cpus_next(struct seq_file *m, void *v, loff_t *pos)
 	 * for milliseconds against tmon's own thread.
 	 */
 	cond_resched();
-	it->seq++;
-	it->pos++;
+	tmon_cpus_iter_advance(it);
 	*pos = it->pos;
 	return tmon_cpus_iter_fill(it) ? it : NULL;
 }

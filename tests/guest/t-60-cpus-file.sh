@@ -1,5 +1,6 @@
 # /sys/kernel/debug/tmon/cpus is complete and consistent at any size and
-# any read size (seq_file restarts), far beyond PAGE_SIZE.
+# any read size (seq_file restarts), far beyond PAGE_SIZE, and shows every
+# CPU to a reader slower than the history turns over.
 . /tests/lib.sh
 
 # SLOW times the history: on the debug kernel the window below took 7.8 s
@@ -73,5 +74,24 @@ awk -v A=/tmp/wa -v B=/tmp/wb '{ f = FILENAME == A ? 1 : FILENAME == B ? 2 : 3 }
 	   printf "%d records over %.2f s: %.0f%% of the wall time accounted, /proc/stat %.0f%%\n", n, up[2] - up[1], own, kern
 	   if (n == 0 || own < kern - 10 || own > kern + 10) bad = 1; exit bad }' /tmp/wa /tmp/wb /tmp/a ||
 	fail "the records' time split does not match /proc/stat over the same window: $(cat /tmp/wa /tmp/wb | tr '\n' ' ')"
+unload
+
+# A reader slower than the history turns over still gets every CPU.
+# With a history of 1 at 100 us, each CPU's walk ends at its first
+# record; a read() of 64 bytes ends having fetched the next CPU's only
+# record, which is overwritten well before the next read() 10 ms later.
+# That CPU must be read again from what it holds then, not passed over.
+load log_sec=0 log_nsec=100000 history=1
+wait_for 10 all_cpus_have 16 || fail "no wakeups at 100 us"
+tmon-helper slowread $DBG/cpus 64 10 >/tmp/e || fail "slow read of cpus failed"
+awk -v on="$(online_cpus | tr '\n' ' ')" '
+     NF != 30 || $1 != "cpu" || $3 != "seq" { print "bad line " NR ": " $0; bad = 1 }
+     $2 in l && $4 <= l[$2] { print "cpu " $2 ": seq " $4 " after " l[$2]; bad = 1 }
+     { l[$2] = $4; n[$2]++ }
+     END { k = split(on, c, " ")
+	   for (i = 1; i <= k; i++) { if (!(c[i] in n)) { print "cpu " c[i] ": no record"; bad = 1 }
+		else printf "cpu %s: %d records; ", c[i], n[c[i]] }
+	   print ""; exit bad }' /tmp/e >/tmp/e.check || fail "slow read: $(cat /tmp/e.check)"
+note "slow read: $(cat /tmp/e.check)"
 unload
 note "ok"

@@ -11,6 +11,9 @@
  *                                    print "done", sleep until killed
  *   tmon-helper write FILE STRING    one write(2) of STRING; prints OK or
  *                                    the errno name, exits 0 / 1
+ *   tmon-helper slowread FILE BYTES MS
+ *                                    copy FILE to stdout in reads of BYTES,
+ *                                    MS milliseconds apart
  *   tmon-helper ring ...             readers of /dev/tmon's rings (ring.c)
  *   tmon-helper asuser UID CMD...    run CMD with all uids/gids = UID
  *   tmon-helper nl ...               generic netlink client (nl.c)
@@ -132,6 +135,23 @@ int main(int argc, char **argv)
 		}
 		printf("OK\n");
 		return 0;
+	}
+	/* A reader slower than the history it reads turns over. */
+	if (argc == 5 && !strcmp(argv[1], "slowread")) {
+		size_t len = (size_t)atoi(argv[3]);
+		struct timespec gap = { atoi(argv[4]) / 1000, atoi(argv[4]) % 1000 * 1000000L };
+		int fd = open(argv[2], O_RDONLY);
+		char *buf = malloc(len ? len : 1);
+		ssize_t n;
+
+		if (fd < 0 || !buf || !len)
+			return perror(argv[2]), 1;
+		while ((n = read(fd, buf, len)) > 0) {
+			if (fwrite(buf, 1, n, stdout) != (size_t)n)
+				return 1;
+			nanosleep(&gap, NULL);
+		}
+		return n < 0 ? perror("read"), 1 : fflush(stdout) != 0;
 	}
 	/* A process called NAME (any bytes) that sleeps until killed. */
 	if (argc == 3 && !strcmp(argv[1], "named")) {
