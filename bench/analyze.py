@@ -676,11 +676,13 @@ def late_by_case(rows):
     """case -> (late records, of them with another CPU late within a period,
     median lateness ns, median IRQ latency ns)."""
     by = collections.defaultdict(list)      # case -> [(cpu, expected, latency, irq)]
+    periods = {}
     for r in rows:
         by[r[0]].append((int(r[1]), int(r[3]), int(r[5]), int(r[6])))
+        periods[r[0]] = int(r[7])
     out = {}
     for case, recs in by.items():
-        period = 1000000 if case.startswith("idle-1ms") else 100000
+        period = periods[case]
         both = sum(1 for c, e, _, _ in recs
                    if any(c2 != c and abs(e2 - e) <= period for c2, e2, _, _ in recs))
         lat = sorted(x[2] for x in recs)
@@ -1057,7 +1059,7 @@ def scale_traced(LT, n):
     return f"{late} of {traced} late, " + "; ".join(f"{c} ({k})" for c, k in causes.most_common(3)) + "."
 
 
-def behind_punctuality_cost(P, C, E, LT):
+def behind_punctuality_cost(P, C, E, LT, M):
     """Sections 2, 3 and 7's notes."""
     notes = []
     punct, scale = P.punct, P.scale
@@ -1086,7 +1088,8 @@ def behind_punctuality_cost(P, C, E, LT):
             notes.append(f"- **Missed expiries with {n} watched** at 100 us (sample_every=1000): {v[2]} "
                          f"over {v[3]} wakeups" +
                          (f". Its histories fill all along (history 65536, {n} processes at 10 Hz: "
-                          f"about {n * 10 * 192 / 1e6:.1f} MB/s of new samples), as the -history65536 "
+                          f"about {fmt(M.bpr_slab and n * 10 * M.bpr_slab / 1e6, 1)} MB/s of new samples at "
+                          f"section 4's {fmt(M.bpr_slab, 0)} bytes of Slab per record), as the -history65536 "
                           "cases' do; section 9 traces the same case (100us-1000watched-every1000): "
                           + scale_traced(LT, n) if n else "."))
     if 0 in scale and 1000 in scale and scale[0][1] and scale[1000][1] > 1.1 * scale[0][1]:
@@ -1166,10 +1169,10 @@ def behind_crossvcpu(X, icount):
            "found yet." if icount and tb[4] > 2 * max(cb[4], 1) else "")]
 
 
-def behind(lat, C, E, P, K, O, X, LT, vm):
+def behind(lat, C, E, M, P, K, O, X, LT, vm):
     md.append("## Where tmon is behind, and why")
     md.append("")
-    notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E, LT)
+    notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E, LT, M)
              + behind_overhead_conc(O, K))
     # Only as the cause of something above.
     if notes:
@@ -1201,7 +1204,7 @@ def main(argv):
     section_punctuality(P, vm)
     section_crossvcpu(X, vm)
     section_late(LT, vm)
-    behind(lat, C, E, P, K, O, X, LT, vm)
+    behind(lat, C, E, M, P, K, O, X, LT, vm)
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
     print("\n".join(md[:40]))
