@@ -38,6 +38,42 @@ else
 	echo "PASS unit/tmonctl/help-80-columns"
 fi
 check version 0 '^tmonctl [0-9.]+ \(abi [0-9]+\)$' -- --version
+
+# Each command's help: `help CMD`, `CMD --help` and `CMD -h` print the
+# same text, the command's synopsis first, within 80 columns, exit 0.
+cmds=$("$T" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+if [ "$(echo "$cmds" | wc -w)" -ge 13 ]; then
+	echo "PASS unit/tmonctl/help-lists-commands"
+else
+	echo "FAIL unit/tmonctl/help-lists-commands  (only: $(echo $cmds))"
+fi
+for c in $cmds; do
+	check "help-$c" 0 "^Usage: tmonctl $c( |\$)" -- help "$c"
+	a=$("$T" help "$c" 2>&1) b=$("$T" "$c" --help 2>&1) d=$("$T" "$c" -h 2>&1)
+	if [ "$a" = "$b" ] && [ "$a" = "$d" ] && grep -q -- '^  -h, --help ' <<<"$a"; then
+		echo "PASS unit/tmonctl/help-$c-same"
+	else
+		echo "FAIL unit/tmonctl/help-$c-same  (help $c, $c --help and $c -h differ)"
+	fi
+	if awk 'length($0) > 79 { bad = 1 } END { exit !bad }' <<<"$a"; then
+		echo "FAIL unit/tmonctl/help-$c-80-columns  ($(awk 'length($0) > 79' <<<"$a" | head -n 1))"
+	fi
+done
+check help-prefix 0 '^Usage: tmonctl record ' -- help rec
+check help-later 0 '^Usage: tmonctl show ' -- show 1 --help
+check help-unknown 2 "unknown command 'frob'" -- help frob
+check help-two 2 "unexpected argument 'x'" -- help status x
+# -- ends the options: what follows is an operand even if it starts with -.
+check dashdash-watch 2 "'-1' is not a process id" -- watch -- -1
+check dashdash-watch-help 2 "'--help' is not a process id" -- watch 1 -- --help
+check dashdash-show 2 "'-5' is not a process id" -- show -- -5
+check dashdash-period 2 "'-1' is not a period" -- period -- -1
+# -j/--json before the command, as the command's own -j after it.
+check global-json 3 "run 'modprobe tmon'" -- -j status
+check global-json-long 3 "run 'modprobe tmon'" -- --json latency --hist
+check short-json 3 "run 'modprobe tmon'" -- list -j
+check global-unknown 2 "unknown option '--frob'" -- --frob status
+check global-then-nothing 2 'no command' -- -j
 check no-args 2 'no command' --
 check unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
 check empty-command 2 "unknown command ''" -- ""
@@ -107,6 +143,7 @@ bad record-o-missing "option '-o' needs a value" record -o
 bad record-arg "unexpected argument" record now
 bad export-no-format "no format given" export
 bad export-format "unknown option '--json'" export --json
+bad export-short-json "unknown option '-j'" export -j
 bad export-arg "unexpected argument" export --prometheus x
 bad save-two "unexpected argument" save a b
 bad save-empty "empty file name" save ""

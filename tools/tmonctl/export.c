@@ -154,17 +154,13 @@ static void export_prometheus(const struct tmon_status *st, const struct task_li
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "prometheus", no_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct task_list tl = { 0 };
 	struct tmon_status st;
 	bool prometheus = false;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt != 'p')
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
+		if (opt != OPT_PROMETHEUS)
 			return getopt_error("export", opt, argv);
 		prometheus = true;
 	}

@@ -282,7 +282,8 @@ int cmd_fields(int argc, char **argv)
 	const struct field_table *t[] = { &cpu_fields, &task_fields };
 	size_t i, k;
 
-	(void)argv;
+	if (cmd_operands(&argc, argv))
+		return EXIT_USAGE;
 	if (argc > 1)
 		return usage_error("fields", "unexpected argument '%s'", argv[1]);
 	printf("%-5s %-15s %-6s %s\n", "TYPE", "FIELD", "UNIT", "DESCRIPTION");

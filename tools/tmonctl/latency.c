@@ -248,23 +248,17 @@ static int hist(const struct tmon_status *st, uint64_t width, bool json)
 
 int cmd_latency(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "hist", no_argument, NULL, 'H' },
-		{ "bucket", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = false, histogram = false;
+	bool json = json_global, histogram = false;
 	struct tmon_status st;
 	uint64_t bucket_us = 0;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, ":b:", opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
 			break;
-		case 'H':
+		case OPT_HIST:
 			histogram = true;
 			break;
 		case 'b':

@@ -137,22 +137,16 @@ struct record_opts {
 
 static int record_args(int argc, char **argv, struct record_opts *o)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, ":o:d:", opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			o->file = optarg;
 			if (!*o->file)
 				return usage_error("record", "-o needs a file name");
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			if (!strcmp(optarg, "json"))
 				o->json = true;
 			else if (strcmp(optarg, "csv"))

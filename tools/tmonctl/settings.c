@@ -52,8 +52,9 @@ int cmd_period(int argc, char **argv)
 	uint64_t ns = 0, now = 0;
 	int err;
 
-	if (argc > 1 && is_option(argv[1]))
-		return usage_error("period", "unknown option '%s'", argv[1]);
+	err = cmd_operands(&argc, argv);
+	if (err)
+		return err;
 	if (argc > 2)
 		return usage_error("period", "unexpected argument '%s'", argv[2]);
 	if (argc == 2 && parse_seconds(argv[1], &ns))
@@ -77,8 +78,10 @@ int cmd_period(int argc, char **argv)
 
 static int file_arg(const char *cmd, int argc, char **argv, const char **file)
 {
-	if (argc > 1 && is_option(argv[1]))
-		return usage_error(cmd, "unknown option '%s'", argv[1]);
+	int err = cmd_operands(&argc, argv);
+
+	if (err)
+		return err;
 	if (argc > 2)
 		return usage_error(cmd, "unexpected argument '%s'", argv[2]);
 	*file = argc == 2 ? argv[1] : TMON_STATE_FILE;

@@ -155,15 +155,11 @@ static void status_text(const struct tmon_status *st)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tmon_status st;
-	bool json = false;
+	bool json = json_global;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		if (opt != 'j')
 			return getopt_error("status", opt, argv);
 		json = true;

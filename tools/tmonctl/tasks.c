@@ -17,8 +17,9 @@ int cmd_watch(int argc, char **argv)
 	uint32_t *pids;
 	int i, err, rc = EXIT_OK;
 
-	if (argc > 1 && is_option(argv[1]))
-		return usage_error(argv[0], "unknown option '%s'", argv[1]);
+	err = cmd_operands(&argc, argv);
+	if (err)
+		return err;
 	if (argc < 2)
 		return usage_error(argv[0], "no PID given");
 	pids = calloc((size_t)argc, sizeof(*pids));
@@ -51,13 +52,10 @@ int cmd_watch(int argc, char **argv)
 
 static int json_only(const char *cmd, int argc, char **argv, bool *json)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	*json = json_global;
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		if (opt != 'j')
 			return getopt_error(cmd, opt, argv);
 		*json = true;
@@ -162,14 +160,11 @@ static int watched(uint32_t pid, bool *yes, bool *exited)
 
 static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *json)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	uint64_t n = TMON_HISTORY_MAX;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
+	*json = json_global;
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'j':
 			*json = true;

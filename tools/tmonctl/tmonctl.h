@@ -27,6 +27,37 @@ enum {
 	EXIT_NOMOD = 3,
 };
 
+/* commands.c: the one table of commands and options */
+enum {			/* keys of the options that have no short form */
+	OPT_HIST = 256,
+	OPT_FORMAT,
+	OPT_PROMETHEUS,
+};
+
+struct opt_spec {
+	int key;		/* the short option's letter, or OPT_*; 0 ends a list */
+	const char *name;	/* the long option */
+	const char *value;	/* the value's name, NULL for a flag */
+	const char *help;
+	bool required;		/* the command needs it (a mode, not a choice) */
+};
+
+struct cmd_spec {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;	/* the operands, after the options */
+	const char *help;
+	const struct opt_spec *opts;
+};
+
+extern bool json_global;	/* -j/--json before the command */
+const struct cmd_spec *cmd_find(const char *name);
+int cmd_run(const struct cmd_spec *cmd, int argc, char **argv);
+void help_all(FILE *f);
+void help_cmd(FILE *f, const struct cmd_spec *cmd);
+int cmd_getopt(int argc, char **argv);
+int cmd_operands(int *argc, char **argv);
+
 /* util.c: errors, parsers, formatting */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -52,14 +52,9 @@ static void screen_put(const char *text, unsigned int cols)
 
 static int top_args(int argc, char **argv, uint64_t *delay, uint64_t *iterations)
 {
-	static const struct option opts[] = {
-		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, ":d:n:", opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (parse_decimal_ns(optarg, 3600 * NSEC_PER_SEC, delay) ||

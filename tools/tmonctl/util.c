@@ -35,7 +35,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try 'tmonctl --help')\n");
+	fprintf(stderr, " (try 'tmonctl %s --help')\n", cmd);
 	return EXIT_USAGE;
 }
 
