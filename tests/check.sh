@@ -43,6 +43,7 @@ unit() {
 	if make -s -C "$TMON_TOP" tools; then
 		echo "PASS unit/tmonctl-build"
 		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
+		"$here/unit/test-man-options.sh" "$TMON_TOP/tools/tmonctl/tmonctl" "$TMON_TOP/man/tmonctl.1"
 		# Linked against tmonctl's own objects: the parsers and formatters,
 		# and every record field in every output.
 		for t in tmonctl-format tmonctl-fields; do
@@ -64,7 +65,7 @@ unit() {
 		echo "FAIL unit/tmonctl-build"
 	fi
 	need_pkgs bash-completion
-	"$here/unit/test-completion.sh" "$TMON_TOP/tools/tmonctl/tmonctl.bash"
+	"$here/unit/test-completion.sh" "$TMON_TOP/tools/tmonctl/tmonctl.bash" "$TMON_TOP/tools/tmonctl/tmonctl"
 	need_pkgs gnuplot-nox prometheus prometheus-node-exporter
 	"$here/unit/test-tmon-plot.sh" "$TMON_TOP/tools/tmon-plot"
 	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom"
