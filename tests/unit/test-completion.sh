@@ -6,15 +6,22 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 C=${1:-$here/../../tools/tmonctl/tmonctl.bash}
+# The commands and options come from the real tmonctl's help (its table).
+TM=${2:-$here/../../tools/tmonctl/tmonctl}
 BC=/usr/share/bash-completion/bash_completion
 [ -r "$C" ] || { echo "FAIL unit/completion  (no such file: $C)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # A stand-in tmonctl for `unwatch`, whose candidates come from `tmonctl list`.
-mkdir "$tmp/bin" "$tmp/files"
-cat >"$tmp/bin/tmonctl" <<'SH'
+mkdir "$tmp/bin" "$tmp/files" "$tmp/real"
+ln -s "$(cd "$(dirname "$TM")" && pwd)/$(basename "$TM")" "$tmp/real/tmonctl"
+PATH=$tmp/real:$PATH
+cat >"$tmp/bin/tmonctl" <<SH
 #!/bin/sh
+case \$1 in help | --help) exec "$tmp/real/tmonctl" "\$@" ;; esac
+SH
+cat >>"$tmp/bin/tmonctl" <<'SH'
 [ "$1" = list ] || exit 2
 cat <<'OUT'
     PID COMM             STATE   RECORDS  CPU    USER(s)     SYS(s)     RSS    VIRT
@@ -23,8 +30,8 @@ cat <<'OUT'
 OUT
 SH
 mkdir "$tmp/nomod"
-printf '#!/bin/sh\necho "tmonctl: tmon is not loaded: run '"'"'modprobe tmon'"'"'" >&2\nexit 3\n' \
-	>"$tmp/nomod/tmonctl"
+printf '#!/bin/sh\ncase $1 in help | --help) exec %s "$@" ;; esac\necho "tmonctl: tmon is not loaded: run '"'"'modprobe tmon'"'"'" >&2\nexit 3\n' \
+	"$tmp/real/tmonctl" >"$tmp/nomod/tmonctl"
 chmod +x "$tmp/bin/tmonctl" "$tmp/nomod/tmonctl"
 touch "$tmp/files/run one.csv" "$tmp/files/run2.csv" "$tmp/files/state"
 
@@ -78,7 +85,7 @@ has() {
 checks() {
 	# The commands tmonctl itself lists: completion must offer each of them.
 	local cmds
-	cmds=$("$here/../../tools/tmonctl/tmonctl" --help |
+	cmds=$("$TM" --help |
 		awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { printf "%s%s", n++ ? " " : "", $1 }')
 	[ -n "$cmds" ] || echo "FAIL unit/completion/$mode/commands  (no commands from tmonctl --help)"
 	local pfx=$$
@@ -89,24 +96,29 @@ checks() {
 	else
 		echo "FAIL unit/completion/$mode/registered  ($(complete -p tmonctl 2>&1))"
 	fi
-	is commands "${cmds// /|}" tmonctl ""
+	is commands "${cmds// /|}|help" tmonctl ""
 	is command-prefix status tmonctl st
 	is command-prefix-r "record|restore" tmonctl re
-	is global-options "--help|--version" tmonctl -
-	is status-options "--json" tmonctl status -
-	is prefix-command-options "--json" tmonctl st --
-	is used-option-not-again "" tmonctl status --json -
-	is latency-options "--hist|-b|--json" tmonctl latency -
-	is show-options "-n|--json" tmonctl show 1 -
-	is top-options "-d|-n" tmonctl top -
-	is record-options "-o|--format|-d" tmonctl record -
-	is export-options "--prometheus" tmonctl export -
+	is global-options "--json|--help|--version" tmonctl -
+	is after-global-option "status" tmonctl -j st
+	is help-command "record|restore" tmonctl help re
+	is status-options "--json|--help" tmonctl status -
+	is prefix-command-options "--json|--help" tmonctl st --
+	is global-then-options "--json|--help" tmonctl --json status -
+	is used-option-not-again "--help" tmonctl status --json -
+	is used-short-not-long "--help" tmonctl status -j -
+	is latency-options "--hist|--bucket|--json|--help" tmonctl latency -
+	is show-options "--count|--json|--help" tmonctl show 1 -
+	is top-options "--delay|--iterations|--help" tmonctl top -
+	is record-options "--output|--format|--duration|--help" tmonctl record -
+	is export-options "--prometheus|--help" tmonctl export -
 	is record-format "csv|json" tmonctl record --format ""
 	is record-format-j "json" tmonctl record -d 5 --format j
 	is record-format-equals "csv|json" tmonctl record --format =
 	is record-format-equals-c "csv" tmonctl record --format = c
 	is record-d-value "" tmonctl record -d ""
 	is record-o-file "$tmp/files/run2.csv" tmonctl record -o "$tmp/files/run2"
+	is record-output-file "$tmp/files/run2.csv" tmonctl record --output "$tmp/files/run2"
 	# The word as typed, space escaped. (bash-completion's _filedir leaves
 	# the unescaping to compgen, which does it only under readline.)
 	[ "$mode" = plain ] &&
@@ -118,6 +130,7 @@ checks() {
 	has watch-second-pid "$$" tmonctl watch 1 "$pfx"
 	has show-pid "$$" tmonctl show "$pfx"
 	is show-second-pid "" tmonctl show 1 -n 5 "$pfx"
+	has show-pid-after-count "$$" tmonctl show --count 5 "$pfx"
 	is period-nothing "" tmonctl period ""
 	is ambiguous-nothing "" tmonctl s --
 	PATH=$tmp/bin:$PATH is unwatch-watched "417|4242" tmonctl unwatch ""

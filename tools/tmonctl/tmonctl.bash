@@ -65,12 +65,35 @@ _tmonctl_unused()
 	COMPREPLY=("${keep[@]}")
 }
 
+# The options of command $1 as `tmonctl help $1` lists them (tmonctl's
+# one table of options), a line each: "SHORT LONG VALUE", "-" for none;
+# e.g. "-o --output FILE", "- --format csv|json", "-j --json -".
+_tmonctl_options()
+{
+	local tm=${COMP_WORDS[0]/#\~/$HOME}
+	command "$tm" help "$1" 2>/dev/null | awk '
+		/^Options:/ { on = 1; next }
+		on && /^$/ { exit }
+		on && /^ +-/ {
+			line = $0; sub(/^ +/, "", line); s = "-"; v = "-"
+			if (line ~ /^-[^-],/) { s = substr(line, 1, 2); line = substr(line, 5) }
+			split(line, w, " ")
+			# A value is one space after the long name, the help two or more.
+			if (line ~ /^--[^ ]+ [^ ]/) v = w[2]
+			print s, w[1], v
+		}'
+}
+
 _tmonctl()
 {
-	local cmds='status watch unwatch list show period latency top record fields export save restore'
+	local tm=${COMP_WORDS[0]/#\~/$HOME} cmds
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmd='' opts='' nargs=0 c w i
+	local cmd='' nargs=0 ci=1 c w i s l v used line
+	local -a optlines=() offer=()
 	COMPREPLY=()
+	# The commands, as tmonctl's own help lists them.
+	cmds="$(command "$tm" --help 2>/dev/null |
+		awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print $1 }') help"
 
 	# "--format=js": readline splits at '=' unless COMP_WORDBREAKS lacks it.
 	if [[ $cur == = && $prev == --* ]]; then
@@ -82,10 +105,14 @@ _tmonctl()
 		cur=${cur#*=}
 	fi
 
-	if ((COMP_CWORD == 1)); then
+	# Global options come before the command (tmonctl -j status).
+	while ((ci < COMP_CWORD)) && [[ ${COMP_WORDS[ci]} == -* ]]; do
+		((ci++))
+	done
+	if ((COMP_CWORD == ci)); then
 		if [[ $cur == -* ]]; then
 			# shellcheck disable=SC2207
-			COMPREPLY=($(compgen -W '--help --version' -- "$cur"))
+			COMPREPLY=($(compgen -W '--json --help --version' -- "$cur"))
 		else
 			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
@@ -95,47 +122,50 @@ _tmonctl()
 
 	# tmonctl takes a unique prefix of a command; an exact name wins.
 	for c in $cmds; do
-		if [[ $c == "${COMP_WORDS[1]}" ]]; then
+		if [[ $c == "${COMP_WORDS[ci]}" ]]; then
 			cmd=$c
 			break
-		elif [[ -n ${COMP_WORDS[1]} && $c == "${COMP_WORDS[1]}"* ]]; then
+		elif [[ -n ${COMP_WORDS[ci]} && $c == "${COMP_WORDS[ci]}"* ]]; then
 			[[ $cmd ]] && return	# ambiguous
 			cmd=$c
 		fi
 	done
 	[[ $cmd ]] || return
+	if [[ $cmd == help ]]; then
+		((COMP_CWORD == ci + 1)) &&
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -W "${cmds% help}" -- "$cur"))
+		return
+	fi
+	mapfile -t optlines < <(_tmonctl_options "$cmd")
 
-	# The value of an option.
-	case $cmd:$prev in
-	record:-o | save:* | restore:*)
-		if [[ $cmd == record || $COMP_CWORD -eq 2 ]]; then
-			_tmonctl_files
-		fi
+	# The value of an option: a file, one of a list, or typed by the user.
+	for line in "${optlines[@]}"; do
+		read -r s l v <<<"$line"
+		[[ $v != - && ($prev == "$s" || $prev == "$l") ]] || continue
+		case $v in
+		FILE) _tmonctl_files ;;
+		*'|'*)
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -W "${v//|/ }" -- "$cur"))
+			;;
+		esac
 		return
-		;;
-	record:--format)
-		# shellcheck disable=SC2207
-		COMPREPLY=($(compgen -W 'csv json' -- "$cur"))
-		return
-		;;
-	show:-n | top:-n | top:-d | record:-d | latency:-b)
-		return
-		;;
-	esac
-
-	case $cmd in
-	status | list) opts='--json' ;;
-	show) opts='-n --json' ;;
-	latency) opts='--hist -b --json' ;;
-	top) opts='-d -n' ;;
-	record) opts='-o --format -d' ;;
-	export) opts='--prometheus' ;;
-	esac
+	done
 
 	if [[ $cur == -* ]]; then
+		# Long names, of the options not given yet under either name.
+		for line in "${optlines[@]}"; do
+			read -r s l v <<<"$line"
+			used=
+			for ((i = ci + 1; i < COMP_CWORD; i++)); do
+				w=${COMP_WORDS[i]%%=*}
+				[[ $w == "$s" || $w == "$l" ]] && used=1 && break
+			done
+			[[ $used ]] || offer+=("$l")
+		done
 		# shellcheck disable=SC2207
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-		_tmonctl_unused
+		COMPREPLY=($(compgen -W "${offer[*]}" -- "$cur"))
 		return
 	fi
 
@@ -148,13 +178,19 @@ _tmonctl()
 		_tmonctl_watched_pids
 		_tmonctl_unused
 		;;
+	save | restore)
+		((COMP_CWORD == ci + 1)) && _tmonctl_files
+		;;
 	show)
 		# One pid: count the arguments that are not options or their values.
-		for ((i = 2; i < COMP_CWORD; i++)); do
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
 			w=${COMP_WORDS[i]}
-			if [[ $w == -n ]]; then
-				((i++))
-			elif [[ $w != -* ]]; then
+			if [[ $w == -* ]]; then
+				for line in "${optlines[@]}"; do
+					read -r s l v <<<"$line"
+					[[ $v != - && ($w == "$s" || $w == "$l") ]] && { i=$((i + 1)); break; }
+				done
+			else
 				((nargs++))
 			fi
 		done
