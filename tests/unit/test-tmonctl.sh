@@ -83,7 +83,8 @@ check ambiguous-prefix 2 "'s' is ambiguous" -- s
 for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 --json" \
 	period "period 0.25" latency "latency --hist" "latency --hist -b 10 --json" \
 	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
-	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state"; do
+	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
+	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us"; do
 	# shellcheck disable=SC2086
 	check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args
 done
@@ -114,7 +115,8 @@ for n in 0 -1 x 65537 ""; do
 	bad "show-n-'$n'" "-n '$n' is not a count" show 1 -n "$n"
 done
 bad show-n-missing "option '-n' needs a value" show 1 -n
-for p in 0 0.00009 3600.000000001 3601 -1 1e3 .5. abc 1.0000000001 "" . 0x10 " 1" 1,5; do
+for p in 0 0.00009 3600.000000001 3601 -1 1e3 .5. abc 1.0000000001 "" . 0x10 " 1" 1,5 \
+	99us 2h 1.5ns 1sec 1S ms "1 s" 1d; do
 	bad "period-'$p'" "is not a period" period "$p"
 done
 bad period-two "unexpected argument '2'" period 1 2
@@ -135,7 +137,7 @@ bad top-arg "unexpected argument" top now
 for f in xml CSV "" jsonl; do
 	bad "record-format-'$f'" "--format '$f' is not csv or json" record --format "$f"
 done
-for d in 0 x -2 1e3 ""; do
+for d in 0 x -2 1e3 "" 1.5ns 0ms 1y; do
 	bad "record-d-'$d'" "-d '$d' is not a duration" record -d "$d"
 done
 bad record-o-empty "-o needs a file name" record -o ""

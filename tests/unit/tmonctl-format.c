@@ -133,6 +133,14 @@ int main(void)
 		{ "1.0000000001", -EINVAL, 0 }, { ".", -EINVAL, 0 }, { "1.", -EINVAL, 0 },
 		{ "", -EINVAL, 0 }, { "1e3", -EINVAL, 0 }, { "-1", -EINVAL, 0 },
 		{ "99999999999999999999", -ERANGE, 0 },
+		/* Units: bare numbers are seconds. */
+		{ "250ms", 0, 250000000 }, { "1m", 0, 60000000000ULL }, { "1h", 0, 3600000000000ULL },
+		{ "1.5m", 0, 90000000000ULL }, { "100us", 0, 100000 }, { "0.1ms", 0, 100000 },
+		{ "100000ns", 0, 100000 }, { "2s", 0, 2000000000 }, { "0.0000001h", 0, 360000 },
+		{ "99us", -ERANGE, 0 }, { "2h", -ERANGE, 0 }, { "60.000000001m", -ERANGE, 0 },
+		{ "1.5ns", -EINVAL, 0 }, { "1.0005us", -EINVAL, 0 }, { "1 s", -EINVAL, 0 },
+		{ "1sec", -EINVAL, 0 }, { "1S", -EINVAL, 0 }, { "ms", -EINVAL, 0 }, { "1.ms", -EINVAL, 0 },
+		{ "1d", -EINVAL, 0 },
 	};
 	uint64_t v[200], ns;
 	struct lat_stats s;

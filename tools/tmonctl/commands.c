@@ -36,7 +36,7 @@ static const struct opt_spec latency_opts[] = {
 
 static const struct opt_spec top_opts[] = {
 	{ .key = 'd', .name = "delay", .value = "SECONDS",
-	  .help = "time between screens, 0.1 to 3600 (default 1)" },
+	  .help = "time between screens, 100ms to 1h (default 1)" },
 	{ .key = 'n', .name = "iterations", .value = "COUNT",
 	  .help = "stop after COUNT screens, 1 to 1000000" },
 	{ .key = 0 },
@@ -48,7 +48,7 @@ static const struct opt_spec record_opts[] = {
 	{ .key = OPT_FORMAT, .name = "format", .value = "csv|json",
 	  .help = "CSV with a header line (default), or JSON lines" },
 	{ .key = 'd', .name = "duration", .value = "SECONDS",
-	  .help = "stop after SECONDS (default: at SIGINT or SIGTERM)" },
+	  .help = "stop after SECONDS (default: at SIGINT, SIGTERM)" },
 	{ .key = 0 },
 };
 
@@ -66,7 +66,7 @@ static const struct cmd_spec cmds[] = {
 	{ "unwatch", cmd_watch, "PID...", "remove processes from the watch list", no_opts },
 	{ "list", cmd_list, "", "watched processes, latest samples", list_opts },
 	{ "show", cmd_show, "PID", "one process's stored history", show_opts },
-	{ "period", cmd_period, "[SECONDS]", "print or set the period (e.g. 0.25)", no_opts },
+	{ "period", cmd_period, "[SECONDS]", "print or set the period (0.25, 250ms)", no_opts },
 	{ "latency", cmd_latency, "", "per-CPU wakeup latency", latency_opts },
 	{ "top", cmd_top, "", "live view; -n ends it", top_opts },
 	{ "record", cmd_record, "", "stream records from the rings", record_opts },
@@ -166,6 +166,7 @@ void help_all(FILE *f)
 	}
 	fputs("\nA unique prefix of a command is enough (st = status).\n"
 	      "-j before the command: JSON output, as the command's own -j.\n"
+	      "Times are seconds (0.25) or carry a unit: ns, us, ms, s, m, h (250ms).\n"
 	      "'tmonctl help COMMAND' or 'tmonctl COMMAND --help': its options.\n"
 	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded.\n"
 	      "See tmonctl(1) and tmon(4).\n", f);

@@ -155,7 +155,8 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 			break;
 		case 'd':
 			if (parse_decimal_ns(optarg, RECORD_MAX_NS, &o->duration) || !o->duration)
-				return usage_error("record", "-d '%s' is not a duration in seconds",
+				return usage_error("record",
+						   "-d '%s' is not a duration (2, 0.5, 250ms, 1m)",
 						   optarg);
 			break;
 		default:

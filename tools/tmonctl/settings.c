@@ -58,7 +58,7 @@ int cmd_period(int argc, char **argv)
 	if (argc > 2)
 		return usage_error("period", "unexpected argument '%s'", argv[2]);
 	if (argc == 2 && parse_seconds(argv[1], &ns))
-		return usage_error("period", "'%s' is not a period from 0.0001 to 3600 seconds",
+		return usage_error("period", "'%s' is not a period from 100us to 1h (0.25, 250ms)",
 				   argv[1]);
 	err = nl_open();
 	if (err)

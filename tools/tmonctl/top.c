@@ -60,7 +60,7 @@ static int top_args(int argc, char **argv, uint64_t *delay, uint64_t *iterations
 			if (parse_decimal_ns(optarg, 3600 * NSEC_PER_SEC, delay) ||
 			    *delay < NSEC_PER_SEC / 10)
 				return usage_error("top",
-						   "-d '%s' is not a delay from 0.1 to 3600 seconds",
+						   "-d '%s' is not a delay from 100ms to 1h",
 						   optarg);
 			break;
 		case 'n':

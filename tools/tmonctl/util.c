@@ -54,20 +54,32 @@ int getopt_error(const char *cmd, int opt, char **argv)
 }
 
 /*
- * Decimal seconds ("2", "0.25", "1.000000001") to ns, at most @max_ns:
- * digits, an optional point and at most nine fractional digits.
+ * A duration to ns, at most @max_ns: a decimal number (digits, an optional
+ * point and at most nine fractional digits) and a unit, ns, us, ms, s, m
+ * or h; without a unit, seconds ("2", "0.25", "250ms", "1.5m", "2h"). A
+ * value that is not a whole number of ns is refused, not rounded.
  */
 int parse_decimal_ns(const char *s, uint64_t max_ns, uint64_t *ns)
 {
-	uint64_t sec = 0, frac = 0;
+	static const struct {
+		const char *name;
+		uint64_t ns;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", NSEC_PER_SEC },
+		{ "m", 60 * NSEC_PER_SEC }, { "h", 3600 * NSEC_PER_SEC },
+	};
+	uint64_t whole = 0, frac = 0, unit = NSEC_PER_SEC, v;
 	const char *p = s;
 	int digits = 0;
+	size_t i;
 
 	for (; *p >= '0' && *p <= '9'; p++) {
-		sec = sec * 10 + (uint64_t)(*p - '0');
-		if (sec > max_ns / NSEC_PER_SEC)
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > max_ns)
 			return -ERANGE;
 	}
+	if (p == s)
+		return -EINVAL;
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9'; p++) {
 			if (++digits > 9)
@@ -79,11 +91,26 @@ int parse_decimal_ns(const char *s, uint64_t max_ns, uint64_t *ns)
 		for (; digits < 9; digits++)
 			frac *= 10;
 	}
-	if (*p || p == s)
+	if (*p) {
+		for (i = 0; i < ARRAY_SIZE(units) && strcmp(p, units[i].name); i++)
+			;
+		if (i == ARRAY_SIZE(units))
+			return -EINVAL;
+		unit = units[i].ns;
+	}
+	/* frac is in billionths of the unit: a whole number of ns, or no. */
+	if (unit % NSEC_PER_SEC && frac * unit % NSEC_PER_SEC)
 		return -EINVAL;
-	if (sec * NSEC_PER_SEC + frac > max_ns)
+	if (unit % NSEC_PER_SEC)
+		frac = frac * unit / NSEC_PER_SEC;
+	else
+		frac *= unit / NSEC_PER_SEC;	/* (frac * unit would overflow) */
+	if (whole > max_ns / unit)
 		return -ERANGE;
-	*ns = sec * NSEC_PER_SEC + frac;
+	v = whole * unit + frac;
+	if (v > max_ns)
+		return -ERANGE;
+	*ns = v;
 	return 0;
 }
 
