@@ -168,7 +168,8 @@ void help_all(FILE *f)
 	      "-j before the command: JSON output, as the command's own -j.\n"
 	      "Times are seconds (0.25) or carry a unit: ns, us, ms, s, m, h (250ms).\n"
 	      "'tmonctl help COMMAND' or 'tmonctl COMMAND --help': its options.\n"
-	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded.\n"
+	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded,\n"
+	      "4 degraded (status).\n"
 	      "See tmonctl(1) and tmon(4).\n", f);
 }
 

@@ -31,7 +31,47 @@ void json_lat_stats(struct json *j, const char *key, const struct lat_stats *l)
 	json_end(j);
 }
 
-static void status_json(const struct tmon_status *st)
+/* What status_problems() found: a few words each. */
+#define MAX_PROBLEMS	5
+struct problems {
+	unsigned int n;
+	char text[MAX_PROBLEMS][96];
+};
+
+/*
+ * What is wrong, if anything. Missed expiries count while they are in the
+ * stored history, so that one late wakeup long ago does not mark the
+ * module degraded for good; the losses count since load.
+ */
+static void status_problems(const struct tmon_status *st, struct problems *p)
+{
+	uint64_t missed = 0, recent = 0;
+	unsigned int i, nothread = 0;
+	size_t records = 0;
+
+	for (i = 0; i < st->nr_possible; i++) {
+		nothread += st->cpus[i].online && !st->cpus[i].running;
+		missed += st->cpus[i].missed;
+		recent += st->cpus[i].recent_missed;
+		records += st->cpus[i].nr_lat;
+	}
+	p->n = 0;
+#define ADD(...) snprintf(p->text[p->n++], sizeof(p->text[0]), __VA_ARGS__)
+	if (nothread)
+		ADD("%u online CPU(s) without a thread", nothread);
+	if (recent)
+		ADD("%" PRIu64 " missed wakeups in the last %zu records (%" PRIu64 " in all)",
+		    recent, records, missed);
+	if (st->dropped)
+		ADD("%" PRIu64 " samples dropped", st->dropped);
+	if (st->skipped)
+		ADD("%" PRIu64 " samples skipped by a late sampler", st->skipped);
+	if (st->ring_lost)
+		ADD("%" PRIu64 " ring records lost by readers", st->ring_lost);
+#undef ADD
+}
+
+static void status_json(const struct tmon_status *st, const struct problems *p)
 {
 	struct json j;
 	unsigned int i;
@@ -39,6 +79,11 @@ static void status_json(const struct tmon_status *st)
 	json_init(&j, stdout);
 	json_object(&j, NULL);
 	json_str(&j, "version", st->version);
+	json_str(&j, "health", p->n ? "degraded" : "healthy");
+	json_array(&j, "problems");
+	for (i = 0; i < p->n; i++)
+		json_str(&j, NULL, p->text[i]);
+	json_end(&j);
 	json_u64(&j, "abi_version", st->abi_version);
 	json_u64(&j, "period_ns", st->period_ns);
 	json_u64(&j, "history", st->history);
@@ -75,53 +120,19 @@ static void status_json(const struct tmon_status *st)
 	json_end(&j);
 }
 
-/*
- * What is wrong, if anything, in a few words each. Missed expiries count
- * while they are in the stored history, so that one late wakeup long ago
- * does not mark the module degraded for good; the losses count since
- * load.
- */
-static void status_health(const struct tmon_status *st, char *buf, size_t len)
+static void status_text(const struct tmon_status *st, const struct problems *p)
 {
-	uint64_t missed = 0, recent = 0;
-	unsigned int i, nothread = 0;
-	size_t off = 0, records = 0;
-
-	for (i = 0; i < st->nr_possible; i++) {
-		nothread += st->cpus[i].online && !st->cpus[i].running;
-		missed += st->cpus[i].missed;
-		recent += st->cpus[i].recent_missed;
-		records += st->cpus[i].nr_lat;
-	}
-	buf[0] = '\0';
-#define ADD(...) (off += (size_t)snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__))
-	if (nothread)
-		ADD("%s%u online CPU(s) without a thread", off ? "; " : "", nothread);
-	if (recent)
-		ADD("%s%" PRIu64 " missed wakeups in the last %zu records (%" PRIu64 " in all)",
-		    off ? "; " : "", recent, records, missed);
-	if (st->dropped)
-		ADD("%s%" PRIu64 " samples dropped", off ? "; " : "", st->dropped);
-	if (st->skipped)
-		ADD("%s%" PRIu64 " samples skipped by a late sampler", off ? "; " : "",
-		    st->skipped);
-	if (st->ring_lost)
-		ADD("%s%" PRIu64 " ring records lost by readers", off ? "; " : "", st->ring_lost);
-#undef ADD
-}
-
-static void status_text(const struct tmon_status *st)
-{
-	char per[32], mem[16], health[256], a[16], b[16], c[16], d[16];
+	char per[32], mem[16], a[16], b[16], c[16], d[16];
 	unsigned int i;
 
 	snprintf(per, sizeof(per), "%" PRIu64 ".%09" PRIu64 " s", st->period_ns / NSEC_PER_SEC,
 		 st->period_ns % NSEC_PER_SEC);
-	status_health(st, health, sizeof(health));
 	printf("tmon %s (abi %u): %s\n", st->version, st->abi_version,
-	       health[0] ? "DEGRADED" : "healthy");
-	if (health[0])
-		printf("  %s\n", health);
+	       p->n ? "DEGRADED" : "healthy");
+	for (i = 0; i < p->n; i++)
+		printf("%s%s", i ? "; " : "  ", p->text[i]);
+	if (p->n)
+		putchar('\n');
 	printf("period    %s   history %u per CPU and task   max_tasks %u\n",
 	       per, st->history, st->max_tasks);
 	printf("\n%-4s %-8s %7s %10s %7s %9s %9s %9s %9s %s\n", "CPU", "THREAD", "PID",
@@ -156,6 +167,7 @@ static void status_text(const struct tmon_status *st)
 int cmd_status(int argc, char **argv)
 {
 	struct tmon_status st;
+	struct problems p;
 	bool json = json_global;
 	int opt, err;
 
@@ -169,10 +181,16 @@ int cmd_status(int argc, char **argv)
 	err = status_get(&st, true);
 	if (err)
 		return err;
+	status_problems(&st, &p);
 	if (json)
-		status_json(&st);
+		status_json(&st, &p);
 	else
-		status_text(&st);
+		status_text(&st, &p);
 	status_free(&st);
-	return EXIT_OK;
+	if (fflush(stdout) || ferror(stdout)) {
+		error("status: cannot write the output");
+		return EXIT_ERR;
+	}
+	/* Scripts and monitors tell a degraded module by the exit status. */
+	return p.n ? EXIT_DEGRADED : EXIT_OK;
 }

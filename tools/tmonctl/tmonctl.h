@@ -25,6 +25,7 @@ enum {
 	EXIT_ERR = 1,
 	EXIT_USAGE = 2,
 	EXIT_NOMOD = 3,
+	EXIT_DEGRADED = 4,	/* status: the module is degraded */
 };
 
 /* commands.c: the one table of commands and options */
