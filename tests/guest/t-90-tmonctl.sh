@@ -259,6 +259,25 @@ grep -q '^tmon_period_seconds 0.100000000$' /tmp/export.prom || fail "export per
 grep -F "tmon_task_cpu_seconds_total{pid=\"$s\",comm=\"sp\\\"in\\\\1\",mode=\"user\"} " /tmp/export.prom |
 	grep -q ' [1-9]\| 0\.[0-9]*[1-9]' || fail "export: the spinner (escaped name) has no user time"
 emit export.prom /tmp/export.prom
+# -o FILE: the same series, in a file written whole (0644, renamed into
+# place: nothing else is left in its directory); an unwritable place
+# fails with one line and leaves nothing.
+mkdir /tmp/prom
+tc 0 export --prometheus -o /tmp/prom/tmon.prom
+[ -z "$out" ] || fail "export -o wrote to stdout: $(echo "$out" | head -n 2)"
+[ "$(ls -A /tmp/prom)" = tmon.prom ] || fail "export -o left: $(ls -A /tmp/prom)"
+[ "$(stat -c %a /tmp/prom/tmon.prom)" = 644 ] || fail "export -o mode $(stat -c %a /tmp/prom/tmon.prom)"
+series() { grep -v '^#' "$1" | sed 's/ [^ ]*$//' | sort; }
+series /tmp/export.prom >/tmp/series.a
+series /tmp/prom/tmon.prom >/tmp/series.b
+cmp -s /tmp/series.a /tmp/series.b ||
+	fail "export -o and stdout differ in series: $(diff /tmp/series.a /tmp/series.b | head -n 4)"
+tc 0 export --prometheus -o /tmp/prom/tmon.prom
+[ "$(ls -A /tmp/prom)" = tmon.prom ] || fail "export -o over a file left: $(ls -A /tmp/prom)"
+chmod 0555 /tmp/prom
+tmon-helper asuser 1000 $T export --prometheus -o /tmp/prom/tmon.prom 2>/tmp/exp.err && fail "export -o into a read-only directory worked"
+grep -q '^tmonctl: export: cannot write /tmp/prom/tmon.prom: Permission denied$' /tmp/exp.err || fail "export -o error: $(cat /tmp/exp.err)"
+[ "$(ls -A /tmp/prom)" = tmon.prom ] || fail "a failed export -o left: $(ls -A /tmp/prom)"
 
 # A recording for the plot: 6 s at 0.1 s of a process that maps and
 # touches 64 MiB halfway through.

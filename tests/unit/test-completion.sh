@@ -111,7 +111,8 @@ checks() {
 	is show-options "--count|--json|--help" tmonctl show 1 -
 	is top-options "--delay|--iterations|--help" tmonctl top -
 	is record-options "--output|--format|--duration|--help" tmonctl record -
-	is export-options "--prometheus|--help" tmonctl export -
+	is export-options "--prometheus|--output|--help" tmonctl export -
+	is export-output-file "$tmp/files/run2.csv" tmonctl export --prometheus -o "$tmp/files/run2"
 	is record-format "csv|json" tmonctl record --format ""
 	is record-format-j "json" tmonctl record -d 5 --format j
 	is record-format-equals "csv|json" tmonctl record --format =

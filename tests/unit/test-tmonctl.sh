@@ -84,7 +84,8 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	period "period 0.25" latency "latency --hist" "latency --hist -b 10 --json" \
 	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
 	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
-	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us"; do
+	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
+	"export --prometheus -o $tmp/x.prom" "export --output=$tmp/x.prom --prometheus"; do
 	# shellcheck disable=SC2086
 	check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args
 done
@@ -147,6 +148,8 @@ bad export-no-format "no format given" export
 bad export-format "unknown option '--json'" export --json
 bad export-short-json "unknown option '-j'" export -j
 bad export-arg "unexpected argument" export --prometheus x
+bad export-o-empty "-o needs a file name" export --prometheus -o ""
+bad export-o-missing "option '-o' needs a value" export --prometheus -o
 bad save-two "unexpected argument" save a b
 bad save-empty "empty file name" save ""
 bad save-option "unknown option" save --force

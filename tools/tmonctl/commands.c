@@ -55,6 +55,8 @@ static const struct opt_spec record_opts[] = {
 static const struct opt_spec export_opts[] = {
 	{ .key = OPT_PROMETHEUS, .name = "prometheus",
 	  .help = "Prometheus text exposition format", .required = true },
+	{ .key = 'o', .name = "output", .value = "FILE",
+	  .help = "write FILE whole (a new file renamed over it)" },
 	{ .key = 0 },
 };
 

@@ -5,17 +5,21 @@
  * textfile collector. Counters end in _total, units are seconds and
  * bytes, as the Prometheus naming conventions ask.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fields.h"
 #include "tmonctl.h"
 
-static void family(const char *name, const char *type, const char *help)
+static void family(FILE *f, const char *name, const char *type, const char *help)
 {
-	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* ns as seconds, exactly: "0.000123456". */
@@ -69,100 +73,159 @@ void export_task_families(FILE *f, const struct task_list *tl)
 }
 
 /* One gauge family of latency quantiles per CPU: thread or IRQ latency. */
-static void latency_gauges(const struct tmon_status *st, const char *name, const char *help,
-			   bool irq)
+static void latency_gauges(FILE *f, const struct tmon_status *st, const char *name,
+			   const char *help, bool irq)
 {
 	static const char * const qn[] = { "min", "p50", "p99", "max" };
 	unsigned int i, m;
 
-	family(name, "gauge", help);
+	family(f, name, "gauge", help);
 	for (i = 0; i < st->nr_possible; i++) {
 		const struct lat_stats *l = irq ? &st->cpus[i].irq_lat : &st->cpus[i].lat;
 		const uint64_t q[] = { l->min, l->p50, l->p99, l->max };
 
 		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
-			printf("%s{cpu=\"%u\",stat=\"%s\"} ", name, st->cpus[i].cpu, qn[m]);
-			seconds(stdout, q[m]);
-			putchar('\n');
+			fprintf(f, "%s{cpu=\"%u\",stat=\"%s\"} ", name, st->cpus[i].cpu, qn[m]);
+			seconds(f, q[m]);
+			fputc('\n', f);
 		}
 	}
 }
 
-static void export_prometheus(const struct tmon_status *st, const struct task_list *tl)
+static void export_prometheus(FILE *f, const struct tmon_status *st,
+			      const struct task_list *tl)
 {
 	unsigned int i;
 
-	family("tmon_info", "gauge", "tmon module version; the value is always 1.");
-	printf("tmon_info{version=\"");
-	prom_label(stdout, st->version);
-	printf("\"} 1\n");
-	family("tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
-	printf("tmon_period_seconds ");
-	seconds(stdout, st->period_ns);
-	putchar('\n');
-	family("tmon_threads", "gauge", "CPUs with a running tmon thread.");
-	printf("tmon_threads %u\n", st->nr_cpus);
-	family("tmon_cpu_thread_up", "gauge", "1 if the CPU's tmon thread is running.");
+	family(f, "tmon_info", "gauge", "tmon module version; the value is always 1.");
+	fprintf(f, "tmon_info{version=\"");
+	prom_label(f, st->version);
+	fprintf(f, "\"} 1\n");
+	family(f, "tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
+	fprintf(f, "tmon_period_seconds ");
+	seconds(f, st->period_ns);
+	fputc('\n', f);
+	family(f, "tmon_threads", "gauge", "CPUs with a running tmon thread.");
+	fprintf(f, "tmon_threads %u\n", st->nr_cpus);
+	family(f, "tmon_cpu_thread_up", "gauge", "1 if the CPU's tmon thread is running.");
 	for (i = 0; i < st->nr_possible; i++)
-		printf("tmon_cpu_thread_up{cpu=\"%u\"} %d\n", st->cpus[i].cpu,
-		       st->cpus[i].running);
-	family("tmon_cpu_wakeups_total", "counter", "Wakeups of the CPU's tmon thread.");
+		fprintf(f, "tmon_cpu_thread_up{cpu=\"%u\"} %d\n", st->cpus[i].cpu,
+			st->cpus[i].running);
+	family(f, "tmon_cpu_wakeups_total", "counter", "Wakeups of the CPU's tmon thread.");
 	for (i = 0; i < st->nr_possible; i++)
-		printf("tmon_cpu_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
-		       st->cpus[i].wakeups);
-	family("tmon_cpu_missed_wakeups_total", "counter",
+		fprintf(f, "tmon_cpu_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
+			st->cpus[i].wakeups);
+	family(f, "tmon_cpu_missed_wakeups_total", "counter",
 	       "Timer expiries folded into a later one's wakeup: periods not served on time.");
 	for (i = 0; i < st->nr_possible; i++)
-		printf("tmon_cpu_missed_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
-		       st->cpus[i].missed);
+		fprintf(f, "tmon_cpu_missed_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n",
+			st->cpus[i].cpu, st->cpus[i].missed);
 	/*
 	 * Not a summary: over a window (the stored history) its _sum and
 	 * _count would go down, which Prometheus forbids. Gauges, then,
 	 * one per statistic, with the window's size beside them.
 	 */
-	latency_gauges(st, "tmon_cpu_wakeup_latency_seconds",
+	latency_gauges(f, st, "tmon_cpu_wakeup_latency_seconds",
 		       "Thread latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
 		       false);
-	latency_gauges(st, "tmon_cpu_irq_latency_seconds",
+	latency_gauges(f, st, "tmon_cpu_irq_latency_seconds",
 		       "Timer IRQ latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
 		       true);
-	family("tmon_cpu_wakeup_latency_window", "gauge",
+	family(f, "tmon_cpu_wakeup_latency_window", "gauge",
 	       "Wakeups in the stored history that the latency quantiles cover.");
 	for (i = 0; i < st->nr_possible; i++)
-		printf("tmon_cpu_wakeup_latency_window{cpu=\"%u\"} %" PRIu64 "\n", st->cpus[i].cpu,
-		       st->cpus[i].lat.count);
-	family("tmon_watched_tasks", "gauge", "Processes on the watch list.");
-	printf("tmon_watched_tasks %u\n", st->nr_tasks);
-	family("tmon_samples", "gauge", "Task samples stored in the history.");
-	printf("tmon_samples %" PRIu64 "\n", st->samples);
-	family("tmon_samples_dropped_total", "counter",
+		fprintf(f, "tmon_cpu_wakeup_latency_window{cpu=\"%u\"} %" PRIu64 "\n",
+			st->cpus[i].cpu, st->cpus[i].lat.count);
+	family(f, "tmon_watched_tasks", "gauge", "Processes on the watch list.");
+	fprintf(f, "tmon_watched_tasks %u\n", st->nr_tasks);
+	family(f, "tmon_samples", "gauge", "Task samples stored in the history.");
+	fprintf(f, "tmon_samples %" PRIu64 "\n", st->samples);
+	family(f, "tmon_samples_dropped_total", "counter",
 	       "Task samples not taken because no memory was available.");
-	printf("tmon_samples_dropped_total %" PRIu64 "\n", st->dropped);
-	family("tmon_samples_skipped_total", "counter",
+	fprintf(f, "tmon_samples_dropped_total %" PRIu64 "\n", st->dropped);
+	family(f, "tmon_samples_skipped_total", "counter",
 	       "Task samples of whole rounds a late sampler passed over.");
-	printf("tmon_samples_skipped_total %" PRIu64 "\n", st->skipped);
-	family("tmon_samples_reclaimed_total", "counter",
+	fprintf(f, "tmon_samples_skipped_total %" PRIu64 "\n", st->skipped);
+	family(f, "tmon_samples_reclaimed_total", "counter",
 	       "Task samples given back to the system by the shrinker.");
-	printf("tmon_samples_reclaimed_total %" PRIu64 "\n", st->reclaimed);
-	family("tmon_ring_lost_total", "counter",
+	fprintf(f, "tmon_samples_reclaimed_total %" PRIu64 "\n", st->reclaimed);
+	family(f, "tmon_ring_lost_total", "counter",
 	       "Stream ring records overwritten before a reader read them.");
-	printf("tmon_ring_lost_total %" PRIu64 "\n", st->ring_lost);
-	family("tmon_memory_bytes", "gauge", "Memory used by the module's history.");
-	printf("tmon_memory_bytes %" PRIu64 "\n", st->mem_bytes);
-	export_task_families(stdout, tl);
+	fprintf(f, "tmon_ring_lost_total %" PRIu64 "\n", st->ring_lost);
+	family(f, "tmon_memory_bytes", "gauge", "Memory used by the module's history.");
+	fprintf(f, "tmon_memory_bytes %" PRIu64 "\n", st->mem_bytes);
+	export_task_families(f, tl);
+}
+
+/*
+ * Write the export to @path whole or not at all: a temporary file beside
+ * it, renamed over it, so that node_exporter's textfile collector never
+ * reads half a file.
+ */
+static int export_to_file(const char *path, const struct tmon_status *st,
+			  const struct task_list *tl)
+{
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd, err = 0;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		tmp = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	/* Readable by the collector's user, as a file created by > is. */
+	f = fdopen(fd, "w");
+	if (!f || fchmod(fd, 0644)) {
+		err = -errno;
+		if (!f)
+			close(fd);
+		goto out;
+	}
+	export_prometheus(f, st, tl);
+	if (fflush(f) || ferror(f) || fsync(fd))
+		err = errno ? -errno : -EIO;
+out:
+	if (f && fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err && tmp)
+		unlink(tmp);
+	free(tmp);
+	if (err)
+		error("export: cannot write %s: %s", path, strerror(-err));
+	return err ? EXIT_ERR : EXIT_OK;
 }
 
 int cmd_export(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
 	struct tmon_status st;
+	const char *file = NULL;
 	bool prometheus = false;
 	int opt, err;
 
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
-		if (opt != OPT_PROMETHEUS)
+		switch (opt) {
+		case OPT_PROMETHEUS:
+			prometheus = true;
+			break;
+		case 'o':
+			file = optarg;
+			if (!*file)
+				return usage_error("export", "-o needs a file name");
+			break;
+		default:
 			return getopt_error("export", opt, argv);
-		prometheus = true;
+		}
 	}
 	if (optind < argc)
 		return usage_error("export", "unexpected argument '%s'", argv[optind]);
@@ -172,8 +235,10 @@ int cmd_export(int argc, char **argv)
 	if (err)
 		return err;
 	err = tasks_get(&tl);
-	if (!err) {
-		export_prometheus(&st, &tl);
+	if (!err && file) {
+		err = export_to_file(file, &st, &tl);
+	} else if (!err) {
+		export_prometheus(stdout, &st, &tl);
 		if (fflush(stdout) || ferror(stdout)) {
 			error("export: cannot write the output");
 			err = EXIT_ERR;
