@@ -20,12 +20,12 @@ echo 65536 >/proc/sys/kernel/pid_max
 
 # punct CASE P: per CPU, records, expiries folded, expiries spanned;
 # and each record that folded expiries: "R PUNCTMISS CASE CPU SEQ
-# EXPECTED_NS MISSED LATENCY_NS IRQ_LATENCY_NS PERIOD_NS".
+# EXPECTED_NS MISSED LATENCY_NS IRQ_LATENCY_NS".
 punct() {
 	awk -v name="$1" -v p="$2" '$1 == "cpu" {
 		if (!($2 in first)) first[$2] = $6
 		last[$2] = $6; lm[$2] = $30; n[$2]++; m[$2] += $30
-		if ($30) print "R PUNCTMISS", name, $2, $4, $6, $30, $8, $28, p
+		if ($30) print "R PUNCTMISS", name, $2, $4, $6, $30, $8, $28
 	} END {
 		for (c in n) print "R PUNCT", name, c, n[c], m[c], int((last[c] - first[c]) / p) + 1 + lm[c]
 	}' /tmp/cpus
@@ -37,7 +37,8 @@ punct() {
 # other vCPU's woken thread waiting up to 5.5 ms). freeze reads it too:
 # stop_wakeups sets a long period without a read, and windows are taken
 # from /proc/uptime (CLOCK_BOOTTIME, which is CLOCK_MONOTONIC in a guest
-# that never suspends; 10 ms steps: mono_ns).
+# that never suspends; 10 ms steps).
+mono_ns() { awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime; }
 stop_wakeups() {
 	write_param log_sec 600 || fail "log_sec=600 refused"
 	sleep 1
@@ -62,24 +63,18 @@ punct idle-1ms 1000000
 #   is not tmon's.
 # - With history 65536, from the load on, every record (as idle): each
 #   sample is a new object, and the slab takes new pages all along.
-# window_ends FILE: each CPU's counters (GET_STATUS), then CLOCK_MONOTONIC.
-window_ends() {
-	{ tmon-helper nl status && tmon-helper now | awk '{ printf "mono_ns %.0f\n", $1 * 1e9 }'; } >"$1" ||
-		fail "status"
-}
 start_sleepers 10 /tmp/pids
 for m in 1 10; do
 	load log_sec=0 log_nsec=100000 sample_every=$m
 	bench-helper watch /tmp/pids >/dev/null || fail "watch"
 	sleep 2
-	window_ends /tmp/st0
+	bench-helper status >/tmp/st0 || fail "status"
 	sleep "$W"
-	window_ends /tmp/st1
+	bench-helper status >/tmp/st1 || fail "status"
 	unload
 	awk -v name="10-watched-100us-every$m" -v p=100000 '
 		$1 == "mono_ns" { t[FILENAME] = $2 }
-		$1 == "cpu_status" { split("", v); for (i = 2; i < NF; i += 2) v[$i] = $(i + 1)
-			w[FILENAME, v["cpu"]] = v["wakeups"]; m[FILENAME, v["cpu"]] = v["missed"]; cpus[v["cpu"]] }
+		$1 == "cpu" { w[FILENAME, $2] = $4; m[FILENAME, $2] = $6; cpus[$2] }
 		END { for (c in cpus) {
 			a = w[ARGV[2], c] - w[ARGV[1], c]; f = m[ARGV[2], c] - m[ARGV[1], c]
 			print "R PUNCT", name, c, a, f, a + f

@@ -12,6 +12,7 @@
 . /tests/blib.sh
 W=$(bparam xvcpu 5)
 P=100	# us
+mono_ns() { awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime; }
 # The loop runs only while a case measures: left running with no timer
 # on CPU 1, it kept CPU 1 from running anything long enough for the soft
 # lockup watchdog to report it.

@@ -41,9 +41,6 @@ tmon_wakeups() {
 	tmon-helper nl status | awk '$1 == "cpu_status" { s += $7 } END { print s + 0 }'
 }
 
-# CLOCK_MONOTONIC in ns from /proc/uptime (CLOCK_BOOTTIME, the same in a
-# guest that never suspends), without a process: 10 ms steps.
-mono_ns() { awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime; }
 cpu_ns_of() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 
 relax() { echo 3 >/proc/sys/vm/drop_caches; sleep 1; }

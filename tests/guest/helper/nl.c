@@ -184,8 +184,6 @@ static void status_cb(struct nlmsghdr *h, void *arg)
 					printf(" thread_pid %u", *(uint32_t *)NLA_DATA(b));
 				else if (b->nla_type == TMON_A_WAKEUPS)
 					printf(" wakeups %llu", *(unsigned long long *)NLA_DATA(b));
-				else if (b->nla_type == TMON_A_MISSED)
-					printf(" missed %llu", *(unsigned long long *)NLA_DATA(b));
 			}
 			printf("\n");
 			break;
