@@ -76,11 +76,29 @@ sid_chroot() {
 		touch "$SID_ROOT/.tmon-ready"
 	elif [ -n "$(find "$SID_ROOT/.tmon-ready" -mtime +7)" ]; then
 		log "refreshing sid chroot"
+		# (and sid's QEMU, once sid_qemu has installed it)
+		local qemu=
+		[ -x "$SID_ROOT/usr/bin/qemu-system-x86_64" ] && qemu=qemu-system-x86
 		chroot "$SID_ROOT" apt-get update -qq >&2 &&
 			DEBIAN_FRONTEND=noninteractive chroot "$SID_ROOT" apt-get install -y -qq --no-install-recommends \
-				linux-headers-amd64 make gcc libc6-dev sparse >&2 &&
+				linux-headers-amd64 make gcc libc6-dev sparse $qemu >&2 &&
 			touch "$SID_ROOT/.tmon-ready"
 	fi
+}
+
+# sid's QEMU in the sid chroot, for the boots bookworm's 7.2 cannot make:
+# more than 255 CPUs under TCG need x2APIC, which TCG has since QEMU 8
+# (tests/vm/boot.sh --maxcpus, --qemu-root). Installed once, on first use
+# (about 31 MB of packages, 46 of them; 155 MB installed); sid_chroot's
+# weekly refresh upgrades it.
+sid_qemu() {
+	sid_chroot
+	[ -x "$SID_ROOT/usr/bin/qemu-system-x86_64" ] && return
+	log "installing sid's QEMU in the sid chroot"
+	chroot "$SID_ROOT" apt-get update -qq >&2 &&
+		DEBIAN_FRONTEND=noninteractive chroot "$SID_ROOT" apt-get install -y -qq --no-install-recommends \
+			qemu-system-x86 >&2 ||
+		die "installing qemu-system-x86 in the sid chroot failed"
 }
 
 kernel_prepare() {
