@@ -25,6 +25,26 @@ check() {	# check NAME WANT_RC [WANT_OUTPUT_REGEX] -- ARGS...
 	echo "PASS unit/tmonctl/$name"
 }
 
+# In JSON mode an error is {"error": "..."} alone on stdout, nothing on
+# stderr.
+jcheck() {	# jcheck NAME WANT_RC ERROR_REGEX ARGS...
+	local name=$1 want=$2 pat=$3 rc out err
+	shift 3
+	out=$("$T" "$@" 2>"$tmp/err" </dev/null); rc=$?
+	err=$(cat "$tmp/err")
+	if [ "$rc" -ne "$want" ] || [ -n "$err" ]; then
+		echo "FAIL unit/tmonctl/$name  (exit $rc, wanted $want; stderr: $err)"
+	elif ! printf '%s\n' "$out" | python3 -c 'import json, re, sys
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 1, lines
+doc = json.loads(lines[0])
+assert list(doc) == ["error"] and re.search(sys.argv[1], doc["error"]), doc' "$pat" 2>/dev/null; then
+		echo "FAIL unit/tmonctl/$name  (not one {\"error\": /$pat/} line on stdout: $out)"
+	else
+		echo "PASS unit/tmonctl/$name"
+	fi
+}
+
 if [ -d /sys/module/tmon ]; then
 	echo "SKIP unit/tmonctl  (the tmon module is loaded on this host)"
 	exit 0
@@ -69,11 +89,16 @@ check dashdash-watch-help 2 "'--help' is not a process id" -- watch 1 -- --help
 check dashdash-show 2 "'-5' is not a process id" -- show -- -5
 check dashdash-period 2 "'-1' is not a period" -- period -- -1
 # -j/--json before the command, as the command's own -j after it.
-check global-json 3 "run 'modprobe tmon'" -- -j status
-check global-json-long 3 "run 'modprobe tmon'" -- --json latency --hist
-check short-json 3 "run 'modprobe tmon'" -- list -j
+jcheck global-json 3 "run 'modprobe tmon'" -j status
+jcheck global-json-long 3 "run 'modprobe tmon'" --json latency --hist
+jcheck short-json 3 "run 'modprobe tmon'" list -j
+jcheck json-usage 2 "^status: unknown option '--frob'" status --frob --json
+jcheck json-usage-global 2 "^unknown command 'frob'" -j frob
+jcheck json-bad-value 2 "^show: -n '0' is not a count" -j show 1 -n 0
+jcheck json-quote 2 "^unknown command 'a\"b'" -j 'a"b'
+check json-after-dashdash 2 "'--json' is not a process id" -- watch -- --json
 check global-unknown 2 "unknown option '--frob'" -- --frob status
-check global-then-nothing 2 'no command' -- -j
+jcheck global-then-nothing 2 'no command' -j
 check no-args 2 'no command' --
 check unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
 check empty-command 2 "unknown command ''" -- ""
@@ -87,7 +112,10 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
 	"export --prometheus -o $tmp/x.prom" "export --output=$tmp/x.prom --prometheus"; do
 	# shellcheck disable=SC2086
-	check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args
+	case " $args " in
+	*" --json "*) jcheck "no-module-'$args'" 3 "run 'modprobe tmon'" $args ;;
+	*) check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args ;;
+	esac
 done
 
 # Every bad argument: exit 2, one line, nothing done.
@@ -145,8 +173,8 @@ bad record-o-empty "-o needs a file name" record -o ""
 bad record-o-missing "option '-o' needs a value" record -o
 bad record-arg "unexpected argument" record now
 bad export-no-format "no format given" export
-bad export-format "unknown option '--json'" export --json
-bad export-short-json "unknown option '-j'" export -j
+jcheck bad-export-format 2 "unknown option '--json'" export --json
+jcheck bad-export-short-json 2 "unknown option '-j'" export -j
 bad export-arg "unexpected argument" export --prometheus x
 bad export-o-empty "-o needs a file name" export --prometheus -o ""
 bad export-o-missing "option '-o' needs a value" export --prometheus -o

@@ -17,6 +17,9 @@ int main(int argc, char **argv)
 	const struct cmd_spec *cmd;
 	int i;
 
+	/* In JSON mode even the errors of parsing are JSON: look ahead. */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		json_errors |= !strcmp(argv[i], "-j") || !strcmp(argv[i], "--json");
 	/* Global options, before the command (as ip and bpftool take them). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {

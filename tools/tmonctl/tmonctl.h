@@ -60,6 +60,7 @@ int cmd_getopt(int argc, char **argv);
 int cmd_operands(int *argc, char **argv);
 
 /* util.c: errors, parsers, formatting */
+extern bool json_errors;	/* errors as JSON objects on stdout (-j anywhere) */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_decimal_ns(const char *s, uint64_t max_ns, uint64_t *ns);

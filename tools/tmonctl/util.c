@@ -10,32 +10,59 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "tmonctl.h"
 
+bool json_errors;
+
+/*
+ * An error: one line on stderr, "tmonctl: ", @prefix, the message and
+ * @suffix; in JSON mode {"error": "..."} on stdout instead, as bpftool
+ * does, for the scripts that read the output.
+ */
+static void report(const char *prefix, const char *suffix, const char *fmt, va_list ap)
+{
+	char *msg, *line;
+	struct json j;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (json_errors && msg && asprintf(&line, "%s%s%s", prefix, msg, suffix) >= 0) {
+		json_init(&j, stdout);
+		json_object(&j, NULL);
+		json_str(&j, "error", line);
+		json_end(&j);
+		fflush(stdout);
+		free(line);
+	} else {
+		fprintf(stderr, "tmonctl: %s%s%s\n", prefix, msg ? msg : fmt, suffix);
+	}
+	free(msg);
+}
+
 void error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tmonctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("", "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* One line naming the command and what is wrong; exit status 2. */
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char prefix[64], suffix[96];
 	va_list ap;
 
-	fprintf(stderr, "tmonctl: %s: ", cmd);
+	snprintf(prefix, sizeof(prefix), "%s: ", cmd);
+	snprintf(suffix, sizeof(suffix), " (try 'tmonctl %s --help')", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report(prefix, suffix, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try 'tmonctl %s --help')\n", cmd);
 	return EXIT_USAGE;
 }
 
