@@ -99,8 +99,9 @@ tc 0 list --json
 [ "$(jqv '[.tasks[].pid] | sort | map(tostring) | join(" ")')" = "$(echo "$a $b" | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" ] || fail "list json: $out"
 [ "$(jqv ".tasks[] | select(.pid == $a) | .records")" = "$(nsamples_of $a)" ] || fail "list records of $a"
 tc 0 show $a --json
-[ "$(jqv '.records | length')" = "$(nsamples_of $a)" ] || fail "show $a: $(jqv '.records | length') records, debugfs $(nsamples_of $a)"
-jqv '[.records[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
+[ "$(jqv '.history | length')" = "$(nsamples_of $a)" ] || fail "show $a: $(jqv '.history | length') records, debugfs $(nsamples_of $a)"
+[ "$(jqv .records)" = "$(jqv '.history | length')" ] || fail "show $a: records $(jqv .records), history $(jqv '.history | length')"
+jqv '[.history[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
 tc 0 show $a -n 3
 echo "$out"
 [ "$(echo "$out" | awk 'NR > 2' | wc -l)" = 3 ] || fail "show -n 3: $out"

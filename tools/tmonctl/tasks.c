@@ -202,7 +202,9 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 		json_u64(&j, "pid", pid);
 		json_str(&j, "state", exited ? "exited" : "running");
 		json_str(&j, "comm", count ? h->r[first].comm : "");
-		json_array(&j, "records");
+		/* "records" is a count, as in list and status. */
+		json_u64(&j, "records", count);
+		json_array(&j, "history");
 	} else {
 		printf("pid %u %s (%s), %zu records\n", pid,
 		       count ? comm_escape(h->r[first].comm, esc) : "-",
