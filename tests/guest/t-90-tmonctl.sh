@@ -45,6 +45,11 @@ json=$(for k in period_ns tasks samples dropped reclaimed mem_bytes; do jqv ".$k
 [ "$(jqv .version)" = "$(cut -d' ' -f1 $SYS/version)" ] || fail "version $(jqv .version)"
 [ "$(jqv .health)" = healthy ] && [ "$(jqv '.problems | length')" = 0 ] ||
 	fail "status --json health: $(echo "$out" | jq -c "{health, problems}")"
+# -p: the same document (the module is frozen), indented.
+echo "$out" | jq -S . >/tmp/st.compact
+tc 0 -p status
+[ "$(echo "$out" | wc -l)" -gt 20 ] || fail "status -p is not indented: $(echo "$out" | head -c 200)"
+echo "$out" | jq -S . | cmp -s - /tmp/st.compact || fail "status -p and --json differ"
 [ "$(jqv '[.cpus[] | select(.thread_pid > 0)] | length')" = "$(sysv nr_cpus)" ] || fail "threads"
 tmon_threads | while read -r pid cpu; do
 	c=$(echo "$out" | jq -c ".cpus[] | select(.cpu == $cpu)")

@@ -99,16 +99,16 @@ checks() {
 	is commands "${cmds// /|}|help" tmonctl ""
 	is command-prefix status tmonctl st
 	is command-prefix-r "record|restore" tmonctl re
-	is global-options "--json|--help|--version" tmonctl -
+	is global-options "--json|--pretty|--help|--version" tmonctl -
 	is after-global-option "status" tmonctl -j st
 	is help-command "record|restore" tmonctl help re
-	is status-options "--json|--help" tmonctl status -
-	is prefix-command-options "--json|--help" tmonctl st --
-	is global-then-options "--json|--help" tmonctl --json status -
-	is used-option-not-again "--help" tmonctl status --json -
-	is used-short-not-long "--help" tmonctl status -j -
-	is latency-options "--hist|--bucket|--json|--help" tmonctl latency -
-	is show-options "--count|--json|--help" tmonctl show 1 -
+	is status-options "--json|--pretty|--help" tmonctl status -
+	is prefix-command-options "--json|--pretty|--help" tmonctl st --
+	is global-then-options "--json|--pretty|--help" tmonctl --json status -
+	is used-option-not-again "--pretty|--help" tmonctl status --json -
+	is used-short-not-long "--pretty|--help" tmonctl status -j -
+	is latency-options "--hist|--bucket|--json|--pretty|--help" tmonctl latency -
+	is show-options "--count|--json|--pretty|--help" tmonctl show 1 -
 	is top-options "--delay|--iterations|--help" tmonctl top -
 	is record-options "--output|--format|--duration|--help" tmonctl record -
 	is export-options "--prometheus|--output|--help" tmonctl export -

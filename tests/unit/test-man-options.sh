@@ -121,6 +121,6 @@ if extra:
     print(f"FAIL unit/man-options/commands  (in tmonctl(1), not in tmonctl: {extra})")
 glob = [n for o in fl_options(" ".join(l[1:] for l in section("OPTIONS") if l.startswith(".It ")).split(), True)
         for n in o[0]]
-missing = [f for f in ("-j", "--json", "-h", "--help", "-V", "--version", "--") if f not in glob]
+missing = [f for f in ("-j", "--json", "-p", "--pretty", "-h", "--help", "-V", "--version", "--") if f not in glob]
 print(("FAIL" if missing else "PASS") + " unit/man-options/global" + (f"  (not under OPTIONS: {missing})" if missing else ""))
 EOF

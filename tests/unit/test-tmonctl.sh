@@ -92,6 +92,10 @@ check dashdash-period 2 "'-1' is not a period" -- period -- -1
 jcheck global-json 3 "run 'modprobe tmon'" -j status
 jcheck global-json-long 3 "run 'modprobe tmon'" --json latency --hist
 jcheck short-json 3 "run 'modprobe tmon'" list -j
+jcheck global-pretty 3 "run 'modprobe tmon'" -p status
+jcheck pretty-after 3 "run 'modprobe tmon'" list --pretty
+jcheck pretty-error-one-line 2 "^show: -n 'x' is not a count" show 1 -p -n x
+jcheck export-no-pretty 2 "unknown option '-p'" export --prometheus -p
 jcheck json-usage 2 "^status: unknown option '--frob'" status --frob --json
 jcheck json-usage-global 2 "^unknown command 'frob'" -j frob
 jcheck json-bad-value 2 "^show: -n '0' is not a count" -j show 1 -n 0

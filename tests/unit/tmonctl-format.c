@@ -187,6 +187,14 @@ int main(void)
 		   "{\"version\":\"0.1.0\",\"period_ns\":18446744073709551615,\"cpus\":"
 		   "[{\"cpu\":0,\"latency_ns\":{\"min\":1}},{\"online\":false}],\"empty\":[],"
 		   "\"comm\":\"a\\\"b\\\\c\\n\\u0001\"}\n");
+	/* -p: the same document, a member a line, two spaces a level. */
+	json_pretty = true;
+	expect_str("json-writer-pretty", capture(do_json, NULL),
+		   "{\n  \"version\": \"0.1.0\",\n  \"period_ns\": 18446744073709551615,\n"
+		   "  \"cpus\": [\n    {\n      \"cpu\": 0,\n      \"latency_ns\": {\n"
+		   "        \"min\": 1\n      }\n    },\n    {\n      \"online\": false\n    }\n"
+		   "  ],\n  \"empty\": [],\n  \"comm\": \"a\\\"b\\\\c\\n\\u0001\"\n}\n");
+	json_pretty = false;
 
 	/* Nearest rank: 1..200 -> p50 100, p99 198. */
 	for (i = 0; i < 200; i++)

@@ -13,15 +13,17 @@
 #include "tmonctl.h"
 
 #define OPT_JSON	{ .key = 'j', .name = "json", .help = "print one JSON document" }
+#define OPT_PRETTY	{ .key = 'p', .name = "pretty", .help = "the same, indented (implies -j)" }
 
-static const struct opt_spec status_opts[] = { OPT_JSON, { .key = 0 } };
+static const struct opt_spec status_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 } };
 
-static const struct opt_spec list_opts[] = { OPT_JSON, { .key = 0 } };
+static const struct opt_spec list_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 } };
 
 static const struct opt_spec show_opts[] = {
 	{ .key = 'n', .name = "count", .value = "COUNT",
 	  .help = "only the newest COUNT records, 1 to 65536" },
 	OPT_JSON,
+	OPT_PRETTY,
 	{ .key = 0 },
 };
 
@@ -31,6 +33,7 @@ static const struct opt_spec latency_opts[] = {
 	{ .key = 'b', .name = "bucket", .value = "US",
 	  .help = "histogram bucket width, 1 to 1000000 us" },
 	OPT_JSON,
+	OPT_PRETTY,
 	{ .key = 0 },
 };
 
@@ -155,7 +158,7 @@ void help_all(FILE *f)
 {
 	size_t i;
 
-	fputs("Usage: tmonctl [-j|--json] COMMAND [OPTIONS] [ARGS]\n"
+	fputs("Usage: tmonctl [-j|--json] [-p|--pretty] COMMAND [OPTIONS] [ARGS]\n"
 	      "       tmonctl help [COMMAND] | --help | --version\n\nCommands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		int n = fputs("  ", f) > 0 ? 2 + cmd_synopsis(f, &cmds[i]) : 0;
@@ -167,7 +170,7 @@ void help_all(FILE *f)
 			fprintf(f, "\n%*s%s\n", HELP_COLUMN, "", cmds[i].help);
 	}
 	fputs("\nA unique prefix of a command is enough (st = status).\n"
-	      "-j before the command: JSON output, as the command's own -j.\n"
+	      "-j, -p before the command: JSON output, as the command's own -j, -p.\n"
 	      "Times are seconds (0.25) or carry a unit: ns, us, ms, s, m, h (250ms).\n"
 	      "'tmonctl help COMMAND' or 'tmonctl COMMAND --help': its options.\n"
 	      "Exit status: 0 success, 1 error, 2 usage, 3 module not loaded,\n"

@@ -8,11 +8,21 @@
 
 #include "tmonctl.h"
 
+bool json_pretty;
+
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
 	j->need_comma = false;
+	j->pretty = json_pretty;
+}
+
+/* Pretty: each member on a line of its own, two spaces a level. */
+static void json_newline(struct json *j, int depth)
+{
+	if (j->pretty)
+		fprintf(j->f, "\n%*s", 2 * depth, "");
 }
 
 /*
@@ -96,9 +106,11 @@ static void json_key(struct json *j, const char *key)
 {
 	if (j->need_comma)
 		fputc(',', j->f);
+	if (j->depth)
+		json_newline(j, j->depth);
 	if (key) {
 		json_escape(j->f, key);
-		fputc(':', j->f);
+		fputs(j->pretty ? ": " : ":", j->f);
 	}
 	j->need_comma = true;
 }
@@ -125,6 +137,9 @@ void json_end(struct json *j)
 {
 	if (!j->depth)
 		return;
+	/* (need_comma: the container has members; {} and [] stay as they are) */
+	if (j->need_comma)
+		json_newline(j, j->depth - 1);
 	fputc(j->open[--j->depth] == '{' ? '}' : ']', j->f);
 	j->need_comma = j->depth > 0;
 	if (!j->depth)

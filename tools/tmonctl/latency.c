@@ -255,6 +255,9 @@ int cmd_latency(int argc, char **argv)
 
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
+		case 'p':
+			json_pretty = true;
+			fallthrough;
 		case 'j':
 			json = true;
 			break;

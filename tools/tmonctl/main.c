@@ -19,11 +19,17 @@ int main(int argc, char **argv)
 
 	/* In JSON mode even the errors of parsing are JSON: look ahead. */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		json_errors |= !strcmp(argv[i], "-j") || !strcmp(argv[i], "--json");
+		json_errors |= !strcmp(argv[i], "-j") || !strcmp(argv[i], "--json") ||
+			       !strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty");
 	/* Global options, before the command (as ip and bpftool take them). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json_global = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty")) {
+			json_global = true;
+			json_pretty = true;
 			continue;
 		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

@@ -94,6 +94,7 @@ static void record_json(FILE *f, const struct tmon_ring_entry *e)
 	struct json j;
 
 	json_init(&j, f);
+	j.pretty = false;	/* JSON lines: one record a line */
 	json_object(&j, NULL);
 	json_str(&j, "type", t->type);
 	json_u64(&j, "ring", e->ring);

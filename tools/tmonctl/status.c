@@ -172,9 +172,10 @@ int cmd_status(int argc, char **argv)
 	int opt, err;
 
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
-		if (opt != 'j')
+		if (opt != 'j' && opt != 'p')
 			return getopt_error("status", opt, argv);
 		json = true;
+		json_pretty |= opt == 'p';
 	}
 	if (optind < argc)
 		return usage_error("status", "unexpected argument '%s'", argv[optind]);

@@ -56,9 +56,10 @@ static int json_only(const char *cmd, int argc, char **argv, bool *json)
 
 	*json = json_global;
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
-		if (opt != 'j')
+		if (opt != 'j' && opt != 'p')
 			return getopt_error(cmd, opt, argv);
 		*json = true;
+		json_pretty |= opt == 'p';
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -166,6 +167,9 @@ static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *j
 	*json = json_global;
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
+		case 'p':
+			json_pretty = true;
+			fallthrough;
 		case 'j':
 			*json = true;
 			break;

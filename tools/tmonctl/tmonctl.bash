@@ -112,7 +112,7 @@ _tmonctl()
 	if ((COMP_CWORD == ci)); then
 		if [[ $cur == -* ]]; then
 			# shellcheck disable=SC2207
-			COMPREPLY=($(compgen -W '--json --help --version' -- "$cur"))
+			COMPREPLY=($(compgen -W '--json --pretty --help --version' -- "$cur"))
 		else
 			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))

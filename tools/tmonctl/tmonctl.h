@@ -15,6 +15,7 @@
 
 #define TMONCTL_VERSION		"0.1.0"
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define fallthrough		__attribute__((__fallthrough__))
 #define NSEC_PER_SEC		UINT64_C(1000000000)
 #define NSEC_PER_USEC		UINT64_C(1000)
 #define TMON_STATE_FILE		"/var/lib/tmon/state"
@@ -88,7 +89,10 @@ struct json {
 	int depth;
 	bool need_comma;
 	char open[JSON_MAX_DEPTH];	/* '{' or '[' per open level */
+	bool pretty;			/* indented, a member a line */
 };
+
+extern bool json_pretty;	/* -p/--pretty: json_init() makes them pretty */
 
 void json_init(struct json *j, FILE *f);
 void json_object(struct json *j, const char *key);

@@ -32,6 +32,7 @@ static void report(const char *prefix, const char *suffix, const char *fmt, va_l
 		msg = NULL;
 	if (json_errors && msg && asprintf(&line, "%s%s%s", prefix, msg, suffix) >= 0) {
 		json_init(&j, stdout);
+		j.pretty = false;	/* one line, whatever -p says */
 		json_object(&j, NULL);
 		json_str(&j, "error", line);
 		json_end(&j);
