@@ -48,15 +48,15 @@ hides() {
 # user_view LABEL: what uid 1000 gets through each interface.
 user_view() {
 	out=$($U tmonctl list --json) || fail "$1: tmonctl list as uid 1000: $out"
-	hides "$1: tmonctl list" "$(echo "$out" | jq '.tasks[].pid')" "$out"
-	[ "$(echo "$out" | jq -c '[.tasks[].pid]')" = "[$u]" ] || fail "$1: tmonctl list as uid 1000: $out"
-	echo "$out" | jq -e '.tasks[0].comm == "usermine"' >/dev/null || fail "$1: list lacks usermine: $out"
+	hides "$1: tmonctl list" "$(echo "$out" | jq '.watched[].pid')" "$out"
+	[ "$(echo "$out" | jq -c '[.watched[].pid]')" = "[$u]" ] || fail "$1: tmonctl list as uid 1000: $out"
+	echo "$out" | jq -e '.watched[0].comm == "usermine"' >/dev/null || fail "$1: list lacks usermine: $out"
 
 	# (its error line names the pid asked for: the caller's own words)
 	out=$($U tmonctl show $r 2>&1) && fail "$1: tmonctl show $r as uid 1000 succeeded: $out"
 	! echo "$out" | grep -q rootsecret || fail "$1: tmonctl show $r as uid 1000: $out"
 	out=$($U tmonctl show $u -n 2 --json) || fail "$1: tmonctl show $u as uid 1000: $out"
-	[ "$(echo "$out" | jq '.history | length')" = 2 ] || fail "$1: show $u as uid 1000: $out"
+	[ "$(echo "$out" | jq '.entries | length')" = 2 ] || fail "$1: show $u as uid 1000: $out"
 
 	out=$($U tmon-helper nl list)
 	hides "$1: netlink list" "$(echo "$out" | awk '{ print $2 }')" "$out"
@@ -127,7 +127,7 @@ unshare -p -f --mount-proc sh -c '
 	echo "$s" >/tmp/ns-pid
 	tmonctl watch 2 >/tmp/ns-watch 2>&1 || exit 1
 	n=0
-	while [ "$(tmonctl show 2 --json 2>/dev/null | jq ".history | length")" -lt 3 ] 2>/dev/null; do
+	while [ "$(tmonctl show 2 --json 2>/dev/null | jq ".entries | length")" -lt 3 ] 2>/dev/null; do
 		n=$((n + 1)); [ $n -lt 200 ] || exit 2; sleep 0.05
 	done
 	tmonctl list --json >/tmp/ns-list
@@ -141,8 +141,8 @@ unshare -p -f --mount-proc sh -c '
 	kill $s
 ' || fail "in a pid namespace (exit $?): $(cat /tmp/ns-watch /tmp/ns-unwatch /tmp/ns-rec.err 2>/dev/null)"
 [ "$(cat /tmp/ns-pid)" = 2 ] || fail "the namespace's sleep is pid $(cat /tmp/ns-pid), not 2"
-[ "$(jq -c '[.tasks[].pid]' /tmp/ns-list)" = "[2]" ] || fail "tmonctl list in the namespace: $(cat /tmp/ns-list)"
-[ "$(jq '.history | length' /tmp/ns-show)" = 1 ] || fail "tmonctl show 2 in the namespace: $(cat /tmp/ns-show)"
+[ "$(jq -c '[.watched[].pid]' /tmp/ns-list)" = "[2]" ] || fail "tmonctl list in the namespace: $(cat /tmp/ns-list)"
+[ "$(jq '.entries | length' /tmp/ns-show)" = 1 ] || fail "tmonctl show 2 in the namespace: $(cat /tmp/ns-show)"
 # (root in a child pid namespace may not map the rings: read() translates)
 pc=$(csv_col /tmp/ns-rec.csv pid)
 [ "$(awk -F, -v c="$pc" '$1 == "task" { print $c }' /tmp/ns-rec.csv | sort -u)" = 2 ] ||

@@ -35,7 +35,7 @@ wait_for 10 grep -q '"exited":true' /tmp/rec.json || fail "the exit of $x never 
 # (the whole reply kept in /tmp/show.PID)
 stored() {
 	tmonctl show "$1" -n 65536 --json >/tmp/show.$1
-	jq -r '.history[] | "\(.seq) \(.ts_ns) \(.utime_ns)"' /tmp/show.$1
+	jq -r '.entries[] | "\(.seq) \(.ts_ns) \(.utime_ns)"' /tmp/show.$1
 }
 # $x's history is final at its exit, and its watch is reaped
 # exited_keep_sec later: read at once (on the debug kernel what follows

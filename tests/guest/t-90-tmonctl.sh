@@ -101,12 +101,21 @@ echo "$out"
 echo "$out" | grep -q "^ *$a sleep *running " || fail "list lacks $a"
 echo "$out" | grep -q "^ *$b sleep *running " || fail "list lacks $b"
 tc 0 list --json
-[ "$(jqv '[.tasks[].pid] | sort | map(tostring) | join(" ")')" = "$(echo "$a $b" | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" ] || fail "list json: $out"
-[ "$(jqv ".tasks[] | select(.pid == $a) | .records")" = "$(nsamples_of $a)" ] || fail "list records of $a"
+[ "$(jqv '[.watched[].pid] | sort | map(tostring) | join(" ")')" = "$(echo "$a $b" | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" ] || fail "list json: $out"
+[ "$(jqv ".watched[] | select(.pid == $a) | .records")" = "$(nsamples_of $a)" ] || fail "list records of $a"
 tc 0 show $a --json
-[ "$(jqv '.history | length')" = "$(nsamples_of $a)" ] || fail "show $a: $(jqv '.history | length') records, debugfs $(nsamples_of $a)"
-[ "$(jqv .records)" = "$(jqv '.history | length')" ] || fail "show $a: records $(jqv .records), history $(jqv '.history | length')"
-jqv '[.history[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
+[ "$(jqv '.entries | length')" = "$(nsamples_of $a)" ] || fail "show $a: $(jqv '.entries | length') records, debugfs $(nsamples_of $a)"
+[ "$(jqv .records)" = "$(jqv '.entries | length')" ] || fail "show $a: records $(jqv .records), entries $(jqv '.entries | length')"
+jqv '[.entries[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
+# One name, one type: a key holds the same kind of value in the JSON of
+# every command ("records" a count, "tasks" a count, lists under names
+# of their own).
+for c in "status --json" "list --json" "show $a --json" "latency --json" "latency --hist --json"; do
+	$T $c 2>/dev/null | jq -r 'paths as $p | select($p[-1] | type == "string") | "\($p[-1]) \(getpath($p) | type)"' ||
+		echo "unparsed: $c"
+done | sort -u | awk '$1 == "unparsed:" { print; bad = 1; next }
+	{ n[$1]++; t[$1] = t[$1] " " $2 } END { for (k in n) if (n[k] > 1) { print k ":" t[k]; bad = 1 }; exit bad }' >/tmp/keys ||
+	fail "JSON keys with more than one type: $(tr '\n' ';' </tmp/keys)"
 tc 0 show $a -n 3
 echo "$out"
 [ "$(echo "$out" | awk 'NR > 2' | wc -l)" = 3 ] || fail "show -n 3: $out"

@@ -37,7 +37,7 @@ freeze 3
 write_param log_sec 0 || fail "cannot leave the frozen period"
 wait_wakeups 2
 tmonctl latency --json >/tmp/lat.json || fail "tmonctl latency"
-tmonctl list --json | jq -e ".tasks[0].pid == $a" >/dev/null || fail "tmonctl list"
+tmonctl list --json | jq -e ".watched[0].pid == $a" >/dev/null || fail "tmonctl list"
 tmonctl record -d 1 -o /tmp/rec.csv 2>/tmp/rec.err || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
 [ "$(grep -c '^task,' /tmp/rec.csv)" -ge 10 ] || fail "record: $(grep -c '^task,' /tmp/rec.csv) task rows"

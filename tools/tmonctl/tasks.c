@@ -84,8 +84,10 @@ int cmd_list(int argc, char **argv)
 	}
 	json_init(&j, stdout);
 	if (json) {
+		/* "tasks" is a count, as in status; the list is "watched". */
 		json_object(&j, NULL);
-		json_array(&j, "tasks");
+		json_u64(&j, "tasks", tl.n);
+		json_array(&j, "watched");
 	} else {
 		snprintf(prefix, sizeof(prefix), "%7s %-16s %-7s %7s", "PID", "COMM", "STATE",
 			 "RECORDS");
@@ -208,7 +210,7 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 		json_str(&j, "comm", count ? h->r[first].comm : "");
 		/* "records" is a count, as in list and status. */
 		json_u64(&j, "records", count);
-		json_array(&j, "history");
+		json_array(&j, "entries");
 	} else {
 		printf("pid %u %s (%s), %zu records\n", pid,
 		       count ? comm_escape(h->r[first].comm, esc) : "-",
