@@ -14,7 +14,9 @@ tmon-helper stress sleepers 40 >/tmp/sl & sl=$!
 wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
 for p in $(grep -v ready /tmp/sl); do watch $p; done
 wait_wakeups 2
-freeze 3
+# (30: the steps below took longer than 3 x SLOW s on the debug kernel of
+# a loaded host; the period is left at once after them)
+freeze 30
 # Room for every sample of the window, made once sampling has stopped:
 # each one is a new record, so the reserve is not given back by trimming
 # while it drains. (Made earlier, the room was filled before the window
