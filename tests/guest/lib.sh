@@ -119,7 +119,8 @@ has_samples() { [ "$(nsamples_of "$1")" -ge "$2" ]; }	# has_samples PID N
 
 sysv() { cat $SYS/$1; }
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
-csv_col() { head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
+# csv_col FILE NAME: the column of NAME in a recording (after its # line).
+csv_col() { grep -v -m 1 '^#' "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 
 # sample_slab_objects: the active objects of tmon's sample cache, as
 # /proc/slabinfo counts them. (On a KASAN kernel freed objects wait in

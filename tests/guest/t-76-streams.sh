@@ -26,7 +26,7 @@ rec=$!
 # exit, and the recording stopped once its flagged entry is in (record
 # writes entries out as it drains them). A fixed duration ended before
 # the exit on the debug kernel.
-wait_for 10 test -s /tmp/rec.json || fail "the recording got nothing: $(cat /tmp/rec.err)"
+wait_for 10 grep -Eq '"type":"(cpu|task)"' /tmp/rec.json || fail "the recording got nothing: $(cat /tmp/rec.err)"
 n0=$(nsamples_of $x)
 wait_for 10 has_samples $x $((n0 + 30)) || fail "no samples of $x"
 kill $x

@@ -116,6 +116,12 @@ for c in "status --json" "list --json" "show $a --json" "latency --json" "latenc
 done | sort -u | awk '$1 == "unparsed:" { print; bad = 1; next }
 	{ n[$1]++; t[$1] = t[$1] " " $2 } END { for (k in n) if (n[k] > 1) { print k ":" t[k]; bad = 1 }; exit bad }' >/tmp/keys ||
 	fail "JSON keys with more than one type: $(tr '\n' ';' </tmp/keys)"
+# -w: the wall clock's time of each record, in UTC, first; today's.
+tc 0 show $a -n 2 -w
+echo "$out" | awk -v d="$(date -u +%Y-%m-%d)" 'NR == 2 && $1 != "WALL" { bad = 1 } NR > 2 && index($1, d "T") != 1 { bad = 1 }
+	END { exit bad || NR != 4 }' || fail "show -w: $out"
+tc 0 show $a -n 2 -w --json
+[ "$(jqv '[.entries[].wall | test("^20[0-9-]{8}T[0-9:]{8}\\.[0-9]{9}Z$")] | all')" = true ] || fail "show -w --json: $out"
 tc 0 show $a -n 3
 echo "$out"
 [ "$(echo "$out" | awk 'NR > 2' | wc -l)" = 3 ] || fail "show -n 3: $out"
@@ -189,11 +195,19 @@ grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.
 # The columns: type, ring, entry, then the fields `tmonctl fields` lists,
 # each name once; the checks below find them by name.
 want=type,ring,entry$($T fields | awk 'NR > 1 && !seen[$2]++ { printf ",%s", $2 }')
-[ "$(head -n 1 /tmp/rec.csv)" = "$want" ] ||
-	fail "csv header: $(head -n 1 /tmp/rec.csv), not $want"
-n=$(($(wc -l </tmp/rec.csv) - 1))
+# First what and when: the period, this kernel and host, the start.
+line1=$(head -n 1 /tmp/rec.csv)
+case $line1 in
+"# tmon record: period_ns=1000000000 kernel=$(uname -r) host=$(uname -n) start="*) ;;
+*) fail "recording's first line: $line1" ;;
+esac
+echo "$line1" | grep -Eq ' start=20[0-9-]{8}T[0-9:]{8}\.[0-9]{9}Z start_ns=[0-9]+$' ||
+	fail "recording's start: $line1"
+[ "$(sed -n 2p /tmp/rec.csv)" = "$want" ] ||
+	fail "csv header: $(sed -n 2p /tmp/rec.csv), not $want"
+n=$(($(wc -l </tmp/rec.csv) - 2))
 [ "$(grep -c '^[0-9]* records' /tmp/rec.err)" = 1 ] && [ "$(cut -d' ' -f1 /tmp/rec.err)" = "$n" ] || fail "csv rows $n, reported $(cat /tmp/rec.err)"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; nf = NF; next }
+awk -F, 'NR == 1 { next } NR == 2 { for (i = 1; i <= NF; i++) c[$i] = i; nf = NF; next }
 	{ if (NF != nf) { print "fields " NF ": " $0; bad = 1 }
 	cpu = $c["cpu"]; pid = $c["pid"]; lat = $c["latency_ns"] }
 	$1 == "cpu" && ($2 != cpu || lat == "" || $c["expected_ns"] == "" || pid != "" || $c["ts_ns"] != "") { print "cpu row: " $0; bad = 1 }
@@ -222,7 +236,19 @@ for type in cpu task; do
 		length > 0 and all(. == 0)" /tmp/rec.json >/dev/null ||
 		fail "json $type lines lack one of $keys: $(grep -m1 "\"$type\"" /tmp/rec.json)"
 done
-jq -se 'all(.type == "cpu" or .type == "task")' /tmp/rec.json >/dev/null || fail "json lines: $(head -n 3 /tmp/rec.json)"
+jq -se '.[0].type == "header" and .[0].period_ns == 1000000000 and (.[1:] | all(.type == "cpu" or .type == "task"))' \
+	/tmp/rec.json >/dev/null || fail "json lines: $(head -n 3 /tmp/rec.json)"
+# --wall: each record's time in UTC, a sample's within the recording's
+# start and end (ISO 8601 compares as text).
+$T record -d 1 -w -o /tmp/recw.csv 2>/tmp/rec.err || fail "record -w: $(cat /tmp/rec.err)"
+end=$(date -u +%Y-%m-%dT%H:%M:%S.999999999Z)
+begin=$(sed -n '1s/.* start=\([^ ]*\) .*/\1/p' /tmp/recw.csv)
+awk -F, -v b="$begin" -v e="$end" 'NR == 1 { next } NR == 2 { for (i = 1; i <= NF; i++) c[$i] = i; w = c["wall"]
+		if (w != NF) { print "wall is column " w " of " NF; bad = 1 } next }
+	$w !~ /^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{9}Z$/ { print "wall " $w; bad = 1 }
+	$1 == "task" && ($w < b || $w > e) { print "task at " $w " outside " b " .. " e; bad = 1 }
+	{ n++ } END { if (!n) print "no rows"; exit bad || !n }' /tmp/recw.csv >/tmp/recw.check ||
+	fail "record -w: $(head -n 3 /tmp/recw.check)"
 
 # Ctrl-C (SIGINT) ends a recording cleanly with its report.
 $T record -o /tmp/rec2.csv 2>/tmp/rec2.err & r=$!

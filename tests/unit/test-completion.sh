@@ -108,9 +108,9 @@ checks() {
 	is used-option-not-again "--pretty|--help" tmonctl status --json -
 	is used-short-not-long "--pretty|--help" tmonctl status -j -
 	is latency-options "--hist|--bucket|--json|--pretty|--help" tmonctl latency -
-	is show-options "--count|--json|--pretty|--help" tmonctl show 1 -
+	is show-options "--count|--wall|--json|--pretty|--help" tmonctl show 1 -
 	is top-options "--delay|--iterations|--help" tmonctl top -
-	is record-options "--output|--format|--duration|--help" tmonctl record -
+	is record-options "--output|--format|--duration|--wall|--help" tmonctl record -
 	is export-options "--prometheus|--output|--help" tmonctl export -
 	is export-output-file "$tmp/files/run2.csv" tmonctl export --prometheus -o "$tmp/files/run2"
 	is record-format "csv|json" tmonctl record --format ""

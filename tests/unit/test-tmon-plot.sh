@@ -28,6 +28,8 @@ function row(   i, s) {
 	delete v
 }
 BEGIN {
+	# (the first line, as record writes it, says what and when)
+	print "# tmon record: period_ns=100000000 kernel=6.12.0-test host=test start=2026-12-04T00:00:00.000000000Z start_ns=9007199254740992"
 	print hdr
 	nc = split(hdr, c, ",")
 	t0 = 9007199254740992; per = 100000000; e[0] = e[1] = 0

@@ -114,7 +114,8 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
 	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
 	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
-	"export --prometheus -o $tmp/x.prom" "export --output=$tmp/x.prom --prometheus"; do
+	"export --prometheus -o $tmp/x.prom" "export --output=$tmp/x.prom --prometheus" \
+	"record -w -d 1" "show 1 -w" "show 1 --wall -n 2 --json"; do
 	# shellcheck disable=SC2086
 	case " $args " in
 	*" --json "*) jcheck "no-module-'$args'" 3 "run 'modprobe tmon'" $args ;;

@@ -22,6 +22,8 @@ static const struct opt_spec list_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 } 
 static const struct opt_spec show_opts[] = {
 	{ .key = 'n', .name = "count", .value = "COUNT",
 	  .help = "only the newest COUNT records, 1 to 65536" },
+	{ .key = 'w', .name = "wall",
+	  .help = "add each record's time on the wall clock (UTC)" },
 	OPT_JSON,
 	OPT_PRETTY,
 	{ .key = 0 },
@@ -52,6 +54,8 @@ static const struct opt_spec record_opts[] = {
 	  .help = "CSV with a header line (default), or JSON lines" },
 	{ .key = 'd', .name = "duration", .value = "SECONDS",
 	  .help = "stop after SECONDS (default: at SIGINT, SIGTERM)" },
+	{ .key = 'w', .name = "wall",
+	  .help = "add each record's time on the wall clock (UTC)" },
 	{ .key = 0 },
 };
 

@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "fields.h"
 #include "tmonctl.h"
@@ -61,6 +63,64 @@ static void csv_columns(void)
 			csv.cell[i][k] = field_find(csv_tables[i], csv.name[k]);
 }
 
+/*
+ * What a recording needs to be read later and elsewhere: the period, the
+ * machine and the kernel, and when it started, on the wall clock and on
+ * CLOCK_MONOTONIC, the clock of the records' times.
+ */
+struct record_start {
+	uint64_t period_ns;
+	struct utsname uts;
+	uint64_t mono_ns;	/* CLOCK_MONOTONIC, when wall_clock_take() ran */
+	bool wall_column;	/* --wall: each record's time on the wall clock */
+};
+
+static struct record_start start;
+
+/* The time a record is about: a wakeup's expiry, a sample's taking. */
+static uint64_t record_time(const struct tmon_ring_entry *e)
+{
+	return e->type == TMON_ENTRY_CPU ? e->cpu.expected_ns : e->task.ts_ns;
+}
+
+static void record_start_take(uint64_t period_ns, bool wall_column)
+{
+	start.period_ns = period_ns;
+	start.wall_column = wall_column;
+	if (uname(&start.uts))
+		memset(&start.uts, 0, sizeof(start.uts));
+	start.mono_ns = wall_clock_take();
+}
+
+/*
+ * The first line: in CSV a comment, "# tmon record: period_ns=... ...", in
+ * JSON lines an object of type "header".
+ */
+static void record_header(FILE *f, bool json)
+{
+	uint64_t mono = start.mono_ns;
+	char when[WALL_LEN];
+	struct json j;
+
+	fmt_wall(when, sizeof(when), mono);
+	if (!json) {
+		fprintf(f, "# tmon record: period_ns=%" PRIu64 " kernel=%s host=%s",
+			start.period_ns, start.uts.release, start.uts.nodename);
+		fprintf(f, " start=%s start_ns=%" PRIu64 "\n", when, mono);
+		return;
+	}
+	json_init(&j, f);
+	j.pretty = false;
+	json_object(&j, NULL);
+	json_str(&j, "type", "header");
+	json_u64(&j, "period_ns", start.period_ns);
+	json_str(&j, "kernel", start.uts.release);
+	json_str(&j, "host", start.uts.nodename);
+	json_str(&j, "start", when);
+	json_u64(&j, "start_ns", mono);
+	json_end(&j);
+}
+
 void record_csv_header(FILE *f)
 {
 	size_t k;
@@ -69,6 +129,8 @@ void record_csv_header(FILE *f)
 	fputs("type,ring,entry", f);
 	for (k = 0; k < csv.n; k++)
 		fprintf(f, ",%s", csv.name[k]);
+	if (start.wall_column)
+		fputs(",wall", f);
 	fputc('\n', f);
 }
 
@@ -85,6 +147,12 @@ static void record_csv(FILE *f, const struct tmon_ring_entry *e)
 		if (csv.cell[i][k])
 			field_csv(f, csv.cell[i][k], rec);
 	}
+	if (start.wall_column) {
+		char when[WALL_LEN];
+
+		fmt_wall(when, sizeof(when), record_time(e));
+		fprintf(f, ",%s", when);
+	}
 	fputc('\n', f);
 }
 
@@ -100,6 +168,12 @@ static void record_json(FILE *f, const struct tmon_ring_entry *e)
 	json_u64(&j, "ring", e->ring);
 	json_u64(&j, "entry", e->seq);
 	fields_json(&j, t, e->type == TMON_ENTRY_CPU ? (const void *)&e->cpu : &e->task);
+	if (start.wall_column) {
+		char when[WALL_LEN];
+
+		fmt_wall(when, sizeof(when), record_time(e));
+		json_str(&j, "wall", when);
+	}
 	json_end(&j);
 }
 
@@ -132,7 +206,7 @@ static int record_entry(const struct tmon_ring_entry *e, void *data)
 
 struct record_opts {
 	const char *file;	/* NULL: standard output */
-	bool json;
+	bool json, wall;
 	uint64_t duration;	/* 0: until a signal */
 };
 
@@ -146,6 +220,9 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 			o->file = optarg;
 			if (!*o->file)
 				return usage_error("record", "-o needs a file name");
+			break;
+		case 'w':
+			o->wall = true;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json"))
@@ -211,6 +288,7 @@ int cmd_record(int argc, char **argv)
 	struct recorder rec = { .out = stdout };
 	struct sigaction sa;
 	struct rings *r;
+	uint64_t period;
 	int err;
 
 	err = record_args(argc, argv, &o);
@@ -236,6 +314,11 @@ int cmd_record(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* (the rings are read from where they were when opened: now) */
+	if (period_get(&period))
+		period = 0;
+	record_start_take(period, o.wall);
+	record_header(rec.out, rec.json);
 	if (!rec.json)
 		record_csv_header(rec.out);
 	err = record_loop(r, &rec, o.duration);

@@ -128,6 +128,7 @@ int cmd_list(int argc, char **argv)
 struct history {
 	struct tmon_task_record *r;
 	size_t keep, n;
+	bool wall;		/* --wall: each record's time on the wall clock */
 };
 
 static int history_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
@@ -161,7 +162,7 @@ static int watched(uint32_t pid, bool *yes, bool *exited)
 	return err;
 }
 
-static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *json)
+static int show_args(int argc, char **argv, uint32_t *pid, struct history *h, bool *json)
 {
 	uint64_t n = TMON_HISTORY_MAX;
 	int opt;
@@ -180,6 +181,9 @@ static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *j
 				return usage_error("show", "-n '%s' is not a count from 1 to %u",
 						   optarg, TMON_HISTORY_MAX);
 			break;
+		case 'w':
+			h->wall = true;
+			break;
 		default:
 			return getopt_error("show", opt, argv);
 		}
@@ -190,7 +194,7 @@ static int show_args(int argc, char **argv, uint32_t *pid, size_t *keep, bool *j
 		return usage_error("show", "'%s' is not a process id", argv[optind]);
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
-	*keep = (size_t)n;
+	h->keep = (size_t)n;
 	return EXIT_OK;
 }
 
@@ -199,7 +203,7 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 {
 	size_t i, count = h->n < h->keep ? h->n : h->keep;
 	size_t first = h->n < h->keep ? 0 : h->n % h->keep;
-	char esc[COMM_ESC_LEN];
+	char esc[COMM_ESC_LEN], when[WALL_LEN];
 	struct json j;
 
 	json_init(&j, stdout);
@@ -215,17 +219,22 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 		printf("pid %u %s (%s), %zu records\n", pid,
 		       count ? comm_escape(h->r[first].comm, esc) : "-",
 		       exited ? "exited" : "running", count);
-		view_header(stdout, "", &text_views[VIEW_SHOW]);
+		snprintf(when, sizeof(when), "%-30s", "WALL (UTC)");
+		view_header(stdout, h->wall ? when : "", &text_views[VIEW_SHOW]);
 	}
 	for (i = 0; i < count; i++) {
 		const struct tmon_task_record *r = &h->r[(first + i) % h->keep];
 
+		if (h->wall)
+			fmt_wall(when, sizeof(when), r->ts_ns);
 		if (json) {
 			json_object(&j, NULL);
 			fields_json(&j, &task_fields, r);
+			if (h->wall)
+				json_str(&j, "wall", when);
 			json_end(&j);
 		} else {
-			view_row(stdout, "", &text_views[VIEW_SHOW], r);
+			view_row(stdout, h->wall ? when : "", &text_views[VIEW_SHOW], r);
 		}
 	}
 	if (json) {
@@ -242,7 +251,7 @@ int cmd_show(int argc, char **argv)
 	uint32_t pid;
 	int err;
 
-	err = show_args(argc, argv, &pid, &h.keep, &json);
+	err = show_args(argc, argv, &pid, &h, &json);
 	if (!err)
 		err = watched(pid, &is_watched, &exited);
 	if (err)

@@ -80,6 +80,9 @@ int comm_unescape(const char *in, char *out);
 bool is_option(const char *arg);
 int getopt_error(const char *cmd, int opt, char **argv);
 uint64_t now_ns(void);
+#define WALL_LEN	40	/* "2026-12-04T23:37:01.123456789Z" and room */
+uint64_t wall_clock_take(void);
+void fmt_wall(char *buf, size_t len, uint64_t mono_ns);
 
 /* json.c: one writer for every --json document and JSON line */
 #define JSON_MAX_DEPTH		8

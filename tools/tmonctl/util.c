@@ -67,6 +67,42 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* The wall clock and CLOCK_MONOTONIC, read together once: their offset. */
+static struct timespec wall0, mono0;
+
+/* Take the two clocks now (fmt_wall() uses them); CLOCK_MONOTONIC in ns. */
+uint64_t wall_clock_take(void)
+{
+	clock_gettime(CLOCK_REALTIME, &wall0);
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	return (uint64_t)mono0.tv_sec * NSEC_PER_SEC + (uint64_t)mono0.tv_nsec;
+}
+
+/*
+ * A time on CLOCK_MONOTONIC, the clock of the records, on the wall clock
+ * in UTC: "2026-12-04T23:37:01.123456789Z", by the offset of the two
+ * clocks when wall_clock_take() ran (or now, if it has not).
+ */
+void fmt_wall(char *buf, size_t len, uint64_t mono_ns)
+{
+	int64_t d, ns;
+	time_t sec;
+	struct tm tm;
+	size_t n;
+
+	if (!wall0.tv_sec)
+		wall_clock_take();
+	d = (int64_t)(mono_ns - ((uint64_t)mono0.tv_sec * NSEC_PER_SEC + (uint64_t)mono0.tv_nsec));
+	ns = (int64_t)wall0.tv_sec * (int64_t)NSEC_PER_SEC + wall0.tv_nsec + d;
+	sec = (time_t)(ns / (int64_t)NSEC_PER_SEC);
+	n = gmtime_r(&sec, &tm) ? strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
+	if (!n) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf + n, len - n, ".%09" PRId64 "Z", ns % (int64_t)NSEC_PER_SEC);
+}
+
 /* "-x" or "--xyz", but not "-" (stdin) nor "-5" (a number, refused later). */
 bool is_option(const char *arg)
 {
