@@ -69,7 +69,7 @@ unit() {
 	"$here/unit/test-completion.sh" "$TMON_TOP/tools/tmonctl/tmonctl.bash" "$TMON_TOP/tools/tmonctl/tmonctl"
 	need_pkgs gnuplot-nox prometheus prometheus-node-exporter
 	"$here/unit/test-tmon-plot.sh" "$TMON_TOP/tools/tmon-plot"
-	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom"
+	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom" "$TMON_TOP/man/tmonctl.1"
 	"$here/unit/test-trace-report.sh" "$TMON_TOP/tools/tmon-trace-report"
 	"$here/unit/test-kernel-log.sh"
 }

@@ -294,7 +294,8 @@ for k in $TMON_KERNELS; do
 			$1 == "|" && $2 == "TMON-FILE" { f = d "/" $3; system("mkdir -p " d); printf "" >f; next }
 			f != "" { sub(/^\| ?/, ""); print >>f }' "$vdir/report.log"
 	if [ -f "$vdir/files/export.prom" ]; then
-		"$here/unit/test-prometheus.sh" "$vdir/files/export.prom" | sed "s|unit/prometheus|$k/prometheus|"
+		"$here/unit/test-prometheus.sh" "$vdir/files/export.prom" "$TMON_TOP/man/tmonctl.1" |
+			sed "s|unit/prometheus|$k/prometheus|"
 	fi
 	# JSON views of names that are not UTF-8 (t-77): strict UTF-8, valid
 	# JSON, a document or one per line.

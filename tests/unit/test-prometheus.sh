@@ -3,10 +3,13 @@
 # check metrics must pass it without a word, and node_exporter's textfile
 # collector must serve every tmon_ family of it with the same samples and
 # no scrape error. Prints PASS/FAIL/SKIP lines.
-# Usage: test-prometheus.sh [EXPORT_FILE]   (default: data/export.prom)
+# With a man page, its list of the metrics must be the families the file
+# has, name for name.
+# Usage: test-prometheus.sh [EXPORT_FILE [TMONCTL_1]]   (default: data/export.prom)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 F=${1:-$here/data/export.prom}
+MAN=${2:-}
 NE=${NODE_EXPORTER:-prometheus-node-exporter}
 tmp=$(mktemp -d)
 ne_pid=
@@ -23,6 +26,22 @@ trap 'exit 1' HUP INT TERM
 if [ ! -r "$F" ]; then
 	echo "FAIL unit/prometheus  (cannot read $F)"
 	exit 1
+fi
+
+# --- tmonctl(1) lists every family, as emitted: in the entry of export,
+# and per task field under FIELDS.
+if [ -n "$MAN" ]; then
+	awk '$1 == "#" && $2 == "TYPE" { print $3 }' "$F" | sort -u >"$tmp/emitted"
+	{
+		awk '/^\.It Cm export/ { on = 1; next } on && /^\.It Cm / { on = 0 } on' "$MAN"
+		awk '/^\.Sh FIELDS/ { on = 1; next } on && /^\.Sh / { on = 0 } on' "$MAN"
+	} | grep -o 'tmon_[a-z_]*[a-z]' | sort -u >"$tmp/listed"
+	if cmp -s "$tmp/emitted" "$tmp/listed"; then
+		echo "PASS unit/prometheus/man-page  ($(wc -l <"$tmp/emitted") families)"
+	else
+		echo "FAIL unit/prometheus/man-page  (emitted, not in tmonctl(1): $(comm -23 "$tmp/emitted" "$tmp/listed" | tr '\n' ' ');" \
+			"in tmonctl(1), not emitted: $(comm -13 "$tmp/emitted" "$tmp/listed" | tr '\n' ' '))"
+	fi
 fi
 
 # --- promtool: parse and lint, silently.

@@ -112,9 +112,8 @@ check ambiguous-prefix 2 "'s' is ambiguous" -- s
 for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 --json" \
 	period "period 0.25" latency "latency --hist" "latency --hist -b 10 --json" \
 	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
-	"export --prometheus" "watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
+	"watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
 	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
-	"export --prometheus -o $tmp/x.prom" "export --output=$tmp/x.prom --prometheus" \
 	"record -w -d 1" "show 1 -w" "show 1 --wall -n 2 --json"; do
 	# shellcheck disable=SC2086
 	case " $args " in
@@ -122,6 +121,26 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	*) check "no-module-'$args'" 3 "run 'modprobe tmon'" -- $args ;;
 	esac
 done
+
+# export without the module says so in its metrics, on stdout or in the
+# -o file (written whole), then exits 3 with the one line on stderr.
+gone='# HELP tmon_module_loaded 1 if the tmon module was loaded at the export, 0 if not.
+# TYPE tmon_module_loaded gauge
+tmon_module_loaded 0'
+out=$("$T" export --prometheus 2>"$tmp/err"); rc=$?
+if [ $rc = 3 ] && [ "$out" = "$gone" ] && grep -qx "tmonctl: the tmon module is not loaded: run 'modprobe tmon'" "$tmp/err"; then
+	echo "PASS unit/tmonctl/export-no-module"
+else
+	echo "FAIL unit/tmonctl/export-no-module  (exit $rc: $out / $(cat "$tmp/err"))"
+fi
+mkdir "$tmp/prom"
+"$T" export --output="$tmp/prom/tmon.prom" --prometheus 2>/dev/null; rc=$?
+if [ $rc = 3 ] && [ "$(cat "$tmp/prom/tmon.prom")" = "$gone" ] && [ "$(ls -A "$tmp/prom")" = tmon.prom ]; then
+	echo "PASS unit/tmonctl/export-o-no-module"
+else
+	echo "FAIL unit/tmonctl/export-o-no-module  (exit $rc: $(ls -A "$tmp/prom"): $(cat "$tmp/prom/tmon.prom" 2>&1))"
+fi
+rm -r "$tmp/prom"
 
 # Every bad argument: exit 2, one line, nothing done.
 bad() {	# bad NAME REGEX ARGS...

@@ -92,21 +92,23 @@ static void latency_gauges(FILE *f, const struct tmon_status *st, const char *na
 	}
 }
 
-static void export_prometheus(FILE *f, const struct tmon_status *st,
-			      const struct task_list *tl)
+/*
+ * Whether the module is loaded: 1 beside the rest, or 0 alone when it is
+ * not, so that a textfile left by an export while the module was away
+ * says so instead of going stale with the last figures.
+ */
+static void export_loaded(FILE *f, bool loaded)
+{
+	family(f, "tmon_module_loaded", "gauge",
+	       "1 if the tmon module was loaded at the export, 0 if not.");
+	fprintf(f, "tmon_module_loaded %d\n", loaded);
+}
+
+/* The families per CPU: its thread, wakeups, misses and latencies. */
+static void export_cpus(FILE *f, const struct tmon_status *st)
 {
 	unsigned int i;
 
-	family(f, "tmon_info", "gauge", "tmon module version; the value is always 1.");
-	fprintf(f, "tmon_info{version=\"");
-	prom_label(f, st->version);
-	fprintf(f, "\"} 1\n");
-	family(f, "tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
-	fprintf(f, "tmon_period_seconds ");
-	seconds(f, st->period_ns);
-	fputc('\n', f);
-	family(f, "tmon_threads", "gauge", "CPUs with a running tmon thread.");
-	fprintf(f, "tmon_threads %u\n", st->nr_cpus);
 	family(f, "tmon_cpu_thread_up", "gauge", "1 if the CPU's tmon thread is running.");
 	for (i = 0; i < st->nr_possible; i++)
 		fprintf(f, "tmon_cpu_thread_up{cpu=\"%u\"} %d\n", st->cpus[i].cpu,
@@ -136,6 +138,27 @@ static void export_prometheus(FILE *f, const struct tmon_status *st,
 	for (i = 0; i < st->nr_possible; i++)
 		fprintf(f, "tmon_cpu_wakeup_latency_window{cpu=\"%u\"} %" PRIu64 "\n",
 			st->cpus[i].cpu, st->cpus[i].lat.count);
+}
+
+static void export_prometheus(FILE *f, const struct tmon_status *st,
+			      const struct task_list *tl)
+{
+	if (!st) {
+		export_loaded(f, false);
+		return;
+	}
+	export_loaded(f, true);
+	family(f, "tmon_info", "gauge", "tmon module version; the value is always 1.");
+	fprintf(f, "tmon_info{version=\"");
+	prom_label(f, st->version);
+	fprintf(f, "\"} 1\n");
+	family(f, "tmon_period_seconds", "gauge", "Wakeup period of the per-CPU threads.");
+	fprintf(f, "tmon_period_seconds ");
+	seconds(f, st->period_ns);
+	fputc('\n', f);
+	family(f, "tmon_threads", "gauge", "CPUs with a running tmon thread.");
+	fprintf(f, "tmon_threads %u\n", st->nr_cpus);
+	export_cpus(f, st);
 	family(f, "tmon_watched_tasks", "gauge", "Processes on the watch list.");
 	fprintf(f, "tmon_watched_tasks %u\n", st->nr_tasks);
 	family(f, "tmon_samples", "gauge", "Task samples stored in the history.");
@@ -205,6 +228,16 @@ out:
 	return err ? EXIT_ERR : EXIT_OK;
 }
 
+static int export_out(const struct tmon_status *st, const struct task_list *tl)
+{
+	export_prometheus(stdout, st, tl);
+	if (fflush(stdout) || ferror(stdout)) {
+		error("export: cannot write the output");
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
@@ -232,18 +265,17 @@ int cmd_export(int argc, char **argv)
 	if (!prometheus)
 		return usage_error("export", "no format given (--prometheus)");
 	err = status_get(&st, true);
+	/* Without the module: its absence is exported, and the status is 3. */
+	if (err == EXIT_NOMOD) {
+		if (file ? export_to_file(file, NULL, NULL) : export_out(NULL, NULL))
+			return EXIT_ERR;
+		return EXIT_NOMOD;
+	}
 	if (err)
 		return err;
 	err = tasks_get(&tl);
-	if (!err && file) {
-		err = export_to_file(file, &st, &tl);
-	} else if (!err) {
-		export_prometheus(stdout, &st, &tl);
-		if (fflush(stdout) || ferror(stdout)) {
-			error("export: cannot write the output");
-			err = EXIT_ERR;
-		}
-	}
+	if (!err)
+		err = file ? export_to_file(file, &st, &tl) : export_out(&st, &tl);
 	free(tl.t);
 	status_free(&st);
 	return err;
