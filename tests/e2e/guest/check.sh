@@ -144,6 +144,15 @@ manpage() {	# manpage PAGE SECTION
 	echo "$out" | grep -Eq "^ +$1 " || fail "man $1: no '$1 - ...' line under NAME"
 	detail "$(echo "$out" | wc -l) lines, $(man -w "$2" "$1")"
 }
+# README.Debian: Secure Boot, headers, the build log (gzipped if large).
+t_readme_debian() {
+	d=/usr/share/doc/tmon-dkms
+	f=$d/README.Debian
+	[ -f $f ] || { f=$f.gz; [ -f $f ] || fail "no README.Debian in $d: $(ls $d)"; }
+	zcat -f $f | grep -q 'mokutil --import' || fail "README.Debian lacks the MOK enrolment"
+	zcat -f $f | grep -q 'make.log' || fail "README.Debian lacks the build log"
+	detail "$f, $(zcat -f $f | wc -l) lines"
+}
 t_man_tmon() { manpage tmon 4; }
 t_man_tmonctl() { manpage tmonctl 1; }
 
@@ -165,6 +174,7 @@ check tmonctl-status t_status
 if [ "$E2E_MODE" = full ]; then
 	check man-tmon t_man_tmon
 	check man-tmonctl t_man_tmonctl
+	check readme-debian t_readme_debian
 	check modprobe-conffile t_conffile
 	check watch t_watch
 fi
