@@ -214,8 +214,10 @@ void help_cmd(FILE *f, const struct cmd_spec *c)
 
 /*
  * getopt_long() over the running command's options, -h/--help included:
- * that prints the command's help and exits. Returns as getopt_long() does
- * (optstring ":", so '?' for an unknown option, ':' for a missing value).
+ * that prints the command's help and exits. -j and -p, for the commands
+ * that take them, set json_global (and json_pretty) here, as before the
+ * command. Returns the other options as getopt_long() does (optstring
+ * ":", so '?' for an unknown option, ':' for a missing value).
  */
 int cmd_getopt(int argc, char **argv)
 {
@@ -241,12 +243,29 @@ int cmd_getopt(int argc, char **argv)
 				break;
 		}
 	}
-	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (opt == 'h') {
-		help_cmd(stdout, running);
-		exit(fflush(stdout) ? EXIT_ERR : EXIT_OK);
+	for (;;) {
+		opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (opt == 'h') {
+			help_cmd(stdout, running);
+			exit(fflush(stdout) ? EXIT_ERR : EXIT_OK);
+		}
+		if (opt != 'j' && opt != 'p')
+			return opt;
+		json_global = true;
+		json_pretty |= opt == 'p';
 	}
-	return opt;
+}
+
+/* A command whose only options are the table's -j and -p: no operands. */
+int cmd_options_only(int argc, char **argv)
+{
+	int opt = cmd_getopt(argc, argv);
+
+	if (opt != -1)
+		return getopt_error(argv[0], opt, argv);
+	if (optind < argc)
+		return usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
 }
 
 /*

@@ -248,19 +248,13 @@ static int hist(const struct tmon_status *st, uint64_t width, bool json)
 
 int cmd_latency(int argc, char **argv)
 {
-	bool json = json_global, histogram = false;
+	bool histogram = false;
 	struct tmon_status st;
 	uint64_t bucket_us = 0;
 	int opt, err;
 
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
-		case 'p':
-			json_pretty = true;
-			fallthrough;
-		case 'j':
-			json = true;
-			break;
 		case OPT_HIST:
 			histogram = true;
 			break;
@@ -282,9 +276,9 @@ int cmd_latency(int argc, char **argv)
 	if (err)
 		return err;
 	if (histogram)
-		err = hist(&st, bucket_us * NSEC_PER_USEC, json);
+		err = hist(&st, bucket_us * NSEC_PER_USEC, json_global);
 	else
-		summary(&st, json);
+		summary(&st, json_global);
 	status_free(&st);
 	return err;
 }

@@ -168,22 +168,16 @@ int cmd_status(int argc, char **argv)
 {
 	struct tmon_status st;
 	struct problems p;
-	bool json = json_global;
-	int opt, err;
+	int err;
 
-	while ((opt = cmd_getopt(argc, argv)) != -1) {
-		if (opt != 'j' && opt != 'p')
-			return getopt_error("status", opt, argv);
-		json = true;
-		json_pretty |= opt == 'p';
-	}
-	if (optind < argc)
-		return usage_error("status", "unexpected argument '%s'", argv[optind]);
+	err = cmd_options_only(argc, argv);
+	if (err)
+		return err;
 	err = status_get(&st, true);
 	if (err)
 		return err;
 	status_problems(&st, &p);
-	if (json)
+	if (json_global)
 		status_json(&st, &p);
 	else
 		status_text(&st, &p);

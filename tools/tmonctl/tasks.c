@@ -50,32 +50,17 @@ int cmd_watch(int argc, char **argv)
 	return err ? err : rc;
 }
 
-static int json_only(const char *cmd, int argc, char **argv, bool *json)
-{
-	int opt;
-
-	*json = json_global;
-	while ((opt = cmd_getopt(argc, argv)) != -1) {
-		if (opt != 'j' && opt != 'p')
-			return getopt_error(cmd, opt, argv);
-		*json = true;
-		json_pretty |= opt == 'p';
-	}
-	if (optind < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	return EXIT_OK;
-}
-
 int cmd_list(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
 	char prefix[128], esc[COMM_ESC_LEN];
-	bool json = false;
+	bool json;
 	struct json j;
 	size_t i;
 	int err;
 
-	err = json_only("list", argc, argv, &json);
+	err = cmd_options_only(argc, argv);
+	json = json_global;
 	if (!err)
 		err = tasks_get(&tl);
 	if (err) {
@@ -167,15 +152,8 @@ static int show_args(int argc, char **argv, uint32_t *pid, struct history *h, bo
 	uint64_t n = TMON_HISTORY_MAX;
 	int opt;
 
-	*json = json_global;
 	while ((opt = cmd_getopt(argc, argv)) != -1) {
 		switch (opt) {
-		case 'p':
-			json_pretty = true;
-			fallthrough;
-		case 'j':
-			*json = true;
-			break;
 		case 'n':
 			if (parse_u64(optarg, 1, TMON_HISTORY_MAX, &n))
 				return usage_error("show", "-n '%s' is not a count from 1 to %u",
@@ -195,6 +173,7 @@ static int show_args(int argc, char **argv, uint32_t *pid, struct history *h, bo
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
 	h->keep = (size_t)n;
+	*json = json_global;
 	return EXIT_OK;
 }
 

@@ -15,7 +15,6 @@
 
 #define TMONCTL_VERSION		"0.1.0"
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#define fallthrough		__attribute__((__fallthrough__))
 #define NSEC_PER_SEC		UINT64_C(1000000000)
 #define NSEC_PER_USEC		UINT64_C(1000)
 #define TMON_STATE_FILE		"/var/lib/tmon/state"
@@ -52,12 +51,13 @@ struct cmd_spec {
 	const struct opt_spec *opts;
 };
 
-extern bool json_global;	/* -j/--json before the command */
+extern bool json_global;	/* -j/--json, before the command or after it */
 const struct cmd_spec *cmd_find(const char *name);
 int cmd_run(const struct cmd_spec *cmd, int argc, char **argv);
 void help_all(FILE *f);
 void help_cmd(FILE *f, const struct cmd_spec *cmd);
 int cmd_getopt(int argc, char **argv);
+int cmd_options_only(int argc, char **argv);
 int cmd_operands(int *argc, char **argv);
 
 /* util.c: errors, parsers, formatting */
