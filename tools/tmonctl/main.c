@@ -12,6 +12,16 @@
 
 #include "tmonctl.h"
 
+/* 1 for -j/--json, 2 for -p/--pretty (JSON, pretty-printed), else 0. */
+static int json_option(const char *arg)
+{
+	if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
+		return 1;
+	if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty"))
+		return 2;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd_spec *cmd;
@@ -19,17 +29,14 @@ int main(int argc, char **argv)
 
 	/* In JSON mode even the errors of parsing are JSON: look ahead. */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		json_errors |= !strcmp(argv[i], "-j") || !strcmp(argv[i], "--json") ||
-			       !strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty");
+		json_errors |= json_option(argv[i]) != 0;
 	/* Global options, before the command (as ip and bpftool take them). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+		int json = json_option(argv[i]);
+
+		if (json) {
 			json_global = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty")) {
-			json_global = true;
-			json_pretty = true;
+			json_pretty |= json == 2;
 			continue;
 		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
