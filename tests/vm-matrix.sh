@@ -88,9 +88,9 @@ guest_results() {
 	else
 		result PASS "$boot/vm-complete"
 	fi
-	bad=$( (sed -n '/^TMON-DMESG/,$p' "$vdir/report.log"; cat "$vdir/console.log") | bad_log_lines "$TMON_VM_KIND")
+	bad=$(guest_log_problems TMON "$vdir/report.log" "$vdir/console.log")
 	if [ -n "$bad" ]; then
-		result FAIL "$boot/kernel-log" "$(echo "$bad" | wc -l) bad lines"
+		result FAIL "$boot/kernel-log" "$(echo "$bad" | wc -l) problems"
 		echo "$bad" | head -n 20
 	else
 		result PASS "$boot/kernel-log"

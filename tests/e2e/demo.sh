@@ -56,8 +56,8 @@ log "      VM ran $(took "$t") (console: $out/console.log)"
 log "[5/5] in the VM:"
 echo
 sed -n '/^E2E-BOOT/,/^E2E-DMESG/p' "$out/report.log" | grep -Ev '^E2E-(BOOT|DMESG|DEMO)'
-bad=$( (sed -n '/^E2E-DMESG/,$p' "$out/report.log"; cat "$out/console.log") | bad_log_lines "$TMON_VM_KIND")
-[ -z "$bad" ] || { echo "$bad"; die "bad lines in the guest's kernel log ($out/console.log)"; }
+bad=$(guest_log_problems E2E "$out/report.log" "$out/console.log")
+[ -z "$bad" ] || { echo "$bad"; die "the guest's kernel log has problems ($out/console.log)"; }
 grep -q '^E2E-DEMO OK' "$out/report.log" || die "the demo failed in the VM (see above, $out/console.log)"
 [ -n "${TMON_E2E_KEEP:-}" ] || e2e_rmtree "$run"
 log "the VM part took $(took "$T0")"

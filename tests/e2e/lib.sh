@@ -347,9 +347,9 @@ e2e_guest_results() {
 		e2e_result FAIL "$p/vm-complete" "the VM did not finish, see $out/console.log"
 		tail -n 30 "$out/console.log" | sed 's/^/     /'
 	fi
-	bad=$( (sed -n '/^E2E-DMESG/,$p' "$out/report.log"; cat "$out/console.log") | bad_log_lines "$TMON_VM_KIND")
+	bad=$(guest_log_problems E2E "$out/report.log" "$out/console.log")
 	if [ -n "$bad" ]; then
-		e2e_result FAIL "$p/kernel-log" "$(echo "$bad" | wc -l) bad lines"
+		e2e_result FAIL "$p/kernel-log" "$(echo "$bad" | wc -l) problems"
 		echo "$bad" | head -n 20 | sed 's/^/     /'
 	else
 		e2e_result PASS "$p/kernel-log"

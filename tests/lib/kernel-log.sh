@@ -39,3 +39,22 @@ bad_log_lines() {
 		{ print }' | grep -aE "$TMON_BAD_LOG" | sort -u
 	return 0	# (none found is no error, under pipefail too)
 }
+
+# guest_log_problems TAG REPORT CONSOLE: what is wrong with a guest's
+# kernel log, a line each: the bad lines of its dump in REPORT (between
+# "TAG-DMESG" and "TAG-DMESG-END bytes=N") and of CONSOLE, and a dump
+# that did not arrive whole, since a lost line could be a bad one.
+guest_log_problems() {
+	local tag=$1 report=$2 console=$3
+	LC_ALL=C awk -v start="$tag-DMESG" -v end="$tag-DMESG-END bytes=" '
+		$0 == start { on = 1; got = 0; next }
+		on && index($0, end) == 1 { want = substr($0, length(end) + 1); on = 0; whole = 1; next }
+		on { got += length($0) + 1 }
+		END {
+			if (!whole)
+				print "the guest'\''s kernel log has no end mark (" start "-END): lost in transit, or never sent"
+			else if (got != want)
+				print "the guest'\''s kernel log arrived with " got " of its " want " bytes"
+		}' "$report"
+	(sed -n "/^$tag-DMESG\$/,\$p" "$report"; cat "$console") | bad_log_lines "$TMON_VM_KIND"
+}

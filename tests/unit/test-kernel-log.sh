@@ -27,3 +27,23 @@ in93=$(printf '%s\n' "tmon-test: begin t-93-faults" "Call Trace:" "BUG: KASAN: u
 check t-93-span "$([ "$in93" = "BUG: KASAN: use-after-free|Call Trace:|" ] && echo 1)" "$in93"
 tcg=$(printf '%s\n' "hrtimer: interrupt took 627456 ns" "Call Trace:" | bad_log_lines tcg | tr '\n' '|')
 check tcg "$([ "$tcg" = "Call Trace:|" ] && echo 1)" "$tcg"
+
+# A guest's dump must arrive whole: the real tail of a report whose last
+# lines were lost (6.12-rt, 256 CPUs), the same whole, and without its
+# end mark.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+: >"$tmp/console"
+log=$(printf '%s\n' "[    8.575381] tmon-test: begin x-256-cpus" \
+	"[    8.658655] tmon: loading out-of-tree module taints kernel.")
+printf 'TMON-RESULT x PASS\nTMON-DMESG\n%s\nTMON-DMESG-END bytes=%d\nTMON-DONE\n' "$log" $((${#log} + 1)) >"$tmp/whole"
+got=$(guest_log_problems TMON "$tmp/whole" "$tmp/console")
+check dump-whole "$([ -z "$got" ] && echo 1)" "$got"
+short=${log%out-of-tree*}
+printf 'TMON-DMESG\n%s\nTMON-DMESG-END bytes=%d\n' "$short" $((${#log} + 1)) >"$tmp/short"
+got=$(guest_log_problems TMON "$tmp/short" "$tmp/console")
+want="the guest's kernel log arrived with $((${#short} + 1)) of its $((${#log} + 1)) bytes"
+check dump-short "$([ "$got" = "$want" ] && echo 1)" "$got"
+printf 'TMON-DMESG\n%sTMON-DMESG-END bytes=%d\n' "$short" $((${#log} + 1)) >"$tmp/glued"
+got=$(guest_log_problems TMON "$tmp/glued" "$tmp/console")
+check dump-no-end "$([ "${got#*no end mark}" != "$got" ] && echo 1)" "$got"
