@@ -17,7 +17,7 @@
 
 #include "tmon_abi.h"
 
-#define TMON_VERSION	"0.1.0"
+/* TMON_VERSION comes from Kbuild (debian/changelog's). */
 
 struct file;
 struct sk_buff;

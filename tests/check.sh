@@ -45,6 +45,7 @@ unit() {
 		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
 		"$here/unit/test-man-options.sh" "$TMON_TOP/tools/tmonctl/tmonctl" "$TMON_TOP/man/tmonctl.1"
 		"$here/unit/test-man-see-also.sh" "$TMON_TOP/man/tmon.4" "$TMON_TOP/man/tmonctl.1"
+		"$here/unit/test-version.sh" "$TMON_TOP" "$TMON_TOP/tools/tmonctl/tmonctl"
 		# Linked against tmonctl's own objects: the parsers and formatters,
 		# and every record field in every output.
 		for t in tmonctl-format tmonctl-fields; do

@@ -147,11 +147,13 @@ kernel_prepare() {
 }
 
 # kernel_make ID DIR ARGS...: run the kernel build system on a copy of the
-# module sources in DIR (host path). For sid the copy lives in the chroot
-# and /proc is mounted only for the duration of the build.
+# module sources in DIR (host path), with the tree's version (the copy has
+# no debian/changelog). For sid the copy lives in the chroot and /proc is
+# mounted only for the duration of the build.
 kernel_make() {
 	local id=$1 dir=$2 rc
 	shift 2
+	set -- TMON_VERSION="$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$TMON_TOP/debian/changelog")" "$@"
 	if [ -z "$KROOT" ]; then
 		make -C "$KBUILD" M="$dir" "$@"
 		return

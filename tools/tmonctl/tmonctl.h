@@ -13,7 +13,7 @@
 
 #include "../../src/tmon_abi.h"
 
-#define TMONCTL_VERSION		"0.1.0"
+/* TMONCTL_VERSION comes from the Makefile (debian/changelog's). */
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC		UINT64_C(1000000000)
 #define NSEC_PER_USEC		UINT64_C(1000)
