@@ -173,6 +173,38 @@ pkg() {
 	else
 		echo "PASS pkg/lintian  (0 errors, 0 warnings; lintian $(lintian --version | awk '{ print $2 }'))"
 	fi
+	pkg_dkms_range
+}
+
+# The supported kernels, as the packaged DKMS config says them, asked of
+# DKMS itself (in a tree of its own): a kernel older than 6.1 is skipped
+# with status 77 and DKMS's BUILD_EXCLUSIVE message; a later one gets past
+# that check (and fails only for want of its headers, none here).
+pkg_dkms_range() {
+	local t k rc out ver bad= skipped= taken=
+	t=$(mktemp -d)
+	dpkg-deb -x "$TMON_TOP"/dist/tmon-dkms_*.deb "$t/deb"
+	ver=$(basename "$t"/deb/usr/src/tmon-*)
+	ver=${ver#tmon-}
+	mkdir -p "$t/tree" "$t/src" && cp -a "$t/deb/usr/src/tmon-$ver" "$t/src/"
+	for k in 4.19.0-99-amd64 5.10.0-99-amd64 6.0.0-99-amd64 6.1.0-99-amd64 6.12.0-99-rt-amd64 6.19.0-99-amd64 \
+		7.0.0-99-amd64 10.1.0-99-amd64; do
+		out=$(dkms build -m tmon -v "$ver" -k "$k" --dkmstree "$t/tree" --sourcetree "$t/src" 2>&1)
+		rc=$?
+		if [ $rc -eq 77 ] && grep -q 'BUILD_EXCLUSIVE directive' <<<"$out"; then
+			skipped="$skipped ${k%%-*}"
+			case $k in [45].* | 6.0.*) ;; *) bad="$bad $k(skipped)" ;; esac
+		else
+			taken="$taken ${k%%-*}"
+			case $k in [45].* | 6.0.*) bad="$bad $k(status $rc, not skipped)" ;; esac
+		fi
+	done
+	rm -rf "$t"
+	if [ -z "$bad" ]; then
+		echo "PASS pkg/dkms-kernel-range  (dkms skips${skipped:- none} with status 77; takes${taken:- none})"
+	else
+		echo "FAIL pkg/dkms-kernel-range  ($bad)"
+	fi
 }
 
 vm() {
