@@ -159,7 +159,7 @@ pkg() {
 		return
 	fi
 	# Every tag at warning or error level fails; info and pedantic are
-	# shown. Overrides (none today) would need a comment saying why.
+	# shown. An override needs a comment saying why (debian/*.lintian-overrides).
 	# lintian exits 1 for tags at its fail-on level, 2 when it could not
 	# run: a crash with no tags is no clean result.
 	res=$(lintian --pedantic -I --show-overrides "$TMON_TOP"/dist/tmon_*.changes 2>&1)

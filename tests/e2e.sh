@@ -166,6 +166,16 @@ flow_release() {
 	else
 		e2e_result FAIL "$p/tmonctl-installed" "$out"
 	fi
+	# The helpers come with tmon-utils, each with its page.
+	local h bad=
+	for h in tmon-plot tmon-trace-report; do
+		e2e_in "$ROOT" "$h" --help >/dev/null 2>&1 && [ -f "$ROOT/usr/share/man/man1/$h.1.gz" ] || bad="$bad $h"
+	done
+	if [ -z "$bad" ]; then
+		e2e_result PASS "$p/helpers-installed" "tmon-plot, tmon-trace-report: --help and man page"
+	else
+		e2e_result FAIL "$p/helpers-installed" "missing or failing:$bad"
+	fi
 	e2e_chroot_umount "$ROOT"
 	boot_check "$p" "$rel" "$ROOT" "$KREL" E2E_MODE=full
 	[ "$rel" = bookworm ] || return 0
