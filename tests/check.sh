@@ -32,47 +32,12 @@ if [[ " $parts " == *" e2e "* ]]; then
 fi
 
 unit() {
-	local b=$TMON_TOP/build/unit
-	mkdir -p "$b"
-	if gcc -std=c11 -pedantic -Wall -Wextra -Werror -o "$b/abi-layout" "$here/unit/abi-layout.c" &&
-		"$b/abi-layout"; then
-		echo "PASS unit/abi-layout"
-	else
-		echo "FAIL unit/abi-layout"
-	fi
-	if make -s -C "$TMON_TOP" tools; then
-		echo "PASS unit/tmonctl-build"
-		"$here/unit/test-tmonctl.sh" "$TMON_TOP/tools/tmonctl/tmonctl"
-		"$here/unit/test-man-options.sh" "$TMON_TOP/tools/tmonctl/tmonctl" "$TMON_TOP/man/tmonctl.1"
-		"$here/unit/test-man-see-also.sh" "$TMON_TOP/man/tmon.4" "$TMON_TOP/man/tmonctl.1"
-		"$here/unit/test-version.sh" "$TMON_TOP" "$TMON_TOP/tools/tmonctl/tmonctl"
-		# Linked against tmonctl's own objects: the parsers and formatters,
-		# and every record field in every output.
-		for t in tmonctl-format tmonctl-fields; do
-			if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
-				-o "$b/$t" "$here/unit/$t.c" \
-				$(ls "$TMON_TOP"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then
-				"$b/$t"
-			else
-				echo "FAIL unit/$t  (does not build)"
-			fi
-		done
-		if res=$("$TMON_TOP/tools/tmonctl/gen-man-fields" --check "$TMON_TOP/tools/tmonctl/tmonctl" \
-			"$TMON_TOP/man/tmonctl.1" 2>&1); then
-			echo "PASS unit/tmonctl-fields/man-page"
-		else
-			echo "FAIL unit/tmonctl-fields/man-page  ($(echo "$res" | head -n 8 | tr '\n' ';'))"
-		fi
-	else
-		echo "FAIL unit/tmonctl-build"
-	fi
+	"$here/unit/run.sh"
 	need_pkgs bash-completion
 	"$here/unit/test-completion.sh" "$TMON_TOP/tools/tmonctl/tmonctl.bash" "$TMON_TOP/tools/tmonctl/tmonctl"
 	need_pkgs gnuplot-nox prometheus prometheus-node-exporter
 	"$here/unit/test-tmon-plot.sh" "$TMON_TOP/tools/tmon-plot"
 	"$here/unit/test-prometheus.sh" "$here/unit/data/export.prom" "$TMON_TOP/man/tmonctl.1"
-	"$here/unit/test-trace-report.sh" "$TMON_TOP/tools/tmon-trace-report"
-	"$here/unit/test-kernel-log.sh"
 }
 
 lint() {
@@ -153,6 +118,13 @@ pkg() {
 	mkdir -p "$TMON_TOP/build"
 	if make -s -C "$TMON_TOP" deb >"$TMON_TOP/build/deb.log" 2>&1; then
 		echo "PASS pkg/make-deb  ($(cd "$TMON_TOP/dist" && echo tmon-dkms_*.deb tmon-utils_*.deb))"
+		# (dh_auto_test: the module-free unit tests, tests/unit/run.sh)
+		res=$(grep '^unit: [0-9]* passed' "$TMON_TOP/build/deb.log")
+		if [[ $res == "unit: "[1-9]*" passed, 0 failed"* ]]; then
+			echo "PASS pkg/build-time-tests  ($res)"
+		else
+			echo "FAIL pkg/build-time-tests  (${res:-no unit summary in build/deb.log})"
+		fi
 	else
 		echo "FAIL pkg/make-deb  (see build/deb.log)"
 		tail -n 20 "$TMON_TOP/build/deb.log"

@@ -221,6 +221,8 @@ if [ "$nfam" -eq 0 ]; then
 	echo "FAIL unit/prometheus/families  (no tmon_ family in $F)"
 fi
 sort -k2,2 -u "$tmp/families" | while read -r res fam why; do
-	[ "$res" = PASS ] && echo "PASS unit/prometheus/served/$fam"
-	[ "$res" = FAIL ] && echo "FAIL unit/prometheus/served/$fam  ${why# }"
+	case $res in
+	PASS) echo "PASS unit/prometheus/served/$fam" ;;
+	FAIL) echo "FAIL unit/prometheus/served/$fam  ${why# }" ;;
+	esac
 done
