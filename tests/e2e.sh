@@ -6,7 +6,8 @@
 # tmon, tmonctl status, a watched process. Then, in bookworm: a 6.12
 # kernel installed later gets the module from DKMS by itself and boots
 # with it, and removing tmon-dkms removes the module from every kernel;
-# and an upgrade to a newer version keeps the user's tmon.conf.
+# and an upgrade to a newer version keeps the user's tmon.conf. Debian's
+# autopkgtest runs the package's tests and the generic DKMS test.
 #
 #   bash tests/e2e.sh [DIST]       DIST: where the .debs are (default
 #                                  dist/; made with make deb if missing)
@@ -18,7 +19,7 @@
 # anything failed. Stage timings at the end (stderr) and in
 # build/e2e/timings.
 #
-#   TMON_E2E_FLOWS="bookworm trixie sid upgrade"   what to run
+#   TMON_E2E_FLOWS="bookworm trixie sid upgrade autopkgtest"   what to run
 #   TMON_E2E_JOBS=4                flows run at once (default: all)
 #   TMON_VM_ACCEL=kvm              KVM instead of TCG (tests/vm/boot.sh)
 #   TMON_CACHE                     base roots under $TMON_CACHE/e2e
@@ -28,14 +29,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/e2e/lib.sh"
 
-FLOWS=${TMON_E2E_FLOWS:-bookworm trixie sid upgrade}
+FLOWS=${TMON_E2E_FLOWS:-bookworm trixie sid upgrade autopkgtest}
 need_pkgs debootstrap e2fsprogs qemu-system-x86 util-linux coreutils dpkg-dev
 mkdir -p "$E2E_OUT" "$E2E_RUN"
 
 if [ "${1:-}" = --bases ]; then
 	rc=0
-	# The releases of the flows; the upgrade runs in bookworm.
-	for rel in $(echo "$FLOWS" | sed 's/upgrade/bookworm/g' | tr ' ' '\n' | awk '!seen[$0]++'); do
+	# The releases of the flows; the upgrade and autopkgtest run in bookworm.
+	for rel in $(echo "$FLOWS" | sed -E 's/upgrade|autopkgtest/bookworm/g' | tr ' ' '\n' | awk '!seen[$0]++'); do
 		e2e_base "$rel" >/dev/null || rc=1
 	done
 	exit $rc
@@ -347,12 +348,49 @@ flow_upgrade() {
 	boot_check "$p" "$flow" "$ROOT" "$KREL" E2E_MODE=short E2E_PERIOD=2000000000 "E2E_VERSION=$new"
 }
 
+# Debian's own autopkgtest on the built packages, in a bookworm testbed
+# made from the base root: the package's test (debian/tests) and the
+# generic DKMS one that Testsuite: autopkgtest-pkg-dkms adds (autodep8),
+# which needs a testbed it can throw away: autopkgtest-virt-unshare, a
+# user namespace unpacking a tarball of the root.
+flow_autopkgtest() {
+	local p=e2e/autopkgtest flow=autopkgtest base tar out log rc t0 name res rest
+	mkdir -p "$E2E_OUT/$flow" "$E2E_RUN/$flow"
+	out=$E2E_OUT/$flow/out log=$E2E_OUT/$flow/autopkgtest.log
+	need_pkgs autopkgtest autodep8 uidmap >>"$log" 2>&1 || { e2e_result FAIL "$p/install" "see $log"; return 1; }
+	# (unshare maps root's namespace onto a range of its own)
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		grep -q '^root:' "$f" 2>/dev/null || echo 'root:1000000:65536' >>"$f"
+	done
+	base=$(e2e_base bookworm) || { e2e_result FAIL "$p/base" "see $E2E_OUT/base-bookworm.log"; return 1; }
+	tar=$E2E_RUN/$flow/bookworm.tar
+	tar -C "$base" -cf "$tar" . || { e2e_result FAIL "$p/tarball" "tar of $base failed"; return 1; }
+	rm -rf "$out"
+	t0=$(e2e_now)
+	rc=0
+	autopkgtest -U --output-dir "$out" "$DIST"/tmon_*.changes -- unshare --tarball "$tar" >>"$log" 2>&1 || rc=$?
+	log "$flow: autopkgtest ran $(stage_time "$flow" run "$t0") s (exit $rc)"
+	# (summary: "NAME RESULT [details]" a test each)
+	for name in dkms-build dkms-autopkgtest; do
+		read -r res rest < <(awk -v n="$name" '$1 == n { $1 = ""; print; exit }' "$out/summary" 2>/dev/null)
+		case ${res:-} in
+		PASS) e2e_result PASS "$p/$name" "$res${rest:+ $rest}: $(grep -hE '^(built for|skipped by DKMS|I: PASS) ' \
+			"$out/$name-stdout" | sed 's/: \/.*//' | tr '\n' ';' | sed 's/;$//')" ;;
+		'') e2e_result FAIL "$p/$name" "no result (autopkgtest exit $rc), see $log" ;;
+		*) e2e_result FAIL "$p/$name" "$res $rest, see $out/$name-stdout" ;;
+		esac
+	done
+	[ "$rc" -eq 0 ] || e2e_result FAIL "$p/exit" "autopkgtest exited $rc, see $log"
+}
+
 run_flow() {
 	local rc=0
 	case $1 in
 	bookworm | trixie | sid) flow_release "$1" || rc=$? ;;
 	upgrade) flow_upgrade || rc=$? ;;
-	*) e2e_result FAIL "e2e/$1" "unknown flow (known: bookworm trixie sid upgrade)" ;;
+	autopkgtest) flow_autopkgtest || rc=$? ;;
+	*) e2e_result FAIL "e2e/$1" "unknown flow (known: bookworm trixie sid upgrade autopkgtest)" ;;
 	esac
 	# A flow's root and disk image are some 4 GB: gone once it is done
 	# (its logs stay in build/e2e/), unless TMON_E2E_KEEP is set.
