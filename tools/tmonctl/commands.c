@@ -19,6 +19,8 @@ static const struct opt_spec status_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 
 
 static const struct opt_spec list_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 } };
 
+static const struct opt_spec doctor_opts[] = { OPT_JSON, OPT_PRETTY, { .key = 0 } };
+
 static const struct opt_spec show_opts[] = {
 	{ .key = 'n', .name = "count", .value = "COUNT",
 	  .help = "only the newest COUNT records, 1 to 65536" },
@@ -83,6 +85,7 @@ static const struct cmd_spec cmds[] = {
 	{ "export", cmd_export, "", "metrics in Prometheus text format", export_opts },
 	{ "save", cmd_save, "[FILE]", "save watch list and settings to FILE", no_opts },
 	{ "restore", cmd_restore, "[FILE]", "restore them from FILE", no_opts },
+	{ "doctor", cmd_doctor, "", "why tmon fails here, what to do", doctor_opts },
 };
 
 /* Every command also takes this one. */

@@ -31,19 +31,12 @@ void json_lat_stats(struct json *j, const char *key, const struct lat_stats *l)
 	json_end(j);
 }
 
-/* What status_problems() found: a few words each. */
-#define MAX_PROBLEMS	5
-struct problems {
-	unsigned int n;
-	char text[MAX_PROBLEMS][96];
-};
-
 /*
  * What is wrong, if anything. Missed expiries count while they are in the
  * stored history, so that one late wakeup long ago does not mark the
  * module degraded for good; the losses count since load.
  */
-static void status_problems(const struct tmon_status *st, struct problems *p)
+void status_problems(const struct tmon_status *st, struct problems *p)
 {
 	uint64_t missed = 0, recent = 0;
 	unsigned int i, nothread = 0;

@@ -160,6 +160,14 @@ struct task_list {
 };
 
 int status_get(struct tmon_status *st, bool with_latency);
+/* What is wrong with a module (status's health, doctor): a few words each. */
+#define MAX_PROBLEMS	5
+struct problems {
+	unsigned int n;
+	char text[MAX_PROBLEMS][96];
+};
+
+void status_problems(const struct tmon_status *st, struct problems *p);
 void status_free(struct tmon_status *st);
 const char *sched_policy_name(uint32_t policy);
 int tasks_get(struct task_list *tl);
@@ -195,6 +203,7 @@ void export_task_families(FILE *f, const struct task_list *tl);
 
 /* the commands */
 int cmd_status(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
