@@ -54,6 +54,27 @@ nthreads() { ps -e -o comm= | grep -c '^tmon/[0-9]*$'; }
 threads_all() { [ "$(nthreads)" -eq "$NCPU" ]; }
 period_is() { [ "$(cat /sys/kernel/tmon/period_ns 2>/dev/null)" = "$1" ]; }
 
+# Installed by DKMS, not loaded yet: doctor says so and what to run.
+t_doctor_unloaded() {
+	loaded && fail "tmon already loaded"
+	rc=0
+	out=$(tmonctl doctor) || rc=$?
+	echo "$out"
+	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
+	echo "$out" | grep -q '^the tmon module is installed for this kernel but not loaded: sudo modprobe tmon' ||
+		fail "tmonctl doctor did not say the module is not loaded"
+	detail "exit 1: $out"
+}
+
+# Loaded and healthy: nothing found, exit 0.
+t_doctor() {
+	out=$(tmonctl doctor) || fail "tmonctl doctor: exit $?: $out"
+	echo "$out"
+	[ "$out" = "no problem found: tmon is loaded on $(uname -r) and healthy; /dev/tmon is readable" ] ||
+		fail "tmonctl doctor: $out"
+	detail "exit 0: $out"
+}
+
 t_modprobe() {
 	loaded && fail "tmon already loaded before modprobe"
 	echo "# modprobe -c | grep tmon"
@@ -168,9 +189,11 @@ t_unload() {
 	detail "tmonctl status then exits 3"
 }
 
+check doctor-unloaded t_doctor_unloaded
 check modprobe t_modprobe
 check threads t_threads
 check tmonctl-status t_status
+check doctor t_doctor
 if [ "$E2E_MODE" = full ]; then
 	check man-tmon t_man_tmon
 	check man-tmonctl t_man_tmonctl
