@@ -6,6 +6,8 @@
 # tmon, tmonctl status, a watched process. Then, in bookworm: a 6.12
 # kernel installed later gets the module from DKMS by itself and boots
 # with it, and removing tmon-dkms removes the module from every kernel;
+# booted with module.sig_enforce=1, tmonctl doctor names why the module
+# cannot load, and what it says with the headers and module gone;
 # and an upgrade to a newer version keeps the user's tmon.conf. Debian's
 # autopkgtest runs the package's tests and the generic DKMS test.
 #
@@ -92,14 +94,19 @@ check_dkms() {
 }
 
 # boot_check P FLOW ROOT KREL [VAR=VALUE...]: image ROOT, boot KREL from
-# it with the guest checks, and report.
+# it with the guest checks, and report. E2E_APPEND=ARGS is for the
+# kernel's command line.
 boot_check() {
-	local p=$1 flow=$2 r=$3 k=$4 out t0 s a mode=full
+	local p=$1 flow=$2 r=$3 k=$4 out t0 s a mode=full append=()
 	shift 4
 	for a in "$@"; do
-		case $a in E2E_MODE=*) mode=${a#E2E_MODE=} ;; esac
+		case $a in
+		E2E_MODE=*) mode=${a#E2E_MODE=} ;;
+		E2E_APPEND=*) read -r -a append <<<"${a#E2E_APPEND=}" ;;
+		esac
 	done
 	out=$E2E_OUT/$flow/vm-$k
+	[ "$mode" != doctor ] || out=$out-doctor
 	mkdir -p "$out"
 	e2e_guest_files "$r" "$here/e2e/guest/check.sh" "E2E_VERSION=$VER" "$@"
 	t0=$(e2e_now)
@@ -110,7 +117,7 @@ boot_check() {
 	fi
 	log "$flow: image of $(du -sh --apparent-size "$E2E_RUN/$flow/disk.img" | cut -f1) in $(stage_time "$flow" "image-$k" "$t0") s; booting $k"
 	t0=$(e2e_now)
-	e2e_boot "$r" "$k" "$E2E_RUN/$flow/disk.img" "$out" >"$out/boot.log" 2>&1
+	e2e_boot "$r" "$k" "$E2E_RUN/$flow/disk.img" "$out" "${append[@]}" >"$out/boot.log" 2>&1
 	s=$(stage_time "$flow" "boot-$k" "$t0")
 	log "$flow: VM $k ran $s s"
 	e2e_guest_results "$p" "$out" "$mode"
@@ -180,6 +187,9 @@ flow_release() {
 	e2e_chroot_umount "$ROOT"
 	boot_check "$p" "$rel" "$ROOT" "$KREL" E2E_MODE=full
 	[ "$rel" = bookworm ] || return 0
+	# What tmonctl doctor says when the module cannot load: signatures
+	# enforced without DKMS's key enrolled, then no headers, no module.
+	boot_check "$p-doctor" "$rel" "$ROOT" "$KREL" E2E_MODE=doctor E2E_APPEND=module.sig_enforce=1
 	flow_newkernel "$rel" "$ROOT"
 }
 

@@ -296,14 +296,16 @@ e2e_image() {
 	mke2fs -q -F -t ext4 -L tmon-e2e -d "$r" "$img" "$((mb * 5 / 4 + 384))M"
 }
 
-# e2e_boot ROOT KREL IMG OUTDIR: boot kernel KREL of ROOT with its own
-# initramfs, IMG as its root disk; console.log and report.log in OUTDIR.
+# e2e_boot ROOT KREL IMG OUTDIR [KERNEL-ARGS...]: boot kernel KREL of
+# ROOT with its own initramfs, IMG as its root disk; console.log and
+# report.log in OUTDIR.
 e2e_boot() {
 	local r=$1 k=$2 img=$3 out=$4 vmlinuz
+	shift 4
 	vmlinuz=$(e2e_vmlinuz "$r" "$k")
 	[ -n "$vmlinuz" ] && [ -s "$r/boot/initrd.img-$k" ] || { echo "no kernel/initrd $k in $r"; return 1; }
 	TMON_VM_TIMEOUT=${TMON_VM_TIMEOUT:-900} "$E2E_HERE/../vm/boot.sh" --disk "$img" \
-		"$vmlinuz" "$r/boot/initrd.img-$k" "$out" root=/dev/vda rw init=/tmon-e2e-init loglevel=7
+		"$vmlinuz" "$r/boot/initrd.img-$k" "$out" root=/dev/vda rw init=/tmon-e2e-init loglevel=7 "$@"
 }
 
 # ---- results --------------------------------------------------------------
@@ -315,12 +317,17 @@ e2e_result() {	# e2e_result PASS|FAIL|SKIP NAME [DETAIL]
 	[ "$1" != FAIL ] || [ -z "${E2E_FAILS:-}" ] || echo "$2" >>"$E2E_FAILS"
 }
 
-# e2e_checks MODE: the checks guest/check.sh runs in MODE (full, short),
-# read from its "check NAME FUNCTION" lines: those inside its
-# 'if [ "$E2E_MODE" = full ]' block in full mode only.
+# e2e_checks MODE: the checks guest/check.sh runs in MODE (full, short,
+# doctor), read from its "check NAME FUNCTION" lines: its top-level
+# 'if [ "$E2E_MODE" = doctor ]' block in doctor mode, its 'else' part in
+# the others, and in that the 'if [ "$E2E_MODE" = full ]' block in full
+# mode only.
 e2e_checks() {
-	awk -v mode="$1" '/^if \[ "\$E2E_MODE" = full \]/ { full = 1; next } full && /^fi/ { full = 0; next }
-		$1 == "check" && (!full || mode == "full") { print $2 }' "$E2E_HERE/guest/check.sh"
+	awk -v mode="$1" '/^if \[ "\$E2E_MODE" = doctor \]/ { part = "doctor"; next }
+		/^else/ { part = "other"; next } /^fi/ { part = ""; next }
+		/^\tif \[ "\$E2E_MODE" = full \]/ { full = 1; next } /^\tfi/ { full = 0; next }
+		$1 == "check" && (part != "doctor" || mode == "doctor") && (part != "other" || mode != "doctor") &&
+			(!full || mode == "full") { print $2 }' "$E2E_HERE/guest/check.sh"
 }
 
 # e2e_guest_results PREFIX OUTDIR [MODE]: the guest's E2E-RESULT lines as

@@ -3,7 +3,9 @@
 # kernel: what a user does after `apt install tmon-dkms`. One
 #   E2E-BEGIN NAME / | output... / E2E-RESULT NAME PASS|FAIL|SKIP DETAIL
 # block per check on stdout (the report port). Settings in /tmon-e2e/env:
-#   E2E_MODE     full (default) or short (load, threads, status, unload)
+#   E2E_MODE     full (default), short (load, threads, status, unload) or
+#                doctor (booted with module.sig_enforce=1: what
+#                tmonctl doctor says when the module cannot load)
 #   E2E_VERSION  the version modinfo and tmonctl must report
 #   E2E_PERIOD   period_ns the installed /etc/modprobe.d/tmon.conf gives
 . /tmon-e2e/env
@@ -73,6 +75,36 @@ t_doctor() {
 	[ "$out" = "no problem found: tmon is loaded on $(uname -r) and healthy; /dev/tmon is readable" ] ||
 		fail "tmonctl doctor: $out"
 	detail "exit 0: $out"
+}
+
+# module.sig_enforce=1 on the command line, and DKMS's key enrolled
+# nowhere: the module is refused, and doctor names the cause and the fix.
+t_doctor_enforced() {
+	[ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] || fail "sig_enforce is not on"
+	modprobe tmon 2>/tmp/mp.err && fail "modprobe tmon loaded a module signed by an untrusted key"
+	cat /tmp/mp.err
+	rc=0
+	out=$(tmonctl doctor) || rc=$?
+	echo "$out"
+	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
+	echo "$out" | grep -q "^the kernel loads only signed modules (module.sig_enforce) and DKMS's key (/var/lib/dkms/mok.pub) is not enrolled: sudo mokutil --import /var/lib/dkms/mok.pub; reboot" ||
+		fail "tmonctl doctor did not name the enforced signatures"
+	detail "modprobe refused; doctor: $out"
+}
+
+# The headers gone and no module for this kernel (as after a kernel
+# upgrade without headers): doctor names the package to install.
+t_doctor_no_headers() {
+	k=$(uname -r)
+	rm -f "/lib/modules/$k/build" && rm -f /lib/modules/"$k"/updates/dkms/tmon.ko* && depmod "$k" ||
+		fail "could not take the headers and the module away"
+	rc=0
+	out=$(tmonctl doctor) || rc=$?
+	echo "$out"
+	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
+	echo "$out" | grep -q "^no tmon module for kernel $k: its headers are not installed: sudo apt install linux-headers-$k " ||
+		fail "tmonctl doctor did not name the missing headers"
+	detail "$out"
 }
 
 t_modprobe() {
@@ -189,16 +221,21 @@ t_unload() {
 	detail "tmonctl status then exits 3"
 }
 
-check doctor-unloaded t_doctor_unloaded
-check modprobe t_modprobe
-check threads t_threads
-check tmonctl-status t_status
-check doctor t_doctor
-if [ "$E2E_MODE" = full ]; then
-	check man-tmon t_man_tmon
-	check man-tmonctl t_man_tmonctl
-	check readme-debian t_readme_debian
-	check modprobe-conffile t_conffile
-	check watch t_watch
+if [ "$E2E_MODE" = doctor ]; then
+	check doctor-enforced t_doctor_enforced
+	check doctor-no-headers t_doctor_no_headers
+else
+	check doctor-unloaded t_doctor_unloaded
+	check modprobe t_modprobe
+	check threads t_threads
+	check tmonctl-status t_status
+	check doctor t_doctor
+	if [ "$E2E_MODE" = full ]; then
+		check man-tmon t_man_tmon
+		check man-tmonctl t_man_tmonctl
+		check readme-debian t_readme_debian
+		check modprobe-conffile t_conffile
+		check watch t_watch
+	fi
+	check unload t_unload
 fi
-check unload t_unload
