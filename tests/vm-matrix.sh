@@ -205,8 +205,12 @@ for k in $TMON_KERNELS; do
 		tail -n 5 "$work/prepare-$k.log"
 		continue
 	fi
-	KSLOW=1 KAPPEND=
+	KSLOW=1 KAPPEND= KNONE=
 	kernel_prepare "$k" 2>/dev/null
+	if [ -n "$KNONE" ]; then
+		result SKIP "$k/kernel" "$KNONE"
+		continue
+	fi
 	log "kernel $k: $KREL"
 
 	# The build, once per kernel: the first of its parts to get here

@@ -6,12 +6,16 @@
 #   sid   sid's newest kernel        headers in a sid chroot (they need
 #                                    sid's compiler)
 #   6.1-rt, 6.12-rt                  bookworm's PREEMPT_RT kernels
+#   exp   experimental's newest      release candidates, in the sid
+#                                    chroot; none (a SKIP) when
+#                                    experimental has nothing newer
+#                                    than sid
 #
 # kernel_prepare ID sets KREL (release), KBUILD (headers tree, as seen by
 # the builder), KROOT (chroot directory, empty for the host) and VMLINUZ.
 
 # (the slowest to test first: vm-matrix.sh's lanes take them in turn)
-TMON_KERNELS=${TMON_KERNELS:-"sid 6.12-rt 6.1-rt 6.1 6.12"}
+TMON_KERNELS=${TMON_KERNELS:-"sid exp 6.12-rt 6.1-rt 6.1 6.12"}
 SID_ROOT=$TMON_CACHE/chroot-sid
 
 # Resolve a Debian meta package (linux-headers-amd64, ...) to the release
@@ -86,6 +90,32 @@ sid_chroot() {
 	fi
 }
 
+# exp_release: the release of experimental's newest kernel (its headers
+# installed in the sid chroot), or nothing when experimental has none
+# newer than sid's. Experimental is in the chroot's sources at the
+# priority Debian gives it (1: only what is asked for), its lists fetched
+# again after a day.
+exp_release() {
+	local list=$SID_ROOT/etc/apt/sources.list.d/tmon-experimental.list sid rel
+	sid_chroot
+	if [ ! -f "$list" ] || [ -n "$(find "$list" -mtime +0)" ]; then
+		echo "deb $(debian_mirror) experimental main" >"$list"
+		chroot "$SID_ROOT" apt-get update -qq >&2 || die "apt-get update with experimental failed"
+	fi
+	sid=$(meta_release linux-headers-amd64 chroot "$SID_ROOT")
+	# (experimental names its kernels by version alone: 7.3-amd64)
+	rel=$(chroot "$SID_ROOT" apt-cache search --names-only '^linux-headers-[0-9][0-9.]*-amd64$' |
+		awk '{ sub("linux-headers-", "", $1); print $1 }' | sort -V | tail -n 1)
+	[ -n "$rel" ] && [ "$(printf '%s\n%s\n' "${sid%%[+-]*}" "${rel%-amd64}" | sort -V | tail -n 1)" = "${rel%-amd64}" ] &&
+		[ "${sid%%[+-]*}" != "${rel%-amd64}" ] || return 0
+	if [ ! -d "$SID_ROOT/usr/src/linux-headers-$rel" ]; then
+		log "installing experimental's linux-headers-$rel in the sid chroot"
+		DEBIAN_FRONTEND=noninteractive chroot "$SID_ROOT" apt-get install -y -qq --no-install-recommends \
+			-t experimental "linux-headers-$rel" >&2 || die "installing linux-headers-$rel failed"
+	fi
+	echo "$rel"
+}
+
 # sid's QEMU in the sid chroot, for the boots bookworm's 7.2 cannot make:
 # more than 255 CPUs under TCG need x2APIC, which TCG has since QEMU 8
 # (tests/vm/boot.sh --maxcpus, --qemu-root). Installed once, on first use
@@ -142,7 +172,18 @@ kernel_prepare() {
 		[ -d "$KROOT$KBUILD" ] || die "sid headers $KREL missing in $KROOT"
 		VMLINUZ=$(fetch_vmlinuz "$KREL" chroot "$SID_ROOT") || exit 1
 		;;
-	*) die "unknown kernel id $id (known: 6.1 6.12 6.1-rt 6.12-rt sid debug kcsan)" ;;
+	exp)
+		KREL=$(exp_release) || exit 1
+		KNONE=
+		if [ -z "$KREL" ]; then
+			KNONE="experimental has no kernel newer than sid's"
+			return 0
+		fi
+		KROOT=$SID_ROOT
+		KBUILD=/usr/src/linux-headers-$KREL
+		VMLINUZ=$(fetch_vmlinuz "$KREL" chroot "$SID_ROOT") || exit 1
+		;;
+	*) die "unknown kernel id $id (known: 6.1 6.12 6.1-rt 6.12-rt sid exp debug kcsan)" ;;
 	esac
 }
 
