@@ -56,16 +56,21 @@ nthreads() { ps -e -o comm= | grep -c '^tmon/[0-9]*$'; }
 threads_all() { [ "$(nthreads)" -eq "$NCPU" ]; }
 period_is() { [ "$(cat /sys/kernel/tmon/period_ns 2>/dev/null)" = "$1" ]; }
 
-# Installed by DKMS, not loaded yet: doctor says so and what to run.
-t_doctor_unloaded() {
-	loaded && fail "tmon already loaded"
+# doctor_says PATTERN: tmonctl doctor finds a problem (exit 1), and a
+# line of its output begins with PATTERN (a grep pattern).
+doctor_says() {
 	rc=0
 	out=$(tmonctl doctor) || rc=$?
 	echo "$out"
 	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
-	echo "$out" | grep -q '^the tmon module is installed for this kernel but not loaded: sudo modprobe tmon' ||
-		fail "tmonctl doctor did not say the module is not loaded"
+	echo "$out" | grep -q "^$1" || fail "tmonctl doctor: no line begins '$1'"
 	detail "exit 1: $out"
+}
+
+# Installed by DKMS, not loaded yet: doctor says so and what to run.
+t_doctor_unloaded() {
+	loaded && fail "tmon already loaded"
+	doctor_says 'the tmon module is installed for this kernel but not loaded: sudo modprobe tmon'
 }
 
 # Loaded and healthy: nothing found, exit 0.
@@ -83,13 +88,7 @@ t_doctor_enforced() {
 	[ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] || fail "sig_enforce is not on"
 	modprobe tmon 2>/tmp/mp.err && fail "modprobe tmon loaded a module signed by an untrusted key"
 	cat /tmp/mp.err
-	rc=0
-	out=$(tmonctl doctor) || rc=$?
-	echo "$out"
-	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
-	echo "$out" | grep -q "^the kernel loads only signed modules (module.sig_enforce) and DKMS's key (/var/lib/dkms/mok.pub) is not enrolled: sudo mokutil --import /var/lib/dkms/mok.pub; reboot" ||
-		fail "tmonctl doctor did not name the enforced signatures"
-	detail "modprobe refused; doctor: $out"
+	doctor_says "the kernel loads only signed modules (module.sig_enforce) and DKMS's key (/var/lib/dkms/mok.pub) is not enrolled: sudo mokutil --import /var/lib/dkms/mok.pub; reboot"
 }
 
 # The headers gone and no module for this kernel (as after a kernel
@@ -98,13 +97,7 @@ t_doctor_no_headers() {
 	k=$(uname -r)
 	rm -f "/lib/modules/$k/build" && rm -f /lib/modules/"$k"/updates/dkms/tmon.ko* && depmod "$k" ||
 		fail "could not take the headers and the module away"
-	rc=0
-	out=$(tmonctl doctor) || rc=$?
-	echo "$out"
-	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
-	echo "$out" | grep -q "^no tmon module for kernel $k: its headers are not installed: sudo apt install linux-headers-$k " ||
-		fail "tmonctl doctor did not name the missing headers"
-	detail "$out"
+	doctor_says "no tmon module for kernel $k: its headers are not installed: sudo apt install linux-headers-$k "
 }
 
 t_modprobe() {
