@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,9 @@ static void check_loaded(struct findings *f)
 		found(f, "sudo udevadm trigger --subsystem-match=misc (or reload the module)",
 		      "/dev/tmon is missing, so records cannot be streamed");
 	else if (access("/dev/tmon", R_OK))
-		found(f, "run tmonctl as root, or give this user read access to /dev/tmon",
+		/* (tmon-dkms's group and udev rule let its members read it) */
+		found(f, getgrnam("tmon") ? "sudo adduser $USER tmon, then log in again" :
+		      "run tmonctl as root",
 		      "no permission to read /dev/tmon (%s)", strerror(errno));
 	if (!mounted("/sys/kernel/debug", "debugfs"))
 		found(f, "sudo mount -t debugfs none /sys/kernel/debug",

@@ -100,6 +100,27 @@ t_doctor_no_headers() {
 	doctor_says "no tmon module for kernel $k: its headers are not installed: sudo apt install linux-headers-$k "
 }
 
+# tmon-dkms's group and udev rule: /dev/tmon is 0640 root:tmon; a member
+# of the group records without sudo, anyone else is refused in one line.
+t_group() {
+	udevadm settle
+	st=$(stat -c '%a %U %G' /dev/tmon)
+	[ "$st" = "640 root tmon" ] || fail "/dev/tmon is '$st', wanted '640 root tmon' (udev rule)"
+	useradd -M -G tmon tmonreader && useradd -M tmonother || fail "useradd failed"
+	runuser -u tmonreader -- tmonctl record -d 2 -o /tmp/reader.csv || fail "record as a member of tmon: exit $?"
+	n=$(grep -c '^cpu,' /tmp/reader.csv)
+	[ "$n" -gt 0 ] || fail "record as a member of tmon: no CPU rows: $(head -n 3 /tmp/reader.csv)"
+	rc=0
+	runuser -u tmonother -- tmonctl record -d 2 -o /tmp/other.csv 2>/tmp/other.err || rc=$?
+	cat /tmp/other.err
+	[ $rc -eq 1 ] && [ "$(wc -l </tmp/other.err)" -eq 1 ] && grep -q 'Permission denied' /tmp/other.err ||
+		fail "record outside the group: exit $rc: $(cat /tmp/other.err)"
+	out=$(runuser -u tmonother -- tmonctl doctor) && fail "doctor outside the group: exit 0"
+	echo "$out" | grep -q '^no permission to read /dev/tmon (Permission denied): sudo adduser \$USER tmon' ||
+		fail "doctor outside the group: $out"
+	detail "/dev/tmon $st; a member recorded $n CPU rows; outside: $(cat /tmp/other.err)"
+}
+
 t_modprobe() {
 	loaded && fail "tmon already loaded before modprobe"
 	echo "# modprobe -c | grep tmon"
@@ -229,6 +250,7 @@ else
 		check readme-debian t_readme_debian
 		check modprobe-conffile t_conffile
 		check watch t_watch
+		check group t_group
 	fi
 	check unload t_unload
 fi
