@@ -6,6 +6,7 @@
 #   make tools                tools/tmonctl/tmonctl
 #   make netlink              the code made from netlink/tmon.yaml, again
 #   make man                  tmonctl(1)'s FIELDS section from tmonctl's field table
+#   make manpages             build/man/: the pages as installed, man(7) made by mandoc
 #   make deb                  tmon-dkms and tmon-utils .debs into dist/
 #   make check                every test (installs what it needs)
 #   make demo                 the packages installed and run in a Debian VM
@@ -47,6 +48,13 @@ netlink:
 man: tools
 	tools/tmonctl/gen-man-fields tools/tmonctl/tmonctl man/tmonctl.1
 
+# The pages are written in mdoc (man/); the packages install them as
+# man(7), which every man renders with a Linux header (bookworm's groff
+# puts "BSD" in every mdoc header).
+manpages:
+	@mkdir -p build/man
+	for p in man/*.[14]; do mandoc -Tman "$$p" >"build/man/$${p##*/}" || exit 1; done
+
 # Build the packages, install them with apt in a Debian VM, show them working.
 demo:
 	@mkdir -p build
@@ -63,4 +71,4 @@ clean:
 	$(MAKE) -C tools/tmonctl clean
 	rm -rf build dist
 
-.PHONY: all module tools netlink deb check demo bench clean
+.PHONY: all module tools netlink man manpages deb check demo bench clean

@@ -114,7 +114,7 @@ lint() {
 
 pkg() {
 	local res lrc
-	need_pkgs debhelper dh-dkms dkms dpkg-dev lintian bash-completion libmnl-dev pkg-config
+	need_pkgs debhelper dh-dkms dkms dpkg-dev lintian bash-completion libmnl-dev mandoc pkg-config
 	mkdir -p "$TMON_TOP/build"
 	if make -s -C "$TMON_TOP" deb >"$TMON_TOP/build/deb.log" 2>&1; then
 		echo "PASS pkg/make-deb  ($(cd "$TMON_TOP/dist" && echo tmon-dkms_*.deb tmon-utils_*.deb))"
@@ -146,6 +146,31 @@ pkg() {
 		echo "PASS pkg/lintian  (0 errors, 0 warnings; lintian $(lintian --version | awk '{ print $2 }'))"
 	fi
 	pkg_dkms_range
+	pkg_man_headers
+}
+
+# The installed pages render as Linux pages: man(7), with no "BSD" in the
+# header, the operating system in the footer.
+pkg_man_headers() {
+	local t p first last bad= n=0
+	t=$(mktemp -d)
+	for p in "$TMON_TOP"/dist/tmon-dkms_*.deb "$TMON_TOP"/dist/tmon-utils_*.deb; do
+		dpkg-deb -x "$p" "$t"
+	done
+	for p in "$t"/usr/share/man/man*/*.gz; do
+		n=$((n + 1))
+		zcat "$p" | grep -q '^\.TH ' || bad="$bad ${p##*/}:not-man(7)"
+		first=$(MANWIDTH=80 man -l "$p" 2>/dev/null | head -n 1)
+		last=$(MANWIDTH=80 man -l "$p" 2>/dev/null | tail -n 1)
+		[[ $first != *BSD* ]] || bad="$bad ${p##*/}:'$first'"
+		[[ $last == Linux* ]] || bad="$bad ${p##*/}:'$last'"
+	done
+	rm -rf "$t"
+	if [ -z "$bad" ] && [ "$n" -ge 4 ]; then
+		echo "PASS pkg/man-headers  ($n pages, man(7); e.g. $(MANWIDTH=80 man -l "$TMON_TOP/build/deb/tmon/build/man/tmon.4" 2>/dev/null | head -n 1 | tr -s ' '))"
+	else
+		echo "FAIL pkg/man-headers  ($n pages:${bad:- too few})"
+	fi
 }
 
 # The supported kernels, as the packaged DKMS config says them, asked of

@@ -285,7 +285,7 @@ build_newer() {
 		[ -n "$(e2e_deb "$src/dist" tmon-dkms)" ] && [ -n "$(e2e_deb "$src/dist" tmon-utils)" ]; then
 		return 0
 	fi
-	need_pkgs make gcc libc6-dev debhelper dh-dkms dkms dpkg-dev bash-completion libmnl-dev pkg-config
+	need_pkgs make gcc libc6-dev debhelper dh-dkms dkms dpkg-dev bash-completion libmnl-dev mandoc pkg-config
 	rm -rf "$src" && mkdir -p "$src"
 	tar -C "$TMON_TOP" --exclude=./build --exclude=./dist --exclude=./.git -cf - . | tar -C "$src" -xf - || return 1
 	local maint
