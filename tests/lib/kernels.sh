@@ -55,7 +55,6 @@ fetch_vmlinuz() {
 	die "no package of kernel $rel holds /boot/vmlinuz-$rel"
 }
 
-sid_chroot_mount() { mountpoint -q "$SID_ROOT/proc" || mount -t proc proc "$SID_ROOT/proc"; }
 sid_chroot_umount() { ! mountpoint -q "$SID_ROOT/proc" || umount "$SID_ROOT/proc"; }
 
 # A sid chroot with sid's kernel headers, compiler and sparse. Built once;
@@ -189,8 +188,10 @@ kernel_prepare() {
 
 # kernel_make ID DIR ARGS...: run the kernel build system on a copy of the
 # module sources in DIR (host path), with the tree's version (the copy has
-# no debian/changelog). For sid the copy lives in the chroot and /proc is
-# mounted only for the duration of the build.
+# no debian/changelog). For sid and exp the copy lives in the chroot, and
+# the build gets the chroot's /proc (objtool reads it) in a mount
+# namespace of its own: two builds there at once (sid's and exp's, in two
+# lanes) cannot unmount it under each other, and none is left mounted.
 kernel_make() {
 	local id=$1 dir=$2 rc
 	shift 2
@@ -201,10 +202,9 @@ kernel_make() {
 	fi
 	local inside=/build/$(basename "$dir")
 	rm -rf "$KROOT$inside" && mkdir -p "$KROOT$inside" && cp -a "$dir"/. "$KROOT$inside"/
-	sid_chroot_mount
-	chroot "$KROOT" make -C "$KBUILD" M="$inside" "$@"
+	unshare -m --propagation private sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" make "$@"' \
+		"$KROOT" -C "$KBUILD" M="$inside" "$@"
 	rc=$?
-	sid_chroot_umount
 	cp -a "$KROOT$inside"/. "$dir"/
 	return $rc
 }
