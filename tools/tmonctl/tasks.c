@@ -54,13 +54,11 @@ int cmd_list(int argc, char **argv)
 {
 	struct task_list tl = { 0 };
 	char prefix[128], esc[COMM_ESC_LEN];
-	bool json;
 	struct json j;
 	size_t i;
 	int err;
 
 	err = cmd_options_only(argc, argv);
-	json = json_global;
 	if (!err)
 		err = tasks_get(&tl);
 	if (err) {
@@ -68,7 +66,7 @@ int cmd_list(int argc, char **argv)
 		return err;
 	}
 	json_init(&j, stdout);
-	if (json) {
+	if (json_global) {
 		/* "tasks" is a count, as in status; the list is "watched". */
 		json_object(&j, NULL);
 		json_u64(&j, "tasks", tl.n);
@@ -82,7 +80,7 @@ int cmd_list(int argc, char **argv)
 		const struct task_state *t = &tl.t[i];
 		const char *state = t->exited ? "exited" : "running";
 
-		if (json) {
+		if (json_global) {
 			json_object(&j, NULL);
 			json_u64(&j, "pid", t->pid);
 			json_str(&j, "state", state);
@@ -101,7 +99,7 @@ int cmd_list(int argc, char **argv)
 			 t->nr_records);
 		view_row(stdout, prefix, &text_views[VIEW_LIST], t->has_record ? &t->rec : NULL);
 	}
-	if (json) {
+	if (json_global) {
 		json_end(&j);
 		json_end(&j);
 	}
@@ -147,7 +145,7 @@ static int watched(uint32_t pid, bool *yes, bool *exited)
 	return err;
 }
 
-static int show_args(int argc, char **argv, uint32_t *pid, struct history *h, bool *json)
+static int show_args(int argc, char **argv, uint32_t *pid, struct history *h)
 {
 	uint64_t n = TMON_HISTORY_MAX;
 	int opt;
@@ -173,7 +171,6 @@ static int show_args(int argc, char **argv, uint32_t *pid, struct history *h, bo
 	if (optind + 1 < argc)
 		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
 	h->keep = (size_t)n;
-	*json = json_global;
 	return EXIT_OK;
 }
 
@@ -225,12 +222,12 @@ static void show_print(uint32_t pid, bool exited, const struct history *h, bool 
 int cmd_show(int argc, char **argv)
 {
 	struct history h = { 0 };
-	bool json = false, is_watched, exited = false;
+	bool is_watched, exited = false;
 	struct nlmsghdr *nlh;
 	uint32_t pid;
 	int err;
 
-	err = show_args(argc, argv, &pid, &h, &json);
+	err = show_args(argc, argv, &pid, &h);
 	if (!err)
 		err = watched(pid, &is_watched, &exited);
 	if (err)
@@ -250,7 +247,7 @@ int cmd_show(int argc, char **argv)
 	if (err)
 		error("show %u: %s", pid, nl_strerror(err));
 	else
-		show_print(pid, exited, &h, json);
+		show_print(pid, exited, &h, json_global);
 	free(h.r);
 	return err ? EXIT_ERR : EXIT_OK;
 }
