@@ -145,45 +145,47 @@ pkg() {
 	else
 		echo "PASS pkg/lintian  (0 errors, 0 warnings; lintian $(lintian --version | awk '{ print $2 }'))"
 	fi
-	pkg_dkms_range
-	pkg_man_headers
-}
-
-# The installed pages render as Linux pages: man(7), with no "BSD" in the
-# header, the operating system in the footer.
-pkg_man_headers() {
-	local t p first last bad= n=0
+	# (both packages unpacked once, for the checks on what they install)
+	local t p
 	t=$(mktemp -d)
 	for p in "$TMON_TOP"/dist/tmon-dkms_*.deb "$TMON_TOP"/dist/tmon-utils_*.deb; do
-		dpkg-deb -x "$p" "$t"
+		dpkg-deb -x "$p" "$t/root"
 	done
-	for p in "$t"/usr/share/man/man*/*.gz; do
+	pkg_dkms_range "$t"
+	pkg_man_headers "$t/root"
+	rm -rf "$t"
+}
+
+# pkg_man_headers ROOT: the installed pages render as Linux pages:
+# man(7), with no "BSD" in the header, the operating system in the footer.
+pkg_man_headers() {
+	local p text first eg= bad= n=0
+	for p in "$1"/usr/share/man/man*/*.gz; do
 		n=$((n + 1))
 		zcat "$p" | grep -q '^\.TH ' || bad="$bad ${p##*/}:not-man(7)"
-		first=$(MANWIDTH=80 man -l "$p" 2>/dev/null | head -n 1)
-		last=$(MANWIDTH=80 man -l "$p" 2>/dev/null | tail -n 1)
+		text=$(MANWIDTH=80 man -l "$p" 2>/dev/null)
+		first=$(head -n 1 <<<"$text")
 		[[ $first != *BSD* ]] || bad="$bad ${p##*/}:'$first'"
-		[[ $last == Linux* ]] || bad="$bad ${p##*/}:'$last'"
+		[[ $(tail -n 1 <<<"$text") == Linux* ]] || bad="$bad ${p##*/}:'$(tail -n 1 <<<"$text")'"
+		[[ $p != */tmon.4.gz ]] || eg=$(tr -s ' ' <<<"$first")
 	done
-	rm -rf "$t"
 	if [ -z "$bad" ] && [ "$n" -ge 4 ]; then
-		echo "PASS pkg/man-headers  ($n pages, man(7); e.g. $(MANWIDTH=80 man -l "$TMON_TOP/build/deb/tmon/build/man/tmon.4" 2>/dev/null | head -n 1 | tr -s ' '))"
+		echo "PASS pkg/man-headers  ($n pages, man(7); e.g. $eg)"
 	else
 		echo "FAIL pkg/man-headers  ($n pages:${bad:- too few})"
 	fi
 }
 
-# The supported kernels, as the packaged DKMS config says them, asked of
-# DKMS itself (in a tree of its own): a kernel older than 6.1 is skipped
-# with status 77 and DKMS's BUILD_EXCLUSIVE message; a later one gets past
-# that check (and fails only for want of its headers, none here).
+# pkg_dkms_range DIR: the supported kernels, as the packaged DKMS config
+# (unpacked in DIR/root) says them, asked of DKMS itself (in a tree of its
+# own under DIR): a kernel older than 6.1 is skipped with status 77 and
+# DKMS's BUILD_EXCLUSIVE message; a later one gets past that check (and
+# fails only for want of its headers, none here).
 pkg_dkms_range() {
-	local t k rc out ver bad= skipped= taken=
-	t=$(mktemp -d)
-	dpkg-deb -x "$TMON_TOP"/dist/tmon-dkms_*.deb "$t/deb"
-	ver=$(basename "$t"/deb/usr/src/tmon-*)
+	local t=$1 k rc out ver bad= skipped= taken=
+	ver=$(basename "$t"/root/usr/src/tmon-*)
 	ver=${ver#tmon-}
-	mkdir -p "$t/tree" "$t/src" && cp -a "$t/deb/usr/src/tmon-$ver" "$t/src/"
+	mkdir -p "$t/tree" "$t/src" && cp -a "$t/root/usr/src/tmon-$ver" "$t/src/"
 	for k in 4.19.0-99-amd64 5.10.0-99-amd64 6.0.0-99-amd64 6.1.0-99-amd64 6.12.0-99-rt-amd64 6.19.0-99-amd64 \
 		7.0.0-99-amd64 10.1.0-99-amd64; do
 		out=$(dkms build -m tmon -v "$ver" -k "$k" --dkmstree "$t/tree" --sourcetree "$t/src" 2>&1)
@@ -196,7 +198,6 @@ pkg_dkms_range() {
 			case $k in [45].* | 6.0.*) bad="$bad $k(status $rc, not skipped)" ;; esac
 		fi
 	done
-	rm -rf "$t"
 	if [ -z "$bad" ]; then
 		echo "PASS pkg/dkms-kernel-range  (dkms skips${skipped:- none} with status 77; takes${taken:- none})"
 	else
