@@ -44,21 +44,6 @@ found(struct findings *f, const char *fix, const char *fmt, ...)
 	f->n++;
 }
 
-/* The first line of @path in @buf, without its newline; false if none. */
-static bool read_line(const char *path, char *buf, size_t len)
-{
-	FILE *fp = fopen(path, "r");
-	bool ok;
-
-	if (!fp)
-		return false;
-	ok = fgets(buf, (int)len, fp);
-	fclose(fp);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
-
 /* modules.dep of @rel names a tmon.ko*: modprobe would find it. */
 static bool module_installed(const char *rel)
 {
@@ -136,10 +121,10 @@ static void enforcement(char *why, size_t len)
 	char buf[128];
 
 	why[0] = '\0';
-	if (read_line("/sys/module/module/parameters/sig_enforce", buf, sizeof(buf)) &&
+	if (!sysfs_read_str("/sys/module/module/parameters/sig_enforce", buf, sizeof(buf)) &&
 	    buf[0] == 'Y')
 		snprintf(why, len, "module.sig_enforce");
-	else if (read_line("/sys/kernel/security/lockdown", buf, sizeof(buf)) &&
+	else if (!sysfs_read_str("/sys/kernel/security/lockdown", buf, sizeof(buf)) &&
 		 !strstr(buf, "[none]"))
 		snprintf(why, len, "lockdown %s", buf);
 }
@@ -203,14 +188,14 @@ static void check_loaded(struct findings *f)
 	struct problems p;
 	unsigned int i;
 
-	if (access("/dev/tmon", F_OK))
+	if (access(TMON_DEV, F_OK))
 		found(f, "sudo udevadm trigger --subsystem-match=misc (or reload the module)",
-		      "/dev/tmon is missing, so records cannot be streamed");
-	else if (access("/dev/tmon", R_OK))
+		      TMON_DEV " is missing, so records cannot be streamed");
+	else if (access(TMON_DEV, R_OK))
 		/* (tmon-dkms's group and udev rule let its members read it) */
 		found(f, getgrnam("tmon") ? "sudo adduser $USER tmon, then log in again" :
 		      "run tmonctl as root",
-		      "no permission to read /dev/tmon (%s)", strerror(errno));
+		      "no permission to read " TMON_DEV " (%s)", strerror(errno));
 	if (!mounted("/sys/kernel/debug", "debugfs"))
 		found(f, "sudo mount -t debugfs none /sys/kernel/debug",
 		      "debugfs is not mounted, so tmon's debugfs files are not there");
@@ -275,7 +260,7 @@ int cmd_doctor(int argc, char **argv)
 	} else {
 		check_loaded(&f);
 	}
-	snprintf(ok, sizeof(ok), "tmon is loaded on %s and healthy; /dev/tmon is readable",
+	snprintf(ok, sizeof(ok), "tmon is loaded on %s and healthy; " TMON_DEV " is readable",
 		 u.release);
 	doctor_print(&f, ok);
 	if (fflush(stdout) || ferror(stdout)) {

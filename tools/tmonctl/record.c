@@ -298,7 +298,7 @@ int cmd_record(int argc, char **argv)
 		return err;
 	r = rings_open(&err);
 	if (!r) {
-		error("record: cannot read /dev/tmon: %s", strerror(-err));
+		error("record: cannot read %s: %s", TMON_DEV, strerror(-err));
 		return EXIT_ERR;
 	}
 	if (o.file) {

@@ -23,8 +23,6 @@
 #include "tmonctl.h"
 #include "../../src/tmon_ring_reader.h"
 
-#define TMON_DEV	"/dev/tmon"
-
 struct rings {
 	int fd;
 	void *map;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One number per file: the module's parameters and the CPUs' online state. */
+/*
+ * One value per file: the module's parameters, the CPUs' online state,
+ * the kernel's settings doctor reads.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -7,16 +10,16 @@
 
 #include "tmonctl.h"
 
-int sysfs_read_u64(const char *path, uint64_t *val)
+/* The file's text, without its trailing newlines, in @buf (@len bytes). */
+int sysfs_read_str(const char *path, char *buf, size_t len)
 {
-	char buf[32];
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	if (n < 0)
 		n = -errno;
 	close(fd);
@@ -25,7 +28,15 @@ int sysfs_read_u64(const char *path, uint64_t *val)
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
-	return parse_u64(buf, 0, UINT64_MAX, val);
+	return 0;
+}
+
+int sysfs_read_u64(const char *path, uint64_t *val)
+{
+	char buf[32];
+	int err = sysfs_read_str(path, buf, sizeof(buf));
+
+	return err ? err : parse_u64(buf, 0, UINT64_MAX, val);
 }
 
 int sysfs_write_u64(const char *path, uint64_t val)

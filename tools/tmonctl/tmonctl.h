@@ -18,6 +18,7 @@
 #define NSEC_PER_SEC		UINT64_C(1000000000)
 #define NSEC_PER_USEC		UINT64_C(1000)
 #define TMON_STATE_FILE		"/var/lib/tmon/state"
+#define TMON_DEV		"/dev/tmon"
 #define TMON_PARAMS_DIR		"/sys/module/tmon/parameters"
 
 enum {
@@ -191,6 +192,7 @@ uint64_t rings_lost(const struct rings *r);
 void rings_close(struct rings *r);
 
 /* sysfs.c */
+int sysfs_read_str(const char *path, char *buf, size_t len);
 int sysfs_read_u64(const char *path, uint64_t *val);
 int sysfs_write_u64(const char *path, uint64_t val);
 
