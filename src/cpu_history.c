@@ -7,6 +7,10 @@
  * record's copy at a time. Record seq numbers
  * are per-CPU and never reused, so a reader resumes by seq and skips what
  * was overwritten in between.
+ *
+ * Beside the ring, totals since load that each record adds to (thread
+ * latency by bucket, its sum, the thread's run time): the counters a
+ * Prometheus histogram needs, which a ring that forgets cannot give.
  */
 #include <linux/cpumask.h>
 #include <linux/minmax.h>
@@ -17,6 +21,28 @@
 #include "tmon.h"
 
 static DEFINE_PER_CPU(struct tmon_cpu, tmon_cpus);
+
+/* 1-2-5 steps from 1 us to 1 s: a wakeup's lateness spans all of them. */
+const u64 tmon_lat_bounds_ns[TMON_LAT_BOUNDS] = {
+	1 * NSEC_PER_USEC, 2 * NSEC_PER_USEC, 5 * NSEC_PER_USEC,
+	10 * NSEC_PER_USEC, 20 * NSEC_PER_USEC, 50 * NSEC_PER_USEC,
+	100 * NSEC_PER_USEC, 200 * NSEC_PER_USEC, 500 * NSEC_PER_USEC,
+	1 * NSEC_PER_MSEC, 2 * NSEC_PER_MSEC, 5 * NSEC_PER_MSEC,
+	10 * NSEC_PER_MSEC, 20 * NSEC_PER_MSEC, 50 * NSEC_PER_MSEC,
+	100 * NSEC_PER_MSEC, 200 * NSEC_PER_MSEC, 500 * NSEC_PER_MSEC,
+	NSEC_PER_SEC,
+};
+
+/* The bucket of @ns: the first bound it does not exceed, else the last. */
+static unsigned int tmon_lat_bucket(u64 ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < TMON_LAT_BOUNDS; i++)
+		if (ns <= tmon_lat_bounds_ns[i])
+			break;
+	return i;
+}
 
 struct tmon_cpu *tmon_cpu_state(unsigned int cpu)
 {
@@ -98,18 +124,21 @@ void tmon_history_fit(struct tmon_cpu *tc)
 
 void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec)
 {
+	unsigned int bucket = tmon_lat_bucket(rec->latency_ns);
+
 	tmon_history_fit(tc);
 
 	raw_spin_lock(&tc->lock);
+	/* Without a ring (its allocation failed), a gap in seq shows the loss. */
+	rec->seq = tc->head++;
 	if (likely(tc->ring)) {
-		rec->seq = tc->head;
-		tc->ring[tc->head % tc->cap] = *rec;
-		tc->head++;
+		tc->ring[rec->seq % tc->cap] = *rec;
 		if (tc->nr < tc->cap)
 			tc->nr++;
-	} else {
-		tc->dropped++;
 	}
+	tc->totals.lat_buckets[bucket]++;
+	tc->totals.lat_sum_ns += rec->latency_ns;
+	tc->totals.run_ns += rec->run_ns;
 	raw_spin_unlock(&tc->lock);
 }
 
@@ -124,12 +153,19 @@ u64 tmon_history_mem_bytes(void)
 	return bytes;
 }
 
-u64 tmon_history_head(unsigned int cpu)
+/*
+ * @cpu's wakeups so far (the seq of its next record) and, with @totals,
+ * its totals since load, taken together: the buckets add up to the
+ * wakeups returned.
+ */
+u64 tmon_history_head(unsigned int cpu, struct tmon_cpu_totals *totals)
 {
 	struct tmon_cpu *tc = tmon_cpu_state(cpu);
 	u64 head;
 
 	raw_spin_lock(&tc->lock);
+	if (totals)
+		*totals = tc->totals;
 	head = tc->head;
 	raw_spin_unlock(&tc->lock);
 	return head;

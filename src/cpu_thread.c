@@ -255,7 +255,7 @@ void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu
 
 	st->running = tc->thread;
 	st->thread_pid = tc->thread ? task_pid_nr_ns(tc->thread, ns) : 0;
-	st->wakeups = tmon_history_head(cpu);
+	st->wakeups = tmon_history_head(cpu, &st->totals);
 	st->missed = READ_ONCE(tc->missed);
 	st->policy = tc->thread ? READ_ONCE(tc->thread->policy) : 0;
 	st->prio = tc->thread ? READ_ONCE(tc->thread->rt_priority) : 0;

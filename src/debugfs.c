@@ -54,7 +54,7 @@ static bool tmon_cpus_iter_fill(struct tmon_cpus_iter *it)
 			 * would show no record at all.
 			 */
 			if (it->end == U64_MAX)
-				it->end = max(tmon_history_head(it->cpu), it->seq + 1);
+				it->end = max(tmon_history_head(it->cpu, NULL), it->seq + 1);
 			return true;
 		}
 		/*

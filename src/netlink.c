@@ -37,6 +37,17 @@ static void *tmon_reply_put(struct sk_buff **msg, struct genl_info *info, u8 cmd
 	return hdr;
 }
 
+/* @n u64 values, one @type attribute each, in order. */
+static int tmon_put_u64s(struct sk_buff *msg, int type, const u64 *v, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(msg, type, v[i], TMON_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 			       struct pid_namespace *ns)
 {
@@ -52,6 +63,12 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 	    nla_put_u64_64bit(msg, TMON_A_WAKEUPS, st.wakeups, TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MISSED, st.missed, TMON_A_PAD))
 		return -EMSGSIZE;
+	/* A CPU that never woke has nothing to count: its nest stays small. */
+	if (st.wakeups &&
+	    (tmon_put_u64s(msg, TMON_A_LATENCY_BUCKET, st.totals.lat_buckets, TMON_LAT_BUCKETS) ||
+	     nla_put_u64_64bit(msg, TMON_A_LATENCY_SUM_NS, st.totals.lat_sum_ns, TMON_A_PAD) ||
+	     nla_put_u64_64bit(msg, TMON_A_RUN_NS, st.totals.run_ns, TMON_A_PAD)))
+		return -EMSGSIZE;
 	if (st.running &&
 	    (nla_put_u32(msg, TMON_A_SCHED_POLICY, st.policy) ||
 	     nla_put_u32(msg, TMON_A_SCHED_PRIO, st.prio)))
@@ -64,10 +81,12 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 static size_t tmon_status_size(void)
 {
 	size_t cpu = nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) +
-		     nla_total_size(sizeof(u8)) + 2 * nla_total_size_64bit(sizeof(u64));
+		     nla_total_size(sizeof(u8)) +
+		     (4 + TMON_LAT_BUCKETS) * nla_total_size_64bit(sizeof(u64));
 
 	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +
-	       8 * nla_total_size_64bit(sizeof(u64)) + num_possible_cpus() * cpu;
+	       (8 + TMON_LAT_BOUNDS) * nla_total_size_64bit(sizeof(u64)) +
+	       num_possible_cpus() * cpu;
 }
 
 int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
@@ -99,7 +118,8 @@ int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, TMON_A_SAMPLES_RECLAIMED, tmon_samples_reclaimed(),
 			      TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES, tmon_mem_bytes(), TMON_A_PAD) ||
-	    nla_put_u64_64bit(msg, TMON_A_RING_LOST, tmon_ring_lost(), TMON_A_PAD))
+	    nla_put_u64_64bit(msg, TMON_A_RING_LOST, tmon_ring_lost(), TMON_A_PAD) ||
+	    tmon_put_u64s(msg, TMON_A_LATENCY_BOUND_NS, tmon_lat_bounds_ns, TMON_LAT_BOUNDS))
 		goto err;
 	/* Threads come and go with hotplug: hold it still while we look. */
 	cpus_read_lock();

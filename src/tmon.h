@@ -42,6 +42,21 @@ int tmon_params_validate(void);
 int tmon_set_period(u64 ns);
 void tmon_params_set_live(bool live);
 
+/*
+ * Thread latency buckets since load: one per bound of tmon_lat_bounds_ns
+ * (a latency at most that bound and above the one before), and one above
+ * the last bound.
+ */
+#define TMON_LAT_BOUNDS		19
+#define TMON_LAT_BUCKETS	(TMON_LAT_BOUNDS + 1)
+
+/* Since load, per CPU: what each wakeup adds, for counters that only grow. */
+struct tmon_cpu_totals {
+	u64 lat_buckets[TMON_LAT_BUCKETS];
+	u64 lat_sum_ns;			/* thread latency */
+	u64 run_ns;			/* the thread's time on its records */
+};
+
 /* Indices of the CPU time split. */
 enum tmon_cpu_time {
 	TMON_USER, TMON_SYSTEM, TMON_IDLE, TMON_IOWAIT, TMON_IRQ, TMON_SOFTIRQ,
@@ -85,19 +100,20 @@ struct tmon_cpu {
 	struct tmon_cpu_record *ring;
 	unsigned int cap;
 	unsigned int nr;
-	u64 head;			/* seq of the next record */
-	u64 dropped;			/* records lost to a failed allocation */
+	u64 head;			/* seq of the next record: wakeups so far */
 	u64 missed;			/* timer periods with no wakeup */
+	struct tmon_cpu_totals totals;	/* under @lock, with the record */
 };
 
 /* cpu_history.c */
+extern const u64 tmon_lat_bounds_ns[TMON_LAT_BOUNDS];
 struct tmon_cpu *tmon_cpu_state(unsigned int cpu);
 void tmon_history_init(void);
 void tmon_history_exit(void);
 void tmon_history_fit(struct tmon_cpu *tc);
 void tmon_history_store(struct tmon_cpu *tc, struct tmon_cpu_record *rec);
 bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end, struct tmon_cpu_record *out);
-u64 tmon_history_head(unsigned int cpu);
+u64 tmon_history_head(unsigned int cpu, struct tmon_cpu_totals *totals);
 u64 tmon_history_mem_bytes(void);
 
 /* A stored task sample; see samples.c for the locking. */
@@ -224,6 +240,7 @@ struct tmon_cpu_status {
 	u64 missed;
 	u32 policy;		/* SCHED_*, read back from the thread */
 	u32 prio;		/* its real-time priority */
+	struct tmon_cpu_totals totals;
 };
 
 void tmon_cpu_status(unsigned int cpu, struct pid_namespace *ns, struct tmon_cpu_status *st);

@@ -110,14 +110,17 @@ struct tmon_task_record {
  * Commands: what each does, its request and its reply attributes.
  *
  * TMON_CMD_GET_STATUS (do):
- *	The module's settings and counters, and one cpu-status per possible
- *	CPU; sched-policy and sched-prio only while the CPU has its thread.
+ *	The module's settings and counters, the latency buckets' bounds, and
+ *	one cpu-status per possible CPU with its counters since load;
+ *	sched-policy and sched-prio only while the CPU has its thread, the
+ *	latency buckets, their sum and run-ns only once it has woken.
  *	Request: none
  *	Reply: TMON_A_VERSION, TMON_A_ABI_VERSION, TMON_A_PERIOD_NS,
  *	TMON_A_HISTORY, TMON_A_MAX_TASKS, TMON_A_NR_CPUS,
  *	TMON_A_NR_TASKS, TMON_A_NR_SAMPLES, TMON_A_SAMPLES_DROPPED,
  *	TMON_A_SAMPLES_SKIPPED, TMON_A_SAMPLES_RECLAIMED,
- *	TMON_A_MEM_BYTES, TMON_A_RING_LOST, TMON_A_CPU_STATUS
+ *	TMON_A_MEM_BYTES, TMON_A_RING_LOST, TMON_A_LATENCY_BOUND_NS,
+ *	TMON_A_CPU_STATUS
  *
  * TMON_CMD_WATCH (do):
  *	Watch a process. Errors as for the debugfs tasks file (ESRCH,
@@ -223,7 +226,8 @@ enum tmon_cmd {
  *	One possible CPU's thread.
  *	Holding TMON_A_CPU, TMON_A_THREAD_PID, TMON_A_THREAD_RUNNING,
  *	TMON_A_WAKEUPS, TMON_A_MISSED, TMON_A_SCHED_POLICY,
- *	TMON_A_SCHED_PRIO
+ *	TMON_A_SCHED_PRIO, TMON_A_LATENCY_BUCKET, TMON_A_LATENCY_SUM_NS,
+ *	TMON_A_RUN_NS
  *
  * @TMON_A_CPU (u32):
  *	A CPU number.
@@ -264,6 +268,22 @@ enum tmon_cmd {
  *
  * @TMON_A_SAMPLES_SKIPPED (u64):
  *	Samples of whole sampling rounds a late sampler passed over.
+ *
+ * @TMON_A_LATENCY_BOUND_NS (u64):
+ *	The upper bounds of the thread latency buckets, ascending, one
+ *	attribute each: a bucket holds the latencies at most its bound and
+ *	above the one before.
+ *
+ * @TMON_A_LATENCY_BUCKET (u64):
+ *	Wakeups since load whose thread latency is in a bucket: one
+ *	attribute per bound, in their order, then one for the latencies
+ *	above the last bound.
+ *
+ * @TMON_A_LATENCY_SUM_NS (u64):
+ *	The thread latencies of the wakeups since load, added up.
+ *
+ * @TMON_A_RUN_NS (u64):
+ *	Time the thread spent on its records since load.
  */
 enum tmon_attr {
 	TMON_A_UNSPEC,
@@ -294,6 +314,10 @@ enum tmon_attr {
 	TMON_A_SCHED_POLICY,
 	TMON_A_SCHED_PRIO,
 	TMON_A_SAMPLES_SKIPPED,
+	TMON_A_LATENCY_BOUND_NS,
+	TMON_A_LATENCY_BUCKET,
+	TMON_A_LATENCY_SUM_NS,
+	TMON_A_RUN_NS,
 
 	__TMON_A_MAX
 };

@@ -20,6 +20,14 @@ tmon_threads | while read -r pid cpu; do
 	[ "$(echo "$out" | jq --argjson c "$cpu" '.["cpu-status"][] | select(.cpu == $c) | .["thread-pid"]')" = "$pid" ] ||
 		fail "cpu-status of cpu $cpu: $(echo "$out" | jq -c --argjson c "$cpu" '.["cpu-status"][] | select(.cpu == $c)')"
 done || exit 1
+# The latency buckets (multi-attr u64): the bounds once, and on every CPU
+# that woke one count per bound and one above, adding up to its wakeups.
+[ "$(echo "$out" | jq -c '.["latency-bound-ns"] | [length, .[0], .[-1]]')" = "[19,1000,1000000000]" ] ||
+	fail "latency-bound-ns: $(echo "$out" | jq -c '.["latency-bound-ns"]')"
+echo "$out" | jq -e '[.["cpu-status"][] | select(.wakeups > 0) |
+	(.["latency-bucket"] | length) == 20 and (.["latency-bucket"] | add) == .wakeups and
+	.["latency-sum-ns"] > 0 and .["run-ns"] > 0] | length > 0 and all' >/dev/null ||
+	fail "cpu-status latency buckets: $(echo "$out" | jq -c '[.["cpu-status"][] | {cpu, wakeups, "latency-bucket"}]')"
 
 sleep 1000 & a=$!
 out=$(ynl --do watch --json "{\"pid\": $a}") || fail "watch: $out"

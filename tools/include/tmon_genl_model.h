@@ -84,13 +84,22 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"sched-prio", TMON_GENL_U32, 4 },
 	[TMON_A_SAMPLES_SKIPPED] = {
 		"samples-skipped", TMON_GENL_U64, 8 },
+	[TMON_A_LATENCY_BOUND_NS] = {
+		"latency-bound-ns", TMON_GENL_U64, 8 },
+	[TMON_A_LATENCY_BUCKET] = {
+		"latency-bucket", TMON_GENL_U64, 8 },
+	[TMON_A_LATENCY_SUM_NS] = {
+		"latency-sum-ns", TMON_GENL_U64, 8 },
+	[TMON_A_RUN_NS] = {
+		"run-ns", TMON_GENL_U64, 8 },
 };
 
 /* The attributes of a cpu-status nest. */
 static const unsigned long long tmon_genl_cpu_status_attrs =
 	B(TMON_A_CPU) | B(TMON_A_THREAD_PID) | B(TMON_A_THREAD_RUNNING) |
 	B(TMON_A_WAKEUPS) | B(TMON_A_MISSED) | B(TMON_A_SCHED_POLICY) |
-	B(TMON_A_SCHED_PRIO);
+	B(TMON_A_SCHED_PRIO) | B(TMON_A_LATENCY_BUCKET) | B(TMON_A_LATENCY_SUM_NS) |
+	B(TMON_A_RUN_NS);
 
 struct tmon_genl_cmd {
 	const char *name;
@@ -105,7 +114,8 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_HISTORY) | B(TMON_A_MAX_TASKS) | B(TMON_A_NR_CPUS) |
 		B(TMON_A_NR_TASKS) | B(TMON_A_NR_SAMPLES) | B(TMON_A_SAMPLES_DROPPED) |
 		B(TMON_A_SAMPLES_SKIPPED) | B(TMON_A_SAMPLES_RECLAIMED) |
-		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_CPU_STATUS) },
+		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_LATENCY_BOUND_NS) |
+		B(TMON_A_CPU_STATUS) },
 	[TMON_CMD_WATCH] = { "watch", 0,
 		B(TMON_A_PID),
 		0 },
