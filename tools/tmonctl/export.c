@@ -72,16 +72,59 @@ void export_task_families(FILE *f, const struct task_list *tl)
 	}
 }
 
-/* One gauge family of latency quantiles per CPU: thread or IRQ latency. */
-static void latency_gauges(FILE *f, const struct tmon_status *st, const char *name,
-			   const char *help, bool irq)
+/*
+ * Thread latency since load as a histogram: cumulative buckets with the
+ * module's bounds as le (formatted as Prometheus' clients do, "1e-06",
+ * "0.005"), _sum and _count. Only the CPUs that have woken have buckets.
+ */
+static void latency_histogram(FILE *f, const struct tmon_status *st)
+{
+	const char *name = "tmon_cpu_wakeup_latency_seconds";
+	unsigned int i, b;
+	uint64_t n;
+
+	family(f, name, "histogram",
+	       "Thread latency of the CPU's tmon wakeups since the module was loaded.");
+	for (i = 0; i < st->nr_possible; i++) {
+		const struct cpu_state *c = &st->cpus[i];
+
+		if (!c->nr_buckets)
+			continue;
+		for (b = 0, n = 0; b < c->nr_buckets; b++) {
+			n += c->lat_buckets[b];
+			if (b < st->nr_bounds)
+				fprintf(f, "%s_bucket{cpu=\"%u\",le=\"%g\"} %" PRIu64 "\n", name,
+					c->cpu, (double)st->lat_bounds_ns[b] / NSEC_PER_SEC, n);
+			else
+				fprintf(f, "%s_bucket{cpu=\"%u\",le=\"+Inf\"} %" PRIu64 "\n", name,
+					c->cpu, n);
+		}
+		fprintf(f, "%s_sum{cpu=\"%u\"} ", name, c->cpu);
+		seconds(f, c->lat_sum_ns);
+		fprintf(f, "\n%s_count{cpu=\"%u\"} %" PRIu64 "\n", name, c->cpu, n);
+	}
+	family(f, "tmon_cpu_run_seconds_total", "counter",
+	       "Time the CPU's tmon thread spent on its records since the module was loaded.");
+	for (i = 0; i < st->nr_possible; i++) {
+		if (!st->cpus[i].nr_buckets)
+			continue;
+		fprintf(f, "tmon_cpu_run_seconds_total{cpu=\"%u\"} ", st->cpus[i].cpu);
+		seconds(f, st->cpus[i].run_ns);
+		fputc('\n', f);
+	}
+}
+
+/* IRQ latency quantiles per CPU over the stored history, as gauges. */
+static void irq_latency_gauges(FILE *f, const struct tmon_status *st)
 {
 	static const char * const qn[] = { "min", "p50", "p99", "max" };
+	const char *name = "tmon_cpu_irq_latency_seconds";
 	unsigned int i, m;
 
-	family(f, name, "gauge", help);
+	family(f, name, "gauge",
+	       "Timer IRQ latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.");
 	for (i = 0; i < st->nr_possible; i++) {
-		const struct lat_stats *l = irq ? &st->cpus[i].irq_lat : &st->cpus[i].lat;
+		const struct lat_stats *l = &st->cpus[i].irq_lat;
 		const uint64_t q[] = { l->min, l->p50, l->p99, l->max };
 
 		for (m = 0; l->count && m < ARRAY_SIZE(q); m++) {
@@ -122,22 +165,18 @@ static void export_cpus(FILE *f, const struct tmon_status *st)
 	for (i = 0; i < st->nr_possible; i++)
 		fprintf(f, "tmon_cpu_missed_wakeups_total{cpu=\"%u\"} %" PRIu64 "\n",
 			st->cpus[i].cpu, st->cpus[i].missed);
+	latency_histogram(f, st);
 	/*
-	 * Not a summary: over a window (the stored history) its _sum and
-	 * _count would go down, which Prometheus forbids. Gauges, then,
-	 * one per statistic, with the window's size beside them.
+	 * IRQ latency has no counters in the module: quantiles over a window
+	 * (the stored history), gauges with the window's size beside them.
+	 * Not a summary: a window's _sum and _count would go down.
 	 */
-	latency_gauges(f, st, "tmon_cpu_wakeup_latency_seconds",
-		       "Thread latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
-		       false);
-	latency_gauges(f, st, "tmon_cpu_irq_latency_seconds",
-		       "Timer IRQ latency of the CPU's tmon wakeups over the stored history: min, p50, p99, max.",
-		       true);
-	family(f, "tmon_cpu_wakeup_latency_window", "gauge",
-	       "Wakeups in the stored history that the latency quantiles cover.");
+	irq_latency_gauges(f, st);
+	family(f, "tmon_cpu_irq_latency_window", "gauge",
+	       "Wakeups in the stored history that the IRQ latency quantiles cover.");
 	for (i = 0; i < st->nr_possible; i++)
-		fprintf(f, "tmon_cpu_wakeup_latency_window{cpu=\"%u\"} %" PRIu64 "\n",
-			st->cpus[i].cpu, st->cpus[i].lat.count);
+		fprintf(f, "tmon_cpu_irq_latency_window{cpu=\"%u\"} %" PRIu64 "\n",
+			st->cpus[i].cpu, st->cpus[i].irq_lat.count);
 }
 
 static void export_prometheus(FILE *f, const struct tmon_status *st,

@@ -70,10 +70,12 @@ static uint64_t attr_u64(const struct nlattr *attr)
 static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 {
 	const struct nlattr *nest;
+	uint64_t *u64;
 
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 		return -EPROTO;
 	mnl_attr_for_each_nested(nest, attr) {
+		u64 = NULL;
 		switch (mnl_attr_get_type(nest)) {
 		case TMON_A_CPU:
 		case TMON_A_THREAD_PID:
@@ -100,14 +102,27 @@ static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 			c->running = mnl_attr_get_u8(nest);
 			break;
 		case TMON_A_WAKEUPS:
+			u64 = &c->wakeups;
+			break;
 		case TMON_A_MISSED:
+			u64 = &c->missed;
+			break;
+		case TMON_A_LATENCY_SUM_NS:
+			u64 = &c->lat_sum_ns;
+			break;
+		case TMON_A_RUN_NS:
+			u64 = &c->run_ns;
+			break;
+		case TMON_A_LATENCY_BUCKET:
+			if (c->nr_buckets == ARRAY_SIZE(c->lat_buckets))
+				return -EPROTO;
+			u64 = &c->lat_buckets[c->nr_buckets++];
+			break;
+		}
+		if (u64) {
 			if (mnl_attr_validate(nest, MNL_TYPE_U64) < 0)
 				return -EPROTO;
-			if (mnl_attr_get_type(nest) == TMON_A_WAKEUPS)
-				c->wakeups = mnl_attr_get_u64(nest);
-			else
-				c->missed = mnl_attr_get_u64(nest);
-			break;
+			*u64 = mnl_attr_get_u64(nest);
 		}
 	}
 	c->online = cpu_online(c->cpu);
@@ -135,8 +150,14 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 	st->reclaimed = attr_u64(tb[TMON_A_SAMPLES_RECLAIMED]);
 	st->mem_bytes = attr_u64(tb[TMON_A_MEM_BYTES]);
 	st->ring_lost = attr_u64(tb[TMON_A_RING_LOST]);
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		n += mnl_attr_get_type(attr) == TMON_A_CPU_STATUS;
+		if (mnl_attr_get_type(attr) != TMON_A_LATENCY_BOUND_NS)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0 || st->nr_bounds == MAX_LAT_BOUNDS)
+			return -EPROTO;
+		st->lat_bounds_ns[st->nr_bounds++] = mnl_attr_get_u64(attr);
+	}
 	st->cpus = calloc(n ? n : 1, sizeof(*st->cpus));
 	if (!st->cpus)
 		return -ENOMEM;
@@ -144,6 +165,10 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 		if (mnl_attr_get_type(attr) != TMON_A_CPU_STATUS)
 			continue;
 		if (cpu_status_parse(attr, &st->cpus[st->nr_possible]))
+			return -EPROTO;
+		/* One bucket per bound and one above them, or none. */
+		if (st->cpus[st->nr_possible].nr_buckets &&
+		    st->cpus[st->nr_possible].nr_buckets != st->nr_bounds + 1)
 			return -EPROTO;
 		st->nr_possible++;
 	}

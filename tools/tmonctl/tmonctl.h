@@ -125,9 +125,16 @@ struct lat_stats {
 	uint64_t count, min, max, sum, p50, p99;
 };
 
+/* Latency buckets: as many bounds as the module reports, up to this. */
+#define MAX_LAT_BOUNDS	64
+
 struct cpu_state {
 	uint32_t cpu, thread_pid;	/* 0: no pid in our pid namespace */
 	uint64_t wakeups, missed;
+	/* Since load, once the CPU has woken: thread latency by bucket. */
+	unsigned int nr_buckets;	/* 0: none reported */
+	uint64_t lat_buckets[MAX_LAT_BOUNDS + 1];
+	uint64_t lat_sum_ns, run_ns;
 	bool online;
 	bool running;			/* the CPU has its thread */
 	bool has_sched;			/* policy and prio were reported */
@@ -145,6 +152,8 @@ struct tmon_status {
 	char version[32];
 	uint32_t abi_version, history, max_tasks, nr_cpus, nr_tasks;
 	uint64_t period_ns, samples, dropped, skipped, reclaimed, mem_bytes, ring_lost;
+	unsigned int nr_bounds;		/* the latency buckets' upper bounds */
+	uint64_t lat_bounds_ns[MAX_LAT_BOUNDS];
 	unsigned int nr_possible;
 	struct cpu_state *cpus;
 };
