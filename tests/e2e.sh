@@ -6,6 +6,7 @@
 # tmon, tmonctl status, a watched process. Then, in bookworm: a 6.12
 # kernel installed later gets the module from DKMS by itself and boots
 # with it, and removing tmon-dkms removes the module from every kernel;
+# booted by systemd, the export timer feeds node_exporter;
 # booted with module.sig_enforce=1, tmonctl doctor names why the module
 # cannot load, and what it says with the headers and module gone;
 # and an upgrade to a newer version keeps the user's tmon.conf. Debian's
@@ -106,7 +107,7 @@ boot_check() {
 		esac
 	done
 	out=$E2E_OUT/$flow/vm-$k
-	[ "$mode" != doctor ] || out=$out-doctor
+	case $mode in doctor | systemd) out=$out-$mode ;; esac
 	mkdir -p "$out"
 	e2e_guest_files "$r" "$here/e2e/guest/check.sh" "E2E_VERSION=$VER" "$@"
 	t0=$(e2e_now)
@@ -187,10 +188,44 @@ flow_release() {
 	e2e_chroot_umount "$ROOT"
 	boot_check "$p" "$rel" "$ROOT" "$KREL" E2E_MODE=full
 	[ "$rel" = bookworm ] || return 0
+	flow_systemd "$rel" "$ROOT"
 	# What tmonctl doctor says when the module cannot load: signatures
 	# enforced without DKMS's key enrolled, then no headers, no module.
 	boot_check "$p-doctor" "$rel" "$ROOT" "$KREL" E2E_MODE=doctor E2E_APPEND=module.sig_enforce=1
 	flow_newkernel "$rel" "$ROOT"
+}
+
+# bookworm, booted by systemd as installed systems are, with node_exporter
+# from the archive: the export timer shipped by tmon-utils, enabled as an
+# administrator would, read back over loopback. The checks run as a
+# service once the system is up (guest/init, which powers off after).
+flow_systemd() {
+	local rel=$1 r=$2 p=e2e/$1-systemd t0 log=$E2E_OUT/$1/systemd-install.log
+	local pkgs="systemd-sysv prometheus-node-exporter curl jq"
+	e2e_chroot_mount "$r" || { e2e_result FAIL "$p/mount" "mounting in $r"; return 1; }
+	t0=$(e2e_now)
+	if ! e2e_in "$r" apt-get install -y --no-install-recommends $pkgs >"$log" 2>&1; then
+		e2e_result FAIL "$p/apt-install" "see $log"
+		show_log "$log"
+		e2e_chroot_umount "$r"
+		return 1
+	fi
+	e2e_result PASS "$p/apt-install" "$(stage_time "$rel" systemd-install "$t0") s: $pkgs"
+	e2e_chroot_umount "$r"
+	cat >"$r/etc/systemd/system/tmon-e2e.service" <<-EOF
+		[Unit]
+		Description=tmon end-to-end checks
+		After=multi-user.target
+
+		[Service]
+		Type=oneshot
+		ExecStart=/tmon-e2e-init
+		TimeoutStartSec=infinity
+	EOF
+	mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
+	ln -sf ../tmon-e2e.service "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
+	boot_check "$p" "$rel" "$r" "$KREL" E2E_MODE=systemd E2E_APPEND=init=/lib/systemd/systemd
+	rm -f "$r/etc/systemd/system/tmon-e2e.service" "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
 }
 
 # bookworm, continued: a 6.12 kernel installed after tmon-dkms gets the

@@ -318,16 +318,18 @@ e2e_result() {	# e2e_result PASS|FAIL|SKIP NAME [DETAIL]
 }
 
 # e2e_checks MODE: the checks guest/check.sh runs in MODE (full, short,
-# doctor), read from its "check NAME FUNCTION" lines: its top-level
-# 'if [ "$E2E_MODE" = doctor ]' block in doctor mode, its 'else' part in
-# the others, and in that the 'if [ "$E2E_MODE" = full ]' block in full
-# mode only.
+# doctor, systemd), read from its "check NAME FUNCTION" lines: its
+# top-level 'if [ "$E2E_MODE" = doctor ]' and 'elif [ "$E2E_MODE" = M ]'
+# blocks in their mode, its 'else' part in the others, and in that the
+# 'if [ "$E2E_MODE" = full ]' block in full mode only.
 e2e_checks() {
-	awk -v mode="$1" '/^if \[ "\$E2E_MODE" = doctor \]/ { part = "doctor"; next }
+	awk -v mode="$1" '/^(if|elif) \[ "\$E2E_MODE" = [a-z]+ \]/ { part = $5; own[part] = 1; next }
 		/^else/ { part = "other"; next } /^fi/ { part = ""; next }
 		/^\tif \[ "\$E2E_MODE" = full \]/ { full = 1; next } /^\tfi/ { full = 0; next }
-		$1 == "check" && (part != "doctor" || mode == "doctor") && (part != "other" || mode != "doctor") &&
-			(!full || mode == "full") { print $2 }' "$E2E_HERE/guest/check.sh"
+		$1 == "check" { c[++n] = $2; p[n] = part; f[n] = full }
+		END { for (i = 1; i <= n; i++)
+			if ((p[i] == "" || p[i] == (mode in own ? mode : "other")) && (!f[i] || mode == "full")) print c[i] }' \
+		"$E2E_HERE/guest/check.sh"
 }
 
 # e2e_guest_results PREFIX OUTDIR [MODE]: the guest's E2E-RESULT lines as

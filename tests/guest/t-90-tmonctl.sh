@@ -285,6 +285,26 @@ echo "$err" | grep -q "not a tmon state line" || fail "bad state file: $err"
 tc 0 save
 [ -s /var/lib/tmon/state ] || fail "save without FILE did not write /var/lib/tmon/state"
 
+# restore --at-load, the packages' load hook: without a state it notes
+# the load (for save's loaded_* lines) and says nothing; a saved setting
+# comes back only if the load gave the value it was changed from.
+rm -rf /run/tmon
+tc 0 restore --at-load /tmp/no-state
+[ -z "$out$err" ] || fail "restore --at-load without a state said: $out $err"
+grep -qx 'period_ns 500000000' /run/tmon/loaded || fail "/run/tmon/loaded: $(cat /run/tmon/loaded)"
+tc 0 save /tmp/state2
+grep -qx 'loaded_period_ns 500000000' /tmp/state2 || fail "save has no loaded_period_ns: $(cat /tmp/state2)"
+printf 'period_ns 300000000\nloaded_period_ns 500000000\n' >/tmp/same
+printf 'period_ns 400000000\nloaded_period_ns 200000000\n' >/tmp/changed
+tc 0 restore --at-load /tmp/changed
+echo "$out" | grep -qx 'period_ns 500000000 as loaded, not the saved 400000000: tmon.conf changed' ||
+	fail "restore --at-load with another load's setting: $out"
+[ "$(sysv period_ns)" = 500000000 ] || fail "restore --at-load put back a setting the load changed: $(sysv period_ns)"
+tc 0 restore --at-load /tmp/same
+[ "$(sysv period_ns)" = 300000000 ] || fail "restore --at-load did not put back the period: $(sysv period_ns)"
+tc 0 restore /tmp/changed	# by hand: the file as it is
+[ "$(sysv period_ns)" = 400000000 ] || fail "restore by hand: period $(sysv period_ns)"
+
 # export: what the host checks with promtool and node_exporter.
 tc 0 period 0.1
 # A name with a quote and a backslash: the label must be escaped.

@@ -69,6 +69,12 @@ static const struct opt_spec export_opts[] = {
 	{ .key = 0 },
 };
 
+static const struct opt_spec restore_opts[] = {
+	{ .key = OPT_AT_LOAD, .name = "at-load",
+	  .help = "the module load hook's restore (tmon(4))" },
+	{ .key = 0 },
+};
+
 static const struct opt_spec no_opts[] = { { .key = 0 } };
 
 static const struct cmd_spec cmds[] = {
@@ -84,7 +90,7 @@ static const struct cmd_spec cmds[] = {
 	{ "fields", cmd_fields, "", "what the fields of the records mean", no_opts },
 	{ "export", cmd_export, "", "metrics in Prometheus text format", export_opts },
 	{ "save", cmd_save, "[FILE]", "save watch list and settings to FILE", no_opts },
-	{ "restore", cmd_restore, "[FILE]", "restore them from FILE", no_opts },
+	{ "restore", cmd_restore, "[FILE]", "restore them from FILE", restore_opts },
 	{ "doctor", cmd_doctor, "", "why tmon fails here, what to do", doctor_opts },
 };
 

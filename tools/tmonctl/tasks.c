@@ -16,6 +16,7 @@ int cmd_watch(int argc, char **argv)
 	bool watch = !strcmp(argv[0], "watch");
 	uint32_t *pids;
 	int i, err, rc = EXIT_OK;
+	bool changed = false;
 
 	err = cmd_operands(&argc, argv);
 	if (err)
@@ -44,9 +45,13 @@ int cmd_watch(int argc, char **argv)
 			error("%s %u: %s", argv[0], pids[i], nl_strerror(err));
 			rc = EXIT_ERR;
 			err = 0;
+		} else {
+			changed = true;
 		}
 	}
 	free(pids);
+	if (changed)
+		state_autosave();
 	return err ? err : rc;
 }
 

@@ -17,7 +17,10 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC		UINT64_C(1000000000)
 #define NSEC_PER_USEC		UINT64_C(1000)
-#define TMON_STATE_FILE		"/var/lib/tmon/state"
+#define TMON_STATE_DIR		"/var/lib/tmon"
+#define TMON_STATE_FILE		TMON_STATE_DIR "/state"
+/* What the module was loaded with, noted by restore --at-load. */
+#define TMON_LOADED_FILE	"/run/tmon/loaded"
 #define TMON_DEV		"/dev/tmon"
 #define TMON_PARAMS_DIR		"/sys/module/tmon/parameters"
 
@@ -34,6 +37,7 @@ enum {			/* keys of the options that have no short form */
 	OPT_HIST = 256,
 	OPT_FORMAT,
 	OPT_PROMETHEUS,
+	OPT_AT_LOAD,
 };
 
 struct opt_spec {
@@ -190,6 +194,10 @@ uint64_t hist_auto_bucket_ns(uint64_t max_ns);
 
 /* settings.c */
 int period_get(uint64_t *ns);
+int period_set(uint64_t ns, uint64_t *now);
+
+/* state_file.c */
+void state_autosave(void);
 
 /* rings.c: the /dev/tmon stream rings, mapped */
 struct rings;

@@ -3,9 +3,11 @@
 # kernel: what a user does after `apt install tmon-dkms`. One
 #   E2E-BEGIN NAME / | output... / E2E-RESULT NAME PASS|FAIL|SKIP DETAIL
 # block per check on stdout (the report port). Settings in /tmon-e2e/env:
-#   E2E_MODE     full (default), short (load, threads, status, unload) or
+#   E2E_MODE     full (default), short (load, threads, status, unload),
 #                doctor (booted with module.sig_enforce=1: what
-#                tmonctl doctor says when the module cannot load)
+#                tmonctl doctor says when the module cannot load) or
+#                systemd (booted by systemd, with node_exporter: the
+#                export timer, read back over loopback)
 #   E2E_VERSION  the version modinfo and tmonctl must report
 #   E2E_PERIOD   period_ns the installed /etc/modprobe.d/tmon.conf gives
 . /tmon-e2e/env
@@ -243,9 +245,140 @@ t_unload() {
 	detail "tmonctl status then exits 3"
 }
 
+# ---- the systemd boot ----------------------------------------------------
+# node_exporter's metrics, as Prometheus would scrape them.
+METRICS=http://127.0.0.1:9100/metrics
+scrape() { curl -fsS --max-time 10 "$METRICS" >/tmp/metrics; }
+TIMER_S=15
+
+t_systemd_booted() {
+	[ "$(cat /proc/1/comm)" = systemd ] || fail "PID 1 is $(cat /proc/1/comm)"
+	state=$(systemctl is-system-running)
+	echo "system: $state"
+	systemctl --failed --no-legend --plain
+	until_ok 60 scrape || fail "node_exporter does not answer on $METRICS"
+	detail "PID 1 systemd ($state), node_exporter $(systemctl show -P ActiveState prometheus-node-exporter)"
+}
+
+# Every online CPU has its histogram in what node_exporter serves.
+all_cpus_scraped() {
+	scrape || return 1
+	c=0
+	while [ $c -lt "$NCPU" ]; do
+		grep -q "^tmon_cpu_wakeup_latency_seconds_bucket{cpu=\"$c\",le=\"+Inf\"} " /tmp/metrics || return 1
+		c=$((c + 1))
+	done
+}
+
+# The shipped timer, enabled as an administrator would: within two of its
+# periods node_exporter serves tmon's histogram for every CPU.
+t_export_timer() {
+	echo "# systemctl cat tmon-export.service tmon-export.timer"
+	systemctl cat tmon-export.service tmon-export.timer
+	[ "$(systemctl is-enabled tmon-export.timer)" = disabled ] ||
+		fail "tmon-export.timer is $(systemctl is-enabled tmon-export.timer) on install, not disabled"
+	# (a history that holds every wakeup since load, for the quantile check)
+	modprobe tmon log_sec=0 log_nsec=10000000 history=65536 || fail "modprobe tmon: exit $?"
+	echo "# systemctl enable --now tmon-export.timer"
+	systemctl enable --now tmon-export.timer || fail "systemctl enable --now: exit $?"
+	t0=$(date +%s)
+	until_ok $((2 * TIMER_S)) all_cpus_scraped ||
+		fail "no tmon_cpu_wakeup_latency_seconds_bucket for all $NCPU CPUs in $METRICS after $((2 * TIMER_S)) s: $(grep -c '^tmon_' /tmp/metrics) tmon_ lines"
+	t=$(($(date +%s) - t0))
+	grep '^tmon_cpu_wakeup_latency_seconds_bucket{cpu="0"' /tmp/metrics
+	grep '^tmon_cpu_wakeup_latency_seconds_\(sum\|count\)\|^tmon_cpu_run_seconds_total\|^tmon_module_loaded' /tmp/metrics
+	grep -q '^node_textfile_scrape_error 0$' /tmp/metrics || fail "node_exporter: $(grep '^node_textfile_scrape_error' /tmp/metrics)"
+	systemctl status --no-pager tmon-export.service | head -n 5
+	detail "$NCPU CPUs' histograms served $t s after enabling the timer (period ${TIMER_S} s)"
+}
+
+# histogram_quantile(0.99) of each CPU's served buckets, as Prometheus
+# computes it (linear within the bucket), against tmonctl latency's p99
+# over the stored records (the same wakeups, and those since the export):
+# the two in the same bucket or neighbouring ones.
+t_histogram_quantile() {
+	scrape || fail "no scrape"
+	tmonctl latency --json >/tmp/lat.json || fail "tmonctl latency --json: exit $?"
+	c=0
+	while [ $c -lt "$NCPU" ]; do
+		p=$(jq -r ".cpus[] | select(.cpu == $c) | .latency_ns.p99" /tmp/lat.json)
+		[ -n "$p" ] || fail "cpu $c: no p99 in tmonctl latency --json: $(cat /tmp/lat.json)"
+		grep "^tmon_cpu_wakeup_latency_seconds_bucket{cpu=\"$c\"," /tmp/metrics |
+			sed 's/.*le="\([^"]*\)"} /\1 /' >/tmp/b
+		awk -v p="$p" -v c=$c '
+			{ le[NR] = $1; n[NR] = $2 }
+			END {
+				tot = n[NR]; r = 0.99 * tot
+				for (i = 1; i <= NR && n[i] < r; i++) ;
+				lo = i > 1 ? le[i - 1] : 0
+				q = le[i] == "+Inf" ? lo : lo + (le[i] - lo) * (r - (i > 1 ? n[i - 1] : 0)) / (n[i] - (i > 1 ? n[i - 1] : 0))
+				ps = p / 1e9
+				for (j = 1; j < NR && ps > le[j] * 1.0000001; j++) ;
+				d = i - j; if (d < 0) d = -d
+				printf "cpu %d: histogram_quantile(0.99) %.6f s (bucket %d, le %s), tmonctl p99 %.6f s (bucket %d), %d wakeups\n", c, q, i, le[i], ps, j, tot
+				exit d > 1
+			}' /tmp/b >>/tmp/q.out || { cat /tmp/q.out; fail "cpu $c: $(tail -n 1 /tmp/q.out)"; }
+		c=$((c + 1))
+	done
+	cat /tmp/q.out
+	detail "$(tr '\n' ';' </tmp/q.out)"
+}
+
+# Without the module the export says so: tmon_module_loaded 0 and no
+# figures left over from when it was loaded.
+t_export_unloaded() {
+	modprobe -r tmon || fail "modprobe -r tmon: exit $?"
+	unloaded_served() { scrape && grep -q '^tmon_module_loaded 0$' /tmp/metrics; }
+	until_ok $((2 * TIMER_S)) unloaded_served || fail "after modprobe -r: $(grep '^tmon_module_loaded' /tmp/metrics)"
+	n=$(grep -c '^tmon_cpu_' /tmp/metrics)
+	[ "$n" -eq 0 ] || fail "$n tmon_cpu_ lines served with the module gone"
+	systemctl show -P Result tmon-export.service | grep -qx success || fail "tmon-export.service: $(systemctl show -P Result tmon-export.service)"
+	detail "tmon_module_loaded 0, no tmon_cpu_ series; the service's result: success"
+}
+
+# tmon-utils's state: tmonctl saves the changes it makes, the load
+# restores (udev): a watched process and a changed period come back by
+# themselves after `modprobe -r tmon && modprobe tmon`. A period changed in tmon.conf since the save is the one
+# the module keeps, with the watch list still restored.
+watched() { tmonctl list 2>/dev/null | grep -Eq "^ *$pid +sleep "; }
+t_state_reload() {
+	modprobe tmon || fail "modprobe tmon: exit $?"
+	# (the last load, export-timer's, had another period)
+	until_ok 20 grep -qx "period_ns $E2E_PERIOD" /run/tmon/loaded ||
+		fail "the load hook did not note the load in /run/tmon/loaded: $(cat /run/tmon/loaded)"
+	echo "# /run/tmon/loaded"
+	cat /run/tmon/loaded
+	sleep 1000 &
+	pid=$!
+	echo "# tmonctl watch $pid; tmonctl period 0.5; modprobe -r tmon && modprobe tmon"
+	tmonctl watch $pid && tmonctl period 0.5 >/dev/null || fail "watch, period: exit $?"
+	modprobe -r tmon && modprobe tmon || fail "reload: exit $?"
+	until_ok 20 watched || fail "$pid not watched after the reload: $(tmonctl list 2>&1)"
+	period_is 500000000 || fail "period_ns $(cat /sys/kernel/tmon/period_ns) after the reload, wanted 500000000"
+	echo "# cat /var/lib/tmon/state"
+	cat /var/lib/tmon/state
+	tmonctl list
+	cp $CONF /tmp/conf.orig
+	echo "# sed -i 's/^options tmon .*/options tmon log_sec=0 log_nsec=250000000/' $CONF; modprobe -r tmon && modprobe tmon"
+	sed -i 's/^options tmon .*/options tmon log_sec=0 log_nsec=250000000/' $CONF
+	modprobe -r tmon && modprobe tmon || fail "reload: exit $?"
+	until_ok 20 watched || fail "$pid not watched after the second reload: $(tmonctl list 2>&1)"
+	period_is 250000000 || fail "period_ns $(cat /sys/kernel/tmon/period_ns) with tmon.conf changed, wanted its 250000000"
+	cp /tmp/conf.orig $CONF
+	modprobe -r tmon
+	kill $pid
+	detail "watch list and period 0.5 s back after modprobe -r/modprobe; tmon.conf's 0.25 s kept over the saved 0.5 s"
+}
+
 if [ "$E2E_MODE" = doctor ]; then
 	check doctor-enforced t_doctor_enforced
 	check doctor-no-headers t_doctor_no_headers
+elif [ "$E2E_MODE" = systemd ]; then
+	check systemd-booted t_systemd_booted
+	check export-timer t_export_timer
+	check histogram-quantile t_histogram_quantile
+	check export-unloaded t_export_unloaded
+	check state-reload t_state_reload
 else
 	check doctor-unloaded t_doctor_unloaded
 	check modprobe t_modprobe

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tmonctl restore`: the state file (state_file.c) applied, settings then
+ * processes; and the module load hook's restore --at-load, which keeps
+ * the settings tmon.conf changed since the save.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmonctl.h"
+#include "state_file.h"
+
+/* A parameter, written only if it differs (so an unprivileged restore works). */
+static int param_restore(const char *name, uint64_t want)
+{
+	char path[128];
+	uint64_t cur;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, name);
+	if (!sysfs_read_u64(path, &cur) && cur == want)
+		return 0;
+	err = sysfs_write_u64(path, want);
+	if (err)
+		error("restore: cannot set %s to %" PRIu64 ": %s", name, want, strerror(-err));
+	return err;
+}
+
+static void report_gone(uint32_t pid, const char *comm)
+{
+	char esc[COMM_ESC_LEN];
+
+	error("restore: pid %u (%s) no longer exists: skipped", pid, comm_escape(comm, esc));
+}
+
+/*
+ * Watch @pid again if it still runs under @comm (any name if empty): 1 if
+ * it is watched, 0 if it is skipped (gone or another program), -1 on error.
+ */
+static int watch_restore(uint32_t pid, const char *saved_comm)
+{
+	char comm[64], esc[COMM_ESC_LEN], esc2[COMM_ESC_LEN];
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!proc_comm(pid, comm, sizeof(comm))) {
+		report_gone(pid, saved_comm);
+		return 0;
+	}
+	if (saved_comm[0] && strcmp(comm, saved_comm)) {
+		error("restore: pid %u is now '%s', not '%s': skipped", pid,
+		      comm_escape(comm, esc), comm_escape(saved_comm, esc2));
+		return 0;
+	}
+	nlh = nl_request(TMON_CMD_WATCH, false);
+	nl_put_u32(nlh, TMON_A_PID, pid);
+	err = nl_talk(nlh, NULL, NULL);
+	if (err == -ESRCH) {
+		report_gone(pid, saved_comm);
+		return 0;
+	}
+	if (err && err != -EEXIST) {
+		error("restore: watch %u: %s", pid, nl_strerror(err));
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The load hook's part: note what the module was loaded with (for the
+ * next save), then drop from @s each saved setting changed from a value
+ * the load no longer gives (tmon.conf edited since): the load's stands.
+ */
+static int restore_at_load(struct state *s)
+{
+	uint64_t now[NR_SETTINGS];
+	struct tmon_status st;
+	unsigned int k;
+	FILE *f;
+	int err;
+
+	err = status_get(&st, false);
+	if (err)
+		return err;
+	now[SET_PERIOD] = st.period_ns;
+	now[SET_HISTORY] = st.history;
+	now[SET_MAX_TASKS] = st.max_tasks;
+	status_free(&st);
+	make_dirs(TMON_LOADED_FILE);
+	f = fopen(TMON_LOADED_FILE, "we");
+	if (f)
+		settings_write(f, "", now);
+	if (!f || fclose(f)) {
+		error("restore: cannot write %s: %s", TMON_LOADED_FILE, strerror(errno));
+		return EXIT_ERR;
+	}
+	for (k = 0; k < NR_SETTINGS; k++) {
+		if (!s->has_set[k] || !s->has_loaded[k] || s->loaded[k] == now[k])
+			continue;
+		printf("%s %" PRIu64 " as loaded, not the saved %" PRIu64 ": tmon.conf changed\n",
+		       settings[k].name, now[k], s->set[k]);
+		s->has_set[k] = false;
+	}
+	return EXIT_OK;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	struct state s = { 0 };
+	unsigned int watched = 0, skipped = 0;
+	const char *file = TMON_STATE_FILE;
+	bool at_load = false;
+	uint64_t now;
+	size_t i;
+	int opt, err, rc = EXIT_OK;
+
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
+		switch (opt) {
+		case OPT_AT_LOAD:
+			at_load = true;
+			break;
+		default:
+			return getopt_error("restore", opt, argv);
+		}
+	}
+	if (optind + 1 < argc)
+		return usage_error("restore", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc)
+		file = argv[optind];
+	if (!*file)
+		return usage_error("restore", "empty file name");
+	err = state_read(file, &s, at_load);
+	/* Nothing saved yet: the hook only notes the load. */
+	if (err == -ENOENT)
+		return restore_at_load(&s);
+	if (!err)
+		err = nl_open();
+	if (!err && at_load)
+		err = restore_at_load(&s);
+	if (err) {
+		free(s.watch);
+		return err;
+	}
+	if (s.has_set[SET_PERIOD]) {
+		err = period_get(&now);
+		if (!err && now != s.set[SET_PERIOD])
+			err = period_set(s.set[SET_PERIOD], &now);
+		if (err) {
+			error("restore: cannot set the period: %s", nl_strerror(err));
+			rc = EXIT_ERR;
+		}
+	}
+	if (s.has_set[SET_HISTORY] && param_restore("history", s.set[SET_HISTORY]))
+		rc = EXIT_ERR;
+	if (s.has_set[SET_MAX_TASKS] && param_restore("max_tasks", s.set[SET_MAX_TASKS]))
+		rc = EXIT_ERR;
+	for (i = 0; i < s.nr_watch; i++) {
+		err = watch_restore(s.watch[i].pid, s.watch[i].comm);
+		if (err > 0)
+			watched++;
+		else if (err == 0)
+			skipped++;
+		else
+			rc = EXIT_ERR;
+	}
+	printf("restored from %s: %u processes watched, %u skipped\n", file, watched, skipped);
+	free(s.watch);
+	return rc;
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state file, and `tmonctl save` (restore.c reads it back): the watch
+ * list and the settings, so that they survive a module reload.
+ *
+ * The state file is text, one setting or watched process per line:
+ *	period_ns 250000000
+ *	history 1024
+ *	max_tasks 4096
+ *	loaded_period_ns 1000000000
+ *	watch 1234 sshd
+ * The comm is kept so that restore can tell a recycled pid from the
+ * process that was watched.
+ *
+ * Where the packages made TMON_STATE_DIR, tmonctl's own changes are
+ * saved there as they are made (state_autosave), and at shutdown
+ * tmon-state.service saves the rest.
+ *
+ * The module's load hook (udev: restore --at-load) notes the settings
+ * the module was loaded with (tmon.conf's) in TMON_LOADED_FILE, and save
+ * writes them beside the current ones as loaded_*. At the next load, a
+ * saved setting is put back only if the load gave the same value as the
+ * one it was changed from: an administrator who edited tmon.conf since
+ * gets tmon.conf's value, not the older run-time one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tmonctl.h"
+#include "state_file.h"
+
+static int file_arg(const char *cmd, int argc, char **argv, const char **file)
+{
+	int err = cmd_operands(&argc, argv);
+
+	if (err)
+		return err;
+	if (argc > 2)
+		return usage_error(cmd, "unexpected argument '%s'", argv[2]);
+	if (argc == 2)
+		*file = argv[1];
+	if (!**file)
+		return usage_error(cmd, "empty file name");
+	return EXIT_OK;
+}
+
+/* mkdir -p of the file's directory, for the default /var/lib/tmon. */
+void make_dirs(const char *file)
+{
+	char dir[4096], *p;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+}
+
+/* The comm of a live process; false if there is none. */
+bool proc_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, comm, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	/* Only the newline the kernel ends it with: a name may hold others. */
+	if (comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+	return true;
+}
+
+/* The settings a state file holds, in the order it writes them. */
+const struct setting_desc settings[NR_SETTINGS] = {
+	[SET_PERIOD] = { "period_ns", TMON_PERIOD_MIN_NS, TMON_PERIOD_MAX_NS },
+	[SET_HISTORY] = { "history", 1, TMON_HISTORY_MAX },
+	[SET_MAX_TASKS] = { "max_tasks", 1, TMON_MAX_TASKS_LIMIT },
+};
+
+/* "NAME VALUE" lines of the settings in @v. */
+void settings_write(FILE *f, const char *prefix, const uint64_t *v)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_SETTINGS; k++)
+		fprintf(f, "%s%s %" PRIu64 "\n", prefix, settings[k].name, v[k]);
+}
+
+/* The setting NAME is, or -1. */
+int setting_index(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_SETTINGS; k++)
+		if (!strcmp(name, settings[k].name))
+			return k;
+	return -1;
+}
+
+/*
+ * The settings the module was loaded with, as the load hook noted them:
+ * true if TMON_LOADED_FILE holds all of them.
+ */
+static bool loaded_read(uint64_t *v)
+{
+	char name[32];
+	unsigned int got = 0;
+	uint64_t x;
+	FILE *f;
+	int k;
+
+	f = fopen(TMON_LOADED_FILE, "re");
+	if (!f)
+		return false;
+	while (fscanf(f, "%31s %" SCNu64, name, &x) == 2) {
+		k = setting_index(name);
+		if (k >= 0 && x >= settings[k].min && x <= settings[k].max) {
+			v[k] = x;
+			got |= 1U << k;
+		}
+	}
+	fclose(f);
+	return got == (1U << NR_SETTINGS) - 1;
+}
+
+/* The state into @f: the settings, then each live watched process and its name. */
+static unsigned int state_write(FILE *f, const struct tmon_status *st,
+				const struct task_list *tl)
+{
+	const uint64_t now[NR_SETTINGS] = { st->period_ns, st->history, st->max_tasks };
+	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
+	uint64_t loaded[NR_SETTINGS];
+	unsigned int saved = 0;
+	size_t i;
+
+	fprintf(f, "# tmon state, written by tmonctl save; read by tmonctl restore\n");
+	settings_write(f, "", now);
+	if (loaded_read(loaded))
+		settings_write(f, "loaded_", loaded);
+	for (i = 0; i < tl->n; i++) {
+		if (tl->t[i].exited)
+			continue;	/* gone: nothing to watch again */
+		/* Not sampled yet: its name from /proc, so restore can check it. */
+		if (!tl->t[i].has_record && !proc_comm(tl->t[i].pid, comm, sizeof(comm)))
+			continue;
+		/* One token whatever the name holds: no line of it is a command. */
+		comm_escape(tl->t[i].has_record ? tl->t[i].rec.comm : comm, esc);
+		fprintf(f, "watch %u %s\n", tl->t[i].pid, esc[0] ? esc : "-");
+		saved++;
+	}
+	return saved;
+}
+
+/* Written beside and renamed: a crash never leaves half a state. */
+static int state_save(const char *file, const struct tmon_status *st,
+		      const struct task_list *tl, unsigned int *saved)
+{
+	char tmp[4200];
+	FILE *f;
+	int fd;
+
+	make_dirs(file);
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		error("save: cannot create %s: %s", tmp, strerror(errno));
+		return EXIT_ERR;
+	}
+	fchmod(fd, 0644);
+	*saved = state_write(f, st, tl);
+	if (fflush(f) || fsync(fd) || ferror(f)) {
+		error("save: cannot write %s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return EXIT_ERR;
+	}
+	fclose(f);
+	if (rename(tmp, file)) {
+		error("save: cannot rename %s to %s: %s", tmp, file, strerror(errno));
+		unlink(tmp);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
+int cmd_save(int argc, char **argv)
+{
+	struct task_list tl = { 0 };
+	struct tmon_status st;
+	const char *file = TMON_STATE_FILE;
+	unsigned int saved = 0;
+	int err;
+
+	err = file_arg("save", argc, argv, &file);
+	if (err)
+		return err;
+	err = status_get(&st, false);
+	if (err)
+		return err;
+	err = tasks_get(&tl);
+	if (!err)
+		err = state_save(file, &st, &tl, &saved);
+	if (!err)
+		printf("saved period, limits and %u watched processes to %s\n", saved, file);
+	free(tl.t);
+	status_free(&st);
+	return err;
+}
+
+/*
+ * After a change tmonctl made (watch, unwatch, period): the default
+ * state follows it where the packages made its directory and the caller
+ * may write, so that a reload of the module finds it. Quiet otherwise;
+ * a save that fails says so, and the change stands.
+ */
+void state_autosave(void)
+{
+	struct task_list tl = { 0 };
+	struct tmon_status st;
+	unsigned int saved;
+
+	if (access(TMON_STATE_DIR, W_OK) || status_get(&st, false))
+		return;
+	if (!tasks_get(&tl))
+		state_save(TMON_STATE_FILE, &st, &tl, &saved);
+	free(tl.t);
+	status_free(&st);
+}
+
+/*
+ * Read and check the whole file before anything changes. A missing file
+ * is -ENOENT when @missing_ok, without a word.
+ */
+int state_read(const char *file, struct state *s, bool missing_ok)
+{
+	char line[256], key[32], comm[64], name[TMON_COMM_LEN];
+	unsigned int lineno = 0;
+	const char *k;
+	uint64_t v;
+	FILE *f;
+	int n, i;
+
+	f = fopen(file, "re");
+	if (!f && errno == ENOENT && missing_ok)
+		return -ENOENT;
+	if (!f) {
+		error("restore: cannot open %s: %s", file, strerror(errno));
+		return EXIT_ERR;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		comm[0] = '\0';
+		n = sscanf(line, "%31s %" SCNu64 " %63s", key, &v, comm);
+		k = strncmp(key, "loaded_", 7) ? key : key + 7;
+		i = n == 2 ? setting_index(k) : -1;
+		if (i >= 0 && v >= settings[i].min && v <= settings[i].max) {
+			if (k == key) {
+				s->set[i] = v;
+				s->has_set[i] = true;
+			} else {
+				s->loaded[i] = v;
+				s->has_loaded[i] = true;
+			}
+		} else if (n >= 2 && !strcmp(key, "watch") && v >= 1 && v <= 4194304 &&
+			   s->nr_watch < TMON_MAX_TASKS_LIMIT &&
+			   (n == 2 || !strcmp(comm, "-") || !comm_unescape(comm, name))) {
+			void *w = realloc(s->watch, (s->nr_watch + 1) * sizeof(*s->watch));
+
+			if (!w) {
+				fclose(f);
+				error("restore: out of memory");
+				return EXIT_ERR;
+			}
+			s->watch = w;
+			s->watch[s->nr_watch].pid = (uint32_t)v;
+			snprintf(s->watch[s->nr_watch].comm, TMON_COMM_LEN, "%s",
+				 n == 3 && strcmp(comm, "-") ? name : "");
+			s->nr_watch++;
+		} else {
+			fclose(f);
+			error("restore: %s:%u: not a tmon state line: '%.60s'", file, lineno, line);
+			return EXIT_ERR;
+		}
+	}
+	fclose(f);
+	return EXIT_OK;
+}
