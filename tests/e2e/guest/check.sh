@@ -370,6 +370,25 @@ t_state_reload() {
 	detail "watch list and period 0.5 s back after modprobe -r/modprobe; tmon.conf's 0.25 s kept over the saved 0.5 s"
 }
 
+# tmon-state.service, enabled by the package, saves at shutdown what was
+# changed by hand (here a parameter written in /sys): stopping it saves.
+t_shutdown_save() {
+	[ "$(systemctl is-enabled tmon-state.service)" = enabled ] ||
+		fail "tmon-state.service is $(systemctl is-enabled tmon-state.service)"
+	systemctl is-active -q tmon-state.service || fail "tmon-state.service is not active"
+	modprobe tmon || fail "modprobe tmon: exit $?"
+	# (tmon.conf as it was when the period 0.5 s was saved: it comes back)
+	until_ok 20 period_is 500000000 || fail "period_ns $(cat /sys/kernel/tmon/period_ns) after the load, wanted the saved 500000000"
+	echo "# echo 300000000 > /sys/module/tmon/parameters/log_nsec; systemctl stop tmon-state.service"
+	echo 300000000 >/sys/module/tmon/parameters/log_nsec || fail "log_nsec: exit $?"
+	period_is 300000000 || fail "period_ns $(cat /sys/kernel/tmon/period_ns), wanted 300000000"
+	systemctl stop tmon-state.service || fail "systemctl stop: exit $?"
+	grep -qx 'period_ns 300000000' /var/lib/tmon/state || fail "state after the stop: $(cat /var/lib/tmon/state)"
+	systemctl start tmon-state.service
+	modprobe -r tmon
+	detail "the saved period back at the load; a /sys change saved by the service's stop"
+}
+
 if [ "$E2E_MODE" = doctor ]; then
 	check doctor-enforced t_doctor_enforced
 	check doctor-no-headers t_doctor_no_headers
@@ -379,6 +398,7 @@ elif [ "$E2E_MODE" = systemd ]; then
 	check histogram-quantile t_histogram_quantile
 	check export-unloaded t_export_unloaded
 	check state-reload t_state_reload
+	check shutdown-save t_shutdown_save
 else
 	check doctor-unloaded t_doctor_unloaded
 	check modprobe t_modprobe
