@@ -8,16 +8,14 @@
 # (gnuplot) on the host with the VM's recording.
 . /tests/lib.sh
 
-mkdir -p /tmp/ex/bin
-cat >/tmp/ex/bin/modprobe <<'SHIM'
-#!/bin/sh
-if [ "$1" = -r ]; then shift; exec rmmod "$@"; fi
-[ "$1" = tmon ] || exit 1
-shift
-exec insmod /tmon.ko "$@"
-SHIM
-chmod 0755 /tmp/ex/bin/modprobe
-export PATH=/tmp/ex/bin:$PATH
+mkdir -p /tmp/ex
+# (a function: busybox sh runs its own modprobe applet before any in PATH)
+SHIM='modprobe() {
+	if [ "$1" = -r ]; then shift; rmmod "$@"; return; fi
+	[ "$1" = tmon ] || return 1
+	shift
+	insmod /tmon.ko "$@"
+}'
 # (tracefs where a system has it, for trace-cmd)
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing || fail "no tracefs"
 
@@ -44,7 +42,8 @@ for page in /man/tmonctl.1 /man/tmon.4; do
 			continue
 			;;
 		esac
-		(cd /tmp/ex && sh -c "$line") >/tmp/ex/out 2>&1 </dev/null
+		(cd /tmp/ex && sh -c "$SHIM
+$line") >/tmp/ex/out 2>&1 </dev/null
 		rc=$?
 		note "$ $line  # exit $rc, $(wc -l </tmp/ex/out) lines"
 		[ $rc = 0 ] || fail "${page#/man/}: '$line' exited $rc: $(tail -n 5 /tmp/ex/out)"
