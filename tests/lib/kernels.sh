@@ -195,7 +195,7 @@ kernel_prepare() {
 kernel_make() {
 	local id=$1 dir=$2 rc
 	shift 2
-	set -- TMON_VERSION="$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$TMON_TOP/debian/changelog")" "$@"
+	set -- TMON_VERSION="$(sh "$TMON_TOP/tools/version" "$TMON_TOP")" "$@"
 	if [ -z "$KROOT" ]; then
 		make -C "$KBUILD" M="$dir" "$@"
 		return

@@ -8,7 +8,7 @@ check() {	# check NAME OK? DETAIL
 	if [ "$2" = 1 ]; then echo "PASS unit/version/$1${3:+  ($3)}"
 	else echo "FAIL unit/version/$1${3:+  ($3)}"; fi
 }
-ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$top/debian/changelog")
+ver=$(sh "$top/tools/version" "$top")
 check changelog "$([ -n "$ver" ] && echo 1)" "debian/changelog: ${ver:-no version}"
 hits=$(cd "$top" && grep -rnwFI --exclude=changelog -- "$ver" src tools debian man Makefile | head -n 3)
 check written-once "$([ -z "$hits" ] && echo 1)" "${hits:-only debian/changelog has $ver}"
