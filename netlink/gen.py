@@ -307,7 +307,8 @@ def gen_model(fam):
     out += ['\tTMON_GENL_%s,' % k for k in kinds.values()]
     out += ['};', '',
             'struct tmon_genl_attr {', '\tconst char *name;', '\tenum tmon_genl_kind kind;',
-            '\tunsigned int len;\t/* payload bytes; 0: any (string, nest) */', '};', '',
+            '\tunsigned int len;\t/* payload bytes; 0: any (string, nest) */',
+            '\tint multi;\t\t/* may appear more than once (multi-attr) */', '};', '',
             '#define B(a) (1ULL << (a))',
             '_Static_assert(%s < 64, "attribute masks are 64 bits");' % fam.max_attr(), '',
             'static const struct tmon_genl_attr tmon_genl_attrs[%s + 1] = {' % fam.max_attr()]
@@ -318,7 +319,8 @@ def gen_model(fam):
         else:
             size = {'u8': '1', 'u32': '4', 'u64': '8'}.get(t, '0')
         out.append('\t[%s] = {' % fam.attr_enum(name))
-        out.append('\t\t"%s", TMON_GENL_%s, %s },' % (name, kinds[t], size))
+        out.append('\t\t"%s", TMON_GENL_%s, %s, %d },' % (name, kinds[t], size,
+                                                        1 if a.get('multi-attr') else 0))
     out += ['};', '']
     for sname, sset in fam.sets.items():
         if 'subset-of' in sset:

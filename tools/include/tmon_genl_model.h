@@ -24,6 +24,7 @@ struct tmon_genl_attr {
 	const char *name;
 	enum tmon_genl_kind kind;
 	unsigned int len;	/* payload bytes; 0: any (string, nest) */
+	int multi;		/* may appear more than once (multi-attr) */
 };
 
 #define B(a) (1ULL << (a))
@@ -31,67 +32,67 @@ _Static_assert(TMON_A_MAX < 64, "attribute masks are 64 bits");
 
 static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 	[TMON_A_PAD] = {
-		"pad", TMON_GENL_PAD, 0 },
+		"pad", TMON_GENL_PAD, 0, 0 },
 	[TMON_A_VERSION] = {
-		"version", TMON_GENL_STRING, 0 },
+		"version", TMON_GENL_STRING, 0, 0 },
 	[TMON_A_ABI_VERSION] = {
-		"abi-version", TMON_GENL_U32, 4 },
+		"abi-version", TMON_GENL_U32, 4, 0 },
 	[TMON_A_PERIOD_NS] = {
-		"period-ns", TMON_GENL_U64, 8 },
+		"period-ns", TMON_GENL_U64, 8, 0 },
 	[TMON_A_HISTORY] = {
-		"history", TMON_GENL_U32, 4 },
+		"history", TMON_GENL_U32, 4, 0 },
 	[TMON_A_MAX_TASKS] = {
-		"max-tasks", TMON_GENL_U32, 4 },
+		"max-tasks", TMON_GENL_U32, 4, 0 },
 	[TMON_A_NR_CPUS] = {
-		"nr-cpus", TMON_GENL_U32, 4 },
+		"nr-cpus", TMON_GENL_U32, 4, 0 },
 	[TMON_A_NR_TASKS] = {
-		"nr-tasks", TMON_GENL_U32, 4 },
+		"nr-tasks", TMON_GENL_U32, 4, 0 },
 	[TMON_A_NR_SAMPLES] = {
-		"nr-samples", TMON_GENL_U64, 8 },
+		"nr-samples", TMON_GENL_U64, 8, 0 },
 	[TMON_A_SAMPLES_DROPPED] = {
-		"samples-dropped", TMON_GENL_U64, 8 },
+		"samples-dropped", TMON_GENL_U64, 8, 0 },
 	[TMON_A_SAMPLES_RECLAIMED] = {
-		"samples-reclaimed", TMON_GENL_U64, 8 },
+		"samples-reclaimed", TMON_GENL_U64, 8, 0 },
 	[TMON_A_MEM_BYTES] = {
-		"mem-bytes", TMON_GENL_U64, 8 },
+		"mem-bytes", TMON_GENL_U64, 8, 0 },
 	[TMON_A_RING_LOST] = {
-		"ring-lost", TMON_GENL_U64, 8 },
+		"ring-lost", TMON_GENL_U64, 8, 0 },
 	[TMON_A_CPU_STATUS] = {
-		"cpu-status", TMON_GENL_NEST, 0 },
+		"cpu-status", TMON_GENL_NEST, 0, 1 },
 	[TMON_A_CPU] = {
-		"cpu", TMON_GENL_U32, 4 },
+		"cpu", TMON_GENL_U32, 4, 0 },
 	[TMON_A_THREAD_PID] = {
-		"thread-pid", TMON_GENL_U32, 4 },
+		"thread-pid", TMON_GENL_U32, 4, 0 },
 	[TMON_A_WAKEUPS] = {
-		"wakeups", TMON_GENL_U64, 8 },
+		"wakeups", TMON_GENL_U64, 8, 0 },
 	[TMON_A_MISSED] = {
-		"missed", TMON_GENL_U64, 8 },
+		"missed", TMON_GENL_U64, 8, 0 },
 	[TMON_A_PID] = {
-		"pid", TMON_GENL_U32, 4 },
+		"pid", TMON_GENL_U32, 4, 0 },
 	[TMON_A_STATE] = {
-		"state", TMON_GENL_U8, 1 },
+		"state", TMON_GENL_U8, 1, 0 },
 	[TMON_A_NR_RECORDS] = {
-		"nr-records", TMON_GENL_U32, 4 },
+		"nr-records", TMON_GENL_U32, 4, 0 },
 	[TMON_A_TASK_RECORD] = {
-		"task-record", TMON_GENL_BINARY, sizeof(struct tmon_task_record) },
+		"task-record", TMON_GENL_BINARY, sizeof(struct tmon_task_record), 0 },
 	[TMON_A_CPU_RECORD] = {
-		"cpu-record", TMON_GENL_BINARY, sizeof(struct tmon_cpu_record) },
+		"cpu-record", TMON_GENL_BINARY, sizeof(struct tmon_cpu_record), 0 },
 	[TMON_A_THREAD_RUNNING] = {
-		"thread-running", TMON_GENL_U8, 1 },
+		"thread-running", TMON_GENL_U8, 1, 0 },
 	[TMON_A_SCHED_POLICY] = {
-		"sched-policy", TMON_GENL_U32, 4 },
+		"sched-policy", TMON_GENL_U32, 4, 0 },
 	[TMON_A_SCHED_PRIO] = {
-		"sched-prio", TMON_GENL_U32, 4 },
+		"sched-prio", TMON_GENL_U32, 4, 0 },
 	[TMON_A_SAMPLES_SKIPPED] = {
-		"samples-skipped", TMON_GENL_U64, 8 },
+		"samples-skipped", TMON_GENL_U64, 8, 0 },
 	[TMON_A_LATENCY_BOUND_NS] = {
-		"latency-bound-ns", TMON_GENL_U64, 8 },
+		"latency-bound-ns", TMON_GENL_U64, 8, 1 },
 	[TMON_A_LATENCY_BUCKET] = {
-		"latency-bucket", TMON_GENL_U64, 8 },
+		"latency-bucket", TMON_GENL_U64, 8, 1 },
 	[TMON_A_LATENCY_SUM_NS] = {
-		"latency-sum-ns", TMON_GENL_U64, 8 },
+		"latency-sum-ns", TMON_GENL_U64, 8, 0 },
 	[TMON_A_RUN_NS] = {
-		"run-ns", TMON_GENL_U64, 8 },
+		"run-ns", TMON_GENL_U64, 8, 0 },
 };
 
 /* The attributes of a cpu-status nest. */

@@ -560,6 +560,7 @@ struct reply_attrs {
 	const unsigned char *a[TMON_A_MAX + 1];	/* payloads, the last of a type */
 	unsigned int len[TMON_A_MAX + 1];
 	unsigned int count[TMON_A_MAX + 1];
+	uint64_t sum[TMON_A_MAX + 1];	/* of the u64 ones, repeats added up */
 };
 
 /* The payload size the spec gives @type: -1 a string, -2 a nest. */
@@ -600,7 +601,9 @@ static uint64_t ra_u64(const struct reply_attrs *ra, unsigned int type)
 
 /*
  * Attributes of a reply: well-formed, each a known type of its exact
- * size, filling the message exactly. Nested CPU status is checked here.
+ * size, filling the message exactly. Nested CPU status is checked here,
+ * and the latency bounds (ascending) with the buckets of each CPU (one
+ * per bound and one above, adding up to its wakeups, once it has woken).
  */
 static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t len,
 		       struct reply_attrs *ra, int nested)
@@ -608,9 +611,10 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 	struct reply_attrs in;
 	int64_t last_cpu = -1;
 	unsigned int type, plen;
+	uint64_t v, last_bound = 0;
 	struct nlattr a;
 	size_t off = 0;
-	int want;
+	int want, woke;
 
 	memset(ra, 0, sizeof(*ra));
 	while (off < len) {
@@ -634,6 +638,17 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 				return violation("reply: bad nest of attribute %u", type), -1;
 			if (parse_reply(st, p + off + NLA_HDRLEN, plen, &in, 1))
 				return -1;
+			woke = ra_u64(&in, TMON_A_WAKEUPS) > 0;
+			if (in.count[TMON_A_LATENCY_SUM_NS] != (unsigned int)woke ||
+			    in.count[TMON_A_RUN_NS] != (unsigned int)woke ||
+			    in.count[TMON_A_LATENCY_BUCKET] !=
+			    (woke ? ra->count[TMON_A_LATENCY_BOUND_NS] + 1 : 0) ||
+			    in.sum[TMON_A_LATENCY_BUCKET] != ra_u64(&in, TMON_A_WAKEUPS))
+				return violation("reply: cpu %u: %u latency buckets adding up to %llu, %llu wakeups, %u bounds",
+						 ra_u32(&in, TMON_A_CPU), in.count[TMON_A_LATENCY_BUCKET],
+						 (unsigned long long)in.sum[TMON_A_LATENCY_BUCKET],
+						 (unsigned long long)ra_u64(&in, TMON_A_WAKEUPS),
+						 ra->count[TMON_A_LATENCY_BOUND_NS]), -1;
 			if (in.count[TMON_A_CPU] != 1 || in.count[TMON_A_THREAD_PID] != 1 ||
 			    in.count[TMON_A_WAKEUPS] != 1 || in.count[TMON_A_MISSED] != 1 ||
 			    in.count[TMON_A_THREAD_RUNNING] != 1 ||
@@ -655,6 +670,16 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 		ra->a[type] = p + off + NLA_HDRLEN;
 		ra->len[type] = plen;
 		ra->count[type]++;
+		if (tmon_genl_attrs[type].kind == TMON_GENL_U64) {
+			memcpy(&v, ra->a[type], 8);
+			ra->sum[type] += v;
+			if (type == TMON_A_LATENCY_BOUND_NS && v <= last_bound)
+				return violation("reply: latency bound %llu after %llu",
+						 (unsigned long long)v,
+						 (unsigned long long)last_bound), -1;
+			if (type == TMON_A_LATENCY_BOUND_NS)
+				last_bound = v;
+		}
 		off += NLA_ALIGN(a.nla_len);
 	}
 	if (off != len)
@@ -708,8 +733,8 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 	switch (x->dump ? -1 : x->cmd) {
 	case TMON_CMD_GET_STATUS:
 		for (i = TMON_A_PAD + 1; i <= TMON_A_MAX; i++)
-			if (i != TMON_A_CPU_STATUS && (tmon_genl_cmds[x->cmd].reply & (1ULL << i)) &&
-			    ra.count[i] != 1)
+			if ((tmon_genl_cmds[x->cmd].reply & (1ULL << i)) &&
+			    (tmon_genl_attrs[i].multi ? !ra.count[i] : ra.count[i] != 1))
 				violation("status: attribute %u appears %u times", i, ra.count[i]);
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
