@@ -71,41 +71,71 @@ static int watch_restore(uint32_t pid, const char *saved_comm)
 }
 
 /*
- * The load hook's part: note what the module was loaded with (for the
- * next save), then drop from @s each saved setting changed from a value
- * the load no longer gives (tmon.conf edited since): the load's stands.
+ * The load hook's first step, before the state is even read: note in
+ * TMON_LOADED_FILE what the module was loaded with (@loaded), for the
+ * next save.
  */
-static int restore_at_load(struct state *s)
+static int load_note(uint64_t *loaded)
 {
-	uint64_t now[NR_SETTINGS];
 	struct tmon_status st;
-	unsigned int k;
 	FILE *f;
 	int err;
 
 	err = status_get(&st, false);
 	if (err)
 		return err;
-	now[SET_PERIOD] = st.period_ns;
-	now[SET_HISTORY] = st.history;
-	now[SET_MAX_TASKS] = st.max_tasks;
+	loaded[SET_PERIOD] = st.period_ns;
+	loaded[SET_HISTORY] = st.history;
+	loaded[SET_MAX_TASKS] = st.max_tasks;
 	status_free(&st);
 	make_dirs(TMON_LOADED_FILE);
 	f = fopen(TMON_LOADED_FILE, "we");
 	if (f)
-		settings_write(f, "", now);
+		settings_write(f, "", loaded);
 	if (!f || fclose(f)) {
 		error("restore: cannot write %s: %s", TMON_LOADED_FILE, strerror(errno));
 		return EXIT_ERR;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * Drop from @s each saved setting changed from a value this load no
+ * longer gives (tmon.conf edited since the save): the load's stands.
+ */
+static void keep_loaded(struct state *s, const uint64_t *loaded)
+{
+	unsigned int k;
+
 	for (k = 0; k < NR_SETTINGS; k++) {
-		if (!s->has_set[k] || !s->has_loaded[k] || s->loaded[k] == now[k])
+		if (!s->has_set[k] || !s->has_loaded[k] || s->loaded[k] == loaded[k])
 			continue;
 		printf("%s %" PRIu64 " as loaded, not the saved %" PRIu64 ": tmon.conf changed\n",
-		       settings[k].name, now[k], s->set[k]);
+		       settings[k].name, loaded[k], s->set[k]);
 		s->has_set[k] = false;
 	}
-	return EXIT_OK;
+}
+
+/* The settings @s holds: EXIT_OK, or EXIT_ERR after a line per failure. */
+static int settings_restore(const struct state *s)
+{
+	int err, rc = EXIT_OK;
+	uint64_t now;
+
+	if (s->has_set[SET_PERIOD]) {
+		err = period_get(&now);
+		if (!err && now != s->set[SET_PERIOD])
+			err = period_set(s->set[SET_PERIOD], &now);
+		if (err) {
+			error("restore: cannot set the period: %s", nl_strerror(err));
+			rc = EXIT_ERR;
+		}
+	}
+	if (s->has_set[SET_HISTORY] && param_restore("history", s->set[SET_HISTORY]))
+		rc = EXIT_ERR;
+	if (s->has_set[SET_MAX_TASKS] && param_restore("max_tasks", s->set[SET_MAX_TASKS]))
+		rc = EXIT_ERR;
+	return rc;
 }
 
 int cmd_restore(int argc, char **argv)
@@ -113,8 +143,8 @@ int cmd_restore(int argc, char **argv)
 	struct state s = { 0 };
 	unsigned int watched = 0, skipped = 0;
 	const char *file = TMON_STATE_FILE;
+	uint64_t loaded[NR_SETTINGS];
 	bool at_load = false;
-	uint64_t now;
 	size_t i;
 	int opt, err, rc = EXIT_OK;
 
@@ -133,31 +163,21 @@ int cmd_restore(int argc, char **argv)
 		file = argv[optind];
 	if (!*file)
 		return usage_error("restore", "empty file name");
-	err = state_read(file, &s, at_load);
-	/* Nothing saved yet: the hook only notes the load. */
+	err = at_load ? load_note(loaded) : EXIT_OK;
+	if (!err)
+		err = state_read(file, &s, at_load);
+	/* Nothing saved yet: the hook has only the load to note. */
 	if (err == -ENOENT)
-		return restore_at_load(&s);
+		return EXIT_OK;
 	if (!err)
 		err = nl_open();
-	if (!err && at_load)
-		err = restore_at_load(&s);
 	if (err) {
 		free(s.watch);
 		return err;
 	}
-	if (s.has_set[SET_PERIOD]) {
-		err = period_get(&now);
-		if (!err && now != s.set[SET_PERIOD])
-			err = period_set(s.set[SET_PERIOD], &now);
-		if (err) {
-			error("restore: cannot set the period: %s", nl_strerror(err));
-			rc = EXIT_ERR;
-		}
-	}
-	if (s.has_set[SET_HISTORY] && param_restore("history", s.set[SET_HISTORY]))
-		rc = EXIT_ERR;
-	if (s.has_set[SET_MAX_TASKS] && param_restore("max_tasks", s.set[SET_MAX_TASKS]))
-		rc = EXIT_ERR;
+	if (at_load)
+		keep_loaded(&s, loaded);
+	rc = settings_restore(&s);
 	for (i = 0; i < s.nr_watch; i++) {
 		err = watch_restore(s.watch[i].pid, s.watch[i].comm);
 		if (err > 0)
