@@ -271,6 +271,14 @@ flow_newkernel() {
 	else
 		e2e_result FAIL "$p/dkms-both-kernels" "$(dkms_status "$r" | tr '\n' ';')"
 	fi
+	# The kernel's installation left dpkg with nothing half done.
+	local audit
+	audit=$(e2e_in "$r" dpkg --audit 2>&1)
+	if [ -z "$audit" ]; then
+		e2e_result PASS "$p/dpkg-audit" "dpkg --audit: nothing"
+	else
+		e2e_result FAIL "$p/dpkg-audit" "$(echo "$audit" | head -n 3 | tr '\n' ';')"
+	fi
 	local dk
 	dk=$(e2e_dkms_seconds "$r" tmon "$VER" "$k2")
 	echo "$rel dkms-build-$k2 $dk" >>"$E2E_OUT/timings"
