@@ -238,11 +238,16 @@ for type in cpu task; do
 done
 jq -se '.[0].type == "header" and .[0].period_ns == 1000000000 and (.[1:] | all(.type == "cpu" or .type == "task"))' \
 	/tmp/rec.json >/dev/null || fail "json lines: $(head -n 3 /tmp/rec.json)"
-# --wall: each record's time in UTC, a sample's within the recording's
-# start and end (ISO 8601 compares as text).
+# --wall: each record's time in UTC, the header's start and a sample's
+# within the second before the command and its end (ISO 8601 compares as
+# text). (Not the header's start: a sample taken just before it can
+# reach the ring after it; CI saw one 1 ms early.)
+begin=$(date -u -d @$(($(date +%s) - 1)) +%Y-%m-%dT%H:%M:%S.000000000Z)
 $T record -d 1 -w -o /tmp/recw.csv 2>/tmp/rec.err || fail "record -w: $(cat /tmp/rec.err)"
 end=$(date -u +%Y-%m-%dT%H:%M:%S.999999999Z)
-begin=$(sed -n '1s/.* start=\([^ ]*\) .*/\1/p' /tmp/recw.csv)
+start=$(sed -n '1s/.* start=\([^ ]*\) .*/\1/p' /tmp/recw.csv)
+[ -n "$start" ] && ! [ "$start" \< "$begin" ] && ! [ "$start" \> "$end" ] ||
+	fail "record -w: header start '$start' outside $begin .. $end"
 awk -F, -v b="$begin" -v e="$end" 'NR == 1 { next } NR == 2 { for (i = 1; i <= NF; i++) c[$i] = i; w = c["wall"]
 		if (w != NF) { print "wall is column " w " of " NF; bad = 1 } next }
 	$w !~ /^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{9}Z$/ { print "wall " $w; bad = 1 }
