@@ -84,9 +84,7 @@ static int load_note(uint64_t *loaded)
 	err = status_get(&st, false);
 	if (err)
 		return err;
-	loaded[SET_PERIOD] = st.period_ns;
-	loaded[SET_HISTORY] = st.history;
-	loaded[SET_MAX_TASKS] = st.max_tasks;
+	settings_of(&st, loaded);
 	status_free(&st);
 	make_dirs(TMON_LOADED_FILE);
 	f = fopen(TMON_LOADED_FILE, "we");

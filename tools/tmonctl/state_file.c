@@ -92,6 +92,14 @@ const struct setting_desc settings[NR_SETTINGS] = {
 	[SET_MAX_TASKS] = { "max_tasks", 1, TMON_MAX_TASKS_LIMIT },
 };
 
+/* The module's settings, from its status, in the table's order. */
+void settings_of(const struct tmon_status *st, uint64_t *v)
+{
+	v[SET_PERIOD] = st->period_ns;
+	v[SET_HISTORY] = st->history;
+	v[SET_MAX_TASKS] = st->max_tasks;
+}
+
 /* "NAME VALUE" lines of the settings in @v. */
 void settings_write(FILE *f, const char *prefix, const uint64_t *v)
 {
@@ -142,13 +150,13 @@ static bool loaded_read(uint64_t *v)
 static unsigned int state_write(FILE *f, const struct tmon_status *st,
 				const struct task_list *tl)
 {
-	const uint64_t now[NR_SETTINGS] = { st->period_ns, st->history, st->max_tasks };
 	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
-	uint64_t loaded[NR_SETTINGS];
+	uint64_t now[NR_SETTINGS], loaded[NR_SETTINGS];
 	unsigned int saved = 0;
 	size_t i;
 
 	fprintf(f, "# tmon state, written by tmonctl save; read by tmonctl restore\n");
+	settings_of(st, now);
 	settings_write(f, "", now);
 	if (loaded_read(loaded))
 		settings_write(f, "loaded_", loaded);
@@ -199,27 +207,35 @@ static int state_save(const char *file, const struct tmon_status *st,
 	return EXIT_OK;
 }
 
-int cmd_save(int argc, char **argv)
+/* The module's state as it is now into @file: 0, or an exit status. */
+static int state_save_now(const char *file, unsigned int *saved)
 {
 	struct task_list tl = { 0 };
 	struct tmon_status st;
-	const char *file = TMON_STATE_FILE;
-	unsigned int saved = 0;
 	int err;
 
-	err = file_arg("save", argc, argv, &file);
-	if (err)
-		return err;
 	err = status_get(&st, false);
 	if (err)
 		return err;
 	err = tasks_get(&tl);
 	if (!err)
-		err = state_save(file, &st, &tl, &saved);
-	if (!err)
-		printf("saved period, limits and %u watched processes to %s\n", saved, file);
+		err = state_save(file, &st, &tl, saved);
 	free(tl.t);
 	status_free(&st);
+	return err;
+}
+
+int cmd_save(int argc, char **argv)
+{
+	const char *file = TMON_STATE_FILE;
+	unsigned int saved = 0;
+	int err;
+
+	err = file_arg("save", argc, argv, &file);
+	if (!err)
+		err = state_save_now(file, &saved);
+	if (!err)
+		printf("saved period, limits and %u watched processes to %s\n", saved, file);
 	return err;
 }
 
@@ -231,16 +247,10 @@ int cmd_save(int argc, char **argv)
  */
 void state_autosave(void)
 {
-	struct task_list tl = { 0 };
-	struct tmon_status st;
 	unsigned int saved;
 
-	if (access(TMON_STATE_DIR, W_OK) || status_get(&st, false))
-		return;
-	if (!tasks_get(&tl))
-		state_save(TMON_STATE_FILE, &st, &tl, &saved);
-	free(tl.t);
-	status_free(&st);
+	if (!access(TMON_STATE_DIR, W_OK))
+		state_save_now(TMON_STATE_FILE, &saved);
 }
 
 /*

@@ -31,6 +31,7 @@ struct state {
 
 void make_dirs(const char *file);
 bool proc_comm(uint32_t pid, char *comm, size_t len);
+void settings_of(const struct tmon_status *st, uint64_t *v);
 void settings_write(FILE *f, const char *prefix, const uint64_t *v);
 int setting_index(const char *name);
 int state_read(const char *file, struct state *s, bool missing_ok);
