@@ -33,7 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/e2e/lib.sh"
 
 FLOWS=${TMON_E2E_FLOWS:-bookworm trixie sid upgrade autopkgtest}
-need_pkgs debootstrap e2fsprogs qemu-system-x86 util-linux coreutils dpkg-dev
+need_pkgs debootstrap e2fsprogs qemu-system-x86 util-linux coreutils dpkg-dev prometheus
 mkdir -p "$E2E_OUT" "$E2E_RUN"
 
 if [ "${1:-}" = --bases ]; then
@@ -225,7 +225,29 @@ flow_systemd() {
 	mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
 	ln -sf ../tmon-e2e.service "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
 	boot_check "$p" "$rel" "$r" "$KREL" E2E_MODE=systemd E2E_APPEND=init=/lib/systemd/systemd
+	promtool_served "$p" "$E2E_OUT/$rel/vm-$KREL-systemd"
 	rm -f "$r/etc/systemd/system/tmon-e2e.service" "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
+}
+
+# promtool_served P OUT: `promtool check metrics` on tmon's metrics as
+# node_exporter served them in the boot whose report is in OUT (the guest's
+# served-metrics check prints them): parsed and linted, no complaint.
+promtool_served() {
+	local p=$1 out=$2 rc=0
+	awk '$1 == "E2E-BEGIN" { on = ($2 == "served-metrics"); next }
+		$1 == "E2E-RESULT" { on = 0 } on && /^\| / { print substr($0, 3) }' \
+		"$out/report.log" >"$out/served.prom"
+	if ! grep -q '^tmon_' "$out/served.prom"; then
+		e2e_result FAIL "$p/promtool-served" "no tmon_ sample in the served-metrics check's output"
+		return 1
+	fi
+	promtool check metrics <"$out/served.prom" >"$out/promtool.log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$out/promtool.log" ]; then
+		e2e_result PASS "$p/promtool-served" "promtool check metrics: $(grep -c '^tmon_' "$out/served.prom") samples as node_exporter served them, no complaint"
+	else
+		e2e_result FAIL "$p/promtool-served" "promtool check metrics: exit $rc"
+		show_log "$out/promtool.log"
+	fi
 }
 
 # bookworm, continued: a 6.12 kernel installed after tmon-dkms gets the

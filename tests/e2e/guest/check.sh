@@ -292,6 +292,18 @@ t_export_timer() {
 	detail "$NCPU CPUs' histograms served $t s after enabling the timer (period ${TIMER_S} s)"
 }
 
+# tmon's part of what node_exporter serves, as it serves it (its own
+# rendering of the textfile: HELP, TYPE and samples), for the host's
+# promtool (tests/e2e.sh).
+t_served_metrics() {
+	scrape || fail "no scrape"
+	grep '^tmon_\|^# \(HELP\|TYPE\) tmon_' /tmp/metrics >/tmp/served
+	n=$(grep -c '^tmon_' /tmp/served)
+	[ "$n" -gt 0 ] || fail "no tmon_ sample in $METRICS"
+	cat /tmp/served
+	detail "$n tmon_ samples, $(grep -c '^# TYPE' /tmp/served) families served"
+}
+
 # histogram_quantile(0.99) of each CPU's served buckets, as Prometheus
 # computes it (linear within the bucket), against tmonctl latency's p99
 # over the stored records (the same wakeups, and those since the export):
@@ -396,6 +408,7 @@ elif [ "$E2E_MODE" = systemd ]; then
 	check systemd-booted t_systemd_booted
 	check export-timer t_export_timer
 	check histogram-quantile t_histogram_quantile
+	check served-metrics t_served_metrics
 	check export-unloaded t_export_unloaded
 	check state-reload t_state_reload
 	check shutdown-save t_shutdown_save
