@@ -51,6 +51,7 @@ class Family:
             value = a.get('value', value)
             self.attrs[a['name']] = (value, a)
             value += 1
+        self.mcgrps = [g['name'] for g in spec.get('mcast-groups', {}).get('list', [])]
         self.ops = []
         value = 1
         for op in spec['operations']['list']:
@@ -70,6 +71,16 @@ class Family:
             return str(v)
         d = self.defs[v]
         return c_upper(d.get('name-prefix', self.name + '-') + v)
+
+    def requests(self):
+        """The commands a request can name: all but the events."""
+        return [(v, op) for v, op in self.ops if 'event' not in op]
+
+    def grp_name(self, name):
+        return c_upper('%s-mcgrp-%s' % (self.name, name))
+
+    def grp_enum(self, name):
+        return c_upper('%s-nlgrp-%s' % (self.name, name))
 
     def max_attr(self):
         return c_upper(self.aset['attr-max-name'])
@@ -141,8 +152,7 @@ def gen_uapi(fam):
             out += ['};', '']
     out += comment(['Generic netlink family "%s".' % fam.name, ''] + doc_lines(s['doc']) +
                    ['', 'Commands: what each does, its request and its reply attributes.'] +
-                   sum([['', '%s (%s):' % (fam.cmd_enum(op['name']),
-                                           'do' if 'do' in op else 'dump')] +
+                   sum([['', '%s (%s):' % (fam.cmd_enum(op['name']), op_mode(op))] +
                         ['\t' + x for x in doc_lines(op['doc'])] +
                         wrap([fam.attr_enum(x) for x in req_attrs(op)] or ['none'],
                              '\tRequest:') +
@@ -150,6 +160,7 @@ def gen_uapi(fam):
                              '\tReply:') for _, op in fam.ops], []))
     out += ['#define %s\t\t"%s"' % (c_upper(s['c-family-name']), fam.name),
             '#define %s\t%d' % (c_upper(s['c-version-name']), s['version']), '']
+    out += ['#define %s\t\t"%s"' % (fam.grp_name(g), g) for g in fam.mcgrps] + ['']
     prefix = s['operations']['name-prefix']
     out.append('enum ' + s['operations']['enum-name'] + ' {')
     out.append('\t' + c_upper(prefix + 'unspec') + ',')
@@ -178,6 +189,13 @@ def gen_uapi(fam):
     return '\n'.join(out) + '\n'
 
 
+def op_mode(op):
+    """do, dump, or 'event to GROUP'."""
+    if 'event' in op:
+        return 'event to group ' + op['mcgrp']
+    return 'do' if 'do' in op else 'dump'
+
+
 def req_attrs(op):
     for mode in ('do', 'dump'):
         if mode in op:
@@ -186,6 +204,8 @@ def req_attrs(op):
 
 
 def reply_attrs(op):
+    if 'event' in op:
+        return op['event'].get('attributes', [])
     for mode in ('do', 'dump'):
         if mode in op:
             return op[mode].get('reply', {}).get('attributes', [])
@@ -217,7 +237,7 @@ def policy_entry(fam, name):
 def policies(fam):
     """One policy per distinct request: (name, attrs, [ops])."""
     pols = {}
-    for _, op in fam.ops:
+    for _, op in fam.requests():
         key = tuple(sorted(req_attrs(op), key=lambda n: fam.attrs[n][0]))
         if key not in pols:
             pols[key] = ('tmon_%s_nl_policy' % c_lower(op['name']) if key else
@@ -229,9 +249,13 @@ def gen_kernel_h(fam):
     out = ['/* SPDX-License-Identifier: GPL-2.0 */', '/* ' + HEAD + ' */',
            '#ifndef _TMON_NETLINK_GEN_H', '#define _TMON_NETLINK_GEN_H', '',
            '#include <net/genetlink.h>', '', '#include "tmon_abi.h"', '',
-           'extern const struct genl_ops tmon_nl_ops[%d];' % len(fam.ops), '']
+           'extern const struct genl_ops tmon_nl_ops[%d];' % len(fam.requests()), '']
+    if fam.mcgrps:
+        out += ['enum tmon_nl_mcgrp {'] + ['\t%s,' % fam.grp_enum(g) for g in fam.mcgrps]
+        out += ['};', '', 'extern const struct genl_multicast_group tmon_nl_mcgrps[%d];' %
+                len(fam.mcgrps), '']
     seen = set()
-    for _, op in fam.ops:
+    for _, op in fam.requests():
         mode = 'do' if 'do' in op else 'dump'
         args = ('struct sk_buff *skb, struct genl_info *info' if mode == 'do' else
                 'struct sk_buff *skb, struct netlink_callback *cb')
@@ -270,8 +294,15 @@ def gen_kernel_c(fam):
         for n in key:
             out.append('\t[%s] = %s,' % (fam.attr_enum(n), policy_entry(fam, n)))
         out += ['};', '']
-    out.append('const struct genl_ops tmon_nl_ops[%d] = {' % len(fam.ops))
-    for _, op in fam.ops:
+    if fam.mcgrps:
+        out += ['/* Every group is an admin\'s, as every privilege of the family. */',
+                'const struct genl_multicast_group tmon_nl_mcgrps[%d] = {' % len(fam.mcgrps)]
+        for g in fam.mcgrps:
+            out += ['\t[%s] = {' % fam.grp_enum(g), '\t\t.name\t= %s,' % fam.grp_name(g),
+                    '\t\t.flags\t= GENL_MCAST_CAP_SYS_ADMIN,', '\t},']
+        out += ['};', '']
+    out.append('const struct genl_ops tmon_nl_ops[%d] = {' % len(fam.requests()))
+    for _, op in fam.requests():
         key = tuple(sorted(req_attrs(op), key=lambda n: fam.attrs[n][0]))
         mode = 'do' if 'do' in op else 'dump'
         out += ['\t{', '\t\t.cmd\t\t= %s,' % fam.cmd_enum(op['name'])]

@@ -3,7 +3,8 @@
  * What tmon/N does on each wakeup: the record of how late the timer and
  * the thread were, how long the record took and the CPU's time split
  * since the previous wakeup, out to the history, the ring and the
- * tracepoint; then the sampler's request, if a round is due.
+ * tracepoint; an event if it is over a threshold; then the sampler's
+ * request, if a round is due.
  */
 #include <linux/kernel_stat.h>
 #include <linux/sched.h>
@@ -30,10 +31,34 @@ void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES])
 	t[TMON_SOFTIRQ] = kcs.cpustat[CPUTIME_SOFTIRQ];
 }
 
-/* One wakeup of tmon/N: its record, then a request to the CPU's sampler. */
+/*
+ * The record is out. The watched processes are sampled by the CPU's
+ * sampler, an ordinary task: it never delays a wakeup, and it takes no
+ * more from the CPU's other tasks than any of them could. A request it
+ * has not taken yet is replaced by this one.
+ */
+static void tmon_cpu_sample_request(struct tmon_cpu *tc, u32 missed)
+{
+	/*
+	 * Rounds count periods, not records, so that missed periods do not
+	 * slow the rate: the periods this CPU has served, missed ones too.
+	 */
+	tc->periods += 1 + missed;
+	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, tc->periods)) {
+		WRITE_ONCE(tc->sample_seq, tc->periods);
+		if (!xchg(&tc->sample_req, 1))
+			wake_up_process(tc->sampler);
+	}
+}
+
+/*
+ * One wakeup of tmon/N: its record, an event if it is over a threshold,
+ * then a request to the CPU's sampler.
+ */
 void tmon_cpu_wakeup(struct tmon_cpu *tc)
 {
 	struct tmon_cpu_record rec = { .cpu = tc->cpu };
+	struct tmon_cause cause;
 	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
 	u64 now;
 	int i;
@@ -47,6 +72,7 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	now = ktime_get_ns();
 	rec.expected_ns = ktime_to_ns(tc->expected);
 	rec.irq_latency_ns = tc->irq_latency;
+	cause = tc->cause;
 	tc->pending = false;
 	rec.missed = tmon_timer_arm_next(tc, rec.expected_ns, now);
 	local_irq_enable();
@@ -74,21 +100,8 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	tmon_history_store(tc, &rec);
 	tmon_ring_push_cpu(tc->cpu, &rec);
 	trace_tmon_wakeup(&rec);
+	if (tmon_events_armed())
+		tmon_events_latency(tc->cpu, &rec, &cause);
 
-	/*
-	 * The record is out. The watched processes are sampled by the CPU's
-	 * sampler, an ordinary task: it never delays a wakeup, and it takes
-	 * no more from the CPU's other tasks than any of them could. A
-	 * request it has not taken yet is replaced by this one.
-	 */
-	/*
-	 * Rounds count periods, not records, so that missed periods do not
-	 * slow the rate: the periods this CPU has served, missed ones too.
-	 */
-	tc->periods += 1 + rec.missed;
-	if (tmon_nr_tasks() && tc->sampler && tmon_tasks_due(tc->cpu, tc->periods)) {
-		WRITE_ONCE(tc->sample_seq, tc->periods);
-		if (!xchg(&tc->sample_req, 1))
-			wake_up_process(tc->sampler);
-	}
+	tmon_cpu_sample_request(tc, rec.missed);
 }

@@ -77,6 +77,16 @@ static ktime_t tmon_grid_take(struct tmon_cpu *tc, u64 period, bool stagger, u64
 	return ns_to_ktime(tmon_grid_next(now, period, tc->cpu));
 }
 
+/* Hard irq: what the timer interrupted (a racing comm change may tear it). */
+static void tmon_cause_take(struct tmon_cause *c)
+{
+	c->pid = task_pid_nr(current);
+	c->policy = current->policy;
+	c->prio = current->rt_priority;
+	memcpy(c->comm, current->comm, TMON_COMM_LEN);
+	c->comm[TMON_COMM_LEN - 1] = '\0';
+}
+
 /*
  * Hard-irq context, on the thread's CPU: the IRQ latency of timerlat. The
  * timer is one-shot, as timerlat's and cyclictest's are: the thread arms
@@ -97,6 +107,8 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		tc->expected = expires;
 		tc->irq_latency = ktime_after(now, expires) ?
 				  ktime_to_ns(ktime_sub(now, expires)) : 0;
+		if (tmon_events_armed())
+			tmon_cause_take(&tc->cause);
 		tc->pending = true;
 		wake_up_process(tc->thread);
 	}

@@ -44,22 +44,27 @@ static int __init tmon_init(void)
 	err = tmon_sysfs_init();
 	if (err)
 		goto err_ring;
-
 	tmon_debugfs_init();
 
 	err = tmon_netlink_init();
 	if (err)
 		goto err_debugfs;
 
-	err = tmon_threads_start();
+	err = tmon_events_init();
 	if (err)
 		goto err_netlink;
+
+	err = tmon_threads_start();
+	if (err)
+		goto err_events;
 
 	tmon_params_set_live(true);
 	pr_info("version %s, period %llu ns, %u threads\n",
 		TMON_VERSION, tmon_period_ns(), tmon_threads_running());
 	return 0;
 
+err_events:
+	tmon_events_exit();
 err_netlink:
 	tmon_netlink_exit();
 err_debugfs:
@@ -81,6 +86,7 @@ static void __exit tmon_exit(void)
 {
 	tmon_params_set_live(false);
 	tmon_threads_stop();
+	tmon_events_exit();
 	tmon_netlink_exit();
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();

@@ -242,6 +242,8 @@ struct genl_family tmon_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = tmon_nl_ops,
 	.n_ops = ARRAY_SIZE(tmon_nl_ops),
+	.mcgrps = tmon_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(tmon_nl_mcgrps),
 };
 
 int tmon_netlink_init(void)

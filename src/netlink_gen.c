@@ -25,6 +25,14 @@ static const struct nla_policy tmon_set_period_nl_policy[TMON_A_PERIOD_NS + 1] =
 	[TMON_A_PERIOD_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &tmon_a_period_ns_range),
 };
 
+/* Every group is an admin's, as every privilege of the family. */
+const struct genl_multicast_group tmon_nl_mcgrps[1] = {
+	[TMON_NLGRP_EVENTS] = {
+		.name	= TMON_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
 const struct genl_ops tmon_nl_ops[8] = {
 	{
 		.cmd		= TMON_CMD_GET_STATUS,

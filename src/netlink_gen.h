@@ -9,6 +9,12 @@
 
 extern const struct genl_ops tmon_nl_ops[8];
 
+enum tmon_nl_mcgrp {
+	TMON_NLGRP_EVENTS,
+};
+
+extern const struct genl_multicast_group tmon_nl_mcgrps[1];
+
 int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info);
 int tmon_nl_watch_doit(struct sk_buff *skb, struct genl_info *info);
 int tmon_nl_unwatch_doit(struct sk_buff *skb, struct genl_info *info);

@@ -57,6 +57,17 @@ struct tmon_cpu_totals {
 	u64 run_ns;			/* the thread's time on its records */
 };
 
+/*
+ * What a CPU ran when its timer expired (the timer interrupted it): the
+ * first suspect of a late wakeup.
+ */
+struct tmon_cause {
+	pid_t pid;			/* global pid; 0: the CPU was idle */
+	u32 policy;			/* SCHED_* */
+	u32 prio;			/* real-time priority, 0 under SCHED_OTHER */
+	char comm[TMON_COMM_LEN];
+};
+
 /* Indices of the CPU time split. */
 enum tmon_cpu_time {
 	TMON_USER, TMON_SYSTEM, TMON_IDLE, TMON_IOWAIT, TMON_IRQ, TMON_SOFTIRQ,
@@ -78,6 +89,7 @@ struct tmon_cpu {
 	 */
 	ktime_t expected;
 	u64 irq_latency;
+	struct tmon_cause cause;	/* only while a threshold is set */
 	bool pending;
 	/* The grid the timer is on; the thread moves it to a new one. */
 	u64 grid_period;
@@ -224,6 +236,13 @@ u64 tmon_ring_mem_bytes(void);
 /* cpu_record.c */
 void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
+
+/* events.c */
+int tmon_events_init(void);
+void tmon_events_exit(void);
+bool tmon_events_armed(void);
+void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
+			 const struct tmon_cause *cause);
 
 /* cpu_thread.c */
 u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);

@@ -10,6 +10,11 @@ enum tmon_task_state {
 	TMON_STATE_EXITED,
 };
 
+enum tmon_event_kind {
+	TMON_EVENT_THREAD_LATENCY = 1,
+	TMON_EVENT_IRQ_LATENCY,
+};
+
 /*
  * One wakeup of one CPU's tmon thread.
  *
@@ -163,9 +168,22 @@ struct tmon_task_record {
  *	once. Replies with the period.
  *	Request: TMON_A_PERIOD_NS
  *	Reply: TMON_A_PERIOD_NS
+ *
+ * TMON_CMD_EVENT (event to group events):
+ *	A wakeup over a latency threshold (thread or IRQ latency, the
+ *	module's parameters thread_threshold_ns and irq_threshold_ns), with
+ *	its record and what the timer interrupted. Sent to the events
+ *	group; pids in the initial pid namespace.
+ *	Request: none
+ *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
+ *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
+ *	TMON_A_CPU_RECORD, TMON_A_CAUSE_PID, TMON_A_CAUSE_COMM,
+ *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO
  */
 #define TMON_GENL_NAME		"tmon"
 #define TMON_GENL_VERSION	2
+
+#define TMON_MCGRP_EVENTS		"events"
 
 enum tmon_cmd {
 	TMON_CMD_UNSPEC,
@@ -177,6 +195,7 @@ enum tmon_cmd {
 	TMON_CMD_DUMP_CPUS,
 	TMON_CMD_GET_PERIOD,
 	TMON_CMD_SET_PERIOD,
+	TMON_CMD_EVENT,
 
 	__TMON_CMD_MAX
 };
@@ -284,6 +303,33 @@ enum tmon_cmd {
  *
  * @TMON_A_RUN_NS (u64):
  *	Time the thread spent on its records since load.
+ *
+ * @TMON_A_EVENT_SEQ (u64):
+ *	The event's number, one more than the event before it: a gap is
+ *	events the listener's socket could not take.
+ *
+ * @TMON_A_EVENT_KIND (u32, enum tmon_event_kind):
+ *	What happened.
+ *
+ * @TMON_A_EVENT_SUPPRESSED (u64):
+ *	Events of the same kind and source held back since the one
+ *	before, over the rate limit (at most 10 a second each).
+ *
+ * @TMON_A_THRESHOLD_NS (u64):
+ *	The threshold the latency went over.
+ *
+ * @TMON_A_CAUSE_PID (u32):
+ *	The task the timer interrupted: what ran on the CPU when the
+ *	expiry came (0 with comm swapper/N: the CPU was idle).
+ *
+ * @TMON_A_CAUSE_COMM (string):
+ *	Its command name.
+ *
+ * @TMON_A_CAUSE_POLICY (u32):
+ *	Its SCHED_* policy.
+ *
+ * @TMON_A_CAUSE_PRIO (u32):
+ *	Its real-time priority, 0 under SCHED_OTHER.
  */
 enum tmon_attr {
 	TMON_A_UNSPEC,
@@ -318,6 +364,14 @@ enum tmon_attr {
 	TMON_A_LATENCY_BUCKET,
 	TMON_A_LATENCY_SUM_NS,
 	TMON_A_RUN_NS,
+	TMON_A_EVENT_SEQ,
+	TMON_A_EVENT_KIND,
+	TMON_A_EVENT_SUPPRESSED,
+	TMON_A_THRESHOLD_NS,
+	TMON_A_CAUSE_PID,
+	TMON_A_CAUSE_COMM,
+	TMON_A_CAUSE_POLICY,
+	TMON_A_CAUSE_PRIO,
 
 	__TMON_A_MAX
 };

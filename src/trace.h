@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tmon tracepoints, system "tmon": one event per wakeup and one per task
- * sample, so trace-cmd/perf show tmon next to the scheduler's events.
+ * tmon tracepoints, system "tmon": one event per wakeup, one per task
+ * sample and one per tmon event, so trace-cmd/perf show tmon next to the
+ * scheduler's events.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM tmon
@@ -61,6 +62,42 @@ TRACE_EVENT(tmon_task_sample,
 	TP_printk("pid=%u seq=%llu utime_ns=%llu stime_ns=%llu rss_bytes=%llu flags=%u",
 		  __entry->pid, __entry->seq, __entry->utime_ns, __entry->stime_ns,
 		  __entry->rss_bytes, __entry->flags)
+);
+
+/* As the events group has it (events.c): a wakeup over a threshold. */
+TRACE_EVENT(tmon_event,
+	TP_PROTO(u64 seq, u32 kind, u64 suppressed, u64 threshold_ns,
+		 const struct tmon_cpu_record *rec, pid_t cause_pid, const char *cause_comm),
+	TP_ARGS(seq, kind, suppressed, threshold_ns, rec, cause_pid, cause_comm),
+	TP_STRUCT__entry(
+		__field(u64, seq)
+		__field(u32, kind)
+		__field(u32, cpu)
+		__field(u64, suppressed)
+		__field(u64, threshold_ns)
+		__field(u64, latency_ns)
+		__field(u64, irq_latency_ns)
+		__field(u32, missed)
+		__field(pid_t, cause_pid)
+		__array(char, cause_comm, TMON_COMM_LEN)
+	),
+	TP_fast_assign(
+		__entry->seq = seq;
+		__entry->kind = kind;
+		__entry->cpu = rec->cpu;
+		__entry->suppressed = suppressed;
+		__entry->threshold_ns = threshold_ns;
+		__entry->latency_ns = rec->latency_ns;
+		__entry->irq_latency_ns = rec->irq_latency_ns;
+		__entry->missed = rec->missed;
+		__entry->cause_pid = cause_pid;
+		memcpy(__entry->cause_comm, cause_comm, TMON_COMM_LEN);
+	),
+	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u cause_pid=%d cause_comm=%.16s",
+		  __entry->seq, __entry->kind == 1 ? "thread-latency" : "irq-latency",
+		  __entry->cpu, __entry->suppressed, __entry->threshold_ns, __entry->latency_ns,
+		  __entry->irq_latency_ns, __entry->missed, __entry->cause_pid,
+		  __entry->cause_comm)
 );
 
 #endif /* _TMON_TRACE_H */

@@ -93,6 +93,22 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"latency-sum-ns", TMON_GENL_U64, 8, 0 },
 	[TMON_A_RUN_NS] = {
 		"run-ns", TMON_GENL_U64, 8, 0 },
+	[TMON_A_EVENT_SEQ] = {
+		"event-seq", TMON_GENL_U64, 8, 0 },
+	[TMON_A_EVENT_KIND] = {
+		"event-kind", TMON_GENL_U32, 4, 0 },
+	[TMON_A_EVENT_SUPPRESSED] = {
+		"event-suppressed", TMON_GENL_U64, 8, 0 },
+	[TMON_A_THRESHOLD_NS] = {
+		"threshold-ns", TMON_GENL_U64, 8, 0 },
+	[TMON_A_CAUSE_PID] = {
+		"cause-pid", TMON_GENL_U32, 4, 0 },
+	[TMON_A_CAUSE_COMM] = {
+		"cause-comm", TMON_GENL_STRING, 0, 0 },
+	[TMON_A_CAUSE_POLICY] = {
+		"cause-policy", TMON_GENL_U32, 4, 0 },
+	[TMON_A_CAUSE_PRIO] = {
+		"cause-prio", TMON_GENL_U32, 4, 0 },
 };
 
 /* The attributes of a cpu-status nest. */
@@ -139,6 +155,12 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 	[TMON_CMD_SET_PERIOD] = { "set-period", 0,
 		B(TMON_A_PERIOD_NS),
 		B(TMON_A_PERIOD_NS) },
+	[TMON_CMD_EVENT] = { "event", 0,
+		0,
+		B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_SUPPRESSED) |
+		B(TMON_A_CPU) | B(TMON_A_THRESHOLD_NS) | B(TMON_A_CPU_RECORD) |
+		B(TMON_A_CAUSE_PID) | B(TMON_A_CAUSE_COMM) | B(TMON_A_CAUSE_POLICY) |
+		B(TMON_A_CAUSE_PRIO) },
 };
 
 #undef B

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events: a wakeup whose thread or IRQ latency is over its threshold,
+ * with what the timer interrupted, sent to the family's "events" group
+ * and to the tmon_event tracepoint.
+ *
+ * The thread that sees one only queues it, in its CPU's queue under a raw
+ * lock, and kicks a work item; the work item numbers the events, builds
+ * the messages and sends them, so no allocation or socket work is done
+ * at the thread's priority. Each CPU and kind is rate limited (at most
+ * TMON_EVENTS_PER_SEC a second): an event held back, or one a full queue
+ * could not take, is counted and the count travels with the next event
+ * of that CPU and kind. An event lost on the way to a listener (its
+ * socket full) shows as a gap in the sequence numbers.
+ *
+ * The group is an admin's (GENL_MCAST_CAP_SYS_ADMIN; the family lives in
+ * the initial network namespace only, whose user namespace is the
+ * initial one). Its pids are those of the initial pid namespace: a
+ * multicast message is the same for every listener, as the proc
+ * connector's are.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "netlink_gen.h"
+#include "params.h"
+#include "tmon.h"
+#include "trace.h"
+
+#define TMON_EVENT_QLEN		8
+#define TMON_EVENTS_PER_SEC	10
+#define TMON_EVENT_NR_KINDS	2	/* thread latency, IRQ latency */
+
+static u64 thread_threshold_ns;
+static u64 irq_threshold_ns;
+
+struct tmon_event {
+	u64 suppressed;
+	u64 threshold_ns;
+	u32 kind;			/* enum tmon_event_kind */
+	struct tmon_cpu_record rec;
+	struct tmon_cause cause;
+};
+
+/* The rate limit of one CPU and kind: a window of one second. */
+struct tmon_event_limit {
+	u64 window_ns;			/* its start */
+	unsigned int sent;		/* queued in it */
+	u64 suppressed;			/* held back since the last one queued */
+};
+
+struct tmon_event_queue {
+	raw_spinlock_t lock;
+	unsigned int head, tail;	/* free-running; head - tail queued */
+	struct tmon_event ev[TMON_EVENT_QLEN];
+	struct tmon_event_limit limit[TMON_EVENT_NR_KINDS];
+};
+
+static struct tmon_event_queue __percpu *tmon_event_queues;
+static struct work_struct tmon_event_work;
+static u64 tmon_event_seq;		/* only the work item numbers them */
+
+bool tmon_events_armed(void)
+{
+	return READ_ONCE(thread_threshold_ns) || READ_ONCE(irq_threshold_ns);
+}
+
+/* On the thread's CPU, after the record is out. */
+static void tmon_event_queue(unsigned int cpu, u32 kind, u64 threshold,
+			     const struct tmon_cpu_record *rec, const struct tmon_cause *cause)
+{
+	struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
+	struct tmon_event_limit *lim = &q->limit[kind - TMON_EVENT_THREAD_LATENCY];
+	struct tmon_event *ev;
+	unsigned long flags;
+	bool kick = false;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	if (rec->expected_ns - lim->window_ns >= NSEC_PER_SEC) {
+		lim->window_ns = rec->expected_ns;
+		lim->sent = 0;
+	}
+	if (lim->sent >= TMON_EVENTS_PER_SEC || q->head - q->tail >= TMON_EVENT_QLEN) {
+		lim->suppressed++;
+	} else {
+		ev = &q->ev[q->head++ % TMON_EVENT_QLEN];
+		ev->kind = kind;
+		ev->threshold_ns = threshold;
+		ev->suppressed = lim->suppressed;
+		ev->rec = *rec;
+		ev->cause = *cause;
+		lim->suppressed = 0;
+		lim->sent++;
+		kick = true;
+	}
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	if (kick)
+		queue_work(system_wq, &tmon_event_work);
+}
+
+/* A wakeup's record against the thresholds in force. */
+void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
+			 const struct tmon_cause *cause)
+{
+	u64 thread = READ_ONCE(thread_threshold_ns);
+	u64 irq = READ_ONCE(irq_threshold_ns);
+
+	if (thread && rec->latency_ns > thread)
+		tmon_event_queue(cpu, TMON_EVENT_THREAD_LATENCY, thread, rec, cause);
+	if (irq && rec->irq_latency_ns > irq)
+		tmon_event_queue(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
+}
+
+static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev)
+{
+	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, seq, TMON_A_PAD) ||
+	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||
+	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD) ||
+	    nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
+	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
+	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec) ||
+	    nla_put_u32(msg, TMON_A_CAUSE_PID, ev->cause.pid) ||
+	    nla_put_string(msg, TMON_A_CAUSE_COMM, ev->cause.comm) ||
+	    nla_put_u32(msg, TMON_A_CAUSE_POLICY, ev->cause.policy) ||
+	    nla_put_u32(msg, TMON_A_CAUSE_PRIO, ev->cause.prio))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Process context: number the event, trace it, and send it if anyone listens. */
+static void tmon_event_send(const struct tmon_event *ev)
+{
+	u64 seq = ++tmon_event_seq;
+	struct sk_buff *msg;
+	void *hdr;
+
+	trace_tmon_event(seq, ev->kind, ev->suppressed, ev->threshold_ns, &ev->rec,
+			 ev->cause.pid, ev->cause.comm);
+	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tmon_genl_family, 0, TMON_CMD_EVENT);
+	if (!hdr || tmon_event_fill(msg, seq, ev)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* No listener left meanwhile (-ESRCH) is not an error. */
+	genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/*
+ * The work item (never run twice at once): every CPU's queue, oldest
+ * first. Events of different CPUs go out in CPU order, numbered as they
+ * go, so the numbers a listener sees only ever grow.
+ */
+static void tmon_events_drain(struct work_struct *work)
+{
+	struct tmon_event ev;
+	unsigned long flags;
+	unsigned int cpu;
+	bool got;
+
+	for_each_possible_cpu(cpu) {
+		struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
+
+		do {
+			raw_spin_lock_irqsave(&q->lock, flags);
+			got = q->head != q->tail;
+			if (got)
+				ev = q->ev[q->tail++ % TMON_EVENT_QLEN];
+			raw_spin_unlock_irqrestore(&q->lock, flags);
+			if (got)
+				tmon_event_send(&ev);
+		} while (got);
+		cond_resched();
+	}
+}
+
+/* After the family is registered, before the threads start. */
+int tmon_events_init(void)
+{
+	unsigned int cpu;
+
+	tmon_event_queues = alloc_percpu(struct tmon_event_queue);
+	if (!tmon_event_queues)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(tmon_event_queues, cpu)->lock);
+	INIT_WORK(&tmon_event_work, tmon_events_drain);
+	return 0;
+}
+
+/* After the threads stop: nothing queues any more. */
+void tmon_events_exit(void)
+{
+	cancel_work_sync(&tmon_event_work);
+	free_percpu(tmon_event_queues);
+}
+
+/* A latency in ns, 0 for none: at most the longest period. */
+static int threshold_set(const char *val, const struct kernel_param *kp)
+{
+	u64 v;
+
+	if (kstrtou64(val, 0, &v) || v > TMON_PERIOD_MAX_NS) {
+		tmon_param_err("%s=%*pE rejected: must be 0 (off) or a latency of at most %llu ns\n",
+			       kp->name, tmon_val_len(val), val, TMON_PERIOD_MAX_NS);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(u64 *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops threshold_ops = {
+	.set = threshold_set,
+	.get = param_get_ullong,
+};
+
+module_param_cb(thread_threshold_ns, &threshold_ops, &thread_threshold_ns, 0644);
+MODULE_PARM_DESC(thread_threshold_ns,
+		 "Send an event for a wakeup whose thread latency is over this, in ns (default 0: none)");
+module_param_cb(irq_threshold_ns, &threshold_ops, &irq_threshold_ns, 0644);
+MODULE_PARM_DESC(irq_threshold_ns,
+		 "Send an event for a wakeup whose IRQ latency is over this, in ns (default 0: none)");
