@@ -109,6 +109,10 @@ struct tmon_task_record {
  * see is not there for it (ENOENT). Each command takes only the
  * attributes it names: any other is refused (EINVAL).
  *
+ * The multicast group "events" is an admin's (joining it needs
+ * CAP_SYS_ADMIN); its messages are the same for every listener, so their
+ * pids are those of the initial pid namespace.
+ *
  * Records travel as the fixed-layout structures (binary attributes), so
  * the netlink, ring and trace views of a record are the same bytes.
  *

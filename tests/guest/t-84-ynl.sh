@@ -1,7 +1,8 @@
 # The kernel's own YNL client (tools/net/ynl/cli.py from linux-source),
 # driven by netlink/tmon.yaml alone, against the live module: every
 # command, the records decoded from the spec's structs compared with
-# debugfs, and each command's policy refusing another's attribute.
+# debugfs, and each command's policy refusing another's attribute; the
+# events group's messages decoded from the spec.
 . /tests/lib.sh
 
 ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
@@ -70,6 +71,18 @@ for req in "--dump dump-tasks --json {\"cpu\":1}" "--dump list-tasks --json {\"p
 	note "ynl $req: $(echo "$out" | tr '\n' ' ')"
 done
 [ "$(sysv period_ns)" = 200000000 ] || fail "a refused request changed the period"
+
+# The events group, as YNL subscribes to it: what arrives decodes from
+# the spec (the event op's attributes, the record's struct, the kind's
+# enum).
+echo 1 >$PAR/thread_threshold_ns
+out=$(ynl --subscribe events --sleep 2) || fail "subscribe events: $out"
+echo 0 >$PAR/thread_threshold_ns
+echo "$out" | jq -e 'length > 0 and all(.[]; .name == "event" and .msg["event-kind"] == "thread-latency" and
+	.msg["threshold-ns"] == 1 and .msg["cpu-record"]["latency-ns"] > 1 and
+	.msg["cpu-record"].cpu == .msg.cpu and (.msg["cause-comm"] | type) == "string")' >/dev/null ||
+	fail "subscribe events: $(echo "$out" | head -c 600)"
+note "ynl --subscribe events: $(echo "$out" | jq length) events in 2 s, e.g. $(echo "$out" | jq -c '.[0].msg | del(.["cpu-record"])')"
 
 out=$(ynl --do unwatch --json "{\"pid\": $a}") || fail "unwatch: $out"
 [ -z "$(watched_pids)" ] || fail "still watched: $(watched_pids)"
