@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Events: a wakeup whose thread or IRQ latency is over its threshold,
- * with what the timer interrupted, sent to the family's "events" group
- * and to the tmon_event tracepoint.
+ * with what the timer interrupted, sent to the family's "events" group,
+ * to the subscribed sockets (event_listeners.c) and to the tmon_event
+ * tracepoint.
  *
  * The thread that sees one only queues it, in its CPU's queue under a raw
  * lock, and kicks a work item; the work item numbers the events, builds
@@ -38,14 +39,6 @@
 
 static u64 thread_threshold_ns;
 static u64 irq_threshold_ns;
-
-struct tmon_event {
-	u64 suppressed;
-	u64 threshold_ns;
-	u32 kind;			/* enum tmon_event_kind */
-	struct tmon_cpu_record rec;
-	struct tmon_cause cause;
-};
 
 /* The rate limit of one CPU and kind: a window of one second. */
 struct tmon_event_limit {
@@ -116,15 +109,19 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 		tmon_event_queue(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
 }
 
-static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev)
+static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev,
+			   pid_t cause_pid)
 {
 	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, seq, TMON_A_PAD) ||
 	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||
 	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD) ||
 	    nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
 	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
-	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec) ||
-	    nla_put_u32(msg, TMON_A_CAUSE_PID, ev->cause.pid) ||
+	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec))
+		return -EMSGSIZE;
+	if (cause_pid < 0)
+		return 0;
+	if (nla_put_u32(msg, TMON_A_CAUSE_PID, cause_pid) ||
 	    nla_put_string(msg, TMON_A_CAUSE_COMM, ev->cause.comm) ||
 	    nla_put_u32(msg, TMON_A_CAUSE_POLICY, ev->cause.policy) ||
 	    nla_put_u32(msg, TMON_A_CAUSE_PRIO, ev->cause.prio))
@@ -132,28 +129,44 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 	return 0;
 }
 
-/* Process context: number the event, trace it, and send it if anyone listens. */
+/*
+ * The message of @ev, numbered @seq, with the cause's pid as @cause_pid
+ * (negative: the cause left out); NULL if it cannot be made.
+ */
+struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause_pid)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &tmon_genl_family, 0, TMON_CMD_EVENT);
+	if (!hdr || tmon_event_fill(msg, seq, ev, cause_pid)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+/* Process context: number the event, trace it, and send it to who listens. */
 static void tmon_event_send(const struct tmon_event *ev)
 {
 	u64 seq = ++tmon_event_seq;
 	struct sk_buff *msg;
-	void *hdr;
 
 	trace_tmon_event(seq, ev->kind, ev->suppressed, ev->threshold_ns, &ev->rec,
 			 ev->cause.pid, ev->cause.comm);
+	if (tmon_listeners_any())
+		tmon_listeners_send(seq, ev);
 	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
 		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &tmon_genl_family, 0, TMON_CMD_EVENT);
-	if (!hdr || tmon_event_fill(msg, seq, ev)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
+	/* The group's listeners are admins in the initial pid namespace. */
+	msg = tmon_event_msg(seq, ev, ev->cause.pid);
 	/* No listener left meanwhile (-ESRCH) is not an error. */
-	genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
+	if (msg)
+		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 /*

@@ -246,12 +246,22 @@ struct genl_family tmon_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tmon_nl_mcgrps),
 };
 
+/* The subscribers' list first: it hears of their sockets' release. */
 int tmon_netlink_init(void)
 {
-	return genl_register_family(&tmon_genl_family);
+	int err;
+
+	err = tmon_listeners_init();
+	if (err)
+		return err;
+	err = genl_register_family(&tmon_genl_family);
+	if (err)
+		tmon_listeners_exit();
+	return err;
 }
 
 void tmon_netlink_exit(void)
 {
 	genl_unregister_family(&tmon_genl_family);
+	tmon_listeners_exit();
 }

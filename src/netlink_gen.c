@@ -33,7 +33,7 @@ const struct genl_multicast_group tmon_nl_mcgrps[1] = {
 	},
 };
 
-const struct genl_ops tmon_nl_ops[8] = {
+const struct genl_ops tmon_nl_ops[9] = {
 	{
 		.cmd		= TMON_CMD_GET_STATUS,
 		.doit		= tmon_nl_get_status_doit,
@@ -86,5 +86,11 @@ const struct genl_ops tmon_nl_ops[8] = {
 		.doit		= tmon_nl_set_period_doit,
 		.policy		= tmon_set_period_nl_policy,
 		.maxattr	= TMON_A_PERIOD_NS,
+	},
+	{
+		.cmd		= TMON_CMD_SUBSCRIBE_EVENTS,
+		.doit		= tmon_nl_subscribe_events_doit,
+		.policy		= tmon_reject_all_nl_policy,
+		.maxattr	= TMON_A_PAD,
 	},
 };

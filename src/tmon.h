@@ -237,12 +237,28 @@ u64 tmon_ring_mem_bytes(void);
 void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
+/* A wakeup over a threshold, on its way out (events.c). */
+struct tmon_event {
+	u64 suppressed;			/* held back before it (rate limit, full queue) */
+	u64 threshold_ns;
+	u32 kind;			/* enum tmon_event_kind */
+	struct tmon_cpu_record rec;
+	struct tmon_cause cause;
+};
+
 /* events.c */
+struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause_pid);
 int tmon_events_init(void);
 void tmon_events_exit(void);
 bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
+
+/* event_listeners.c */
+int tmon_listeners_init(void);
+void tmon_listeners_exit(void);
+bool tmon_listeners_any(void);
+void tmon_listeners_send(u64 seq, const struct tmon_event *ev);
 
 /* cpu_thread.c */
 u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);

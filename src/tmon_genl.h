@@ -173,11 +173,21 @@ struct tmon_task_record {
  *	Request: TMON_A_PERIOD_NS
  *	Reply: TMON_A_PERIOD_NS
  *
+ * TMON_CMD_SUBSCRIBE_EVENTS (do):
+ *	Send the events to the requesting socket, by unicast, until it is
+ *	closed: those the caller may see, with pids in its pid namespace
+ *	(a cause it may not see is left out). Any user may subscribe, up to
+ *	4 sockets per user (EDQUOT; admins are not counted) and 64 in all
+ *	(ENOSPC). Subscribing a socket again changes nothing.
+ *	Request: none
+ *	Reply: none
+ *
  * TMON_CMD_EVENT (event to group events):
  *	A wakeup over a latency threshold (thread or IRQ latency, the
  *	module's parameters thread_threshold_ns and irq_threshold_ns), with
  *	its record and what the timer interrupted. Sent to the events
- *	group; pids in the initial pid namespace.
+ *	group, with pids in the initial pid namespace, and to each
+ *	subscribed socket as its owner may see it.
  *	Request: none
  *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
  *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
@@ -199,6 +209,7 @@ enum tmon_cmd {
 	TMON_CMD_DUMP_CPUS,
 	TMON_CMD_GET_PERIOD,
 	TMON_CMD_SET_PERIOD,
+	TMON_CMD_SUBSCRIBE_EVENTS,
 	TMON_CMD_EVENT,
 
 	__TMON_CMD_MAX

@@ -155,6 +155,9 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 	[TMON_CMD_SET_PERIOD] = { "set-period", 0,
 		B(TMON_A_PERIOD_NS),
 		B(TMON_A_PERIOD_NS) },
+	[TMON_CMD_SUBSCRIBE_EVENTS] = { "subscribe-events", 0,
+		0,
+		0 },
 	[TMON_CMD_EVENT] = { "event", 0,
 		0,
 		B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_SUPPRESSED) |

@@ -5,6 +5,9 @@
  *                                    clock of the module's timers
  *   tmon-helper spin                 burn CPU until killed
  *   tmon-helper spinnice NICE        the same at nice NICE
+ *   tmon-helper fifospin PRIO MS N GAP
+ *                                    N times: spin MS ms under SCHED_FIFO
+ *                                    at PRIO, then sleep GAP ms
  *   tmon-helper mem MIB              wait for a line on stdin, then
  *                                    map and touch MIB MiB in 4 KiB pages
  *                                    (no THP, so one fault per page),
@@ -38,6 +41,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -51,6 +55,23 @@ static void *spin(void *arg)
 	for (;;)
 		n++;
 	return NULL;
+}
+
+/* N bursts of MS ms of SCHED_FIFO at PRIO, GAP ms apart: a CPU held. */
+static int fifospin(int prio, double ms, int n, double gap)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)(gap * 1e6) };
+	double end;
+
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		return perror("sched_setscheduler"), 1;
+	while (n-- > 0) {
+		for (end = now_s() + ms / 1e3; now_s() < end;)
+			;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 const char *errname(int e)
@@ -98,6 +119,8 @@ int main(int argc, char **argv)
 		spin(NULL);
 	}
 	/* One thread spinning at nice NICE (busybox has no nice(1)). */
+	if (argc == 6 && !strcmp(argv[1], "fifospin"))
+		return fifospin(atoi(argv[2]), atof(argv[3]), atoi(argv[4]), atof(argv[5]));
 	if (argc == 3 && !strcmp(argv[1], "spinnice")) {
 		if (setpriority(PRIO_PROCESS, 0, atoi(argv[2])))
 			return perror("setpriority"), 1;
