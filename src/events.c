@@ -35,7 +35,6 @@
 
 #define TMON_EVENT_QLEN		8
 #define TMON_EVENTS_PER_SEC	10
-#define TMON_EVENT_NR_KINDS	2	/* thread latency, IRQ latency */
 
 static u64 thread_threshold_ns;
 static u64 irq_threshold_ns;
@@ -45,18 +44,20 @@ struct tmon_event_limit {
 	u64 window_ns;			/* its start */
 	unsigned int sent;		/* queued in it */
 	u64 suppressed;			/* held back since the last one queued */
+	u64 suppressed_total;		/* since load */
 };
 
 struct tmon_event_queue {
 	raw_spinlock_t lock;
 	unsigned int head, tail;	/* free-running; head - tail queued */
 	struct tmon_event ev[TMON_EVENT_QLEN];
-	struct tmon_event_limit limit[TMON_EVENT_NR_KINDS];
+	struct tmon_event_limit limit[TMON_EVENT_KINDS];
 };
 
 static struct tmon_event_queue __percpu *tmon_event_queues;
 static struct work_struct tmon_event_work;
-static u64 tmon_event_seq;		/* only the work item numbers them */
+static atomic64_t tmon_event_seq;	/* only the work item numbers them */
+static atomic64_t tmon_events_sent[TMON_EVENT_KINDS];
 
 bool tmon_events_armed(void)
 {
@@ -80,6 +81,7 @@ static void tmon_event_queue(unsigned int cpu, u32 kind, u64 threshold,
 	}
 	if (lim->sent >= TMON_EVENTS_PER_SEC || q->head - q->tail >= TMON_EVENT_QLEN) {
 		lim->suppressed++;
+		lim->suppressed_total++;
 	} else {
 		ev = &q->ev[q->head++ % TMON_EVENT_QLEN];
 		ev->kind = kind;
@@ -153,9 +155,10 @@ struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause
 /* Process context: number the event, trace it, and send it to who listens. */
 static void tmon_event_send(const struct tmon_event *ev)
 {
-	u64 seq = ++tmon_event_seq;
+	u64 seq = atomic64_inc_return(&tmon_event_seq);
 	struct sk_buff *msg;
 
+	atomic64_inc(&tmon_events_sent[ev->kind - TMON_EVENT_THREAD_LATENCY]);
 	trace_tmon_event(seq, ev->kind, ev->suppressed, ev->threshold_ns, &ev->rec,
 			 ev->cause.pid, ev->cause.comm);
 	if (tmon_listeners_any())
@@ -194,6 +197,29 @@ static void tmon_events_drain(struct work_struct *work)
 				tmon_event_send(&ev);
 		} while (got);
 		cond_resched();
+	}
+}
+
+/* The latest event's number (0: none yet). */
+u64 tmon_events_last_seq(void)
+{
+	return atomic64_read(&tmon_event_seq);
+}
+
+/* Since load, events of @kind: numbered and sent, and held back. */
+void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed)
+{
+	unsigned int i = kind - TMON_EVENT_THREAD_LATENCY, cpu;
+	unsigned long flags;
+
+	*sent = atomic64_read(&tmon_events_sent[i]);
+	*suppressed = 0;
+	for_each_possible_cpu(cpu) {
+		struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
+
+		raw_spin_lock_irqsave(&q->lock, flags);
+		*suppressed += q->limit[i].suppressed_total;
+		raw_spin_unlock_irqrestore(&q->lock, flags);
 	}
 }
 

@@ -77,6 +77,27 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 	return 0;
 }
 
+/* Each event kind's counters since load, a nest each. */
+static int tmon_put_event_stats(struct sk_buff *msg)
+{
+	struct nlattr *nest;
+	u32 kind, end = TMON_EVENT_THREAD_LATENCY + TMON_EVENT_KINDS;
+	u64 sent, held;
+
+	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, tmon_events_last_seq(), TMON_A_PAD))
+		return -EMSGSIZE;
+	for (kind = TMON_EVENT_THREAD_LATENCY; kind < end; kind++) {
+		tmon_events_counts(kind, &sent, &held);
+		nest = nla_nest_start(msg, TMON_A_EVENT_STATS);
+		if (!nest || nla_put_u32(msg, TMON_A_EVENT_KIND, kind) ||
+		    nla_put_u64_64bit(msg, TMON_A_EVENT_COUNT, sent, TMON_A_PAD) ||
+		    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, held, TMON_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
 /* The status reply's size: one nest per possible CPU makes it grow. */
 static size_t tmon_status_size(void)
 {
@@ -84,9 +105,12 @@ static size_t tmon_status_size(void)
 		     nla_total_size(sizeof(u8)) +
 		     (4 + TMON_LAT_BUCKETS) * nla_total_size_64bit(sizeof(u64));
 
+	size_t event = nla_total_size(0) + nla_total_size(sizeof(u32)) +
+		       2 * nla_total_size_64bit(sizeof(u64));
+
 	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +
-	       (8 + TMON_LAT_BOUNDS) * nla_total_size_64bit(sizeof(u64)) +
-	       num_possible_cpus() * cpu;
+	       (9 + TMON_LAT_BOUNDS) * nla_total_size_64bit(sizeof(u64)) +
+	       TMON_EVENT_KINDS * event + num_possible_cpus() * cpu;
 }
 
 int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
@@ -119,7 +143,8 @@ int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 			      TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES, tmon_mem_bytes(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_RING_LOST, tmon_ring_lost(), TMON_A_PAD) ||
-	    tmon_put_u64s(msg, TMON_A_LATENCY_BOUND_NS, tmon_lat_bounds_ns, TMON_LAT_BOUNDS))
+	    tmon_put_u64s(msg, TMON_A_LATENCY_BOUND_NS, tmon_lat_bounds_ns, TMON_LAT_BOUNDS) ||
+	    tmon_put_event_stats(msg))
 		goto err;
 	/* Threads come and go with hotplug: hold it still while we look. */
 	cpus_read_lock();

@@ -237,6 +237,9 @@ u64 tmon_ring_mem_bytes(void);
 void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
+/* The kinds of enum tmon_event_kind, from TMON_EVENT_THREAD_LATENCY on. */
+#define TMON_EVENT_KINDS	(TMON_EVENT_IRQ_LATENCY - TMON_EVENT_THREAD_LATENCY + 1)
+
 /* A wakeup over a threshold, on its way out (events.c). */
 struct tmon_event {
 	u64 suppressed;			/* held back before it (rate limit, full queue) */
@@ -249,6 +252,8 @@ struct tmon_event {
 /* events.c */
 struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause_pid);
 int tmon_events_init(void);
+u64 tmon_events_last_seq(void);
+void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);
 void tmon_events_exit(void);
 bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,

@@ -119,8 +119,10 @@ struct tmon_task_record {
  * Commands: what each does, its request and its reply attributes.
  *
  * TMON_CMD_GET_STATUS (do):
- *	The module's settings and counters, the latency buckets' bounds, and
- *	one cpu-status per possible CPU with its counters since load;
+ *	The module's settings and counters, the latency buckets' bounds, the
+ *	latest event's number and each event kind's counters (event-suppressed
+ *	there: held back since load), and one cpu-status per possible CPU
+ *	with its counters since load;
  *	sched-policy and sched-prio only while the CPU has its thread, the
  *	latency buckets, their sum and run-ns only once it has woken.
  *	Request: none
@@ -129,7 +131,7 @@ struct tmon_task_record {
  *	TMON_A_NR_TASKS, TMON_A_NR_SAMPLES, TMON_A_SAMPLES_DROPPED,
  *	TMON_A_SAMPLES_SKIPPED, TMON_A_SAMPLES_RECLAIMED,
  *	TMON_A_MEM_BYTES, TMON_A_RING_LOST, TMON_A_LATENCY_BOUND_NS,
- *	TMON_A_CPU_STATUS
+ *	TMON_A_CPU_STATUS, TMON_A_EVENT_SEQ, TMON_A_EVENT_STATS
  *
  * TMON_CMD_WATCH (do):
  *	Watch a process. Errors as for the debugfs tasks file (ESRCH,
@@ -345,6 +347,14 @@ enum tmon_cmd {
  *
  * @TMON_A_CAUSE_PRIO (u32):
  *	Its real-time priority, 0 under SCHED_OTHER.
+ *
+ * @TMON_A_EVENT_COUNT (u64):
+ *	Events of a kind numbered and sent since load.
+ *
+ * @TMON_A_EVENT_STATS (nest):
+ *	One per event kind, its counters since load.
+ *	Holding TMON_A_EVENT_KIND, TMON_A_EVENT_COUNT,
+ *	TMON_A_EVENT_SUPPRESSED
  */
 enum tmon_attr {
 	TMON_A_UNSPEC,
@@ -387,6 +397,8 @@ enum tmon_attr {
 	TMON_A_CAUSE_COMM,
 	TMON_A_CAUSE_POLICY,
 	TMON_A_CAUSE_PRIO,
+	TMON_A_EVENT_COUNT,
+	TMON_A_EVENT_STATS,
 
 	__TMON_A_MAX
 };

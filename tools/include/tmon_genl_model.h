@@ -109,6 +109,10 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"cause-policy", TMON_GENL_U32, 4, 0 },
 	[TMON_A_CAUSE_PRIO] = {
 		"cause-prio", TMON_GENL_U32, 4, 0 },
+	[TMON_A_EVENT_COUNT] = {
+		"event-count", TMON_GENL_U64, 8, 0 },
+	[TMON_A_EVENT_STATS] = {
+		"event-stats", TMON_GENL_NEST, 0, 1 },
 };
 
 /* The attributes of a cpu-status nest. */
@@ -117,6 +121,10 @@ static const unsigned long long tmon_genl_cpu_status_attrs =
 	B(TMON_A_WAKEUPS) | B(TMON_A_MISSED) | B(TMON_A_SCHED_POLICY) |
 	B(TMON_A_SCHED_PRIO) | B(TMON_A_LATENCY_BUCKET) | B(TMON_A_LATENCY_SUM_NS) |
 	B(TMON_A_RUN_NS);
+
+/* The attributes of a event-stats nest. */
+static const unsigned long long tmon_genl_event_stats_attrs =
+	B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_COUNT) | B(TMON_A_EVENT_SUPPRESSED);
 
 struct tmon_genl_cmd {
 	const char *name;
@@ -132,7 +140,7 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_NR_TASKS) | B(TMON_A_NR_SAMPLES) | B(TMON_A_SAMPLES_DROPPED) |
 		B(TMON_A_SAMPLES_SKIPPED) | B(TMON_A_SAMPLES_RECLAIMED) |
 		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_LATENCY_BOUND_NS) |
-		B(TMON_A_CPU_STATUS) },
+		B(TMON_A_CPU_STATUS) | B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_STATS) },
 	[TMON_CMD_WATCH] = { "watch", 0,
 		B(TMON_A_PID),
 		0 },
