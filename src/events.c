@@ -24,6 +24,8 @@
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -36,8 +38,11 @@
 #define TMON_EVENT_QLEN		8
 #define TMON_EVENTS_PER_SEC	10
 
-static u64 thread_threshold_ns;
-static u64 irq_threshold_ns;
+/* A threshold no latency is over. */
+#define TMON_THRESHOLD_OFF	U64_MAX
+
+static u64 thread_threshold_ns = TMON_THRESHOLD_OFF;
+static u64 irq_threshold_ns = TMON_THRESHOLD_OFF;
 
 /* The rate limit of one CPU and kind: a window of one second. */
 struct tmon_event_limit {
@@ -61,7 +66,8 @@ static atomic64_t tmon_events_sent[TMON_EVENT_KINDS];
 
 bool tmon_events_armed(void)
 {
-	return READ_ONCE(thread_threshold_ns) || READ_ONCE(irq_threshold_ns);
+	return READ_ONCE(thread_threshold_ns) != TMON_THRESHOLD_OFF ||
+	       READ_ONCE(irq_threshold_ns) != TMON_THRESHOLD_OFF;
 }
 
 /* On the thread's CPU, after the record is out. */
@@ -105,9 +111,9 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 	u64 thread = READ_ONCE(thread_threshold_ns);
 	u64 irq = READ_ONCE(irq_threshold_ns);
 
-	if (thread && rec->latency_ns > thread)
+	if (rec->latency_ns > thread)
 		tmon_event_queue(cpu, TMON_EVENT_THREAD_LATENCY, thread, rec, cause);
-	if (irq && rec->irq_latency_ns > irq)
+	if (rec->irq_latency_ns > irq)
 		tmon_event_queue(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
 }
 
@@ -244,13 +250,18 @@ void tmon_events_exit(void)
 	free_percpu(tmon_event_queues);
 }
 
-/* A latency in ns, 0 for none: at most the longest period. */
+/*
+ * A latency in ns, at most the longest period, or "off". 0 is a
+ * threshold like any other: every wakeup that was late at all is over it.
+ */
 static int threshold_set(const char *val, const struct kernel_param *kp)
 {
 	u64 v;
 
-	if (kstrtou64(val, 0, &v) || v > TMON_PERIOD_MAX_NS) {
-		tmon_param_err("%s=%*pE rejected: must be 0 (off) or a latency of at most %llu ns\n",
+	if (sysfs_streq(val, "off")) {
+		v = TMON_THRESHOLD_OFF;
+	} else if (kstrtou64(val, 0, &v) || v > TMON_PERIOD_MAX_NS) {
+		tmon_param_err("%s=%*pE rejected: must be off or a latency of at most %llu ns\n",
 			       kp->name, tmon_val_len(val), val, TMON_PERIOD_MAX_NS);
 		return -EINVAL;
 	}
@@ -258,14 +269,23 @@ static int threshold_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+static int threshold_get(char *buf, const struct kernel_param *kp)
+{
+	u64 v = READ_ONCE(*(u64 *)kp->arg);
+
+	if (v == TMON_THRESHOLD_OFF)
+		return sysfs_emit(buf, "off\n");
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
 static const struct kernel_param_ops threshold_ops = {
 	.set = threshold_set,
-	.get = param_get_ullong,
+	.get = threshold_get,
 };
 
 module_param_cb(thread_threshold_ns, &threshold_ops, &thread_threshold_ns, 0644);
 MODULE_PARM_DESC(thread_threshold_ns,
-		 "Send an event for a wakeup whose thread latency is over this, in ns (default 0: none)");
+		 "Send an event for a wakeup whose thread latency is over this, in ns, or off (default off)");
 module_param_cb(irq_threshold_ns, &threshold_ops, &irq_threshold_ns, 0644);
 MODULE_PARM_DESC(irq_threshold_ns,
-		 "Send an event for a wakeup whose IRQ latency is over this, in ns (default 0: none)");
+		 "Send an event for a wakeup whose IRQ latency is over this, in ns, or off (default off)");

@@ -186,7 +186,8 @@ struct tmon_task_record {
  *
  * TMON_CMD_EVENT (event to group events):
  *	A wakeup over a latency threshold (thread or IRQ latency, the
- *	module's parameters thread_threshold_ns and irq_threshold_ns), with
+ *	module's parameters thread_threshold_ns and irq_threshold_ns, which
+ *	are off by default), with
  *	its record and what the timer interrupted. Sent to the events
  *	group, with pids in the initial pid namespace, and to each
  *	subscribed socket as its owner may see it.

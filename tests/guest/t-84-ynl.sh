@@ -77,7 +77,7 @@ done
 # enum).
 echo 1 >$PAR/thread_threshold_ns
 out=$(ynl --subscribe events --sleep 2) || fail "subscribe events: $out"
-echo 0 >$PAR/thread_threshold_ns
+echo off >$PAR/thread_threshold_ns
 echo "$out" | jq -e 'length > 0 and all(.[]; .name == "event" and .msg["event-kind"] == "thread-latency" and
 	.msg["threshold-ns"] == 1 and .msg["cpu-record"]["latency-ns"] > 1 and
 	.msg["cpu-record"].cpu == .msg.cpu and (.msg["cause-comm"] | type) == "string")' >/dev/null ||
