@@ -112,6 +112,11 @@ checks() {
 	is top-options "--delay|--iterations|--help" tmonctl top -
 	is record-options "--output|--format|--duration|--wall|--help" tmonctl record -
 	is export-options "--prometheus|--output|--help" tmonctl export -
+	is events-options "--json|--exec|--duration|--count|--help" tmonctl events -
+	is events-prefix-options "--json|--exec|--duration|--count|--help" tmonctl ev --
+	is events-used-not-again "--exec|--duration|--help" tmonctl events -j --count 5 -
+	has events-exec-command "sh" tmonctl events --exec s
+	is events-count-value "" tmonctl events --count ""
 	is export-output-file "$tmp/files/run2.csv" tmonctl export --prometheus -o "$tmp/files/run2"
 	is record-format "csv|json" tmonctl record --format ""
 	is record-format-j "json" tmonctl record -d 5 --format j

@@ -107,6 +107,7 @@ check no-args 2 'no command' --
 check unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
 check empty-command 2 "unknown command ''" -- ""
 check ambiguous-prefix 2 "'s' is ambiguous" -- s
+check ambiguous-prefix-e 2 "'e' is ambiguous: events or export" -- e
 
 # Without the module, good arguments end at the module check.
 for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 --json" \
@@ -114,7 +115,9 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	"top -n 1" "top -d 0.5 -n 2" "record -d 1" "record --format json -d 0.5" \
 	"watch 1" "watch 1 2 3" "unwatch 1" "save $tmp/state" \
 	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
-	"record -w -d 1" "show 1 -w" "show 1 --wall -n 2 --json"; do
+	"record -w -d 1" "show 1 -w" "show 1 --wall -n 2 --json" \
+	events "events --json --count 10 -d 5" "ev -d 250ms" "events --count=1000000 --exec true" \
+	"events --duration 1h --exec exit"; do
 	# shellcheck disable=SC2086
 	case " $args " in
 	*" --json "*) jcheck "no-module-'$args'" 3 "run 'modprobe tmon'" $args ;;
@@ -220,6 +223,16 @@ done
 bad record-o-empty "-o needs a file name" record -o ""
 bad record-o-missing "option '-o' needs a value" record -o
 bad record-arg "unexpected argument" record now
+for n in 0 x -1 1000001 "" 1e3; do
+	bad "events-count-'$n'" "--count '$n' is not a count" events --count "$n"
+done
+for d in 0 x -2 1y ""; do
+	bad "events-d-'$d'" "-d '$d' is not a duration" events -d "$d"
+done
+bad events-exec-empty "--exec needs a command" events --exec ""
+bad events-exec-missing "option '--exec' needs a value" events --exec
+bad events-arg "unexpected argument 'now'" events now
+bad events-option "unknown option '--frob'" events --frob
 bad export-no-format "no format given" export
 jcheck bad-export-format 2 "unknown option '--json'" export --json
 jcheck bad-export-short-json 2 "unknown option '-j'" export -j

@@ -75,6 +75,7 @@ static void do_json(FILE *f, const void *arg)
 	json_end(&j);
 	json_object(&j, NULL);
 	json_bool(&j, "online", false);
+	json_null(&j, "cause");
 	json_end(&j);
 	json_end(&j);
 	json_array(&j, "empty");
@@ -185,14 +186,15 @@ int main(void)
 	expect_str("prom-label", capture(do_prom, "a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 	expect_str("json-writer", capture(do_json, NULL),
 		   "{\"version\":\"0.1.0\",\"period_ns\":18446744073709551615,\"cpus\":"
-		   "[{\"cpu\":0,\"latency_ns\":{\"min\":1}},{\"online\":false}],\"empty\":[],"
-		   "\"comm\":\"a\\\"b\\\\c\\n\\u0001\"}\n");
+		   "[{\"cpu\":0,\"latency_ns\":{\"min\":1}},{\"online\":false,\"cause\":null}],"
+		   "\"empty\":[],\"comm\":\"a\\\"b\\\\c\\n\\u0001\"}\n");
 	/* -p: the same document, a member a line, two spaces a level. */
 	json_pretty = true;
 	expect_str("json-writer-pretty", capture(do_json, NULL),
 		   "{\n  \"version\": \"0.1.0\",\n  \"period_ns\": 18446744073709551615,\n"
 		   "  \"cpus\": [\n    {\n      \"cpu\": 0,\n      \"latency_ns\": {\n"
-		   "        \"min\": 1\n      }\n    },\n    {\n      \"online\": false\n    }\n"
+		   "        \"min\": 1\n      }\n    },\n    {\n      \"online\": false,\n"
+		   "      \"cause\": null\n    }\n"
 		   "  ],\n  \"empty\": [],\n  \"comm\": \"a\\\"b\\\\c\\n\\u0001\"\n}\n");
 	json_pretty = false;
 

@@ -61,6 +61,17 @@ static const struct opt_spec record_opts[] = {
 	{ .key = 0 },
 };
 
+static const struct opt_spec events_opts[] = {
+	{ .key = 'j', .name = "json", .help = "JSON lines: one object per event" },
+	{ .key = OPT_EXEC, .name = "exec", .value = "CMD",
+	  .help = "run CMD with sh -c for each event (TMON_EVENT_*)" },
+	{ .key = 'd', .name = "duration", .value = "SECONDS",
+	  .help = "stop after SECONDS (default: at SIGINT, SIGTERM)" },
+	{ .key = OPT_COUNT, .name = "count", .value = "COUNT",
+	  .help = "stop after COUNT events, 1 to 1000000" },
+	{ .key = 0 },
+};
+
 static const struct opt_spec export_opts[] = {
 	{ .key = OPT_PROMETHEUS, .name = "prometheus",
 	  .help = "Prometheus text exposition format", .required = true },
@@ -87,6 +98,7 @@ static const struct cmd_spec cmds[] = {
 	{ "latency", cmd_latency, "", "per-CPU wakeup latency", latency_opts },
 	{ "top", cmd_top, "", "live view; -n ends it", top_opts },
 	{ "record", cmd_record, "", "stream records from the rings", record_opts },
+	{ "events", cmd_events, "", "follow the latency threshold events", events_opts },
 	{ "fields", cmd_fields, "", "what the fields of the records mean", no_opts },
 	{ "export", cmd_export, "", "metrics in Prometheus text format", export_opts },
 	{ "save", cmd_save, "[FILE]", "save watch list and settings to FILE", no_opts },

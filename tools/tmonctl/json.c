@@ -163,3 +163,9 @@ void json_bool(struct json *j, const char *key, bool v)
 	json_key(j, key);
 	fputs(v ? "true" : "false", j->f);
 }
+
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
+}

@@ -2,7 +2,8 @@
 /*
  * The generic netlink family "tmon", through libmnl: resolve the family,
  * send one request, run every reply through a validated attribute table,
- * and keep the kernel's extended ack text for the error line.
+ * and keep the kernel's extended ack text for the error line; or, for a
+ * subscribed socket, read what comes through the same table.
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -76,6 +77,9 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk *t = data;
 	int err;
 
+	/* (a socket that listens to nlctrl too: not a reply to us) */
+	if (nlh->nlmsg_type != family_id)
+		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	if (!t->cb)
@@ -275,4 +279,79 @@ bool nl_get_record(const struct nlattr *attr, void *rec, size_t size)
 		return false;
 	memcpy(rec, mnl_attr_get_payload(attr), size);
 	return true;
+}
+
+/*
+ * Listen to nlctrl's notifications too, so that nl_recv() tells when the
+ * family goes (the module is unloaded). Open to every user. 0 or -errno.
+ */
+int nl_listen(void)
+{
+	/* nlctrl's one group, "notify", is GENL_ID_CTRL (as iproute2 takes it). */
+	uint32_t notify = GENL_ID_CTRL;
+
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &notify, sizeof(notify)) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_fd(void)
+{
+	return mnl_socket_get_fd(nl);
+}
+
+struct listen {
+	struct talk talk;
+	bool gone;
+};
+
+/* nlctrl's word that our family was unregistered. */
+static bool family_gone(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *attr;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	mnl_attr_for_each(attr, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+			return mnl_attr_get_u16(attr) == family_id;
+	}
+	return false;
+}
+
+static int listen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct listen *l = data;
+
+	if (nlh->nlmsg_type == GENL_ID_CTRL && family_gone(nlh)) {
+		l->gone = true;
+		return MNL_CB_STOP;
+	}
+	return data_cb(nlh, &l->talk);
+}
+
+/*
+ * What one receive brings, unasked: @cb sees the attributes of each
+ * message of the family, as nl_talk()'s. 0, or -errno: -EIDRM when the
+ * family went, -ENOBUFS when the socket overran (messages were lost; it
+ * goes on), -EAGAIN when there was nothing.
+ */
+int nl_recv(nl_reply_cb cb, void *data)
+{
+	struct listen l = { .talk = { .cb = cb, .data = data } };
+	ssize_t n;
+	int ret;
+
+	ext_msg[0] = '\0';
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	errno = 0;
+	/* The kernel's own messages: sequence number and port 0, not checked. */
+	ret = mnl_cb_run2(buf, (size_t)n, 0, 0, listen_cb, &l, ctl_cbs, ARRAY_SIZE(ctl_cbs));
+	if (ret < 0)
+		return -(errno ? errno : EPROTO);
+	return l.gone ? -EIDRM : 0;
 }

@@ -16,8 +16,6 @@
 #include "fields.h"
 #include "tmonctl.h"
 
-#define RECORD_MAX_NS	(UINT64_C(31) * 24 * 3600 * NSEC_PER_SEC)
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -232,7 +230,7 @@ static int record_args(int argc, char **argv, struct record_opts *o)
 						   optarg);
 			break;
 		case 'd':
-			if (parse_decimal_ns(optarg, RECORD_MAX_NS, &o->duration) || !o->duration)
+			if (parse_decimal_ns(optarg, DURATION_MAX_NS, &o->duration) || !o->duration)
 				return usage_error("record",
 						   "-d '%s' is not a duration (2, 0.5, 250ms, 1m)",
 						   optarg);

@@ -14,7 +14,7 @@
 const char *sched_policy_name(uint32_t policy)
 {
 	static const char * const names[] = { "other", "fifo", "rr", "batch", NULL, "idle",
-					      "deadline" };
+					      "deadline", "ext" };
 
 	return policy < ARRAY_SIZE(names) && names[policy] ? names[policy] : "unknown";
 }

@@ -139,12 +139,17 @@ _tmonctl()
 	fi
 	mapfile -t optlines < <(_tmonctl_options "$cmd")
 
-	# The value of an option: a file, one of a list, or typed by the user.
+	# The value of an option: a file, a command, one of a list, or typed
+	# by the user.
 	for line in "${optlines[@]}"; do
 		read -r s l v <<<"$line"
 		[[ $v != - && ($prev == "$s" || $prev == "$l") ]] || continue
 		case $v in
 		FILE) _tmonctl_files ;;
+		CMD)
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -c -- "$cur"))
+			;;
 		*'|'*)
 			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "${v//|/ }" -- "$cur"))

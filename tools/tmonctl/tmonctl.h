@@ -23,6 +23,8 @@
 #define TMON_LOADED_FILE	"/run/tmon/loaded"
 #define TMON_DEV		"/dev/tmon"
 #define TMON_PARAMS_DIR		"/sys/module/tmon/parameters"
+/* The longest -d of record and events: a month. */
+#define DURATION_MAX_NS		(UINT64_C(31) * 24 * 3600 * NSEC_PER_SEC)
 
 enum {
 	EXIT_OK = 0,
@@ -38,6 +40,8 @@ enum {			/* keys of the options that have no short form */
 	OPT_FORMAT,
 	OPT_PROMETHEUS,
 	OPT_AT_LOAD,
+	OPT_EXEC,
+	OPT_COUNT,
 };
 
 struct opt_spec {
@@ -109,6 +113,7 @@ void json_end(struct json *j);	/* closes the innermost; a newline at depth 0 */
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_str(struct json *j, const char *key, const char *s);
 void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
 void json_escape(FILE *f, const char *s);
 
 /* nl.c: the generic netlink family, through libmnl */
@@ -123,6 +128,9 @@ void nl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v);
 int nl_talk(struct nlmsghdr *nlh, nl_reply_cb cb, void *data);
 const char *nl_strerror(int err);
 bool nl_get_record(const struct nlattr *attr, void *rec, size_t size);
+int nl_listen(void);
+int nl_fd(void);
+int nl_recv(nl_reply_cb cb, void *data);
 
 /* state.c: the module's state, shared by status, top, latency and export */
 struct lat_stats {
@@ -230,6 +238,7 @@ int cmd_period(int argc, char **argv);
 int cmd_latency(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
