@@ -60,12 +60,14 @@ lint() {
 		fi
 	done
 	# Pieces that fit in a head: no file of the module or the tool over
-	# 400 lines, no function (kernel style: its body from a "{" to a "}"
-	# at the start of a line) over 60.
+	# 400 lines (but what gen.py makes, which is as long as the spec), no
+	# function (kernel style: its body from a "{" to a "}" at the start of
+	# a line) over 60.
 	res=$(for f in "$TMON_TOP"/src/*.[ch] "$TMON_TOP"/tools/tmonctl/*.[ch] "$TMON_TOP"/tools/include/*.h; do
 		awk -v f="${f#"$TMON_TOP"/}" '/^{/ { s = FNR; name = prev }
 			/^}/ && s { if (FNR - s - 1 > 60) print f ": " name ": " FNR - s - 1 " lines"; s = 0 }
-			{ prev = $0 } END { if (FNR > 400) print f ": " FNR " lines" }' "$f"
+			FNR <= 2 && /Do not edit: made from netlink\/tmon.yaml/ { made = 1 }
+			{ prev = $0 } END { if (FNR > 400 && !made) print f ": " FNR " lines" }' "$f"
 	done)
 	if [ -z "$res" ]; then echo "PASS lint/sizes"
 	else echo "FAIL lint/sizes"; echo "$res" | head -n 20; fi
