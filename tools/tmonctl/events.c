@@ -54,7 +54,8 @@ struct listener {
 	int err;		/* an output error, -errno */
 };
 
-static const char *kind_name(uint32_t kind)
+/* enum tmon_event_kind's names, as the spec writes them. */
+const char *event_kind_name(uint32_t kind)
 {
 	static const char * const names[] = { NULL, "thread-latency", "irq-latency" };
 	static char other[24];
@@ -107,7 +108,7 @@ static void event_text(FILE *f, const struct event *ev)
 	fmt_usec(irq, sizeof(irq), ev->rec.irq_latency_ns);
 	fmt_usec(thr, sizeof(thr), ev->threshold_ns);
 	fprintf(f, "%" PRIu64 " %s cpu=%" PRIu32 " latency=%sus irq_latency=%sus threshold=%sus",
-		ev->seq, kind_name(ev->kind), ev->cpu, lat, irq, thr);
+		ev->seq, event_kind_name(ev->kind), ev->cpu, lat, irq, thr);
 	fprintf(f, " missed=%" PRIu32, ev->rec.missed);
 	if (ev->has_cause)
 		fprintf(f, " cause=%" PRIu32 "/%s policy=%s prio=%" PRIu32, ev->cause_pid, ev->comm,
@@ -125,7 +126,7 @@ static void event_json(FILE *f, const struct event *ev)
 	j.pretty = false;	/* JSON lines: one event a line */
 	json_object(&j, NULL);
 	json_u64(&j, "seq", ev->seq);
-	json_str(&j, "kind", kind_name(ev->kind));
+	json_str(&j, "kind", event_kind_name(ev->kind));
 	json_u64(&j, "cpu", ev->cpu);
 	json_u64(&j, "threshold_ns", ev->threshold_ns);
 	json_u64(&j, "latency_ns", ev->rec.latency_ns);
@@ -177,7 +178,7 @@ static void event_env(const struct event *ev)
 		else
 			unsetenv(nums[i].name);
 	}
-	setenv("TMON_EVENT_KIND", kind_name(ev->kind), 1);
+	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
 	if (ev->has_cause) {
 		setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
 		setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);

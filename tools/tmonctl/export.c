@@ -179,6 +179,26 @@ static void export_cpus(FILE *f, const struct tmon_status *st)
 			st->cpus[i].cpu, st->cpus[i].irq_lat.count);
 }
 
+/* Each event kind's counters since load. */
+static void export_events(FILE *f, const struct tmon_status *st)
+{
+	static const char * const names[] = {
+		"tmon_events_total", "tmon_events_suppressed_total",
+	};
+	static const char * const help[] = {
+		"Events sent: wakeups over a latency threshold.",
+		"Events held back by the rate limit or a full queue.",
+	};
+	unsigned int n, k;
+
+	for (n = 0; n < ARRAY_SIZE(names); n++) {
+		family(f, names[n], "counter", help[n]);
+		for (k = TMON_EVENT_THREAD_LATENCY; k < ARRAY_SIZE(st->events); k++)
+			fprintf(f, "%s{kind=\"%s\"} %" PRIu64 "\n", names[n], event_kind_name(k),
+				n ? st->events[k].suppressed : st->events[k].sent);
+	}
+}
+
 static void export_prometheus(FILE *f, const struct tmon_status *st,
 			      const struct task_list *tl)
 {
@@ -216,6 +236,7 @@ static void export_prometheus(FILE *f, const struct tmon_status *st,
 	fprintf(f, "tmon_ring_lost_total %" PRIu64 "\n", st->ring_lost);
 	family(f, "tmon_memory_bytes", "gauge", "Memory used by the module's history.");
 	fprintf(f, "tmon_memory_bytes %" PRIu64 "\n", st->mem_bytes);
+	export_events(f, st);
 	export_task_families(f, tl);
 }
 

@@ -129,6 +129,41 @@ static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 	return 0;
 }
 
+/* One TMON_A_EVENT_STATS nest: a kind's counters. */
+static int event_stats_parse(const struct nlattr *attr, struct tmon_status *st)
+{
+	uint64_t sent = 0, suppressed = 0;
+	const struct nlattr *nest;
+	uint32_t kind = 0;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+		return -EPROTO;
+	mnl_attr_for_each_nested(nest, attr) {
+		switch (mnl_attr_get_type(nest)) {
+		case TMON_A_EVENT_KIND:
+			if (mnl_attr_validate(nest, MNL_TYPE_U32) < 0)
+				return -EPROTO;
+			kind = mnl_attr_get_u32(nest);
+			break;
+		case TMON_A_EVENT_COUNT:
+		case TMON_A_EVENT_SUPPRESSED:
+			if (mnl_attr_validate(nest, MNL_TYPE_U64) < 0)
+				return -EPROTO;
+			if (mnl_attr_get_type(nest) == TMON_A_EVENT_COUNT)
+				sent = mnl_attr_get_u64(nest);
+			else
+				suppressed = mnl_attr_get_u64(nest);
+			break;
+		}
+	}
+	/* A kind this tool does not know is left out. */
+	if (kind >= TMON_EVENT_THREAD_LATENCY && kind < ARRAY_SIZE(st->events)) {
+		st->events[kind].sent = sent;
+		st->events[kind].suppressed = suppressed;
+	}
+	return 0;
+}
+
 static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
 {
 	struct tmon_status *st = data;
@@ -150,8 +185,11 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 	st->reclaimed = attr_u64(tb[TMON_A_SAMPLES_RECLAIMED]);
 	st->mem_bytes = attr_u64(tb[TMON_A_MEM_BYTES]);
 	st->ring_lost = attr_u64(tb[TMON_A_RING_LOST]);
+	st->event_seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		n += mnl_attr_get_type(attr) == TMON_A_CPU_STATUS;
+		if (mnl_attr_get_type(attr) == TMON_A_EVENT_STATS && event_stats_parse(attr, st))
+			return -EPROTO;
 		if (mnl_attr_get_type(attr) != TMON_A_LATENCY_BOUND_NS)
 			continue;
 		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0 || st->nr_bounds == MAX_LAT_BOUNDS)

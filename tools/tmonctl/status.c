@@ -64,6 +64,63 @@ void status_problems(const struct tmon_status *st, struct problems *p)
 #undef ADD
 }
 
+/* A threshold parameter: its value in ns, or false when off (or unreadable). */
+static bool threshold_get(const char *param, uint64_t *ns)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), TMON_PARAMS_DIR "/%s", param);
+	return !sysfs_read_str(path, buf, sizeof(buf)) && !parse_u64(buf, 0, UINT64_MAX, ns);
+}
+
+/* The events since load and the thresholds in force (null: off). */
+static void status_events_json(struct json *j, const struct tmon_status *st)
+{
+	static const char * const params[] = { "thread_threshold_ns", "irq_threshold_ns" };
+	unsigned int i;
+	uint64_t ns;
+
+	json_object(j, "events");
+	json_u64(j, "seq", st->event_seq);
+	for (i = 0; i < ARRAY_SIZE(params); i++) {
+		if (threshold_get(params[i], &ns))
+			json_u64(j, params[i], ns);
+		else
+			json_null(j, params[i]);
+	}
+	json_array(j, "kinds");
+	for (i = TMON_EVENT_THREAD_LATENCY; i < ARRAY_SIZE(st->events); i++) {
+		json_object(j, NULL);
+		json_str(j, "kind", event_kind_name(i));
+		json_u64(j, "sent", st->events[i].sent);
+		json_u64(j, "suppressed", st->events[i].suppressed);
+		json_end(j);
+	}
+	json_end(j);
+	json_end(j);
+}
+
+static void status_events_text(const struct tmon_status *st)
+{
+	char thr[2][32], us[24];
+	uint64_t ns, held = 0;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(thr[i], sizeof(thr[i]), "off");
+		if (threshold_get(i ? "irq_threshold_ns" : "thread_threshold_ns", &ns)) {
+			fmt_usec(us, sizeof(us), ns);
+			snprintf(thr[i], sizeof(thr[i]), "%sus", us);
+		}
+	}
+	printf("events    %" PRIu64 " sent:", st->event_seq);
+	for (i = TMON_EVENT_THREAD_LATENCY; i < ARRAY_SIZE(st->events); i++) {
+		printf(" %s %" PRIu64, event_kind_name(i), st->events[i].sent);
+		held += st->events[i].suppressed;
+	}
+	printf("; %" PRIu64 " held back; thresholds: thread %s, IRQ %s\n", held, thr[0], thr[1]);
+}
+
 static void status_json(const struct tmon_status *st, const struct problems *p)
 {
 	struct json j;
@@ -110,6 +167,7 @@ static void status_json(const struct tmon_status *st, const struct problems *p)
 	json_u64(&j, "reclaimed", st->reclaimed);
 	json_u64(&j, "mem_bytes", st->mem_bytes);
 	json_u64(&j, "ring_lost", st->ring_lost);
+	status_events_json(&j, st);
 	json_end(&j);
 }
 
@@ -155,6 +213,7 @@ static void status_text(const struct tmon_status *st, const struct problems *p)
 	       " reclaimed\n", st->samples, st->dropped, st->skipped, st->reclaimed);
 	printf("memory    %s (%" PRIu64 " bytes)\n", mem, st->mem_bytes);
 	printf("rings     %" PRIu64 " records lost by readers\n", st->ring_lost);
+	status_events_text(st);
 }
 
 int cmd_status(int argc, char **argv)

@@ -168,6 +168,10 @@ struct tmon_status {
 	uint64_t lat_bounds_ns[MAX_LAT_BOUNDS];
 	unsigned int nr_possible;
 	struct cpu_state *cpus;
+	uint64_t event_seq;		/* the latest event's number */
+	struct {
+		uint64_t sent, suppressed;
+	} events[TMON_EVENT_IRQ_LATENCY + 1];	/* by enum tmon_event_kind, since load */
 };
 
 struct task_state {
@@ -192,6 +196,7 @@ struct problems {
 void status_problems(const struct tmon_status *st, struct problems *p);
 void status_free(struct tmon_status *st);
 const char *sched_policy_name(uint32_t policy);
+const char *event_kind_name(uint32_t kind);
 int tasks_get(struct task_list *tl);
 void lat_compute(struct lat_stats *s, uint64_t *v, size_t n);
 void json_lat_stats(struct json *j, const char *key, const struct lat_stats *l);

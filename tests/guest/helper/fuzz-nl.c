@@ -601,21 +601,71 @@ static uint64_t ra_u64(const struct reply_attrs *ra, unsigned int type)
 }
 
 /*
+ * A CPU status nest @in of a reply @ra: the latency buckets (one per
+ * bound and one above, adding up to its wakeups, once it has woken),
+ * every attribute once, CPUs ascending from *@last_cpu.
+ */
+static int check_cpu_status(const struct nl_state *st, const struct reply_attrs *ra,
+			    const struct reply_attrs *in, int64_t *last_cpu)
+{
+	int woke = ra_u64(in, TMON_A_WAKEUPS) > 0;
+
+	if (in->count[TMON_A_LATENCY_SUM_NS] != (unsigned int)woke ||
+	    in->count[TMON_A_RUN_NS] != (unsigned int)woke ||
+	    in->count[TMON_A_LATENCY_BUCKET] !=
+	    (woke ? ra->count[TMON_A_LATENCY_BOUND_NS] + 1 : 0) ||
+	    in->sum[TMON_A_LATENCY_BUCKET] != ra_u64(in, TMON_A_WAKEUPS))
+		return violation("reply: cpu %u: %u latency buckets adding up to %llu, %llu wakeups, %u bounds",
+				 ra_u32(in, TMON_A_CPU), in->count[TMON_A_LATENCY_BUCKET],
+				 (unsigned long long)in->sum[TMON_A_LATENCY_BUCKET],
+				 (unsigned long long)ra_u64(in, TMON_A_WAKEUPS),
+				 ra->count[TMON_A_LATENCY_BOUND_NS]), -1;
+	if (in->count[TMON_A_CPU] != 1 || in->count[TMON_A_THREAD_PID] != 1 ||
+	    in->count[TMON_A_WAKEUPS] != 1 || in->count[TMON_A_MISSED] != 1 ||
+	    in->count[TMON_A_THREAD_RUNNING] != 1 ||
+	    /* a thread's scheduling, read back, exactly when it has one */
+	    in->count[TMON_A_SCHED_POLICY] != in->count[TMON_A_THREAD_RUNNING] *
+	    ra_u8(in, TMON_A_THREAD_RUNNING) ||
+	    in->count[TMON_A_SCHED_PRIO] != in->count[TMON_A_SCHED_POLICY] ||
+	    ra_u32(in, TMON_A_SCHED_POLICY) > 1 ||
+	    ra_u32(in, TMON_A_SCHED_PRIO) > 99 ||
+	    (int64_t)ra_u32(in, TMON_A_CPU) <= *last_cpu ||
+	    ra_u32(in, TMON_A_CPU) >= st->nr_cpu_ids)
+		return violation("reply: bad CPU status (cpu %u after %lld)",
+				 ra_u32(in, TMON_A_CPU), (long long)*last_cpu), -1;
+	*last_cpu = ra_u32(in, TMON_A_CPU);
+	return 0;
+}
+
+/* An event kind's counters: each once, kinds known and ascending from *@last. */
+static int check_event_stats(const struct reply_attrs *in, uint32_t *last)
+{
+	uint32_t kind = ra_u32(in, TMON_A_EVENT_KIND);
+
+	if (in->count[TMON_A_EVENT_KIND] != 1 || in->count[TMON_A_EVENT_COUNT] != 1 ||
+	    in->count[TMON_A_EVENT_SUPPRESSED] != 1 || kind <= *last ||
+	    kind < TMON_EVENT_THREAD_LATENCY || kind > TMON_EVENT_IRQ_LATENCY)
+		return violation("reply: bad event stats (kind %u after %u)", kind, *last), -1;
+	*last = kind;
+	return 0;
+}
+
+/*
  * Attributes of a reply: well-formed, each a known type of its exact
- * size, filling the message exactly. Nested CPU status is checked here,
- * and the latency bounds (ascending) with the buckets of each CPU (one
- * per bound and one above, adding up to its wakeups, once it has woken).
+ * size, filling the message exactly; @nested is the nest they are in (0:
+ * none). The nests are checked here, and the latency bounds ascending.
  */
 static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t len,
-		       struct reply_attrs *ra, int nested)
+		       struct reply_attrs *ra, unsigned int nested)
 {
 	struct reply_attrs in;
 	int64_t last_cpu = -1;
+	uint32_t last_kind = 0;
 	unsigned int type, plen;
 	uint64_t v, last_bound = 0;
 	struct nlattr a;
 	size_t off = 0;
-	int want, woke;
+	int want;
 
 	memset(ra, 0, sizeof(*ra));
 	while (off < len) {
@@ -637,36 +687,15 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 		if (want == -2) {
 			if (nested || !(a.nla_type & NLA_F_NESTED))
 				return violation("reply: bad nest of attribute %u", type), -1;
-			if (parse_reply(st, p + off + NLA_HDRLEN, plen, &in, 1))
+			if (parse_reply(st, p + off + NLA_HDRLEN, plen, &in, type))
 				return -1;
-			woke = ra_u64(&in, TMON_A_WAKEUPS) > 0;
-			if (in.count[TMON_A_LATENCY_SUM_NS] != (unsigned int)woke ||
-			    in.count[TMON_A_RUN_NS] != (unsigned int)woke ||
-			    in.count[TMON_A_LATENCY_BUCKET] !=
-			    (woke ? ra->count[TMON_A_LATENCY_BOUND_NS] + 1 : 0) ||
-			    in.sum[TMON_A_LATENCY_BUCKET] != ra_u64(&in, TMON_A_WAKEUPS))
-				return violation("reply: cpu %u: %u latency buckets adding up to %llu, %llu wakeups, %u bounds",
-						 ra_u32(&in, TMON_A_CPU), in.count[TMON_A_LATENCY_BUCKET],
-						 (unsigned long long)in.sum[TMON_A_LATENCY_BUCKET],
-						 (unsigned long long)ra_u64(&in, TMON_A_WAKEUPS),
-						 ra->count[TMON_A_LATENCY_BOUND_NS]), -1;
-			if (in.count[TMON_A_CPU] != 1 || in.count[TMON_A_THREAD_PID] != 1 ||
-			    in.count[TMON_A_WAKEUPS] != 1 || in.count[TMON_A_MISSED] != 1 ||
-			    in.count[TMON_A_THREAD_RUNNING] != 1 ||
-			    /* a thread's scheduling, read back, exactly when it has one */
-			    in.count[TMON_A_SCHED_POLICY] != in.count[TMON_A_THREAD_RUNNING] *
-			    ra_u8(&in, TMON_A_THREAD_RUNNING) ||
-			    in.count[TMON_A_SCHED_PRIO] != in.count[TMON_A_SCHED_POLICY] ||
-			    ra_u32(&in, TMON_A_SCHED_POLICY) > 1 ||
-			    ra_u32(&in, TMON_A_SCHED_PRIO) > 99 ||
-			    (int64_t)ra_u32(&in, TMON_A_CPU) <= last_cpu ||
-			    ra_u32(&in, TMON_A_CPU) >= st->nr_cpu_ids)
-				return violation("reply: bad CPU status (cpu %u after %lld)",
-						 ra_u32(&in, TMON_A_CPU), (long long)last_cpu), -1;
-			last_cpu = ra_u32(&in, TMON_A_CPU);
+			if (type == TMON_A_CPU_STATUS ? check_cpu_status(st, ra, &in, &last_cpu) :
+			    check_event_stats(&in, &last_kind))
+				return -1;
 		} else if (nested && type != TMON_A_PAD &&
-			   !(tmon_genl_cpu_status_attrs & (1ULL << type))) {
-			return violation("reply: attribute %u inside a CPU status", type), -1;
+			   !((nested == TMON_A_CPU_STATUS ? tmon_genl_cpu_status_attrs :
+			      tmon_genl_event_stats_attrs) & (1ULL << type))) {
+			return violation("reply: attribute %u inside nest %u", type, nested), -1;
 		}
 		ra->a[type] = p + off + NLA_HDRLEN;
 		ra->len[type] = plen;
@@ -743,6 +772,9 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
 				  ra.count[TMON_A_CPU_STATUS], st->nr_possible);
+		if (ra.count[TMON_A_EVENT_STATS] != TMON_EVENT_IRQ_LATENCY)
+			violation("status: %u event stats, %u kinds", ra.count[TMON_A_EVENT_STATS],
+				  TMON_EVENT_IRQ_LATENCY);
 		model_reap(ra_u32(&ra, TMON_A_NR_TASKS));
 		if (ra_u32(&ra, TMON_A_ABI_VERSION) != TMON_ABI_VERSION ||
 		    ra_u64(&ra, TMON_A_PERIOD_NS) != st->period ||
