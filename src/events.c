@@ -111,6 +111,9 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 	u64 thread = READ_ONCE(thread_threshold_ns);
 	u64 irq = READ_ONCE(irq_threshold_ns);
 
+	if (rec->latency_ns <= thread && rec->irq_latency_ns <= irq)
+		return;
+	tmon_snapshot_take();
 	if (rec->latency_ns > thread)
 		tmon_event_queue(cpu, TMON_EVENT_THREAD_LATENCY, thread, rec, cause);
 	if (rec->irq_latency_ns > irq)

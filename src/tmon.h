@@ -259,6 +259,9 @@ bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
 
+/* event_snapshot.c */
+void tmon_snapshot_take(void);
+
 /* event_listeners.c */
 int tmon_listeners_init(void);
 void tmon_listeners_exit(void);
