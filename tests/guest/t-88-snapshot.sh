@@ -19,23 +19,31 @@ write_param trace_snapshot maybe && fail "trace_snapshot=maybe accepted"
 echo >$T/trace
 echo 1 >$T/events/tmon/tmon_wakeup/enable
 echo 1 >$T/events/sched/sched_switch/enable
+# Late wakeups, a few a second: a SCHED_FIFO loop above the threads holds
+# CPU 1 for 5 ms every 50 ms, and a thread latency over 2 ms is an event.
+c1=$(online_cpus | tail -n 1)
+echo 2000000 >$PAR/thread_threshold_ns
+tmonctl events -j -d $((90 * SLOW)) >/tmp/ev & l=$!
+taskset -c "$c1" tmon-helper fifospin 2 5 2000 45 & f=$!
+trap 'kill $f $l 2>/dev/null; restore' EXIT
+wait_for 30 grep -q latency /tmp/ev || fail "no event before arming"
+# Armed once the listener hears: the next crossing takes the snapshot.
 echo Y >$PAR/trace_snapshot
-# The next wakeup anywhere crosses: every late wakeup is over 0.
-echo 0 >$PAR/thread_threshold_ns
-# The first crossing takes the snapshot; its event is among the first
-# few sent (the other CPUs' may go out before it).
-n=$((2 * $(nr_online)))
-tmonctl events -j --count $n -d $((10 * SLOW)) >/tmp/ev || fail "tmonctl events: exit $?"
-echo off >$PAR/thread_threshold_ns
-[ "$(cat $PAR/trace_snapshot)" = N ] || fail "trace_snapshot still armed after an event"
+disarmed() { [ "$(cat $PAR/trace_snapshot)" = N ]; }
+wait_for 30 disarmed || fail "trace_snapshot still armed: no crossing in 30 s"
 [ -e $T/snapshot ] && K=$T/snapshot || K=$T/trace
-# The received event whose wakeup is what was kept: the latest record of
-# its CPU there.
-jq -r '"\(.cpu) \(.record_seq)"' /tmp/ev | while read -r c s; do
-	last=$(grep "tmon_wakeup: cpu=$c " $K | tail -n 1 | sed 's/.* seq=\([0-9]*\) .*/\1/')
-	[ "$last" = "$s" ] && echo "$c $s"
-done | head -n 1 >/tmp/kept
-read -r cpu seq </tmp/kept || fail "none of the $n events' wakeups ends $K: $(tr '\n' ' ' </tmp/ev | head -c 600)"
+# The event of what was kept: its wakeup is the last of its CPU there.
+kept() {
+	jq -r '"\(.cpu) \(.record_seq)"' /tmp/ev 2>/dev/null | while read -r c s; do
+		last=$(grep "tmon_wakeup: cpu=$c " $K | tail -n 1 | sed 's/.* seq=\([0-9]*\) .*/\1/')
+		[ "$last" = "$s" ] && echo "$c $s"
+	done | head -n 1 >/tmp/kept
+	[ -s /tmp/kept ]
+}
+wait_for 10 kept || fail "no event's wakeup ends $K: $(tail -n 3 /tmp/ev | tr '\n' ' ' | head -c 600)"
+kill $f $l
+echo off >$PAR/thread_threshold_ns
+read -r cpu seq </tmp/kept
 
 if [ -e $T/snapshot ]; then
 	# Tracing went on past the snapshot: the live trace has that CPU's
