@@ -154,4 +154,24 @@ static inline bool tmon_task_dump_readable(struct task_struct *task)
 }
 #endif
 
+/*
+ * The sched_process_exit tracepoint's probe: 6.16 passes group_dead (true
+ * for a thread group's last thread). Before, the tracepoint comes after
+ * do_exit() dropped signal->live, so the last thread finds it at 0.
+ * TMON_EXIT_PROBE(probe, fn) defines @probe calling fn(task, group_dead).
+ */
+#ifdef COMPAT_HAVE_EXIT_GROUP_DEAD
+#define TMON_EXIT_PROBE(probe, fn)						\
+	static void probe(void *data, struct task_struct *p, bool group_dead)	\
+	{									\
+		fn(p, group_dead);						\
+	}
+#else
+#define TMON_EXIT_PROBE(probe, fn)						\
+	static void probe(void *data, struct task_struct *p)			\
+	{									\
+		fn(p, !atomic_read(&p->signal->live));				\
+	}
+#endif
+
 #endif /* _TMON_COMPAT_H */

@@ -33,6 +33,7 @@ struct tmon_listener {
 	struct list_head node;
 	u32 portid;
 	struct tmon_caller who;		/* holds a reference on ns and cred */
+	u64 seq;			/* the last event sent to it (or lost on the way) */
 };
 
 static LIST_HEAD(tmon_listeners);
@@ -142,16 +143,39 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 	return vnr && ok ? vnr : -1;
 }
 
-/* Process context: @ev, numbered @seq, to every subscribed socket. */
-void tmon_listeners_send(u64 seq, const struct tmon_event *ev)
+/* The exiting process's pid as @who may see it, or 0 (access.c's rule). */
+static pid_t tmon_exit_visible(const struct tmon_caller *who, struct tmon_watch *w)
+{
+	const struct cred *old;
+	pid_t vnr;
+
+	old = override_creds(who->cred);
+	vnr = tmon_watch_visible(who, w);
+	revert_creds(old);
+	return vnr;
+}
+
+/*
+ * Process context: @ev to every subscribed socket whose owner may see it,
+ * each numbered in the socket's own sequence (a gap: an event lost to it).
+ */
+void tmon_listeners_send(const struct tmon_event *ev)
 {
 	struct tmon_listener *l, *tmp;
 	struct sk_buff *msg;
+	pid_t pid;
 	int err;
 
 	mutex_lock(&tmon_listeners_lock);
 	list_for_each_entry_safe(l, tmp, &tmon_listeners, node) {
-		msg = tmon_event_msg(seq, ev, tmon_cause_visible(&l->who, ev->cause.pid));
+		if (ev->kind == TMON_EVENT_EXIT) {
+			pid = tmon_exit_visible(&l->who, ev->watch);
+			if (!pid)
+				continue;
+		} else {
+			pid = tmon_cause_visible(&l->who, ev->cause.pid);
+		}
+		msg = tmon_event_msg(++l->seq, ev, pid);
 		if (!msg)
 			continue;
 		err = genlmsg_unicast(&init_net, msg, l->portid);

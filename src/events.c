@@ -70,38 +70,67 @@ bool tmon_events_armed(void)
 	       READ_ONCE(irq_threshold_ns) != TMON_THRESHOLD_OFF;
 }
 
-/* On the thread's CPU, after the record is out. */
-static void tmon_event_queue(unsigned int cpu, u32 kind, u64 threshold,
-			     const struct tmon_cpu_record *rec, const struct tmon_cause *cause)
+/*
+ * @ev (all but its held-back count) into @cpu's queue, within the rate
+ * limit of its kind on @cpu at time @now; false: held back, and counted.
+ */
+static bool tmon_event_queue(unsigned int cpu, const struct tmon_event *ev, u64 now)
 {
 	struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
-	struct tmon_event_limit *lim = &q->limit[kind - TMON_EVENT_THREAD_LATENCY];
-	struct tmon_event *ev;
+	struct tmon_event_limit *lim = &q->limit[ev->kind - TMON_EVENT_THREAD_LATENCY];
 	unsigned long flags;
-	bool kick = false;
+	bool queued = false;
 
 	raw_spin_lock_irqsave(&q->lock, flags);
-	if (rec->expected_ns - lim->window_ns >= NSEC_PER_SEC) {
-		lim->window_ns = rec->expected_ns;
+	if (now - lim->window_ns >= NSEC_PER_SEC) {
+		lim->window_ns = now;
 		lim->sent = 0;
 	}
 	if (lim->sent >= TMON_EVENTS_PER_SEC || q->head - q->tail >= TMON_EVENT_QLEN) {
 		lim->suppressed++;
 		lim->suppressed_total++;
 	} else {
-		ev = &q->ev[q->head++ % TMON_EVENT_QLEN];
-		ev->kind = kind;
-		ev->threshold_ns = threshold;
-		ev->suppressed = lim->suppressed;
-		ev->rec = *rec;
-		ev->cause = *cause;
+		q->ev[q->head % TMON_EVENT_QLEN] = *ev;
+		q->ev[q->head++ % TMON_EVENT_QLEN].suppressed = lim->suppressed;
 		lim->suppressed = 0;
 		lim->sent++;
-		kick = true;
+		queued = true;
 	}
 	raw_spin_unlock_irqrestore(&q->lock, flags);
-	if (kick)
+	if (queued)
 		queue_work(system_wq, &tmon_event_work);
+	return queued;
+}
+
+/* On the thread's CPU, after the record is out: a threshold crossed. */
+static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
+			       const struct tmon_cpu_record *rec, const struct tmon_cause *cause)
+{
+	struct tmon_event ev = {
+		.kind = kind,
+		.threshold_ns = threshold,
+		.rec = *rec,
+		.cause = *cause,
+	};
+
+	tmon_event_queue(cpu, &ev, rec->expected_ns);
+}
+
+/*
+ * Process context (the exit of @w's last thread): its final record @rec.
+ * The event holds a reference on @w until it is sent.
+ */
+void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec)
+{
+	struct tmon_event ev = {
+		.kind = TMON_EVENT_EXIT,
+		.task = *rec,
+		.watch = w,
+	};
+
+	tmon_watch_hold(w);
+	if (!tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns()))
+		tmon_watch_put(w);
 }
 
 /* A wakeup's record against the thresholds in force. */
@@ -115,24 +144,40 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 		return;
 	tmon_snapshot_take();
 	if (rec->latency_ns > thread)
-		tmon_event_queue(cpu, TMON_EVENT_THREAD_LATENCY, thread, rec, cause);
+		tmon_event_latency(cpu, TMON_EVENT_THREAD_LATENCY, thread, rec, cause);
 	if (rec->irq_latency_ns > irq)
-		tmon_event_queue(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
+		tmon_event_latency(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
 }
 
-static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev,
-			   pid_t cause_pid)
+/* An exit: the process's pid as the listener sees it, in its record too. */
+static int tmon_event_fill_exit(struct sk_buff *msg, const struct tmon_event *ev, pid_t pid)
+{
+	struct tmon_task_record rec = ev->task;
+
+	rec.pid = pid;
+	if (nla_put_u32(msg, TMON_A_CPU, rec.cpu) ||
+	    nla_put_u32(msg, TMON_A_PID, pid) ||
+	    nla_put(msg, TMON_A_TASK_RECORD, sizeof(rec), &rec))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev, pid_t pid)
 {
 	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, seq, TMON_A_PAD) ||
 	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||
-	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD) ||
-	    nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
+	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD))
+		return -EMSGSIZE;
+	if (ev->kind == TMON_EVENT_EXIT)
+		return tmon_event_fill_exit(msg, ev, pid);
+	if (nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
 	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
 	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec))
 		return -EMSGSIZE;
-	if (cause_pid < 0)
+	/* The cause, unless it is left out (@pid negative). */
+	if (pid < 0)
 		return 0;
-	if (nla_put_u32(msg, TMON_A_CAUSE_PID, cause_pid) ||
+	if (nla_put_u32(msg, TMON_A_CAUSE_PID, pid) ||
 	    nla_put_string(msg, TMON_A_CAUSE_COMM, ev->cause.comm) ||
 	    nla_put_u32(msg, TMON_A_CAUSE_POLICY, ev->cause.policy) ||
 	    nla_put_u32(msg, TMON_A_CAUSE_PRIO, ev->cause.prio))
@@ -141,10 +186,11 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 }
 
 /*
- * The message of @ev, numbered @seq, with the cause's pid as @cause_pid
- * (negative: the cause left out); NULL if it cannot be made.
+ * The message of @ev, numbered @seq, with @pid for the process's pid (an
+ * exit) or the cause's (negative: the cause left out); NULL if it cannot
+ * be made.
  */
-struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause_pid)
+struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -153,7 +199,7 @@ struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause
 	if (!msg)
 		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &tmon_genl_family, 0, TMON_CMD_EVENT);
-	if (!hdr || tmon_event_fill(msg, seq, ev, cause_pid)) {
+	if (!hdr || tmon_event_fill(msg, seq, ev, pid)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -168,14 +214,13 @@ static void tmon_event_send(const struct tmon_event *ev)
 	struct sk_buff *msg;
 
 	atomic64_inc(&tmon_events_sent[ev->kind - TMON_EVENT_THREAD_LATENCY]);
-	trace_tmon_event(seq, ev->kind, ev->suppressed, ev->threshold_ns, &ev->rec,
-			 ev->cause.pid, ev->cause.comm);
+	trace_tmon_event(seq, ev);
 	if (tmon_listeners_any())
-		tmon_listeners_send(seq, ev);
+		tmon_listeners_send(ev);
 	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
 		return;
 	/* The group's listeners are admins in the initial pid namespace. */
-	msg = tmon_event_msg(seq, ev, ev->cause.pid);
+	msg = tmon_event_msg(seq, ev, ev->kind == TMON_EVENT_EXIT ? ev->watch->nr : ev->cause.pid);
 	/* No listener left meanwhile (-ESRCH) is not an error. */
 	if (msg)
 		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
@@ -202,8 +247,10 @@ static void tmon_events_drain(struct work_struct *work)
 			if (got)
 				ev = q->ev[q->tail++ % TMON_EVENT_QLEN];
 			raw_spin_unlock_irqrestore(&q->lock, flags);
-			if (got)
+			if (got) {
 				tmon_event_send(&ev);
+				tmon_watch_put(ev.watch);
+			}
 		} while (got);
 		cond_resched();
 	}
@@ -232,10 +279,14 @@ void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed)
 	}
 }
 
-/* After the family is registered, before the threads start. */
+/*
+ * After the family is registered, before the threads start; then the
+ * exits of watched processes (task_exit.c), which queue events too.
+ */
 int tmon_events_init(void)
 {
 	unsigned int cpu;
+	int err;
 
 	tmon_event_queues = alloc_percpu(struct tmon_event_queue);
 	if (!tmon_event_queues)
@@ -243,13 +294,28 @@ int tmon_events_init(void)
 	for_each_possible_cpu(cpu)
 		raw_spin_lock_init(&per_cpu_ptr(tmon_event_queues, cpu)->lock);
 	INIT_WORK(&tmon_event_work, tmon_events_drain);
-	return 0;
+	err = tmon_exits_init();
+	if (err)
+		free_percpu(tmon_event_queues);
+	return err;
 }
 
-/* After the threads stop: nothing queues any more. */
+/*
+ * After the threads stop, and with the exits no longer seen, nothing
+ * queues any more: what is left unsent gives its references back.
+ */
 void tmon_events_exit(void)
 {
+	struct tmon_event_queue *q;
+	unsigned int cpu;
+
+	tmon_exits_exit();
 	cancel_work_sync(&tmon_event_work);
+	for_each_possible_cpu(cpu) {
+		q = per_cpu_ptr(tmon_event_queues, cpu);
+		for (; q->tail != q->head; q->tail++)
+			tmon_watch_put(q->ev[q->tail % TMON_EVENT_QLEN].watch);
+	}
 	free_percpu(tmon_event_queues);
 }
 

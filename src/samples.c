@@ -133,18 +133,25 @@ static void tmon_samples_dispose(struct list_head *dispose)
 /*
  * Append @s (the caller's reference passes to the history), give it the
  * watch's next seq, and trim the watch to `history` samples, oldest
- * first. A watch already unwatched takes nothing: false.
+ * first. A watch already unwatched, or whose exit is recorded, takes
+ * nothing: false. @exit: @s is the record of the exit itself (flagged so),
+ * the last the watch takes.
  */
-bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s)
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s, bool exit)
 {
 	unsigned int keep = tmon_history_len();
 	LIST_HEAD(dispose);
 
 	spin_lock(&tmon_samples_lock);
-	if (w->dead) {
+	if (w->dead || w->exited) {
 		spin_unlock(&tmon_samples_lock);
 		tmon_sample_put(s);
 		return false;
+	}
+	if (exit) {
+		s->rec.flags |= TMON_TASK_EXITED;
+		WRITE_ONCE(w->exited_ns, ktime_get_ns());
+		WRITE_ONCE(w->exited, true);
 	}
 	s->rec.seq = w->next_seq++;
 	s->watch = w;

@@ -122,7 +122,7 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 		return;
 	/* Streams carry the seq the history gives it: publish after adding. */
 	tmon_sample_get(s);
-	if (tmon_sample_add(w, s)) {
+	if (tmon_sample_add(w, s, false)) {
 		trace_tmon_task_sample(&s->rec);
 		tmon_ring_push_task(cpu, &s->rec);
 	}

@@ -61,6 +61,12 @@ void tmon_watch_put(struct tmon_watch *w)
 		call_rcu(&w->rcu, tmon_watch_free_rcu);
 }
 
+/* Another reference on @w, for one who holds one already. */
+void tmon_watch_hold(struct tmon_watch *w)
+{
+	refcount_inc(&w->users);
+}
+
 /* The first entry with pid >= *@nr, referenced; *@nr is set to its pid. */
 struct tmon_watch *tmon_watch_next(unsigned long *nr)
 {

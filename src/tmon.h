@@ -180,7 +180,7 @@ struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg);
 atomic_t *tmon_samples_fail_knob(void);
 void tmon_sample_get(struct tmon_sample *s);
 void tmon_sample_put(struct tmon_sample *s);
-bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s);
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s, bool exit);
 bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out);
 void tmon_samples_release_watch(struct tmon_watch *w);
 struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
@@ -209,6 +209,7 @@ struct tmon_watch *tmon_watch_next(unsigned long *nr);
 struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr);
 struct tmon_watch *tmon_watch_get(pid_t gnr);
 void tmon_watch_put(struct tmon_watch *w);
+void tmon_watch_hold(struct tmon_watch *w);
 void tmon_tasks_reap_later(void);
 void tmon_tasks_init(void);
 void tmon_tasks_exit(void);
@@ -238,19 +239,26 @@ void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
 /* The kinds of enum tmon_event_kind, from TMON_EVENT_THREAD_LATENCY on. */
-#define TMON_EVENT_KINDS	(TMON_EVENT_IRQ_LATENCY - TMON_EVENT_THREAD_LATENCY + 1)
+#define TMON_EVENT_KINDS	(TMON_EVENT_EXIT - TMON_EVENT_THREAD_LATENCY + 1)
 
-/* A wakeup over a threshold, on its way out (events.c). */
+/* A wakeup over a threshold, or an exit, on its way out (events.c). */
 struct tmon_event {
 	u64 suppressed;			/* held back before it (rate limit, full queue) */
 	u64 threshold_ns;
 	u32 kind;			/* enum tmon_event_kind */
-	struct tmon_cpu_record rec;
-	struct tmon_cause cause;
+	union {
+		struct {		/* thread or IRQ latency */
+			struct tmon_cpu_record rec;
+			struct tmon_cause cause;
+		};
+		struct tmon_task_record task;	/* exit: the final record */
+	};
+	struct tmon_watch *watch;	/* exit: referenced; else NULL */
 };
 
 /* events.c */
-struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t cause_pid);
+struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid);
+void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec);
 int tmon_events_init(void);
 u64 tmon_events_last_seq(void);
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);
@@ -259,6 +267,10 @@ bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
 
+/* task_exit.c */
+int tmon_exits_init(void);
+void tmon_exits_exit(void);
+
 /* event_snapshot.c */
 void tmon_snapshot_take(void);
 
@@ -266,7 +278,7 @@ void tmon_snapshot_take(void);
 int tmon_listeners_init(void);
 void tmon_listeners_exit(void);
 bool tmon_listeners_any(void);
-void tmon_listeners_send(u64 seq, const struct tmon_event *ev);
+void tmon_listeners_send(const struct tmon_event *ev);
 
 /* cpu_thread.c */
 u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);

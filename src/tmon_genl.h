@@ -13,6 +13,7 @@ enum tmon_task_state {
 enum tmon_event_kind {
 	TMON_EVENT_THREAD_LATENCY = 1,
 	TMON_EVENT_IRQ_LATENCY,
+	TMON_EVENT_EXIT,
 };
 
 /*
@@ -187,15 +188,18 @@ struct tmon_task_record {
  * TMON_CMD_EVENT (event to group events):
  *	A wakeup over a latency threshold (thread or IRQ latency, the
  *	module's parameters thread_threshold_ns and irq_threshold_ns, which
- *	are off by default), with
- *	its record and what the timer interrupted. Sent to the events
- *	group, with pids in the initial pid namespace, and to each
- *	subscribed socket as its owner may see it.
+ *	are off by default), with cpu, its record and what the timer
+ *	interrupted; or the exit of a watched process (exit), with its pid
+ *	and its final record, taken as its last thread exits. Sent to the
+ *	events group, with pids in the initial pid namespace and its
+ *	event-seq; and to each subscribed socket as its owner may see it:
+ *	the exits of processes it may see, numbered in its own sequence.
  *	Request: none
  *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
  *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
  *	TMON_A_CPU_RECORD, TMON_A_CAUSE_PID, TMON_A_CAUSE_COMM,
- *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO
+ *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO, TMON_A_PID,
+ *	TMON_A_TASK_RECORD
  */
 #define TMON_GENL_NAME		"tmon"
 #define TMON_GENL_VERSION	2

@@ -12,7 +12,7 @@
 
 #include <linux/tracepoint.h>
 
-#include "tmon_abi.h"
+#include "tmon.h"
 
 TRACE_EVENT(tmon_wakeup,
 	TP_PROTO(const struct tmon_cpu_record *rec),
@@ -64,11 +64,18 @@ TRACE_EVENT(tmon_task_sample,
 		  __entry->rss_bytes, __entry->flags)
 );
 
-/* As the events group has it (events.c): a wakeup over a threshold. */
+/*
+ * As the events group has it (events.c): a wakeup over a threshold (pid
+ * and comm: the cause), or an exit (pid and comm: the process's; its CPU
+ * time in cpu_time_ns).
+ */
+TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_LATENCY);
+TRACE_DEFINE_ENUM(TMON_EVENT_IRQ_LATENCY);
+TRACE_DEFINE_ENUM(TMON_EVENT_EXIT);
+
 TRACE_EVENT(tmon_event,
-	TP_PROTO(u64 seq, u32 kind, u64 suppressed, u64 threshold_ns,
-		 const struct tmon_cpu_record *rec, pid_t cause_pid, const char *cause_comm),
-	TP_ARGS(seq, kind, suppressed, threshold_ns, rec, cause_pid, cause_comm),
+	TP_PROTO(u64 seq, const struct tmon_event *ev),
+	TP_ARGS(seq, ev),
 	TP_STRUCT__entry(
 		__field(u64, seq)
 		__field(u32, kind)
@@ -78,26 +85,33 @@ TRACE_EVENT(tmon_event,
 		__field(u64, latency_ns)
 		__field(u64, irq_latency_ns)
 		__field(u32, missed)
-		__field(pid_t, cause_pid)
-		__array(char, cause_comm, TMON_COMM_LEN)
+		__field(pid_t, pid)
+		__array(char, comm, TMON_COMM_LEN)
+		__field(u64, cpu_time_ns)
 	),
 	TP_fast_assign(
+		bool exit = ev->kind == TMON_EVENT_EXIT;
+
 		__entry->seq = seq;
-		__entry->kind = kind;
-		__entry->cpu = rec->cpu;
-		__entry->suppressed = suppressed;
-		__entry->threshold_ns = threshold_ns;
-		__entry->latency_ns = rec->latency_ns;
-		__entry->irq_latency_ns = rec->irq_latency_ns;
-		__entry->missed = rec->missed;
-		__entry->cause_pid = cause_pid;
-		memcpy(__entry->cause_comm, cause_comm, TMON_COMM_LEN);
+		__entry->kind = ev->kind;
+		__entry->cpu = exit ? ev->task.cpu : ev->rec.cpu;
+		__entry->suppressed = ev->suppressed;
+		__entry->threshold_ns = exit ? 0 : ev->threshold_ns;
+		__entry->latency_ns = exit ? 0 : ev->rec.latency_ns;
+		__entry->irq_latency_ns = exit ? 0 : ev->rec.irq_latency_ns;
+		__entry->missed = exit ? 0 : ev->rec.missed;
+		__entry->pid = exit ? ev->task.pid : ev->cause.pid;
+		memcpy(__entry->comm, exit ? ev->task.comm : ev->cause.comm, TMON_COMM_LEN);
+		__entry->cpu_time_ns = exit ? ev->task.utime_ns + ev->task.stime_ns : 0;
 	),
-	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u cause_pid=%d cause_comm=%.16s",
-		  __entry->seq, __entry->kind == 1 ? "thread-latency" : "irq-latency",
+	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu",
+		  __entry->seq,
+		  __print_symbolic(__entry->kind, { TMON_EVENT_THREAD_LATENCY, "thread-latency" },
+				   { TMON_EVENT_IRQ_LATENCY, "irq-latency" },
+				   { TMON_EVENT_EXIT, "exit" }),
 		  __entry->cpu, __entry->suppressed, __entry->threshold_ns, __entry->latency_ns,
-		  __entry->irq_latency_ns, __entry->missed, __entry->cause_pid,
-		  __entry->cause_comm)
+		  __entry->irq_latency_ns, __entry->missed, __entry->pid, __entry->comm,
+		  __entry->cpu_time_ns)
 );
 
 #endif /* _TMON_TRACE_H */

@@ -95,7 +95,7 @@ if [ "$(nr_online)" -gt 1 ]; then
 fi
 
 # The tracepoint saw every numbered event, those the listener got among them.
-sed -n 's/.*tmon_event: seq=\([0-9]*\) kind=\([a-z-]*\) cpu=\([0-9]*\) .*latency_ns=\([0-9]*\) irq_latency_ns.*cause_pid=\([0-9]*\) .*/\1 \2 \3 \4 \5/p' \
+sed -n 's/.*tmon_event: seq=\([0-9]*\) kind=\([a-z-]*\) cpu=\([0-9]*\) .*latency_ns=\([0-9]*\) irq_latency_ns.* pid=\([0-9]*\) .*/\1 \2 \3 \4 \5/p' \
 	$T/trace >/tmp/tr
 awk 'NR > 1 && $1 != s + 1 { bad = 1 } { s = $1 } END { exit bad || NR == 0 }' /tmp/tr ||
 	fail "tmon_event: $(wc -l </tmp/tr) events, seq not consecutive: $(head -n 3 /tmp/tr)"

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "tmonctl.h"
 
 /* Room for the events that queue while --exec's command runs. */
@@ -34,16 +35,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-struct event {
-	uint64_t seq, suppressed, threshold_ns;
-	uint32_t kind, cpu;
-	bool has_cause;			/* left out when not ours to see */
-	uint32_t cause_pid, cause_policy, cause_prio;
-	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
-	const char *raw_comm;		/* as it came: for JSON */
-	struct tmon_cpu_record rec;
-};
-
 struct listener {
 	bool json;
 	const char *exec;	/* NULL: none */
@@ -53,140 +44,6 @@ struct listener {
 	sigset_t orig_mask;	/* without SIGINT and SIGTERM blocked: --exec's */
 	int err;		/* an output error, -errno */
 };
-
-/* enum tmon_event_kind's names, as the spec writes them. */
-const char *event_kind_name(uint32_t kind)
-{
-	static const char * const names[] = { NULL, "thread-latency", "irq-latency" };
-	static char other[24];
-
-	if (kind < ARRAY_SIZE(names) && names[kind])
-		return names[kind];
-	snprintf(other, sizeof(other), "kind-%" PRIu32, kind);
-	return other;
-}
-
-static uint64_t attr_u64(const struct nlattr *attr)
-{
-	return attr ? mnl_attr_get_u64(attr) : 0;
-}
-
-static uint32_t attr_u32(const struct nlattr *attr)
-{
-	return attr ? mnl_attr_get_u32(attr) : 0;
-}
-
-/* An event's attributes (validated by nl.c): false without the ones it must have. */
-static bool event_parse(const struct nlattr **tb, struct event *ev)
-{
-	char comm[TMON_COMM_LEN];
-
-	if (!tb[TMON_A_EVENT_SEQ] || !tb[TMON_A_EVENT_KIND] ||
-	    !nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
-		return false;
-	ev->seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
-	ev->kind = attr_u32(tb[TMON_A_EVENT_KIND]);
-	ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->rec.cpu;
-	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
-	ev->threshold_ns = attr_u64(tb[TMON_A_THRESHOLD_NS]);
-	ev->has_cause = tb[TMON_A_CAUSE_PID];
-	ev->cause_pid = attr_u32(tb[TMON_A_CAUSE_PID]);
-	ev->cause_policy = attr_u32(tb[TMON_A_CAUSE_POLICY]);
-	ev->cause_prio = attr_u32(tb[TMON_A_CAUSE_PRIO]);
-	ev->raw_comm = tb[TMON_A_CAUSE_COMM] ? mnl_attr_get_str(tb[TMON_A_CAUSE_COMM]) : "";
-	snprintf(comm, sizeof(comm), "%s", ev->raw_comm);
-	comm_escape(comm, ev->comm);
-	return true;
-}
-
-/* "17 thread-latency cpu=3 latency=152.3us irq_latency=4.5us ..." */
-static void event_text(FILE *f, const struct event *ev)
-{
-	char lat[32], irq[32], thr[32];
-
-	fmt_usec(lat, sizeof(lat), ev->rec.latency_ns);
-	fmt_usec(irq, sizeof(irq), ev->rec.irq_latency_ns);
-	fmt_usec(thr, sizeof(thr), ev->threshold_ns);
-	fprintf(f, "%" PRIu64 " %s cpu=%" PRIu32 " latency=%sus irq_latency=%sus threshold=%sus",
-		ev->seq, event_kind_name(ev->kind), ev->cpu, lat, irq, thr);
-	fprintf(f, " missed=%" PRIu32, ev->rec.missed);
-	if (ev->has_cause)
-		fprintf(f, " cause=%" PRIu32 "/%s policy=%s prio=%" PRIu32, ev->cause_pid, ev->comm,
-			sched_policy_name(ev->cause_policy), ev->cause_prio);
-	else
-		fputs(" cause=- policy=- prio=-", f);
-	fprintf(f, " suppressed=%" PRIu64 "\n", ev->suppressed);
-}
-
-static void event_json(FILE *f, const struct event *ev)
-{
-	struct json j;
-
-	json_init(&j, f);
-	j.pretty = false;	/* JSON lines: one event a line */
-	json_object(&j, NULL);
-	json_u64(&j, "seq", ev->seq);
-	json_str(&j, "kind", event_kind_name(ev->kind));
-	json_u64(&j, "cpu", ev->cpu);
-	json_u64(&j, "threshold_ns", ev->threshold_ns);
-	json_u64(&j, "latency_ns", ev->rec.latency_ns);
-	json_u64(&j, "irq_latency_ns", ev->rec.irq_latency_ns);
-	json_u64(&j, "expected_ns", ev->rec.expected_ns);
-	json_u64(&j, "record_seq", ev->rec.seq);
-	json_u64(&j, "missed", ev->rec.missed);
-	if (ev->has_cause) {
-		json_object(&j, "cause");
-		json_u64(&j, "pid", ev->cause_pid);
-		json_str(&j, "comm", ev->raw_comm);
-		json_str(&j, "policy", sched_policy_name(ev->cause_policy));
-		json_u64(&j, "prio", ev->cause_prio);
-		json_end(&j);
-	} else {
-		json_null(&j, "cause");
-	}
-	json_u64(&j, "suppressed", ev->suppressed);
-	json_end(&j);
-}
-
-/* In the child: the event as TMON_EVENT_* variables. */
-static void event_env(const struct event *ev)
-{
-	const struct {
-		const char *name;
-		uint64_t v;
-		bool set;
-	} nums[] = {
-		{ "TMON_EVENT_SEQ", ev->seq, true },
-		{ "TMON_EVENT_CPU", ev->cpu, true },
-		{ "TMON_EVENT_LATENCY_NS", ev->rec.latency_ns, true },
-		{ "TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns, true },
-		{ "TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns, true },
-		{ "TMON_EVENT_RECORD_SEQ", ev->rec.seq, true },
-		{ "TMON_EVENT_THRESHOLD_NS", ev->threshold_ns, true },
-		{ "TMON_EVENT_MISSED", ev->rec.missed, true },
-		{ "TMON_EVENT_SUPPRESSED", ev->suppressed, true },
-		{ "TMON_EVENT_CAUSE_PID", ev->cause_pid, ev->has_cause },
-		{ "TMON_EVENT_CAUSE_PRIO", ev->cause_prio, ev->has_cause },
-	};
-	char v[24];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(nums); i++) {
-		snprintf(v, sizeof(v), "%" PRIu64, nums[i].v);
-		if (nums[i].set)
-			setenv(nums[i].name, v, 1);
-		else
-			unsetenv(nums[i].name);
-	}
-	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
-	if (ev->has_cause) {
-		setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
-		setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);
-	} else {
-		unsetenv("TMON_EVENT_CAUSE_COMM");
-		unsetenv("TMON_EVENT_CAUSE_POLICY");
-	}
-}
 
 /* --exec: CMD through /bin/sh -c, waited for; a failure is a line, not the end. */
 static void event_exec(struct listener *l, const struct event *ev)

@@ -5,6 +5,8 @@
  *                                    clock of the module's timers
  *   tmon-helper spin                 burn CPU until killed
  *   tmon-helper spinnice NICE        the same at nice NICE
+ *   tmon-helper burn MS              wait for a line on stdin, then use
+ *                                    MS ms of CPU time and exit
  *   tmon-helper fifospin PRIO MS N GAP
  *                                    N times: spin MS ms under SCHED_FIFO
  *                                    at PRIO, then sleep GAP ms
@@ -119,6 +121,17 @@ int main(int argc, char **argv)
 		spin(NULL);
 	}
 	/* One thread spinning at nice NICE (busybox has no nice(1)). */
+	if (argc == 3 && !strcmp(argv[1], "burn")) {
+		struct timespec cpu;
+		char line[16];
+
+		if (!fgets(line, sizeof(line), stdin))
+			return 1;
+		do
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		while (cpu.tv_sec * 1000.0 + cpu.tv_nsec / 1e6 < atof(argv[2]));
+		return 0;
+	}
 	if (argc == 6 && !strcmp(argv[1], "fifospin"))
 		return fifospin(atoi(argv[2]), atof(argv[3]), atoi(argv[4]), atof(argv[5]));
 	if (argc == 3 && !strcmp(argv[1], "spinnice")) {

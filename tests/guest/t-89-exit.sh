@@ -1,0 +1,65 @@
+# The exit of a watched process, seen as it happens: at a 1 s period, a
+# process that uses 300 ms of CPU after its first sample and exits has a
+# final record, flagged exited, holding that CPU time (within a tick):
+# the newest in its history, in its exit event and in the tmon_task_sample
+# tracepoint, all with the same seq. A uid-1000 subscriber gets the exit
+# of its own process, not of root's.
+. /tests/lib.sh
+
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
+U="tmon-helper asuser 1000"
+load log_sec=1
+HZ_NS=10000000	# a tick at HZ=100 or more
+
+mkfifo /tmp/go.r /tmp/go.u
+chmod 0666 /tmp/go.u
+tmon-helper burn 300 </tmp/go.r & r=$!
+$U sh -c 'exec tmon-helper burn 300 </tmp/go.u' & u=$!
+# (the fifos open once both ends are there)
+exec 3>/tmp/go.r 4>/tmp/go.u
+watch $r
+watch $u
+wait_for 5 has_samples $r 1 && wait_for 5 has_samples $u 1 || fail "no first samples"
+
+# Listeners, root's and uid 1000's; a moment of latency events shows they
+# are subscribed.
+tmonctl events -j -d $((60 * SLOW)) >/tmp/root.ev & lr=$!
+$U tmonctl events -j -d $((60 * SLOW)) >/tmp/user.ev & lu=$!
+echo 0 >$PAR/thread_threshold_ns
+subscribed() { grep -q latency /tmp/root.ev && grep -q latency /tmp/user.ev; }
+wait_for 10 subscribed || fail "the listeners got no event"
+echo off >$PAR/thread_threshold_ns
+
+echo >$T/trace
+echo 1 >$T/events/tmon/tmon_task_sample/enable
+echo go >&3
+echo go >&4
+exec 3>&- 4>&-
+wait $r $u
+exits() { [ "$(grep -c '"kind":"exit"' /tmp/root.ev)" = 2 ] && grep -q '"kind":"exit"' /tmp/user.ev; }
+wait_for 10 exits || fail "exit events: root got $(grep -c '"kind":"exit"' /tmp/root.ev), uid 1000 $(grep -c '"kind":"exit"' /tmp/user.ev)"
+echo 0 >$T/events/tmon/tmon_task_sample/enable
+kill $lr $lu
+wait $lr $lu
+
+for p in $r $u; do
+	ev=$(grep '"kind":"exit"' /tmp/root.ev | jq -c "select(.pid == $p)")
+	[ -n "$ev" ] || fail "no exit event of $p"
+	note "$ev"
+	seq=$(echo "$ev" | jq .record.seq)
+	cpu=$(echo "$ev" | jq '.record.utime_ns + .record.stime_ns')
+	[ "$cpu" -ge $((300000000 - HZ_NS)) ] || fail "$p: exit record holds $cpu ns of CPU, it used 300 ms"
+	[ "$(echo "$ev" | jq '.record.exited')" = true ] || fail "$p: exit record not flagged exited"
+	out=$(tmonctl show $p -n 1 --json) || fail "tmonctl show $p: $out"
+	[ "$(echo "$out" | jq -c '.entries[0] | [.seq, .utime_ns + .stime_ns]')" = "[$seq,$cpu]" ] ||
+		fail "$p: newest stored record $(echo "$out" | jq -c '.entries[0]'), exit event's seq $seq cpu $cpu"
+	grep -q "tmon_task_sample: pid=$p seq=$seq .* flags=1" $T/trace ||
+		fail "$p: no tmon_task_sample seq=$seq flagged exited: $(grep "pid=$p " $T/trace | tail -n 2)"
+done
+# uid 1000 sees its process's exit, with its record, and not root's.
+[ "$(grep '"kind":"exit"' /tmp/user.ev | jq "select(.pid == $u) | .record.utime_ns + .record.stime_ns >= $((300000000 - HZ_NS))")" = true ] ||
+	fail "uid 1000: $(grep exit /tmp/user.ev)"
+grep -q "\"pid\":$r[,}]" /tmp/user.ev && fail "uid 1000 was told of root's $r: $(grep "\"pid\":$r[,}]" /tmp/user.ev)"
+note "exits of $r (root's) and $u (uid 1000's): final records with their 300 ms; uid 1000 told of $u only"
+unload

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An event of the module's, from its attributes to what tmonctl events
+ * shows of it: a line, a JSON line, or --exec's environment. A latency
+ * event has its CPU's record and the cause; an exit, the process's final
+ * record.
+ */
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "fields.h"
+
+/* enum tmon_event_kind's names, as the spec writes them. */
+const char *event_kind_name(uint32_t kind)
+{
+	static const char * const names[] = { NULL, "thread-latency", "irq-latency", "exit" };
+	static char other[24];
+
+	if (kind < ARRAY_SIZE(names) && names[kind])
+		return names[kind];
+	snprintf(other, sizeof(other), "kind-%" PRIu32, kind);
+	return other;
+}
+
+static uint64_t attr_u64(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u64(attr) : 0;
+}
+
+static uint32_t attr_u32(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u32(attr) : 0;
+}
+
+/* An event's attributes (validated by nl.c): false without the ones it must have. */
+bool event_parse(const struct nlattr **tb, struct event *ev)
+{
+	char comm[TMON_COMM_LEN];
+
+	if (!tb[TMON_A_EVENT_SEQ] || !tb[TMON_A_EVENT_KIND])
+		return false;
+	ev->seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
+	ev->kind = attr_u32(tb[TMON_A_EVENT_KIND]);
+	if (ev->kind == TMON_EVENT_EXIT) {
+		if (!tb[TMON_A_PID] ||
+		    !nl_get_record(tb[TMON_A_TASK_RECORD], &ev->task, sizeof(ev->task)))
+			return false;
+		ev->pid = attr_u32(tb[TMON_A_PID]);
+		ev->cpu = ev->task.cpu;
+		ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
+		ev->raw_comm = ev->task.comm;
+		memcpy(comm, ev->task.comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		ev->task.comm[sizeof(ev->task.comm) - 1] = '\0';
+		comm_escape(comm, ev->comm);
+		return true;
+	}
+	if (!nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
+		return false;
+	ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->rec.cpu;
+	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
+	ev->threshold_ns = attr_u64(tb[TMON_A_THRESHOLD_NS]);
+	ev->has_cause = tb[TMON_A_CAUSE_PID];
+	ev->cause_pid = attr_u32(tb[TMON_A_CAUSE_PID]);
+	ev->cause_policy = attr_u32(tb[TMON_A_CAUSE_POLICY]);
+	ev->cause_prio = attr_u32(tb[TMON_A_CAUSE_PRIO]);
+	ev->raw_comm = tb[TMON_A_CAUSE_COMM] ? mnl_attr_get_str(tb[TMON_A_CAUSE_COMM]) : "";
+	snprintf(comm, sizeof(comm), "%s", ev->raw_comm);
+	comm_escape(comm, ev->comm);
+	return true;
+}
+
+/* "18 exit pid=1234 comm=make cpu=1 utime=1.200000000s stime=0.030000000s ..." */
+static void event_exit_text(FILE *f, const struct event *ev)
+{
+	char ut[32], st[32], rss[16];
+
+	fmt_seconds(ut, sizeof(ut), ev->task.utime_ns);
+	fmt_seconds(st, sizeof(st), ev->task.stime_ns);
+	fmt_bytes(rss, sizeof(rss), ev->task.rss_bytes);
+	fprintf(f, "%" PRIu64 " exit pid=%" PRIu32 " comm=%s cpu=%" PRIu32
+		" utime=%ss stime=%ss rss=%s majflt=%" PRIu64 " suppressed=%" PRIu64 "\n",
+		ev->seq, ev->pid, ev->comm, ev->cpu, ut, st, rss, (uint64_t)ev->task.majflt,
+		ev->suppressed);
+}
+
+/* "17 thread-latency cpu=3 latency=152.3us irq_latency=4.5us ..." */
+void event_text(FILE *f, const struct event *ev)
+{
+	char lat[32], irq[32], thr[32];
+
+	if (ev->kind == TMON_EVENT_EXIT) {
+		event_exit_text(f, ev);
+		return;
+	}
+
+	fmt_usec(lat, sizeof(lat), ev->rec.latency_ns);
+	fmt_usec(irq, sizeof(irq), ev->rec.irq_latency_ns);
+	fmt_usec(thr, sizeof(thr), ev->threshold_ns);
+	fprintf(f, "%" PRIu64 " %s cpu=%" PRIu32 " latency=%sus irq_latency=%sus threshold=%sus",
+		ev->seq, event_kind_name(ev->kind), ev->cpu, lat, irq, thr);
+	fprintf(f, " missed=%" PRIu32, ev->rec.missed);
+	if (ev->has_cause)
+		fprintf(f, " cause=%" PRIu32 "/%s policy=%s prio=%" PRIu32, ev->cause_pid, ev->comm,
+			sched_policy_name(ev->cause_policy), ev->cause_prio);
+	else
+		fputs(" cause=- policy=- prio=-", f);
+	fprintf(f, " suppressed=%" PRIu64 "\n", ev->suppressed);
+}
+
+void event_json(FILE *f, const struct event *ev)
+{
+	struct json j;
+
+	json_init(&j, f);
+	j.pretty = false;	/* JSON lines: one event a line */
+	json_object(&j, NULL);
+	json_u64(&j, "seq", ev->seq);
+	json_str(&j, "kind", event_kind_name(ev->kind));
+	json_u64(&j, "cpu", ev->cpu);
+	if (ev->kind == TMON_EVENT_EXIT) {
+		/* the process and its final record, as list and show have it */
+		json_u64(&j, "pid", ev->pid);
+		json_str(&j, "comm", ev->raw_comm);
+		json_object(&j, "record");
+		fields_json(&j, &task_fields, &ev->task);
+		json_end(&j);
+		json_u64(&j, "suppressed", ev->suppressed);
+		json_end(&j);
+		return;
+	}
+	json_u64(&j, "threshold_ns", ev->threshold_ns);
+	json_u64(&j, "latency_ns", ev->rec.latency_ns);
+	json_u64(&j, "irq_latency_ns", ev->rec.irq_latency_ns);
+	json_u64(&j, "expected_ns", ev->rec.expected_ns);
+	json_u64(&j, "record_seq", ev->rec.seq);
+	json_u64(&j, "missed", ev->rec.missed);
+	if (ev->has_cause) {
+		json_object(&j, "cause");
+		json_u64(&j, "pid", ev->cause_pid);
+		json_str(&j, "comm", ev->raw_comm);
+		json_str(&j, "policy", sched_policy_name(ev->cause_policy));
+		json_u64(&j, "prio", ev->cause_prio);
+		json_end(&j);
+	} else {
+		json_null(&j, "cause");
+	}
+	json_u64(&j, "suppressed", ev->suppressed);
+	json_end(&j);
+}
+
+static void setenv_u64(const char *name, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	setenv(name, buf, 1);
+}
+
+/* An exit's variables: the process and its figures; no latency's. */
+static void event_exit_env(const struct event *ev)
+{
+	static const char * const latency[] = {
+		"TMON_EVENT_LATENCY_NS", "TMON_EVENT_IRQ_LATENCY_NS", "TMON_EVENT_EXPECTED_NS",
+		"TMON_EVENT_RECORD_SEQ", "TMON_EVENT_THRESHOLD_NS", "TMON_EVENT_MISSED",
+		"TMON_EVENT_CAUSE_PID", "TMON_EVENT_CAUSE_PRIO", "TMON_EVENT_CAUSE_COMM",
+		"TMON_EVENT_CAUSE_POLICY",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(latency); i++)
+		unsetenv(latency[i]);
+	setenv_u64("TMON_EVENT_SEQ", ev->seq);
+	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
+	setenv_u64("TMON_EVENT_CPU", ev->cpu);
+	setenv_u64("TMON_EVENT_SUPPRESSED", ev->suppressed);
+	setenv_u64("TMON_EVENT_PID", ev->pid);
+	setenv("TMON_EVENT_COMM", ev->comm, 1);
+	setenv_u64("TMON_EVENT_UTIME_NS", ev->task.utime_ns);
+	setenv_u64("TMON_EVENT_STIME_NS", ev->task.stime_ns);
+	setenv_u64("TMON_EVENT_RSS_BYTES", ev->task.rss_bytes);
+}
+
+/* In the child: the event as TMON_EVENT_* variables. */
+void event_env(const struct event *ev)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+		bool set;
+	} nums[] = {
+		{ "TMON_EVENT_SEQ", ev->seq, true },
+		{ "TMON_EVENT_CPU", ev->cpu, true },
+		{ "TMON_EVENT_LATENCY_NS", ev->rec.latency_ns, true },
+		{ "TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns, true },
+		{ "TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns, true },
+		{ "TMON_EVENT_RECORD_SEQ", ev->rec.seq, true },
+		{ "TMON_EVENT_THRESHOLD_NS", ev->threshold_ns, true },
+		{ "TMON_EVENT_MISSED", ev->rec.missed, true },
+		{ "TMON_EVENT_SUPPRESSED", ev->suppressed, true },
+		{ "TMON_EVENT_CAUSE_PID", ev->cause_pid, ev->has_cause },
+		{ "TMON_EVENT_CAUSE_PRIO", ev->cause_prio, ev->has_cause },
+	};
+	char v[24];
+	size_t i;
+
+	if (ev->kind == TMON_EVENT_EXIT) {
+		event_exit_env(ev);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(nums); i++) {
+		snprintf(v, sizeof(v), "%" PRIu64, nums[i].v);
+		if (nums[i].set)
+			setenv(nums[i].name, v, 1);
+		else
+			unsetenv(nums[i].name);
+	}
+	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
+	unsetenv("TMON_EVENT_PID");
+	unsetenv("TMON_EVENT_COMM");
+	unsetenv("TMON_EVENT_UTIME_NS");
+	unsetenv("TMON_EVENT_STIME_NS");
+	unsetenv("TMON_EVENT_RSS_BYTES");
+	if (ev->has_cause) {
+		setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
+		setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);
+	} else {
+		unsetenv("TMON_EVENT_CAUSE_COMM");
+		unsetenv("TMON_EVENT_CAUSE_POLICY");
+	}
+}
+

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One event of the module's events, as tmonctl events reads and shows it. */
+#ifndef TMONCTL_EVENTS_H
+#define TMONCTL_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tmonctl.h"
+
+struct event {
+	uint64_t seq, suppressed, threshold_ns;
+	uint32_t kind, cpu;
+	bool has_cause;			/* left out when not ours to see */
+	uint32_t cause_pid, cause_policy, cause_prio;
+	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
+	const char *raw_comm;		/* as it came: for JSON */
+	struct tmon_cpu_record rec;	/* a latency's */
+	uint32_t pid;			/* an exit's: the process */
+	struct tmon_task_record task;	/* and its final record */
+};
+
+struct nlattr;
+bool event_parse(const struct nlattr **tb, struct event *ev);
+void event_text(FILE *f, const struct event *ev);
+void event_json(FILE *f, const struct event *ev);
+void event_env(const struct event *ev);
+
+#endif
