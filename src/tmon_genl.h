@@ -327,8 +327,9 @@ enum tmon_cmd {
  *	Time the thread spent on its records since load.
  *
  * @TMON_A_EVENT_SEQ (u64):
- *	The event's number, one more than the event before it: a gap is
- *	events the listener's socket could not take.
+ *	The event's number, one more than the event before it (the
+ *	group's, or the subscribed socket's own): a gap is events the
+ *	listener's socket could not take.
  *
  * @TMON_A_EVENT_KIND (u32, enum tmon_event_kind):
  *	What happened.
