@@ -109,8 +109,9 @@ out:
 
 /*
  * The cause as @who may see it: its pid in @who's namespace, or none
- * (the process is gone, has no pid there, or is not @who's to see). The
- * idle task (pid 0) is no process: everyone sees it.
+ * (-1: it has no pid there, or is not @who's to see, or is gone and @who
+ * is not an admin of the initial namespace). The idle task (pid 0) is no
+ * process: everyone sees it.
  */
 static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 {
@@ -130,8 +131,9 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 		get_task_struct(task);
 	}
 	rcu_read_unlock();
+	/* Gone since (a short-lived task): its number is all there is. */
 	if (!task)
-		return -1;
+		return tmon_caller_sees_all(who) ? gnr : -1;
 	ok = who->admin;
 	if (!ok && vnr) {
 		/* access.c judges the current credentials: the subscriber's, here. */
