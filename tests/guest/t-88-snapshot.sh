@@ -53,9 +53,10 @@ if [ -e $T/snapshot ]; then
 	wait_for 5 later || fail "the live trace has no wakeup of cpu $cpu after seq $seq"
 	echo 0 >$T/events/enable
 	cd /tmp
-	trace-cmd extract -s -o /tmp/snap.dat >/tmp/extract.log 2>&1 || fail "trace-cmd extract -s: $(tail -n 3 /tmp/extract.log)"
+	trace-cmd extract -s -k -o /tmp/snap.dat >/tmp/extract.log 2>&1 || fail "trace-cmd extract -s: $(tail -n 3 /tmp/extract.log)"
 	trace-cmd report -i /tmp/snap.dat >/tmp/report.txt 2>/tmp/report.err || fail "trace-cmd report: $(cat /tmp/report.err)"
-	grep -q "tmon_wakeup:.*cpu=$cpu seq=$seq " /tmp/report.txt || fail "trace-cmd report of the snapshot lacks cpu=$cpu seq=$seq"
+	grep -q "tmon_wakeup:.*cpu=$cpu seq=$seq " /tmp/report.txt ||
+		fail "trace-cmd report of the snapshot lacks cpu=$cpu seq=$seq: $(grep -c tmon_wakeup: /tmp/report.txt) tmon_wakeup, cpu $cpu's last: $(grep "tmon_wakeup:.*cpu=$cpu " /tmp/report.txt | tail -n 1); $(head -n 3 /tmp/extract.log)"
 	note "snapshot: tmon_wakeup cpu=$cpu seq=$seq kept, $(grep -c 'sched_switch:' /tmp/report.txt) sched_switch events before it; trace-cmd report reads it"
 else
 	[ "$(cat $T/tracing_on)" = 0 ] || fail "no snapshots here, and tracing was not stopped"
