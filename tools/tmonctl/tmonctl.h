@@ -171,7 +171,7 @@ struct tmon_status {
 	uint64_t event_seq;		/* the latest event's number */
 	struct {
 		uint64_t sent, suppressed;
-	} events[TMON_EVENT_IRQ_LATENCY + 1];	/* by enum tmon_event_kind, since load */
+	} events[TMON_EVENT_EXIT + 1];	/* by enum tmon_event_kind, since load */
 };
 
 struct task_state {
