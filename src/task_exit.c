@@ -4,8 +4,10 @@
  * scheduler's sched_process_exit tracepoint, which the last thread of a
  * thread group passes in do_exit(). Its figures are taken there, so the
  * CPU time since the last periodic sample is not lost, and stored as the
- * watch's final record, flagged exited: the history, the rings, the
- * tmon_task_sample tracepoint and an exit event carry it. The memory
+ * watch's final record, flagged exited: the history and an exit event
+ * carry it at once, the rings and the tmon_task_sample tracepoint from
+ * the watch's sampler at its next round (their one producer for a watch,
+ * so that its records reach them in order). The memory
  * figures are the last sample's where the mm is gone by then (kernels
  * that trace the exit after exit_mm()). The sampler, finding the watch
  * exited, takes no more; without the tracepoint, exits are found by the
@@ -17,7 +19,6 @@
 #include <linux/tracepoint.h>
 
 #include "tmon.h"
-#include "trace.h"
 
 static struct tracepoint *tmon_exit_tp;
 
@@ -50,8 +51,7 @@ static void tmon_exit_seen(struct task_struct *p, bool group_dead)
 	}
 	tmon_sample_get(s);
 	if (tmon_sample_add(w, s, true)) {
-		trace_tmon_task_sample(&s->rec);
-		tmon_ring_push_task(raw_smp_processor_id(), &s->rec);
+		WRITE_ONCE(w->exit_unsent, true);
 		tmon_event_task_exit(w, &s->rec);
 		tmon_tasks_reap_later();
 	}

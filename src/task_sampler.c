@@ -99,8 +99,15 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 	struct task_struct *task;
 	struct tmon_sample *s;
 
-	if (READ_ONCE(w->exited))
+	if (READ_ONCE(w->exited)) {
+		/* An exit recorded as it happened (task_exit.c), out to the streams. */
+		if (READ_ONCE(w->exit_unsent) && tmon_watch_last_record(w, &last)) {
+			WRITE_ONCE(w->exit_unsent, false);
+			trace_tmon_task_sample(&last);
+			tmon_ring_push_task(cpu, &last);
+		}
 		return;
+	}
 	task = get_pid_task(w->pid, PIDTYPE_TGID);
 	if (!task) {
 		/* Gone: its last record stays, flagged, and goes out again so. */

@@ -151,6 +151,7 @@ struct tmon_watch {
 	struct mem_cgroup *memcg;	/* samples charged here; NULL: root */
 	u64 since_ns;			/* when it was watched */
 	bool exited;			/* the process is gone */
+	bool exit_unsent;		/* its exit record is stored, not yet streamed */
 	u64 exited_ns;			/* since when */
 	bool dead;			/* unwatched: takes no samples */
 	unsigned int share;		/* the CPU whose share it is in */

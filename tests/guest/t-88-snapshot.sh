@@ -52,8 +52,14 @@ if [ -e $T/snapshot ]; then
 	later() { grep "tmon_wakeup: cpu=$cpu " $T/trace | sed 's/.* seq=\([0-9]*\) .*/\1/' | awk -v s=$seq '$1 > s { n++ } END { exit !n }'; }
 	wait_for 5 later || fail "the live trace has no wakeup of cpu $cpu after seq $seq"
 	echo 0 >$T/events/enable
+	# trace-cmd show -s prints it; for report, tracing stopped and the
+	# kept buffer swapped back in, extract reads it as the main buffer
+	# (extract -s gave the live one: seen on 6.1 and sid).
+	trace-cmd show -s | grep -q "tmon_wakeup: *cpu=$cpu seq=$seq " || fail "trace-cmd show -s lacks cpu=$cpu seq=$seq"
+	echo 0 >$T/tracing_on
+	echo 1 >$T/snapshot
 	cd /tmp
-	trace-cmd extract -s -k -o /tmp/snap.dat >/tmp/extract.log 2>&1 || fail "trace-cmd extract -s: $(tail -n 3 /tmp/extract.log)"
+	trace-cmd extract -o /tmp/snap.dat >/tmp/extract.log 2>&1 || fail "trace-cmd extract: $(tail -n 3 /tmp/extract.log)"
 	trace-cmd report -i /tmp/snap.dat >/tmp/report.txt 2>/tmp/report.err || fail "trace-cmd report: $(cat /tmp/report.err)"
 	grep -q "tmon_wakeup:.*cpu=$cpu seq=$seq " /tmp/report.txt ||
 		fail "trace-cmd report of the snapshot lacks cpu=$cpu seq=$seq: $(grep -c tmon_wakeup: /tmp/report.txt) tmon_wakeup, cpu $cpu's last: $(grep "tmon_wakeup:.*cpu=$cpu " /tmp/report.txt | tail -n 1); $(head -n 3 /tmp/extract.log)"

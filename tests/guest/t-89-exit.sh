@@ -39,7 +39,6 @@ exec 3>&- 4>&-
 wait $r $u
 exits() { [ "$(grep -c '"kind":"exit"' /tmp/root.ev)" = 2 ] && grep -q '"kind":"exit"' /tmp/user.ev; }
 wait_for 10 exits || fail "exit events: root got $(grep -c '"kind":"exit"' /tmp/root.ev), uid 1000 $(grep -c '"kind":"exit"' /tmp/user.ev)"
-echo 0 >$T/events/tmon/tmon_task_sample/enable
 kill $lr $lu
 wait $lr $lu
 
@@ -54,9 +53,11 @@ for p in $r $u; do
 	out=$(tmonctl show $p -n 1 --json) || fail "tmonctl show $p: $out"
 	[ "$(echo "$out" | jq -c '.entries[0] | [.seq, .utime_ns + .stime_ns]')" = "[$seq,$cpu]" ] ||
 		fail "$p: newest stored record $(echo "$out" | jq -c '.entries[0]'), exit event's seq $seq cpu $cpu"
-	grep -q "tmon_task_sample: pid=$p seq=$seq .* flags=1" $T/trace ||
+	# (the streams get it from the watch's sampler, at its next round)
+	wait_for 5 grep -q "tmon_task_sample: pid=$p seq=$seq .* flags=1" $T/trace ||
 		fail "$p: no tmon_task_sample seq=$seq flagged exited: $(grep "pid=$p " $T/trace | tail -n 2)"
 done
+echo 0 >$T/events/tmon/tmon_task_sample/enable
 # uid 1000 sees its process's exit, with its record, and not root's.
 [ "$(grep '"kind":"exit"' /tmp/user.ev | jq "select(.pid == $u) | .record.utime_ns + .record.stime_ns >= $((300000000 - HZ_NS))")" = true ] ||
 	fail "uid 1000: $(grep exit /tmp/user.ev)"
