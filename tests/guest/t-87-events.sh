@@ -178,10 +178,9 @@ note "irq_threshold_ns=1: 5 irq-latency events"
 # wakeup) for 3 s. The wakeups go on; every crossing is either sent or
 # counted as held back; the listener's numbers only grow.
 counts() {
-	ynl --do get-status | jq -r '[([.["cpu-status"][].wakeups] | add),
-		([.["cpu-status"][].missed] | add),
-		(.["event-stats"][] | select(.["event-kind"] == "thread-latency") |
-		 .["event-count"], .["event-suppressed"]), .["event-seq"]] | @tsv'
+	tmonctl status --json | jq -r '[([.cpus[].wakeups] | add), ([.cpus[].missed] | add),
+		(.events.kinds[] | select(.kind == "thread-latency") | .sent, .suppressed),
+		.events.seq] | @tsv'
 }
 echo 100000 >$PAR/log_nsec
 echo 0 >$PAR/thread_threshold_ns
@@ -199,9 +198,13 @@ echo 10000000 >$PAR/log_nsec
 dw=$((w1 - w0)) ds=$((s1 - s0)) dh=$((h1 - h0))
 note "100 us, threshold 0, $t ms between the counts: $dw wakeups ($((m1 - m0)) missed periods), $ds events sent, $dh held back, $(wc -l </tmp/hev) received"
 [ $((q1 - q0)) = "$ds" ] || fail "event-seq moved by $((q1 - q0)), $ds events sent"
-d=$((ds + dh - dw))
-[ ${d#-} -le $((20 * $(nr_online))) ] || fail "$ds sent + $dh held back for $dw crossings"
-# (at most 10 in each CPU's windows of a second: 20 in any second)
+# (within 1 %, or 40 a CPU: one status reads the events' counters a
+# moment before the wakeups, and a guest this loaded takes its time)
+d=$((ds + dh - dw)) tol=$((dw / 100))
+[ $tol -ge $((40 * $(nr_online))) ] || tol=$((40 * $(nr_online)))
+[ ${d#-} -le $tol ] || fail "$ds sent + $dh held back for $dw crossings"
+# (at most 10 in each CPU's windows of a second: 20 in any second; the
+# time between the counts, as the load slows everything in the guest)
 [ "$ds" -le $((10 * (t / 1000 + 2) * $(nr_online))) ] || fail "$ds events sent in $t ms: over the limit"
 jq -r .seq /tmp/hev | awk 'NR > 1 && $1 <= s { exit 1 } { s = $1 }' || fail "the listener's seqs went back"
 
