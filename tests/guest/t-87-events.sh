@@ -135,10 +135,15 @@ while [ $i -lt 6 ]; do
 done
 held=
 for i in 1 2 3 4; do
-	$U tmonctl events -d $((20 * SLOW)) >/dev/null 2>&1 & held="$held $!"
+	$U tmonctl events -d $((30 * SLOW)) >/tmp/held.$i 2>&1 & held="$held $!"
 done
-fifth() { ! $U tmonctl events -d 0.1 >/tmp/fifth 2>&1 && grep -q "4 sockets" /tmp/fifth; }
-wait_for 15 fifth || fail "uid 1000's fifth socket: $(cat /tmp/fifth)"
+# Each has subscribed once it has had an event.
+echo 0 >$PAR/thread_threshold_ns
+all_held() { for i in 1 2 3 4; do grep -q latency /tmp/held.$i || return 1; done; }
+wait_for 15 all_held || fail "uid 1000's 4 listeners: $(cat /tmp/held.*)"
+echo off >$PAR/thread_threshold_ns
+$U tmonctl events -d 0.1 >/tmp/fifth 2>&1 && fail "uid 1000's fifth socket subscribed"
+grep -q "4 sockets" /tmp/fifth || fail "uid 1000's fifth socket: $(cat /tmp/fifth)"
 note "uid 1000's fifth socket: $(cat /tmp/fifth)"
 tmonctl events -d 0.1 || fail "root refused while uid 1000 holds 4: exit $?"
 # shellcheck disable=SC2086 # the pids
