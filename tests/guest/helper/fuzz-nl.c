@@ -69,6 +69,18 @@ static int nl_is_do_cmd(unsigned int cmd)
 	       !nl_is_dump_cmd(cmd);
 }
 
+/* An event the kernel sent on its own (seq and port 0): the socket may be subscribed. */
+static int nl_is_event(const struct nl_state *st, const struct nlmsghdr *m)
+{
+	struct genlmsghdr g;
+
+	if (m->nlmsg_type != st->family || m->nlmsg_seq || m->nlmsg_pid ||
+	    m->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return 0;
+	memcpy(&g, NLMSG_DATA(m), sizeof(g));
+	return g.cmd == TMON_CMD_EVENT;
+}
+
 /* genl_header_check(): only the flags the core gives a meaning to. */
 static int nl_flags_clean(uint16_t flags)
 {
@@ -734,9 +746,6 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 		return;
 	}
 	memcpy(&g, NLMSG_DATA(m), sizeof(g));
-	/* An event to the subscribed socket, if a threshold is set: no reply. */
-	if (g.cmd == TMON_CMD_EVENT && !m->nlmsg_seq && !m->nlmsg_pid)
-		return;
 	if (!x->request || rep->err || rep->done || rep->acked) {
 		violation("data message (cmd %u) where none belongs", x->cmd);
 		return;
@@ -950,6 +959,9 @@ static int nl_exchange(struct nl_state *st, const unsigned char *buf, size_t len
 		}
 		rem = (int)n;
 		for (m = (const void *)rb; NLMSG_OK(m, rem); m = NLMSG_NEXT(m, rem)) {
+			/* An event to our subscribed socket (an exit, a threshold): no reply. */
+			if (nl_is_event(st, m))
+				continue;
 			if (m->nlmsg_pid != st->portid)
 				violation("reply for port %u, we are %u", m->nlmsg_pid, st->portid);
 			if (m->nlmsg_type == NLMSG_ERROR) {
