@@ -36,16 +36,17 @@ static void tmon_cputime_split(u64 ut, u64 st, u64 rt, u64 *utime, u64 *stime)
  * exact run time split by its ticks (task_cputime_adjusted()), and the
  * dead threads' likewise.
  */
-void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec)
+/*
+ * The figures that need no sleeping lock (the CPU, times and counters),
+ * so that they can be taken in atomic context too: at an exit.
+ */
+void tmon_task_fill_times(struct task_struct *task, struct tmon_task_record *rec)
 {
 	struct signal_struct *sig = task->signal;
 	struct task_struct *t;
-	struct mm_struct *mm;
 	u64 ut, st;
 
 	rec->cpu = task_cpu(task);
-	get_task_comm(rec->comm, task);
-
 	rcu_read_lock();
 	tmon_cputime_split(READ_ONCE(sig->utime), READ_ONCE(sig->stime),
 			   READ_ONCE(sig->sum_sched_runtime), &rec->utime_ns, &rec->stime_ns);
@@ -63,6 +64,14 @@ void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec)
 		rec->nivcsw += READ_ONCE(t->nivcsw);
 	}
 	rcu_read_unlock();
+}
+
+void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec)
+{
+	struct mm_struct *mm;
+
+	get_task_comm(rec->comm, task);
+	tmon_task_fill_times(task, rec);
 
 	/* A reference of our own: a kthread never borrows another's mm. */
 	mm = get_task_mm(task);

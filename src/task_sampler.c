@@ -99,6 +99,9 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 	struct task_struct *task;
 	struct tmon_sample *s;
 
+	/* Its exit is being recorded (task_exit.c): the record will be the last. */
+	if (test_bit(0, &w->exit_taken) && !READ_ONCE(w->exited))
+		return;
 	if (READ_ONCE(w->exited)) {
 		/* An exit recorded as it happened (task_exit.c), out to the streams. */
 		if (READ_ONCE(w->exit_unsent) && tmon_watch_last_record(w, &last)) {

@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
@@ -152,6 +153,9 @@ struct tmon_watch {
 	u64 since_ns;			/* when it was watched */
 	bool exited;			/* the process is gone */
 	bool exit_unsent;		/* its exit record is stored, not yet streamed */
+	unsigned long exit_taken;	/* bit 0: its exit's figures are taken (task_exit.c) */
+	struct tmon_task_record exit_rec;	/* those figures, until they are stored */
+	struct llist_node exit_node;	/* while they wait to be */
 	u64 exited_ns;			/* since when */
 	bool dead;			/* unwatched: takes no samples */
 	unsigned int share;		/* the CPU whose share it is in */
@@ -226,6 +230,7 @@ void tmon_shares_exit(void);
 
 /* task_record.c */
 void tmon_task_fill(struct task_struct *task, struct tmon_task_record *rec);
+void tmon_task_fill_times(struct task_struct *task, struct tmon_task_record *rec);
 
 /* ring.c */
 int tmon_ring_init(void);
