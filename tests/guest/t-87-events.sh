@@ -28,7 +28,6 @@ out=$(tmonctl events -j -d 1) || fail "tmonctl events -d 1: exit $?: $out"
 
 # Only an admin joins the multicast group (YNL joins it; tmonctl
 # subscribes its socket instead).
-ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
 out=$($U sh -c 'python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --subscribe events' 2>&1) &&
 	fail "uid 1000 joined the events group: $out"
 echo "$out" | grep -q "Operation not permitted\|PermissionError" || fail "uid 1000 joining the events group: $out"
