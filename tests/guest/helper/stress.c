@@ -429,63 +429,88 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 
 /* ---- account ---- */
 
-/*
- * Whether every sampler (tmon_sample/N) sleeps, twice 2 ms apart: a
- * sleeping sampler has served every request, so the skips it owes are
- * in samples_skipped. A late one counts them when it runs, possibly
- * after the window they belong to.
- */
-static int samplers_asleep(void)
+/* The pids of tmon's threads: tmon/N first, then tmon_sample/N. */
+static int tmon_pids[2 * 4096], nr_tmon_pids;
+
+/* Whether the task @pid sleeps (S or I in /proc/PID/stat). */
+static int task_sleeps(int pid)
 {
 	char path[64], stat[256], *state;
-	int pids[4096], n, i, round;
 	FILE *f;
 
-	for (round = 0; round < 2; round++) {
-		if (round)
-			usleep(2000);
-		n = threads_named("tmon_sample/", pids, 4096);
-		for (i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
-			f = fopen(path, "r");
-			if (!f)
-				continue;
-			/* "PID (COMM) STATE ...": the state after the last ')' */
-			state = fgets(stat, sizeof(stat), f) ? strrchr(stat, ')') : NULL;
-			fclose(f);
-			if (state && state[2] != 'S' && state[2] != 'I')
-				return 0;
-		}
-	}
-	return 1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	/* "PID (COMM) STATE ...": the state after the last ')' */
+	state = fgets(stat, sizeof(stat), f) ? strrchr(stat, ')') : NULL;
+	fclose(f);
+	return state && (state[2] == 'S' || state[2] == 'I');
 }
 
-/* Wait up to @seconds for the samplers to be asleep; whether they were. */
-static int samplers_settle(double seconds)
+static void ring_heads(const char *rings, const struct tmon_ring_info *info, uint64_t *heads)
 {
-	double end = now_s() + seconds;
+	unsigned int c;
 
-	while (!samplers_asleep())
-		if (now_s() >= end)
-			return 0;
-	return 1;
+	for (c = 0; c < info->nr_rings; c++)
+		heads[c] = tmon_ring_head(tmon_ring_at(rings, info, c));
 }
 
+/*
+ * One end of the window, exact: ring heads and the loss counters taken
+ * at a moment when every wakeup before it has been served and none is
+ * being made. The ring heads do not move from before the threads are
+ * seen asleep to after the counters are read; a tmon/N thread asleep has
+ * made its sampler request (it pushes its record first), and its sampler,
+ * looked at after it, asleep, has served it: the entries and the losses
+ * of every record up to the heads are in, those of later records are
+ * not. Tries for @seconds; whether it found such a moment.
+ */
+static int window_edge(const char *rings, const struct tmon_ring_info *info, uint64_t *heads,
+		       unsigned long long *dropped, unsigned long long *skipped, double seconds)
+{
+	static uint64_t again[4096];
+	double end = now_s() + seconds;
+	int i;
+
+	do {
+		ring_heads(rings, info, heads);
+		for (i = 0; i < nr_tmon_pids && task_sleeps(tmon_pids[i]); i++)
+			;
+		if (i < nr_tmon_pids)
+			continue;
+		*dropped = read_ull(DROPPED);
+		*skipped = read_ull(SKIPPED);
+		ring_heads(rings, info, again);
+		if (!memcmp(heads, again, info->nr_rings * sizeof(*heads)))
+			return 1;
+	} while (now_s() < end);
+	return 0;
+}
+
+/*
+ * Every sample the wakeups of a window owed (each record: its share,
+ * once for each period it served, missed ones too) is a task entry of
+ * the ring, a counted drop or a counted skip, exactly: both ends of the
+ * window are quiet moments (window_edge()).
+ */
 static int account(double seconds)
 {
-	static uint64_t pos[4096], share[4096], wakeups[4096], tasks[4096];
+	static uint64_t pos[4096], share[4096], wakeups[4096], tasks[4096], head[4096];
 	const struct tmon_ring_header *h;
 	struct tmon_ring_info info;
 	struct tmon_ring_entry e;
-	unsigned long long d0, d1, k0, k1, sum_t = 0, expect = 0, nwatch = 0, slack;
+	unsigned long long d0, d1, k0, k1, sum_t = 0, expect = 0, nwatch = 0;
 	unsigned int c, cpu, n = 0;
 	const char *rings;
 	double end;
 	char line[256];
 	const char *sh;
 	FILE *f;
-	int fd, pid, r = 0, settled;
+	int fd, pid, r = 0;
 
+	if (read_ull("/sys/module/tmon/parameters/sample_every") != 1)
+		return printf("account needs sample_every 1 (no partial rounds)\n"), 1;
 	/* Each watch's share: the CPU whose sampler takes it (debugfs watched). */
 	f = fopen(WATCHED, "r");
 	if (!f)
@@ -505,6 +530,8 @@ static int account(double seconds)
 	fd = open("/dev/tmon", O_RDONLY);
 	if (fd < 0 || ioctl(fd, TMON_IOC_INFO, &info))
 		return perror("/dev/tmon"), 1;
+	if (info.nr_rings > 4096)
+		return printf("%u rings\n", info.nr_rings), 1;
 	rings = mmap(NULL, info.nr_rings * info.ring_bytes, PROT_READ, MAP_SHARED, fd, 0);
 	if (rings == MAP_FAILED)
 		return perror("mmap"), 1;
@@ -513,29 +540,20 @@ static int account(double seconds)
 			return printf("ring %u: bad header\n", c), 1;
 		wakeups[c] = tasks[c] = 0;
 	}
-	/*
-	 * The window opens and closes with every sampler caught up (5 s at
-	 * most each): its entries and the skips it owes are all in by then.
-	 */
-	settled = samplers_settle(5);
-	for (c = 0; c < info.nr_rings; c++)
-		pos[c] = tmon_ring_head(tmon_ring_at(rings, &info, c));
-	d0 = read_ull(DROPPED);
-	k0 = read_ull(SKIPPED);
+	nr_tmon_pids = threads_named("tmon/", tmon_pids, 4096);
+	nr_tmon_pids += threads_named("tmon_sample/", tmon_pids + nr_tmon_pids, 4096);
+	if (!window_edge(rings, &info, pos, &d0, &k0, 5))
+		return printf("no quiet moment in 5 s to open the window\n"), 1;
 	end = now_s() + seconds;
 	for (;;) {
-		int done = 0;
+		int last = now_s() >= end;
 
-		if (now_s() >= end) {
-			if (samplers_asleep())
-				done = 2;
-			else if (now_s() >= end + 5)
-				done = 1;
-		}
-
+		/* Read as it goes (the rings are bounded), to the end's heads at last. */
+		if (last && !window_edge(rings, &info, head, &d1, &k1, 5))
+			return printf("no quiet moment in 5 s to close the window\n"), 1;
 		for (c = 0; c < info.nr_rings; c++) {
 			h = tmon_ring_at(rings, &info, c);
-			while (pos[c] < tmon_ring_head(h)) {
+			while (pos[c] < (last ? head[c] : tmon_ring_head(h))) {
 				if (!tmon_ring_take(h, pos[c], &e))
 					return printf("ring %u: entry %llu lost: the reader fell behind\n",
 						      c, (unsigned long long)pos[c]), 1;
@@ -555,37 +573,28 @@ static int account(double seconds)
 					expect += share[c] * (1 + e.cpu.missed);
 				}
 			}
+			/* The last record's entries are all in at the end. */
+			if (last) {
+				sum_t += tasks[c];
+				tasks[c] = 0;
+			}
 		}
-		if (done) {
-			settled += done == 2;
+		if (last)
 			break;
-		}
 		usleep(2000);
 	}
-	d1 = read_ull(DROPPED);
-	k1 = read_ull(SKIPPED);
-	printf("watched %llu in %u shares (samplers caught up at %d of the 2 ends); wakeups", nwatch, n,
-	       settled);
+	printf("watched %llu in %u shares; wakeups", nwatch, n);
 	for (c = 0; c < info.nr_rings; c++)
 		if (share[c] || wakeups[c])
 			printf(" cpu%u %llu (share %llu)", c, (unsigned long long)wakeups[c],
 			       (unsigned long long)share[c]);
 	printf("; task entries %llu, dropped %llu, skipped %llu, expected %llu\n", sum_t, d1 - d0,
 	       k1 - k0, expect);
-	/*
-	 * Partial rounds at both ends, losses counted outside the window; a
-	 * late sampler counts its skips when it runs, up to its lag after
-	 * the periods they belong to: 2 % more slack when it skipped.
-	 */
-	slack = 2 * nwatch + (k1 > k0 ? expect / 50 : 0);
-	if (sum_t + (d1 - d0) + (k1 - k0) + slack < expect ||
-	    sum_t + (d1 - d0) + (k1 - k0) > expect + slack) {
+	if (sum_t + (d1 - d0) + (k1 - k0) != expect) {
 		printf("samples unaccounted for: %lld\n",
 		       (long long)expect - (long long)(sum_t + (d1 - d0) + (k1 - k0)));
 		r = 1;
 	}
-	if (sum_t > expect)
-		printf("more task entries than wakeups x shares\n"), r = 1;
 	return r;
 }
 
