@@ -140,6 +140,9 @@ def gen_uapi(fam):
             for i, e in enumerate(d['entries']):
                 v = d.get('value-start', 0) + i
                 out.append('\t' + c_upper(d['name-prefix'] + e) + (' = %d,' % v if i == 0 and v else ','))
+            if d.get('render-max'):
+                last = c_upper(d['name-prefix'] + 'max')
+                out += ['', '\t/* private: */', '\t__' + last + ',', '\t%s = (__%s - 1)' % (last, last)]
             out += ['};', '']
         elif d['type'] == 'struct':
             out += comment(doc_lines(d['doc']))

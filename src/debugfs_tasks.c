@@ -186,7 +186,7 @@ static ssize_t tmon_tasks_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	tmon_caller_from_file(&caller, file);
-	err = unwatch ? tmon_unwatch_pid(&caller, pid) : tmon_watch_pid(&caller, pid);
+	err = unwatch ? tmon_unwatch_pid(&caller, pid) : tmon_watch_pid(&caller, pid, NULL);
 	return err ? err : count;
 }
 

@@ -145,8 +145,8 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 	return vnr && ok ? vnr : -1;
 }
 
-/* The exiting process's pid as @who may see it, or 0 (access.c's rule). */
-static pid_t tmon_exit_visible(const struct tmon_caller *who, struct tmon_watch *w)
+/* The watched process's pid as @who may see it, or 0 (access.c's rule). */
+static pid_t tmon_watched_visible(const struct tmon_caller *who, struct tmon_watch *w)
 {
 	const struct cred *old;
 	pid_t vnr;
@@ -170,8 +170,8 @@ void tmon_listeners_send(const struct tmon_event *ev)
 
 	mutex_lock(&tmon_listeners_lock);
 	list_for_each_entry_safe(l, tmp, &tmon_listeners, node) {
-		if (ev->kind == TMON_EVENT_EXIT) {
-			pid = tmon_exit_visible(&l->who, ev->watch);
+		if (tmon_event_of_task(ev)) {
+			pid = tmon_watched_visible(&l->who, ev->watch);
 			if (!pid)
 				continue;
 		} else {

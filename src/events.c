@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Events: a wakeup whose thread or IRQ latency is over its threshold,
- * with what the timer interrupted, sent to the family's "events" group,
- * to the subscribed sockets (event_listeners.c) and to the tmon_event
+ * with what the timer interrupted; the exit of a watched process
+ * (task_exit.c); a sample over one of its budgets or back under it
+ * (task_budget.c). Sent to the family's "events" group, to the
+ * subscribed sockets (event_listeners.c) and to the tmon_event
  * tracepoint.
  *
- * The thread that sees one only queues it, in its CPU's queue under a raw
- * lock, and kicks a work item; the work item numbers the events, builds
- * the messages and sends them, so no allocation or socket work is done
- * at the thread's priority. Each CPU and kind is rate limited (at most
- * TMON_EVENTS_PER_SEC a second): an event held back, or one a full queue
- * could not take, is counted and the count travels with the next event
- * of that CPU and kind. An event lost on the way to a listener (its
+ * Whoever sees one (the thread, the exit, the sampler) only queues it,
+ * in its CPU's queue under a raw lock, and kicks a work item; the work
+ * item numbers the events, builds the messages and sends them, so no
+ * allocation or socket work is done at the thread's priority. Each CPU
+ * and kind is rate limited (at most TMON_EVENTS_PER_SEC a second): an
+ * event held back, or one a full queue could not take, is counted and
+ * the count travels with the next event of that CPU and kind. An event lost on the way to a listener (its
  * socket full) shows as a gap in the sequence numbers.
  *
  * The group is an admin's (GENL_MCAST_CAP_SYS_ADMIN; the family lives in
@@ -117,20 +119,41 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 }
 
 /*
- * Process context (the exit of @w's last thread): its final record @rec.
- * The event holds a reference on @w until it is sent.
+ * Process context: @ev about @w, held by the event until it is sent.
+ * Queued on the CPU it is made on, in that CPU's rate limit.
  */
+static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev)
+{
+	ev->watch = w;
+	tmon_watch_hold(w);
+	if (!tmon_event_queue(raw_smp_processor_id(), ev, ktime_get_ns()))
+		tmon_watch_put(w);
+}
+
+/* The exit of @w's last thread: its final record @rec. */
 void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec)
 {
 	struct tmon_event ev = {
 		.kind = TMON_EVENT_EXIT,
 		.task = *rec,
-		.watch = w,
 	};
 
-	tmon_watch_hold(w);
-	if (!tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns()))
-		tmon_watch_put(w);
+	tmon_event_task(w, &ev);
+}
+
+/* @w's sample @rec went @over, or back under, its @budget of @limit: @value. */
+void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec, u32 budget,
+		       u64 limit, u64 value, bool over)
+{
+	struct tmon_event ev = {
+		.kind = over ? TMON_EVENT_BUDGET_OVER : TMON_EVENT_BUDGET_UNDER,
+		.threshold_ns = limit,
+		.value = value,
+		.budget = budget,
+		.task = *rec,
+	};
+
+	tmon_event_task(w, &ev);
 }
 
 /* A wakeup's record against the thresholds in force. */
@@ -149,8 +172,8 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 		tmon_event_latency(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
 }
 
-/* An exit: the process's pid as the listener sees it, in its record too. */
-static int tmon_event_fill_exit(struct sk_buff *msg, const struct tmon_event *ev, pid_t pid)
+/* A process's event: its pid as the listener sees it, in its record too. */
+static int tmon_event_fill_task(struct sk_buff *msg, const struct tmon_event *ev, pid_t pid)
 {
 	struct tmon_task_record rec = ev->task;
 
@@ -158,6 +181,12 @@ static int tmon_event_fill_exit(struct sk_buff *msg, const struct tmon_event *ev
 	if (nla_put_u32(msg, TMON_A_CPU, rec.cpu) ||
 	    nla_put_u32(msg, TMON_A_PID, pid) ||
 	    nla_put(msg, TMON_A_TASK_RECORD, sizeof(rec), &rec))
+		return -EMSGSIZE;
+	if (ev->kind == TMON_EVENT_EXIT)
+		return 0;
+	if (nla_put_u32(msg, TMON_A_BUDGET, ev->budget) ||
+	    nla_put_u64_64bit(msg, TMON_A_BUDGET_LIMIT, ev->threshold_ns, TMON_A_PAD) ||
+	    nla_put_u64_64bit(msg, TMON_A_BUDGET_VALUE, ev->value, TMON_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -168,8 +197,8 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||
 	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD))
 		return -EMSGSIZE;
-	if (ev->kind == TMON_EVENT_EXIT)
-		return tmon_event_fill_exit(msg, ev, pid);
+	if (tmon_event_of_task(ev))
+		return tmon_event_fill_task(msg, ev, pid);
 	if (nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
 	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
 	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec))
@@ -187,7 +216,7 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 
 /*
  * The message of @ev, numbered @seq, with @pid for the process's pid (an
- * exit) or the cause's (negative: the cause left out); NULL if it cannot
+ * event of a process) or the cause's (negative: the cause left out); NULL if it cannot
  * be made.
  */
 struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid)
@@ -220,7 +249,7 @@ static void tmon_event_send(const struct tmon_event *ev)
 	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
 		return;
 	/* The group's listeners are admins in the initial pid namespace. */
-	msg = tmon_event_msg(seq, ev, ev->kind == TMON_EVENT_EXIT ? ev->watch->nr : ev->cause.pid);
+	msg = tmon_event_msg(seq, ev, tmon_event_of_task(ev) ? ev->watch->nr : ev->cause.pid);
 	/* No listener left meanwhile (-ESRCH) is not an error. */
 	if (msg)
 		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink family "tmon": status, watch/unwatch and the period
+ * Generic netlink family "tmon": status, watch/unwatch, budgets and the period
  * here, the lists and dumps of the records in netlink_dump.c. The
  * protocol, each command's policy and the ops table are made from
  * netlink/tmon.yaml (tmon_genl.h, netlink_gen.c); a policy lets through
@@ -166,19 +166,53 @@ err:
 	return -EMSGSIZE;
 }
 
-static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info, bool watch)
+/* The budget attributes of a request: their values in @b, which were given in the result. */
+static unsigned long tmon_budgets_from_attrs(struct nlattr **attrs, struct tmon_budgets *b)
+{
+	unsigned long given = 0;
+	unsigned int i;
+
+	for (i = 0; i < TMON_NR_BUDGETS; i++) {
+		struct nlattr *a = attrs[TMON_BUDGET_ATTR(i)];
+
+		b->limit[i] = a ? nla_get_u64(a) : 0;
+		if (a)
+			__set_bit(i, &given);
+	}
+	return given;
+}
+
+enum tmon_watch_op { TMON_OP_WATCH, TMON_OP_UNWATCH, TMON_OP_SET_BUDGET };
+
+static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info,
+				enum tmon_watch_op op)
 {
 	struct nlattr *attr = info->attrs[TMON_A_PID];
 	struct tmon_caller caller;
+	struct tmon_budgets b;
+	unsigned long given;
 	int err;
 
 	if (!attr) {
 		NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PID is required");
 		return -EINVAL;
 	}
+	given = tmon_budgets_from_attrs(info->attrs, &b);
+	if (op == TMON_OP_SET_BUDGET && !given) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no budget given (budget-cpu, -rss, -majflt)");
+		return -EINVAL;
+	}
 	tmon_caller_from_skb(&caller, skb);
-	err = watch ? tmon_watch_pid(&caller, nla_get_u32(attr)) :
-		      tmon_unwatch_pid(&caller, nla_get_u32(attr));
+	switch (op) {
+	case TMON_OP_WATCH:
+		err = tmon_watch_pid(&caller, nla_get_u32(attr), &b);
+		break;
+	case TMON_OP_UNWATCH:
+		err = tmon_unwatch_pid(&caller, nla_get_u32(attr));
+		break;
+	default:
+		err = tmon_watch_set_budgets(&caller, nla_get_u32(attr), &b, given);
+	}
 	switch (err) {
 	case 0:
 		break;
@@ -199,7 +233,7 @@ static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info, boo
 				   "your share of the watch list is used (max_user_tasks, admin reserve)");
 		break;
 	case -EPERM:
-		if (watch)
+		if (op == TMON_OP_WATCH)
 			NL_SET_ERR_MSG_ATTR(info->extack, attr,
 					    "not a process of yours: CAP_SYS_ADMIN needed");
 		else
@@ -214,12 +248,17 @@ static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info, boo
 
 int tmon_nl_watch_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return tmon_nl_watch_change(skb, info, true);
+	return tmon_nl_watch_change(skb, info, TMON_OP_WATCH);
 }
 
 int tmon_nl_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return tmon_nl_watch_change(skb, info, false);
+	return tmon_nl_watch_change(skb, info, TMON_OP_UNWATCH);
+}
+
+int tmon_nl_set_budget_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return tmon_nl_watch_change(skb, info, TMON_OP_SET_BUDGET);
 }
 
 int tmon_nl_get_period_doit(struct sk_buff *skb, struct genl_info *info)

@@ -97,6 +97,20 @@ static bool tmon_dump_filtered_out(struct netlink_callback *cb, unsigned long po
 	return cb->args[TMON_CB_FILTER] && pos + 1 != cb->args[TMON_CB_FILTER];
 }
 
+/* The budgets @w has, one attribute each. */
+static int tmon_put_budgets(struct sk_buff *skb, struct tmon_watch *w)
+{
+	unsigned int i;
+	u64 limit;
+
+	for (i = 0; i < TMON_NR_BUDGETS; i++) {
+		limit = READ_ONCE(w->budgets.limit[i]);
+		if (limit && nla_put_u64_64bit(skb, TMON_BUDGET_ATTR(i), limit, TMON_A_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 int tmon_nl_list_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long nr = cb->args[TMON_CB_POS];
@@ -120,7 +134,8 @@ int tmon_nl_list_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		    nla_put_u8(skb, TMON_A_STATE,
 			       READ_ONCE(w->exited) ? TMON_STATE_EXITED : TMON_STATE_RUNNING) ||
 		    nla_put_u32(skb, TMON_A_NR_RECORDS, READ_ONCE(w->nr_samples)) ||
-		    (have_last && nla_put(skb, TMON_A_TASK_RECORD, sizeof(last), &last))) {
+		    (have_last && nla_put(skb, TMON_A_TASK_RECORD, sizeof(last), &last)) ||
+		    tmon_put_budgets(skb, w)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
 			tmon_watch_put(w);

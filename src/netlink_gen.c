@@ -13,7 +13,14 @@ static const struct nla_policy tmon_reject_all_nl_policy[TMON_A_PAD + 1] = {
 	[TMON_A_PAD] = { .type = NLA_REJECT },
 };
 
-static const struct nla_policy tmon_watch_nl_policy[TMON_A_PID + 1] = {
+static const struct nla_policy tmon_watch_nl_policy[TMON_A_BUDGET_MAJFLT + 1] = {
+	[TMON_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TMON_A_BUDGET_CPU] = { .type = NLA_U64 },
+	[TMON_A_BUDGET_RSS] = { .type = NLA_U64 },
+	[TMON_A_BUDGET_MAJFLT] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy tmon_unwatch_nl_policy[TMON_A_PID + 1] = {
 	[TMON_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
@@ -33,7 +40,7 @@ const struct genl_multicast_group tmon_nl_mcgrps[1] = {
 	},
 };
 
-const struct genl_ops tmon_nl_ops[9] = {
+const struct genl_ops tmon_nl_ops[10] = {
 	{
 		.cmd		= TMON_CMD_GET_STATUS,
 		.doit		= tmon_nl_get_status_doit,
@@ -44,12 +51,12 @@ const struct genl_ops tmon_nl_ops[9] = {
 		.cmd		= TMON_CMD_WATCH,
 		.doit		= tmon_nl_watch_doit,
 		.policy		= tmon_watch_nl_policy,
-		.maxattr	= TMON_A_PID,
+		.maxattr	= TMON_A_BUDGET_MAJFLT,
 	},
 	{
 		.cmd		= TMON_CMD_UNWATCH,
 		.doit		= tmon_nl_unwatch_doit,
-		.policy		= tmon_watch_nl_policy,
+		.policy		= tmon_unwatch_nl_policy,
 		.maxattr	= TMON_A_PID,
 	},
 	{
@@ -65,7 +72,7 @@ const struct genl_ops tmon_nl_ops[9] = {
 		.start		= tmon_nl_dump_tasks_start,
 		.dumpit		= tmon_nl_dump_tasks_dumpit,
 		.done		= tmon_nl_dump_done,
-		.policy		= tmon_watch_nl_policy,
+		.policy		= tmon_unwatch_nl_policy,
 		.maxattr	= TMON_A_PID,
 	},
 	{
@@ -92,5 +99,11 @@ const struct genl_ops tmon_nl_ops[9] = {
 		.doit		= tmon_nl_subscribe_events_doit,
 		.policy		= tmon_reject_all_nl_policy,
 		.maxattr	= TMON_A_PAD,
+	},
+	{
+		.cmd		= TMON_CMD_SET_BUDGET,
+		.doit		= tmon_nl_set_budget_doit,
+		.policy		= tmon_watch_nl_policy,
+		.maxattr	= TMON_A_BUDGET_MAJFLT,
 	},
 };

@@ -135,6 +135,7 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 	if (tmon_sample_add(w, s, false)) {
 		trace_tmon_task_sample(&s->rec);
 		tmon_ring_push_task(cpu, &s->rec);
+		tmon_budget_check(w, &s->rec);
 	}
 	tmon_sample_put(s);
 }

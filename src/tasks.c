@@ -265,7 +265,7 @@ static struct mem_cgroup *tmon_watcher_memcg(void)
  * watched, -ENOSPC the list holds max_tasks, -EDQUOT a non-admin's share
  * is used up (max_user_tasks, or the admins' reserve), -ENOMEM.
  */
-int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
+int tmon_watch_pid(const struct tmon_caller *c, pid_t nr, const struct tmon_budgets *b)
 {
 	struct task_struct *task;
 	struct tmon_watch *w;
@@ -298,6 +298,8 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 	w->cred = get_task_cred(task);
 	w->memcg = tmon_watcher_memcg();
 	w->since_ns = ktime_get_ns();
+	if (b)
+		w->budgets = *b;
 	put_task_struct(task);
 	refcount_set(&w->users, 1);
 	INIT_LIST_HEAD(&w->samples);
@@ -315,13 +317,14 @@ int tmon_watch_pid(const struct tmon_caller *c, pid_t nr)
 }
 
 /*
- * Stop watching @nr (in @c's pid namespace). -ENOENT when it is not
- * watched or @c may not see it, -EPERM without admin when someone else
- * watched it.
+ * Call @fn on @nr's watch (in @c's pid namespace), with @arg, under
+ * tmon_watch_mutex. -ENOENT when it is not watched or @c may not see it,
+ * -EPERM without admin when someone else watched it.
  */
-int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr)
+int tmon_watch_change(const struct tmon_caller *c, pid_t nr,
+		      void (*fn)(struct tmon_watch *w, const void *arg), const void *arg)
 {
-	struct tmon_watch *w, *found;
+	struct tmon_watch *found;
 	int err = 0;
 
 	found = tmon_watch_find(c, nr);
@@ -329,16 +332,26 @@ int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr)
 		return -ENOENT;
 
 	mutex_lock(&tmon_watch_mutex);
-	w = xa_load(&tmon_watches, found->nr);
-	if (w != found)
+	if (xa_load(&tmon_watches, found->nr) != found)
 		err = -ENOENT;		/* removed meanwhile */
-	else if (!c->admin && !uid_eq(w->owner, c->cred->uid))
+	else if (!c->admin && !uid_eq(found->owner, c->cred->uid))
 		err = -EPERM;
 	else
-		tmon_watch_remove(w);
+		fn(found, arg);
 	mutex_unlock(&tmon_watch_mutex);
 	tmon_watch_put(found);
 	return err;
+}
+
+static void tmon_watch_remove_fn(struct tmon_watch *w, const void *arg)
+{
+	tmon_watch_remove(w);
+}
+
+/* Stop watching @nr; errors as tmon_watch_change()'s. */
+int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr)
+{
+	return tmon_watch_change(c, nr, tmon_watch_remove_fn, NULL);
 }
 
 /* Called when an exit is seen: reap its watch once kept long enough. */

@@ -139,6 +139,18 @@ struct tmon_sample {
 	struct tmon_task_record rec;
 };
 
+/* The budgets of enum tmon_budget, by index from TMON_BUDGET_CPU. */
+#define TMON_NR_BUDGETS		(TMON_BUDGET_MAX - TMON_BUDGET_CPU + 1)
+
+/* Budget index @i's attribute: tmon.yaml lists them in the enum's order. */
+#define TMON_BUDGET_ATTR(i)	(TMON_A_BUDGET_CPU + (i))
+static_assert(TMON_A_BUDGET_MAJFLT - TMON_A_BUDGET_CPU == TMON_NR_BUDGETS - 1);
+
+/* A watched process's budgets, each in its unit (tmon.yaml); 0: none. */
+struct tmon_budgets {
+	u64 limit[TMON_NR_BUDGETS];
+};
+
 /* A watched process; see tasks.c. */
 struct tmon_watch {
 	pid_t nr;			/* global pid number, the xarray key */
@@ -159,6 +171,10 @@ struct tmon_watch {
 	u64 exited_ns;			/* since when */
 	bool dead;			/* unwatched: takes no samples */
 	unsigned int share;		/* the CPU whose share it is in */
+	struct tmon_budgets budgets;	/* set under tmon_watch_mutex */
+	/* Its sampler's (task_budget.c): the previous sample, the budgets it is over. */
+	u64 budget_ts_ns, budget_cpu_ns, budget_majflt;
+	unsigned long budget_over;
 	struct rcu_head rcu;
 };
 
@@ -208,7 +224,9 @@ void tmon_reclaim_exit(void);
 
 /* tasks.c */
 unsigned int tmon_nr_tasks(void);
-int tmon_watch_pid(const struct tmon_caller *c, pid_t nr);
+int tmon_watch_pid(const struct tmon_caller *c, pid_t nr, const struct tmon_budgets *b);
+int tmon_watch_change(const struct tmon_caller *c, pid_t nr,
+		      void (*fn)(struct tmon_watch *w, const void *arg), const void *arg);
 int tmon_unwatch_pid(const struct tmon_caller *c, pid_t nr);
 struct tmon_watch *tmon_watch_next(unsigned long *nr);
 struct tmon_watch *tmon_watch_find(const struct tmon_caller *c, pid_t nr);
@@ -245,26 +263,39 @@ void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
 /* The kinds of enum tmon_event_kind, from TMON_EVENT_THREAD_LATENCY on. */
-#define TMON_EVENT_KINDS	(TMON_EVENT_EXIT - TMON_EVENT_THREAD_LATENCY + 1)
+#define TMON_EVENT_KINDS	(TMON_EVENT_MAX - TMON_EVENT_THREAD_LATENCY + 1)
 
-/* A wakeup over a threshold, or an exit, on its way out (events.c). */
+/*
+ * A wakeup over a threshold, or an event of a watched process (its exit,
+ * a budget crossed), on its way out (events.c).
+ */
 struct tmon_event {
 	u64 suppressed;			/* held back before it (rate limit, full queue) */
-	u64 threshold_ns;
+	u64 threshold_ns;		/* latency: the threshold; budget: its limit */
+	u64 value;			/* budget: what the sample measured */
 	u32 kind;			/* enum tmon_event_kind */
+	u32 budget;			/* budget: enum tmon_budget */
 	union {
 		struct {		/* thread or IRQ latency */
 			struct tmon_cpu_record rec;
 			struct tmon_cause cause;
 		};
-		struct tmon_task_record task;	/* exit: the final record */
+		struct tmon_task_record task;	/* a process's: its sample */
 	};
-	struct tmon_watch *watch;	/* exit: referenced; else NULL */
+	struct tmon_watch *watch;	/* a process's: referenced; else NULL */
 };
+
+/* Whether @ev is about a watched process (ev->task, ev->watch), not a wakeup. */
+static inline bool tmon_event_of_task(const struct tmon_event *ev)
+{
+	return ev->kind >= TMON_EVENT_EXIT;
+}
 
 /* events.c */
 struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid);
 void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec);
+void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec, u32 budget,
+		       u64 limit, u64 value, bool over);
 int tmon_events_init(void);
 u64 tmon_events_last_seq(void);
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);
@@ -272,6 +303,11 @@ void tmon_events_exit(void);
 bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
+
+/* task_budget.c */
+void tmon_budget_check(struct tmon_watch *w, const struct tmon_task_record *rec);
+int tmon_watch_set_budgets(const struct tmon_caller *c, pid_t nr, const struct tmon_budgets *b,
+			   unsigned long given);
 
 /* task_exit.c */
 int tmon_exits_init(void);

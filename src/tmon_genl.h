@@ -14,6 +14,22 @@ enum tmon_event_kind {
 	TMON_EVENT_THREAD_LATENCY = 1,
 	TMON_EVENT_IRQ_LATENCY,
 	TMON_EVENT_EXIT,
+	TMON_EVENT_BUDGET_OVER,
+	TMON_EVENT_BUDGET_UNDER,
+
+	/* private: */
+	__TMON_EVENT_MAX,
+	TMON_EVENT_MAX = (__TMON_EVENT_MAX - 1)
+};
+
+enum tmon_budget {
+	TMON_BUDGET_CPU = 1,
+	TMON_BUDGET_RSS,
+	TMON_BUDGET_MAJFLT,
+
+	/* private: */
+	__TMON_BUDGET_MAX,
+	TMON_BUDGET_MAX = (__TMON_BUDGET_MAX - 1)
 };
 
 /*
@@ -135,9 +151,10 @@ struct tmon_task_record {
  *	TMON_A_CPU_STATUS, TMON_A_EVENT_SEQ, TMON_A_EVENT_STATS
  *
  * TMON_CMD_WATCH (do):
- *	Watch a process. Errors as for the debugfs tasks file (ESRCH,
- *	EEXIST, ENOSPC, EDQUOT), EPERM, EINVAL.
- *	Request: TMON_A_PID
+ *	Watch a process, with its budgets if given. Errors as for the
+ *	debugfs tasks file (ESRCH, EEXIST, ENOSPC, EDQUOT), EPERM, EINVAL.
+ *	Request: TMON_A_PID, TMON_A_BUDGET_CPU, TMON_A_BUDGET_RSS,
+ *	TMON_A_BUDGET_MAJFLT
  *	Reply: none
  *
  * TMON_CMD_UNWATCH (do):
@@ -151,7 +168,8 @@ struct tmon_task_record {
  *	record if it has one.
  *	Request: none
  *	Reply: TMON_A_PID, TMON_A_STATE, TMON_A_NR_RECORDS,
- *	TMON_A_TASK_RECORD
+ *	TMON_A_TASK_RECORD, TMON_A_BUDGET_CPU, TMON_A_BUDGET_RSS,
+ *	TMON_A_BUDGET_MAJFLT
  *
  * TMON_CMD_DUMP_TASKS (dump):
  *	One message per stored task record of the processes the caller may
@@ -190,16 +208,29 @@ struct tmon_task_record {
  *	module's parameters thread_threshold_ns and irq_threshold_ns, which
  *	are off by default), with cpu, its record and what the timer
  *	interrupted; or the exit of a watched process (exit), with its pid
- *	and its final record, taken as its last thread exits. Sent to the
+ *	and its final record, taken as its last thread exits; or a sample
+ *	of a watched process over one of its budgets (budget-over) or back
+ *	under it (budget-under), with pid, the sample, the budget, its limit
+ *	and the value measured. Sent to the
  *	events group, with pids in the initial pid namespace and its
  *	event-seq; and to each subscribed socket as its owner may see it:
- *	the exits of processes it may see, numbered in its own sequence.
+ *	the exits and budgets of processes it may see, numbered in its own
+ *	sequence.
  *	Request: none
  *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
  *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
  *	TMON_A_CPU_RECORD, TMON_A_CAUSE_PID, TMON_A_CAUSE_COMM,
  *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO, TMON_A_PID,
- *	TMON_A_TASK_RECORD
+ *	TMON_A_TASK_RECORD, TMON_A_BUDGET, TMON_A_BUDGET_LIMIT,
+ *	TMON_A_BUDGET_VALUE
+ *
+ * TMON_CMD_SET_BUDGET (do):
+ *	Change the budgets of a watched process: those given (0 removes
+ *	one), the others left as they are. Its watcher or an admin;
+ *	ENOENT if not watched (or not the caller's to see), EPERM.
+ *	Request: TMON_A_PID, TMON_A_BUDGET_CPU, TMON_A_BUDGET_RSS,
+ *	TMON_A_BUDGET_MAJFLT
+ *	Reply: none
  */
 #define TMON_GENL_NAME		"tmon"
 #define TMON_GENL_VERSION	2
@@ -218,6 +249,7 @@ enum tmon_cmd {
 	TMON_CMD_SET_PERIOD,
 	TMON_CMD_SUBSCRIBE_EVENTS,
 	TMON_CMD_EVENT,
+	TMON_CMD_SET_BUDGET,
 
 	__TMON_CMD_MAX
 };
@@ -361,6 +393,26 @@ enum tmon_cmd {
  *	One per event kind, its counters since load.
  *	Holding TMON_A_EVENT_KIND, TMON_A_EVENT_COUNT,
  *	TMON_A_EVENT_SUPPRESSED
+ *
+ * @TMON_A_BUDGET_CPU (u64):
+ *	A watched process's CPU budget: CPU time (user and system, all its
+ *	threads) per second between two of its samples, in ns (500000000:
+ *	half of one CPU); 0: none.
+ *
+ * @TMON_A_BUDGET_RSS (u64):
+ *	Its resident set budget, in bytes; 0 none.
+ *
+ * @TMON_A_BUDGET_MAJFLT (u64):
+ *	Its major fault budget, faults per second between two samples; 0 none.
+ *
+ * @TMON_A_BUDGET (u32, enum tmon_budget):
+ *	Which budget the process went over or came back under.
+ *
+ * @TMON_A_BUDGET_LIMIT (u64):
+ *	That budget (ns a second, bytes or faults a second).
+ *
+ * @TMON_A_BUDGET_VALUE (u64):
+ *	What the sample measured, in the budget's unit.
  */
 enum tmon_attr {
 	TMON_A_UNSPEC,
@@ -405,6 +457,12 @@ enum tmon_attr {
 	TMON_A_CAUSE_PRIO,
 	TMON_A_EVENT_COUNT,
 	TMON_A_EVENT_STATS,
+	TMON_A_BUDGET_CPU,
+	TMON_A_BUDGET_RSS,
+	TMON_A_BUDGET_MAJFLT,
+	TMON_A_BUDGET,
+	TMON_A_BUDGET_LIMIT,
+	TMON_A_BUDGET_VALUE,
 
 	__TMON_A_MAX
 };

@@ -66,12 +66,18 @@ TRACE_EVENT(tmon_task_sample,
 
 /*
  * As the events group has it (events.c): a wakeup over a threshold (pid
- * and comm: the cause), or an exit (pid and comm: the process's; its CPU
- * time in cpu_time_ns).
+ * and comm: the cause), or an event of a watched process, its exit or a
+ * budget crossed (pid and comm: the process's; its CPU time in
+ * cpu_time_ns; the budget, its limit and the value measured).
  */
 TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_LATENCY);
 TRACE_DEFINE_ENUM(TMON_EVENT_IRQ_LATENCY);
 TRACE_DEFINE_ENUM(TMON_EVENT_EXIT);
+TRACE_DEFINE_ENUM(TMON_EVENT_BUDGET_OVER);
+TRACE_DEFINE_ENUM(TMON_EVENT_BUDGET_UNDER);
+TRACE_DEFINE_ENUM(TMON_BUDGET_CPU);
+TRACE_DEFINE_ENUM(TMON_BUDGET_RSS);
+TRACE_DEFINE_ENUM(TMON_BUDGET_MAJFLT);
 
 TRACE_EVENT(tmon_event,
 	TP_PROTO(u64 seq, const struct tmon_event *ev),
@@ -88,30 +94,41 @@ TRACE_EVENT(tmon_event,
 		__field(pid_t, pid)
 		__array(char, comm, TMON_COMM_LEN)
 		__field(u64, cpu_time_ns)
+		__field(u32, budget)
+		__field(u64, budget_limit)
+		__field(u64, budget_value)
 	),
 	TP_fast_assign(
-		bool exit = ev->kind == TMON_EVENT_EXIT;
+		bool task = tmon_event_of_task(ev);
 
 		__entry->seq = seq;
 		__entry->kind = ev->kind;
-		__entry->cpu = exit ? ev->task.cpu : ev->rec.cpu;
+		__entry->cpu = task ? ev->task.cpu : ev->rec.cpu;
 		__entry->suppressed = ev->suppressed;
-		__entry->threshold_ns = exit ? 0 : ev->threshold_ns;
-		__entry->latency_ns = exit ? 0 : ev->rec.latency_ns;
-		__entry->irq_latency_ns = exit ? 0 : ev->rec.irq_latency_ns;
-		__entry->missed = exit ? 0 : ev->rec.missed;
-		__entry->pid = exit ? ev->task.pid : ev->cause.pid;
-		memcpy(__entry->comm, exit ? ev->task.comm : ev->cause.comm, TMON_COMM_LEN);
-		__entry->cpu_time_ns = exit ? ev->task.utime_ns + ev->task.stime_ns : 0;
+		__entry->threshold_ns = task ? 0 : ev->threshold_ns;
+		__entry->latency_ns = task ? 0 : ev->rec.latency_ns;
+		__entry->irq_latency_ns = task ? 0 : ev->rec.irq_latency_ns;
+		__entry->missed = task ? 0 : ev->rec.missed;
+		__entry->pid = task ? ev->task.pid : ev->cause.pid;
+		memcpy(__entry->comm, task ? ev->task.comm : ev->cause.comm, TMON_COMM_LEN);
+		__entry->cpu_time_ns = task ? ev->task.utime_ns + ev->task.stime_ns : 0;
+		__entry->budget = ev->budget;
+		__entry->budget_limit = ev->budget ? ev->threshold_ns : 0;
+		__entry->budget_value = ev->value;
 	),
-	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu",
+	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu budget=%s budget_limit=%llu budget_value=%llu",
 		  __entry->seq,
 		  __print_symbolic(__entry->kind, { TMON_EVENT_THREAD_LATENCY, "thread-latency" },
 				   { TMON_EVENT_IRQ_LATENCY, "irq-latency" },
-				   { TMON_EVENT_EXIT, "exit" }),
+				   { TMON_EVENT_EXIT, "exit" },
+				   { TMON_EVENT_BUDGET_OVER, "budget-over" },
+				   { TMON_EVENT_BUDGET_UNDER, "budget-under" }),
 		  __entry->cpu, __entry->suppressed, __entry->threshold_ns, __entry->latency_ns,
 		  __entry->irq_latency_ns, __entry->missed, __entry->pid, __entry->comm,
-		  __entry->cpu_time_ns)
+		  __entry->cpu_time_ns,
+		  __print_symbolic(__entry->budget, { 0, "-" }, { TMON_BUDGET_CPU, "cpu" },
+				   { TMON_BUDGET_RSS, "rss" }, { TMON_BUDGET_MAJFLT, "majflt" }),
+		  __entry->budget_limit, __entry->budget_value)
 );
 
 #endif /* _TMON_TRACE_H */

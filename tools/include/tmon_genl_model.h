@@ -113,6 +113,18 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"event-count", TMON_GENL_U64, 8, 0 },
 	[TMON_A_EVENT_STATS] = {
 		"event-stats", TMON_GENL_NEST, 0, 1 },
+	[TMON_A_BUDGET_CPU] = {
+		"budget-cpu", TMON_GENL_U64, 8, 0 },
+	[TMON_A_BUDGET_RSS] = {
+		"budget-rss", TMON_GENL_U64, 8, 0 },
+	[TMON_A_BUDGET_MAJFLT] = {
+		"budget-majflt", TMON_GENL_U64, 8, 0 },
+	[TMON_A_BUDGET] = {
+		"budget", TMON_GENL_U32, 4, 0 },
+	[TMON_A_BUDGET_LIMIT] = {
+		"budget-limit", TMON_GENL_U64, 8, 0 },
+	[TMON_A_BUDGET_VALUE] = {
+		"budget-value", TMON_GENL_U64, 8, 0 },
 };
 
 /* The attributes of a cpu-status nest. */
@@ -142,7 +154,8 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_LATENCY_BOUND_NS) |
 		B(TMON_A_CPU_STATUS) | B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_STATS) },
 	[TMON_CMD_WATCH] = { "watch", 0,
-		B(TMON_A_PID),
+		B(TMON_A_PID) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
+		B(TMON_A_BUDGET_MAJFLT),
 		0 },
 	[TMON_CMD_UNWATCH] = { "unwatch", 0,
 		B(TMON_A_PID),
@@ -150,7 +163,8 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 	[TMON_CMD_LIST_TASKS] = { "list-tasks", 1,
 		0,
 		B(TMON_A_PID) | B(TMON_A_STATE) | B(TMON_A_NR_RECORDS) |
-		B(TMON_A_TASK_RECORD) },
+		B(TMON_A_TASK_RECORD) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
+		B(TMON_A_BUDGET_MAJFLT) },
 	[TMON_CMD_DUMP_TASKS] = { "dump-tasks", 1,
 		B(TMON_A_PID),
 		B(TMON_A_TASK_RECORD) },
@@ -171,7 +185,12 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_SUPPRESSED) |
 		B(TMON_A_CPU) | B(TMON_A_THRESHOLD_NS) | B(TMON_A_CPU_RECORD) |
 		B(TMON_A_CAUSE_PID) | B(TMON_A_CAUSE_COMM) | B(TMON_A_CAUSE_POLICY) |
-		B(TMON_A_CAUSE_PRIO) | B(TMON_A_PID) | B(TMON_A_TASK_RECORD) },
+		B(TMON_A_CAUSE_PRIO) | B(TMON_A_PID) | B(TMON_A_TASK_RECORD) |
+		B(TMON_A_BUDGET) | B(TMON_A_BUDGET_LIMIT) | B(TMON_A_BUDGET_VALUE) },
+	[TMON_CMD_SET_BUDGET] = { "set-budget", 0,
+		B(TMON_A_PID) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
+		B(TMON_A_BUDGET_MAJFLT),
+		0 },
 };
 
 #undef B

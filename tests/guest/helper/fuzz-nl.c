@@ -656,7 +656,7 @@ static int check_event_stats(const struct reply_attrs *in, uint32_t *last)
 
 	if (in->count[TMON_A_EVENT_KIND] != 1 || in->count[TMON_A_EVENT_COUNT] != 1 ||
 	    in->count[TMON_A_EVENT_SUPPRESSED] != 1 || kind <= *last ||
-	    kind < TMON_EVENT_THREAD_LATENCY || kind > TMON_EVENT_EXIT)
+	    kind < TMON_EVENT_THREAD_LATENCY || kind > TMON_EVENT_MAX)
 		return violation("reply: bad event stats (kind %u after %u)", kind, *last), -1;
 	*last = kind;
 	return 0;
@@ -781,9 +781,9 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
 				  ra.count[TMON_A_CPU_STATUS], st->nr_possible);
-		if (ra.count[TMON_A_EVENT_STATS] != TMON_EVENT_EXIT)
+		if (ra.count[TMON_A_EVENT_STATS] != TMON_EVENT_MAX - TMON_EVENT_THREAD_LATENCY + 1)
 			violation("status: %u event stats, %u kinds", ra.count[TMON_A_EVENT_STATS],
-				  TMON_EVENT_EXIT);
+				  TMON_EVENT_MAX - TMON_EVENT_THREAD_LATENCY + 1);
 		model_reap(ra_u32(&ra, TMON_A_NR_TASKS));
 		if (ra_u32(&ra, TMON_A_ABI_VERSION) != TMON_ABI_VERSION ||
 		    ra_u64(&ra, TMON_A_PERIOD_NS) != st->period ||
