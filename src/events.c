@@ -13,8 +13,9 @@
  * allocation or socket work is done at the thread's priority. Each CPU
  * and kind is rate limited (at most TMON_EVENTS_PER_SEC a second): an
  * event held back, or one a full queue could not take, is counted and
- * the count travels with the next event of that CPU and kind. An event lost on the way to a listener (its
- * socket full) shows as a gap in the sequence numbers.
+ * the count travels with the next event of that CPU and kind. An event
+ * lost on the way to a listener (its socket full) shows as a gap in the
+ * sequence numbers.
  *
  * The group is an admin's (GENL_MCAST_CAP_SYS_ADMIN; the family lives in
  * the initial network namespace only, whose user namespace is the

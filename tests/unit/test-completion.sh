@@ -137,6 +137,17 @@ checks() {
 	has show-pid "$$" tmonctl show "$pfx"
 	is show-second-pid "" tmonctl show 1 -n 5 "$pfx"
 	has show-pid-after-count "$$" tmonctl show --count 5 "$pfx"
+	is watch-options "--max-cpu|--max-rss|--max-majflt|--help" tmonctl watch 1 -
+	is watch-budget-value "" tmonctl watch 1 --max-cpu ""
+	has watch-pid-after-budget "$$" tmonctl watch --max-rss 1G "$pfx"
+	is limits-options "--max-cpu|--max-rss|--max-majflt|--json|--pretty|--help" tmonctl limits 1 -
+	is limits-used-not-again "--max-rss|--max-majflt|--pretty|--help" tmonctl limits 1 -j --max-cpu off -
+	is limits-off "off" tmonctl limits 1 --max-rss ""
+	is limits-off-prefix "off" tmonctl limits 1 --max-majflt o
+	is limits-off-equals "off" tmonctl limits 1 --max-cpu = ""
+	is limits-second-pid "" tmonctl limits 1 --max-cpu 50 ""
+	PATH=$tmp/bin:$PATH is limits-watched "417|4242" tmonctl limits ""
+	PATH=$tmp/bin:$PATH is limits-watched-after-option "4242" tmonctl limits --max-rss 1G 42
 	is period-nothing "" tmonctl period ""
 	is ambiguous-nothing "" tmonctl s --
 	PATH=$tmp/bin:$PATH is unwatch-watched "417|4242" tmonctl unwatch ""

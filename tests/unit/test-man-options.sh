@@ -94,6 +94,11 @@ for c in cmds:
     cbad = 0
     text = open(f"{tmp}/help.{c}").read().split("\n")
     usage = text[0][len("Usage: tmonctl " + c):]
+    # A long synopsis goes on in indented lines.
+    for t in text[1:]:
+        if not t.startswith(" "):
+            break
+        usage += " " + t.strip()
     want_syn = []
     for m in re.finditer(r"\[(-[^\]]+)\]|(?<![\[\w])(--?[a-z][\w-]*)", usage):
         words = (m.group(1) or m.group(2)).split()

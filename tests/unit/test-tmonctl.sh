@@ -117,7 +117,11 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	"period 250ms" "period 1.5m" "top -d 500ms -n 1" "record -d 1m" "record --duration=100us" \
 	"record -w -d 1" "show 1 -w" "show 1 --wall -n 2 --json" \
 	events "events --json --count 10 -d 5" "ev -d 250ms" "events --count=1000000 --exec true" \
-	"events --duration 1h --exec exit"; do
+	"events --duration 1h --exec exit" \
+	"watch 1 --max-cpu 50%" "watch --max-cpu=12.5 --max-rss 200M --max-majflt 100/s 1 2" \
+	"watch 1 --max-cpu 100000% --max-rss 1GiB --max-majflt 1000000" "limits 1" \
+	"limits 1 --max-cpu off --max-rss 4096 --max-majflt off" "limits --max-cpu 0.5 1" \
+	"limits 1 --json" "limits 1 --max-rss 16777215T --json"; do
 	# shellcheck disable=SC2086
 	case " $args " in
 	*" --json "*) jcheck "no-module-'$args'" 3 "run 'modprobe tmon'" $args ;;
@@ -189,6 +193,33 @@ for pid in 0 -1 abc 1x "" " 1" 4194305 99999999999999999999 0x10 1.5 +1; do
 done
 bad watch-later-pid "'x' is not a process id" watch 1 2 x
 bad watch-option "unknown option '--all'" watch --all
+# Budgets: one line naming the option and the value, before anything is sent.
+for v in 0 0.0 -5 x "" 50%% "50 %" 100000.1 100001 1e3 0.00000001 50ms .5 off 0x10; do
+	bad "watch-max-cpu-'$v'" "--max-cpu '$v' is not a share of one CPU" watch 1 --max-cpu "$v"
+done
+for v in 0 0M -1 1.5G 200MB 200k 1P M "" "200 M" 16777216T off; do
+	bad "watch-max-rss-'$v'" "--max-rss '$v' is not a size" watch 1 --max-rss "$v"
+done
+for v in 0 1000001 1.5 100/m /s "" -1 off; do
+	bad "watch-max-majflt-'$v'" "--max-majflt '$v' is not a rate" watch 1 --max-majflt "$v"
+done
+bad watch-max-cpu-missing "option '--max-cpu' needs a value" watch 1 --max-cpu
+bad watch-budget-no-pid "no PID given" watch --max-cpu 50
+bad watch-budget-bad-pid "'-1' is not a process id" watch --max-cpu 50 -1
+bad watch-budget-bad-pid-cluster "'-12' is not a process id" watch --max-rss 1G -12
+bad unwatch-budget "unknown option '--max-cpu'" unwatch 1 --max-cpu 50
+bad limits-nothing "no PID given" limits
+bad limits-only-options "no PID given" limits --max-cpu off
+bad limits-two "unexpected argument '2'" limits 1 2
+bad limits-pid "'x' is not a process id" limits x
+bad limits-negative-pid "'-1' is not a process id" limits -1
+bad limits-option "unknown option '--frob'" limits 1 --frob
+bad limits-max-cpu-missing "option '--max-cpu' needs a value" limits 1 --max-cpu
+bad limits-max-cpu "--max-cpu 'on' is not a share of one CPU .*, off\\)" limits 1 --max-cpu on
+bad limits-max-rss "--max-rss '1.5G' is not a size .*, off\\)" limits 1 --max-rss 1.5G
+bad limits-max-majflt "--max-majflt 'OFF' is not a rate .*, off\\)" limits 1 --max-majflt OFF
+jcheck bad-limits-json 2 "^limits: --max-cpu '-1' is not" limits 1 --json --max-cpu -1
+bad ambiguous-li "'li' is ambiguous: list or limits" li
 bad show-nothing "no PID given" show
 bad show-two "unexpected argument '2'" show 1 2
 for n in 0 -1 x 65537 ""; do

@@ -2,14 +2,15 @@
 /*
  * tmonctl's parsers and formatters, linked against its objects: exact
  * period parsing, sizes, CSV and Prometheus escaping, the JSON writer,
- * percentiles and the histogram's bucket choice. One PASS/FAIL line per
- * check.
+ * percentiles and the histogram's bucket choice, the budgets' values and
+ * the events' lines, JSON lines and --exec environment. One PASS/FAIL
+ * line per check.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/tmonctl/tmonctl.h"
+#include "../../tools/tmonctl/events.h"
 
 static int failures;
 
@@ -120,6 +121,167 @@ static void check_comms(void)
 		   (comm_unescape("0123456789abcdefg", back) == -1), 4);
 }
 
+/* The budget options' values: exact, and refused rather than guessed. */
+static void check_budget_parsers(void)
+{
+	static const struct {
+		int (*parse)(const char *s, uint64_t *v);
+		const char *fn, *in;
+		int err;
+		uint64_t v;
+	} c[] = {
+#define P(fn, in, err, v) { fn, #fn, in, err, v }
+		P(parse_cpu_pct, "50%", 0, 500000000), P(parse_cpu_pct, "50", 0, 500000000),
+		P(parse_cpu_pct, "12.5%", 0, 125000000), P(parse_cpu_pct, "150%", 0, 1500000000),
+		P(parse_cpu_pct, "100000%", 0, 1000000000000ULL),
+		P(parse_cpu_pct, "0.0000001", 0, 1), P(parse_cpu_pct, "33.3333333%", 0, 333333333),
+		P(parse_cpu_pct, "0", -ERANGE, 0), P(parse_cpu_pct, "0.0%", -ERANGE, 0),
+		P(parse_cpu_pct, "100000.1", -ERANGE, 0), P(parse_cpu_pct, "100001%", -ERANGE, 0),
+		P(parse_cpu_pct, "0.00000001", -EINVAL, 0), P(parse_cpu_pct, "-5", -EINVAL, 0),
+		P(parse_cpu_pct, "", -EINVAL, 0), P(parse_cpu_pct, "%", -EINVAL, 0),
+		P(parse_cpu_pct, "50%%", -EINVAL, 0), P(parse_cpu_pct, "50 %", -EINVAL, 0),
+		P(parse_cpu_pct, "50ms", -EINVAL, 0), P(parse_cpu_pct, "1e3", -EINVAL, 0),
+		P(parse_cpu_pct, ".5", -EINVAL, 0), P(parse_cpu_pct, "5.", -EINVAL, 0),
+		P(parse_cpu_pct, "off", -EINVAL, 0), P(parse_cpu_pct, "0x10", -EINVAL, 0),
+		P(parse_cpu_pct, "99999999999999999999999999", -ERANGE, 0),
+		P(parse_size, "4096", 0, 4096), P(parse_size, "200M", 0, 200ULL << 20),
+		P(parse_size, "1G", 0, 1ULL << 30), P(parse_size, "1GiB", 0, 1ULL << 30),
+		P(parse_size, "3K", 0, 3072), P(parse_size, "2T", 0, 2ULL << 40),
+		P(parse_size, "16777215T", 0, 16777215ULL << 40),
+		P(parse_size, "16777216T", -ERANGE, 0), P(parse_size, "0", -ERANGE, 0),
+		P(parse_size, "0M", -ERANGE, 0), P(parse_size, "1.5G", -EINVAL, 0),
+		P(parse_size, "200MB", -EINVAL, 0), P(parse_size, "200k", -EINVAL, 0),
+		P(parse_size, "1P", -EINVAL, 0), P(parse_size, "M", -EINVAL, 0),
+		P(parse_size, "", -EINVAL, 0), P(parse_size, "-1", -EINVAL, 0),
+		P(parse_size, "200 M", -EINVAL, 0), P(parse_size, "1Gi", -EINVAL, 0),
+		P(parse_rate, "100", 0, 100), P(parse_rate, "100/s", 0, 100),
+		P(parse_rate, "1000000", 0, 1000000), P(parse_rate, "1000001", -ERANGE, 0),
+		P(parse_rate, "0", -ERANGE, 0), P(parse_rate, "/s", -EINVAL, 0),
+		P(parse_rate, "1.5", -EINVAL, 0), P(parse_rate, "100/m", -EINVAL, 0),
+		P(parse_rate, "", -EINVAL, 0), P(parse_rate, "-1", -EINVAL, 0),
+#undef P
+	};
+	static const struct {
+		uint32_t budget;
+		uint64_t v;
+		const char *text;
+	} f[] = {
+		{ TMON_BUDGET_CPU, 500000000, "50%" }, { TMON_BUDGET_CPU, 1500000000, "150%" },
+		{ TMON_BUDGET_CPU, 125000000, "12.5%" }, { TMON_BUDGET_CPU, 734999999, "73.4%" },
+		{ TMON_BUDGET_CPU, 1, "0.0%" }, { TMON_BUDGET_RSS, 200ULL << 20, "200M" },
+		{ TMON_BUDGET_RSS, 3ULL << 29, "1.5G" }, { TMON_BUDGET_MAJFLT, 100, "100/s" },
+		{ 9, 7, "7" },
+	};
+	char name[80], buf[32];
+	unsigned int i;
+	uint64_t v = 0;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		err = c[i].parse(c[i].in, &v);
+		snprintf(name, sizeof(name), "%s('%s')", c[i].fn, c[i].in);
+		if (err != c[i].err || (!err && v != c[i].v)) {
+			printf("FAIL unit/tmonctl-format/%s  (err %d, %llu)\n", name, err,
+			       (unsigned long long)v);
+			failures++;
+		} else {
+			printf("PASS unit/tmonctl-format/%s\n", name);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		fmt_budget(buf, sizeof(buf), f[i].budget, f[i].v);
+		snprintf(name, sizeof(name), "fmt_budget(%s,%llu)", budget_name(f[i].budget),
+			 (unsigned long long)f[i].v);
+		expect_str(name, buf, f[i].text);
+	}
+	expect_str("budget_name(rss)", budget_name(TMON_BUDGET_RSS), "rss");
+	expect_str("budget_name(majflt)", budget_name(TMON_BUDGET_MAJFLT), "majflt");
+}
+
+/* Every kind has its name (status and export list them all from one table). */
+static void check_event_kinds(void)
+{
+	char name[48];
+	uint32_t k;
+
+	for (k = TMON_EVENT_THREAD_LATENCY; k < NR_EVENT_KINDS; k++) {
+		snprintf(name, sizeof(name), "event_kind_name(%u)-named", k);
+		expect_u64(name, strncmp(event_kind_name(k), "kind-", 5) != 0, 1);
+	}
+	expect_str("event_kind_name(budget-over)", event_kind_name(TMON_EVENT_BUDGET_OVER),
+		   "budget-over");
+	expect_str("event_kind_name(budget-under)", event_kind_name(TMON_EVENT_BUDGET_UNDER),
+		   "budget-under");
+	snprintf(name, sizeof(name), "kind-%u", NR_EVENT_KINDS);
+	expect_str("event_kind_name(unknown)", event_kind_name(NR_EVENT_KINDS), name);
+}
+
+/* An --exec variable: "(unset)" rather than NULL. */
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? v : "(unset)";
+}
+
+static void do_event_text(FILE *f, const void *ev)
+{
+	event_text(f, ev);
+}
+
+static void do_event_json(FILE *f, const void *ev)
+{
+	event_json(f, ev);
+}
+
+/* A budget event as a line, a JSON line and --exec's variables; an exit beside it. */
+static void check_budget_event(void)
+{
+	struct event ev = {
+		.seq = 19, .kind = TMON_EVENT_BUDGET_OVER, .cpu = 1, .pid = 1234,
+		.budget = TMON_BUDGET_CPU, .limit = 1500000000, .value = 1734000000,
+		.task = { .pid = 1234, .comm = "make", .cpu = 1, .utime_ns = 4210000000ULL,
+			  .stime_ns = 300000000, .rss_bytes = 150ULL << 20, .majflt = 2 },
+	};
+	const char *json, *head = "{\"seq\":19,\"kind\":\"budget-over\",\"cpu\":1,\"pid\":1234,"
+		"\"comm\":\"make\",\"budget\":\"cpu\",\"limit\":1500000000,\"value\":1734000000,"
+		"\"record\":{\"pid\":1234,";
+
+	strcpy(ev.comm, "make");
+	ev.raw_comm = ev.task.comm;
+	expect_str("event-budget-text", capture(do_event_text, &ev),
+		   "19 budget-over pid=1234 comm=make cpu=1 budget=cpu limit=150% value=173.4%"
+		   " utime=4.210s stime=0.300s rss=150M majflt=2 suppressed=0\n");
+	json = capture(do_event_json, &ev);
+	expect_u64("event-budget-json-head", !strncmp(json, head, strlen(head)), 1);
+	expect_u64("event-budget-json-tail", !!strstr(json, "},\"suppressed\":0}\n"), 1);
+	ev.kind = TMON_EVENT_BUDGET_UNDER;
+	ev.budget = TMON_BUDGET_RSS;
+	ev.limit = 200ULL << 20;
+	ev.value = 150ULL << 20;
+	expect_str("event-budget-under-text", capture(do_event_text, &ev),
+		   "19 budget-under pid=1234 comm=make cpu=1 budget=rss limit=200M value=150M"
+		   " utime=4.210s stime=0.300s rss=150M majflt=2 suppressed=0\n");
+	setenv("TMON_EVENT_LATENCY_NS", "stale", 1);
+	setenv("TMON_EVENT_OTHER", "stale", 1);
+	event_env(&ev);
+	expect_str("event-budget-env-kind", env("TMON_EVENT_KIND"), "budget-under");
+	expect_str("event-budget-env-budget", env("TMON_EVENT_BUDGET"), "rss");
+	expect_str("event-budget-env-limit", env("TMON_EVENT_LIMIT"), "209715200");
+	expect_str("event-budget-env-value", env("TMON_EVENT_VALUE"), "157286400");
+	expect_str("event-budget-env-pid", env("TMON_EVENT_PID"), "1234");
+	expect_u64("event-budget-env-no-stale", !getenv("TMON_EVENT_LATENCY_NS") &&
+		   !getenv("TMON_EVENT_OTHER"), 1);
+	ev.kind = TMON_EVENT_EXIT;
+	expect_str("event-exit-text", capture(do_event_text, &ev),
+		   "19 exit pid=1234 comm=make cpu=1 utime=4.210s stime=0.300s rss=150M majflt=2"
+		   " suppressed=0\n");
+	expect_u64("event-exit-json-no-budget", !strstr(capture(do_event_json, &ev), "budget"), 1);
+	event_env(&ev);
+	expect_u64("event-exit-env-no-budget", !getenv("TMON_EVENT_BUDGET") &&
+		   !getenv("TMON_EVENT_LIMIT") && getenv("TMON_EVENT_RSS_BYTES"), 1);
+}
+
 int main(void)
 {
 	static const struct {
@@ -218,5 +380,8 @@ int main(void)
 	expect_u64("bucket(1.2ms)", hist_auto_bucket_ns(1200000), 100000);
 	expect_u64("bucket(0)", hist_auto_bucket_ns(0), 1000);
 	check_comms();
+	check_budget_parsers();
+	check_event_kinds();
+	check_budget_event();
 	return failures != 0;
 }

@@ -86,14 +86,38 @@ static const struct opt_spec restore_opts[] = {
 	{ .key = 0 },
 };
 
+static const struct opt_spec watch_opts[] = {
+	{ .key = OPT_MAX_CPU, .name = "max-cpu", .value = "PCT",
+	  .help = "a CPU budget, in % of one CPU (50%, 150%)" },
+	{ .key = OPT_MAX_RSS, .name = "max-rss", .value = "SIZE",
+	  .help = "a resident memory budget (200M, 1G)" },
+	{ .key = OPT_MAX_MAJFLT, .name = "max-majflt", .value = "RATE",
+	  .help = "a budget of major faults a second (100/s)" },
+	{ .key = 0 },
+};
+
+/* limits' options set a budget; "off" removes it. */
+static const struct opt_spec limits_opts[] = {
+	{ .key = OPT_MAX_CPU, .name = "max-cpu", .value = "PCT",
+	  .help = "set the CPU budget (% of one CPU), or off" },
+	{ .key = OPT_MAX_RSS, .name = "max-rss", .value = "SIZE",
+	  .help = "set the resident memory budget, or off" },
+	{ .key = OPT_MAX_MAJFLT, .name = "max-majflt", .value = "RATE",
+	  .help = "set the major faults a second budget, or off" },
+	OPT_JSON,
+	OPT_PRETTY,
+	{ .key = 0 },
+};
+
 static const struct opt_spec no_opts[] = { { .key = 0 } };
 
 static const struct cmd_spec cmds[] = {
 	{ "status", cmd_status, "", "health, threads, latency, counters", status_opts },
-	{ "watch", cmd_watch, "PID...", "add processes to the watch list", no_opts },
+	{ "watch", cmd_watch, "PID...", "add processes to the watch list", watch_opts },
 	{ "unwatch", cmd_watch, "PID...", "remove processes from the watch list", no_opts },
 	{ "list", cmd_list, "", "watched processes, latest samples", list_opts },
 	{ "show", cmd_show, "PID", "one process's stored history", show_opts },
+	{ "limits", cmd_limits, "PID", "show or set a process's budgets", limits_opts },
 	{ "period", cmd_period, "[SECONDS]", "print or set the period (0.25, 250ms)", no_opts },
 	{ "latency", cmd_latency, "", "per-CPU wakeup latency", latency_opts },
 	{ "top", cmd_top, "", "live view; -n ends it", top_opts },
@@ -160,19 +184,30 @@ static int opt_synopsis(char *buf, size_t len, const struct opt_spec *o)
 			o->value ? o->value : "");
 }
 
-/* "status [-j]", "record [-o FILE] [--format csv|json] [-d SECONDS]" */
-static int cmd_synopsis(FILE *f, const struct cmd_spec *c)
+/*
+ * "status [-j]", "record [-o FILE] [--format csv|json] [-d SECONDS]": its
+ * length; or, written from column @col, folded before an option that
+ * would go past column 79, under the operands.
+ */
+static int cmd_synopsis(FILE *f, const struct cmd_spec *c, int col)
 {
+	int n, end, indent = col + (int)strlen(c->name);
 	const struct opt_spec *o;
 	char buf[64];
-	int n;
 
 	n = fprintf(f, "%s", c->name);
 	if (*c->args)
 		n += fprintf(f, " %s", c->args);
+	end = col + n;
 	for (o = c->opts; o->key; o++) {
-		opt_synopsis(buf, sizeof(buf), o);
-		n += fprintf(f, o->required ? " %s" : " [%s]", buf);
+		int len = opt_synopsis(buf, sizeof(buf), o) + (o->required ? 1 : 3);
+
+		if (col && end + len > 79) {
+			fprintf(f, "\n%*s", indent, "");
+			end = indent;
+		}
+		end += fprintf(f, o->required ? " %s" : " [%s]", buf);
+		n += len;
 	}
 	return n;
 }
@@ -186,7 +221,7 @@ void help_all(FILE *f)
 	fputs("Usage: tmonctl [-j|--json] [-p|--pretty] COMMAND [OPTIONS] [ARGS]\n"
 	      "       tmonctl help [COMMAND] | --help | --version\n\nCommands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		int n = fputs("  ", f) > 0 ? 2 + cmd_synopsis(f, &cmds[i]) : 0;
+		int n = fputs("  ", f) > 0 ? 2 + cmd_synopsis(f, &cmds[i], 0) : 0;
 
 		/* The help text in a column, or under a long synopsis. */
 		if (n < HELP_COLUMN - 2)
@@ -225,7 +260,7 @@ void help_cmd(FILE *f, const struct cmd_spec *c)
 	const struct opt_spec *o;
 
 	fputs("Usage: tmonctl ", f);
-	cmd_synopsis(f, c);
+	cmd_synopsis(f, c, (int)strlen("Usage: tmonctl "));
 	fprintf(f, "\n%c%s.\n\nOptions:\n", toupper((unsigned char)c->help[0]), c->help + 1);
 	for (o = c->opts; o->key; o++)
 		help_opt_line(f, o);

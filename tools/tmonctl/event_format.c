@@ -3,26 +3,41 @@
  * An event of the module's, from its attributes to what tmonctl events
  * shows of it: a line, a JSON line, or --exec's environment. A latency
  * event has its CPU's record and the cause; an exit, the process's final
- * record.
+ * record; a budget's, the process's sample that crossed it, the budget,
+ * its limit and the value measured.
  */
 #include <inttypes.h>
 #include <libmnl/libmnl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "fields.h"
 
-/* enum tmon_event_kind's names, as the spec writes them. */
+/* enum tmon_event_kind's names, as the spec writes them: status and export list them. */
 const char *event_kind_name(uint32_t kind)
 {
-	static const char * const names[] = { NULL, "thread-latency", "irq-latency", "exit" };
+	static const char * const names[NR_EVENT_KINDS] = {
+		[TMON_EVENT_THREAD_LATENCY] = "thread-latency",
+		[TMON_EVENT_IRQ_LATENCY] = "irq-latency",
+		[TMON_EVENT_EXIT] = "exit",
+		[TMON_EVENT_BUDGET_OVER] = "budget-over",
+		[TMON_EVENT_BUDGET_UNDER] = "budget-under",
+	};
 	static char other[24];
 
 	if (kind < ARRAY_SIZE(names) && names[kind])
 		return names[kind];
 	snprintf(other, sizeof(other), "kind-%" PRIu32, kind);
 	return other;
+}
+
+/* An event of a watched process, with its pid and a record of it. */
+static bool event_of_task(uint32_t kind)
+{
+	return kind == TMON_EVENT_EXIT || kind == TMON_EVENT_BUDGET_OVER ||
+	       kind == TMON_EVENT_BUDGET_UNDER;
 }
 
 static uint64_t attr_u64(const struct nlattr *attr)
@@ -44,24 +59,28 @@ bool event_parse(const struct nlattr **tb, struct event *ev)
 		return false;
 	ev->seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
 	ev->kind = attr_u32(tb[TMON_A_EVENT_KIND]);
-	if (ev->kind == TMON_EVENT_EXIT) {
+	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
+	if (event_of_task(ev->kind)) {
 		if (!tb[TMON_A_PID] ||
 		    !nl_get_record(tb[TMON_A_TASK_RECORD], &ev->task, sizeof(ev->task)))
 			return false;
 		ev->pid = attr_u32(tb[TMON_A_PID]);
-		ev->cpu = ev->task.cpu;
-		ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
+		ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->task.cpu;
 		ev->raw_comm = ev->task.comm;
 		memcpy(comm, ev->task.comm, sizeof(comm));
 		comm[sizeof(comm) - 1] = '\0';
 		ev->task.comm[sizeof(ev->task.comm) - 1] = '\0';
 		comm_escape(comm, ev->comm);
-		return true;
+		if (ev->kind == TMON_EVENT_EXIT)
+			return true;
+		ev->budget = attr_u32(tb[TMON_A_BUDGET]);
+		ev->limit = attr_u64(tb[TMON_A_BUDGET_LIMIT]);
+		ev->value = attr_u64(tb[TMON_A_BUDGET_VALUE]);
+		return tb[TMON_A_BUDGET] && tb[TMON_A_BUDGET_LIMIT] && tb[TMON_A_BUDGET_VALUE];
 	}
 	if (!nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
 		return false;
 	ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->rec.cpu;
-	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
 	ev->threshold_ns = attr_u64(tb[TMON_A_THRESHOLD_NS]);
 	ev->has_cause = tb[TMON_A_CAUSE_PID];
 	ev->cause_pid = attr_u32(tb[TMON_A_CAUSE_PID]);
@@ -73,18 +92,27 @@ bool event_parse(const struct nlattr **tb, struct event *ev)
 	return true;
 }
 
-/* "18 exit pid=1234 comm=make cpu=1 utime=1.200000000s stime=0.030000000s ..." */
-static void event_exit_text(FILE *f, const struct event *ev)
+/*
+ * "18 exit pid=1234 comm=make cpu=1 utime=1.200s stime=0.030s ...", and
+ * a budget's: "19 budget-over pid=1234 comm=make cpu=1 budget=cpu
+ * limit=50% value=73.4% utime=...", in the units of limits.
+ */
+static void event_task_text(FILE *f, const struct event *ev)
 {
-	char ut[32], st[32], rss[16];
+	char ut[32], st[32], rss[16], limit[32], value[32];
 
+	fprintf(f, "%" PRIu64 " %s pid=%" PRIu32 " comm=%s cpu=%" PRIu32, ev->seq,
+		event_kind_name(ev->kind), ev->pid, ev->comm, ev->cpu);
+	if (ev->kind != TMON_EVENT_EXIT) {
+		fmt_budget(limit, sizeof(limit), ev->budget, ev->limit);
+		fmt_budget(value, sizeof(value), ev->budget, ev->value);
+		fprintf(f, " budget=%s limit=%s value=%s", budget_name(ev->budget), limit, value);
+	}
 	fmt_seconds(ut, sizeof(ut), ev->task.utime_ns);
 	fmt_seconds(st, sizeof(st), ev->task.stime_ns);
 	fmt_bytes(rss, sizeof(rss), ev->task.rss_bytes);
-	fprintf(f, "%" PRIu64 " exit pid=%" PRIu32 " comm=%s cpu=%" PRIu32
-		" utime=%ss stime=%ss rss=%s majflt=%" PRIu64 " suppressed=%" PRIu64 "\n",
-		ev->seq, ev->pid, ev->comm, ev->cpu, ut, st, rss, (uint64_t)ev->task.majflt,
-		ev->suppressed);
+	fprintf(f, " utime=%ss stime=%ss rss=%s majflt=%" PRIu64 " suppressed=%" PRIu64 "\n",
+		ut, st, rss, (uint64_t)ev->task.majflt, ev->suppressed);
 }
 
 /* "17 thread-latency cpu=3 latency=152.3us irq_latency=4.5us ..." */
@@ -92,8 +120,8 @@ void event_text(FILE *f, const struct event *ev)
 {
 	char lat[32], irq[32], thr[32];
 
-	if (ev->kind == TMON_EVENT_EXIT) {
-		event_exit_text(f, ev);
+	if (event_of_task(ev->kind)) {
+		event_task_text(f, ev);
 		return;
 	}
 
@@ -121,10 +149,15 @@ void event_json(FILE *f, const struct event *ev)
 	json_u64(&j, "seq", ev->seq);
 	json_str(&j, "kind", event_kind_name(ev->kind));
 	json_u64(&j, "cpu", ev->cpu);
-	if (ev->kind == TMON_EVENT_EXIT) {
-		/* the process and its final record, as list and show have it */
+	if (event_of_task(ev->kind)) {
+		/* the process and its (final) record, as list and show have it */
 		json_u64(&j, "pid", ev->pid);
 		json_str(&j, "comm", ev->raw_comm);
+		if (ev->kind != TMON_EVENT_EXIT) {
+			json_str(&j, "budget", budget_name(ev->budget));
+			json_u64(&j, "limit", ev->limit);
+			json_u64(&j, "value", ev->value);
+		}
 		json_object(&j, "record");
 		fields_json(&j, &task_fields, &ev->task);
 		json_end(&j);
@@ -160,76 +193,64 @@ static void setenv_u64(const char *name, uint64_t v)
 	setenv(name, buf, 1);
 }
 
-/* An exit's variables: the process and its figures; no latency's. */
-static void event_exit_env(const struct event *ev)
+/*
+ * No TMON_EVENT_* of tmonctl's own environment: a variable that does not
+ * belong to this kind of event (or to none) is unset, not stale.
+ */
+static void event_env_clear(void)
 {
-	static const char * const latency[] = {
-		"TMON_EVENT_LATENCY_NS", "TMON_EVENT_IRQ_LATENCY_NS", "TMON_EVENT_EXPECTED_NS",
-		"TMON_EVENT_RECORD_SEQ", "TMON_EVENT_THRESHOLD_NS", "TMON_EVENT_MISSED",
-		"TMON_EVENT_CAUSE_PID", "TMON_EVENT_CAUSE_PRIO", "TMON_EVENT_CAUSE_COMM",
-		"TMON_EVENT_CAUSE_POLICY",
-	};
-	size_t i;
+	char name[64];
+	size_t i, n;
 
-	for (i = 0; i < ARRAY_SIZE(latency); i++)
-		unsetenv(latency[i]);
-	setenv_u64("TMON_EVENT_SEQ", ev->seq);
-	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
-	setenv_u64("TMON_EVENT_CPU", ev->cpu);
-	setenv_u64("TMON_EVENT_SUPPRESSED", ev->suppressed);
+	for (i = 0; environ[i]; ) {
+		n = strcspn(environ[i], "=");
+		if (strncmp(environ[i], "TMON_EVENT_", 11) || n >= sizeof(name)) {
+			i++;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)n, environ[i]);
+		unsetenv(name);
+		i = 0;	/* (unsetenv() moved the others) */
+	}
+}
+
+/* A process's event: the process and its figures; a budget's too. */
+static void event_task_env(const struct event *ev)
+{
 	setenv_u64("TMON_EVENT_PID", ev->pid);
 	setenv("TMON_EVENT_COMM", ev->comm, 1);
 	setenv_u64("TMON_EVENT_UTIME_NS", ev->task.utime_ns);
 	setenv_u64("TMON_EVENT_STIME_NS", ev->task.stime_ns);
 	setenv_u64("TMON_EVENT_RSS_BYTES", ev->task.rss_bytes);
+	if (ev->kind == TMON_EVENT_EXIT)
+		return;
+	setenv("TMON_EVENT_BUDGET", budget_name(ev->budget), 1);
+	setenv_u64("TMON_EVENT_LIMIT", ev->limit);
+	setenv_u64("TMON_EVENT_VALUE", ev->value);
 }
 
 /* In the child: the event as TMON_EVENT_* variables. */
 void event_env(const struct event *ev)
 {
-	const struct {
-		const char *name;
-		uint64_t v;
-		bool set;
-	} nums[] = {
-		{ "TMON_EVENT_SEQ", ev->seq, true },
-		{ "TMON_EVENT_CPU", ev->cpu, true },
-		{ "TMON_EVENT_LATENCY_NS", ev->rec.latency_ns, true },
-		{ "TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns, true },
-		{ "TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns, true },
-		{ "TMON_EVENT_RECORD_SEQ", ev->rec.seq, true },
-		{ "TMON_EVENT_THRESHOLD_NS", ev->threshold_ns, true },
-		{ "TMON_EVENT_MISSED", ev->rec.missed, true },
-		{ "TMON_EVENT_SUPPRESSED", ev->suppressed, true },
-		{ "TMON_EVENT_CAUSE_PID", ev->cause_pid, ev->has_cause },
-		{ "TMON_EVENT_CAUSE_PRIO", ev->cause_prio, ev->has_cause },
-	};
-	char v[24];
-	size_t i;
-
-	if (ev->kind == TMON_EVENT_EXIT) {
-		event_exit_env(ev);
+	event_env_clear();
+	setenv_u64("TMON_EVENT_SEQ", ev->seq);
+	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
+	setenv_u64("TMON_EVENT_CPU", ev->cpu);
+	setenv_u64("TMON_EVENT_SUPPRESSED", ev->suppressed);
+	if (event_of_task(ev->kind)) {
+		event_task_env(ev);
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(nums); i++) {
-		snprintf(v, sizeof(v), "%" PRIu64, nums[i].v);
-		if (nums[i].set)
-			setenv(nums[i].name, v, 1);
-		else
-			unsetenv(nums[i].name);
-	}
-	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
-	unsetenv("TMON_EVENT_PID");
-	unsetenv("TMON_EVENT_COMM");
-	unsetenv("TMON_EVENT_UTIME_NS");
-	unsetenv("TMON_EVENT_STIME_NS");
-	unsetenv("TMON_EVENT_RSS_BYTES");
-	if (ev->has_cause) {
-		setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
-		setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);
-	} else {
-		unsetenv("TMON_EVENT_CAUSE_COMM");
-		unsetenv("TMON_EVENT_CAUSE_POLICY");
-	}
+	setenv_u64("TMON_EVENT_LATENCY_NS", ev->rec.latency_ns);
+	setenv_u64("TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns);
+	setenv_u64("TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns);
+	setenv_u64("TMON_EVENT_RECORD_SEQ", ev->rec.seq);
+	setenv_u64("TMON_EVENT_THRESHOLD_NS", ev->threshold_ns);
+	setenv_u64("TMON_EVENT_MISSED", ev->rec.missed);
+	if (!ev->has_cause)
+		return;
+	setenv_u64("TMON_EVENT_CAUSE_PID", ev->cause_pid);
+	setenv_u64("TMON_EVENT_CAUSE_PRIO", ev->cause_prio);
+	setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
+	setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);
 }
-

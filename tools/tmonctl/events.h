@@ -17,8 +17,10 @@ struct event {
 	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
 	const char *raw_comm;		/* as it came: for JSON */
 	struct tmon_cpu_record rec;	/* a latency's */
-	uint32_t pid;			/* an exit's: the process */
-	struct tmon_task_record task;	/* and its final record */
+	uint32_t pid;			/* an exit's or a budget's: the process */
+	struct tmon_task_record task;	/* and its final record, or the sample */
+	uint32_t budget;		/* a budget's: enum tmon_budget */
+	uint64_t limit, value;		/* in the budget's unit */
 };
 
 struct nlattr;

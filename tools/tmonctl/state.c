@@ -318,6 +318,7 @@ static int task_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *d
 		t->nr_records = mnl_attr_get_u32(tb[TMON_A_NR_RECORDS]);
 	t->has_record = nl_get_record(tb[TMON_A_TASK_RECORD], &t->rec, sizeof(t->rec));
 	t->rec.comm[TMON_COMM_LEN - 1] = '\0';
+	budgets_parse(tb, t->budget);
 	return 0;
 }
 

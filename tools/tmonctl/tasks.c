@@ -10,39 +10,49 @@
 #include "fields.h"
 #include "tmonctl.h"
 
-/* watch PID... and unwatch PID...: each pid is tried, every failure named. */
+/*
+ * watch PID... [--max-* VALUE]... and unwatch PID...: each pid is tried,
+ * every failure named; watch's budgets go with each pid.
+ */
 int cmd_watch(int argc, char **argv)
 {
-	bool watch = !strcmp(argv[0], "watch");
+	const char *cmd = argv[0];
+	bool watch = !strcmp(cmd, "watch");
+	struct budgets b = { 0 };
 	uint32_t *pids;
-	int i, err, rc = EXIT_OK;
+	int i, opt, err, rc = EXIT_OK;
 	bool changed = false;
 
-	err = cmd_operands(&argc, argv);
-	if (err)
-		return err;
-	if (argc < 2)
-		return usage_error(argv[0], "no PID given");
+	while ((opt = cmd_getopt(argc, argv)) != -1) {
+		err = budget_option(cmd, opt, optarg, false, &b);
+		if (err < 0)
+			return pid_getopt_error(cmd, opt, argv);
+		if (err)
+			return err;
+	}
+	if (optind >= argc)
+		return usage_error(cmd, "no PID given");
 	pids = calloc((size_t)argc, sizeof(*pids));
 	if (!pids) {
-		error("%s: out of memory", argv[0]);
+		error("%s: out of memory", cmd);
 		return EXIT_ERR;
 	}
 	/* All arguments are checked before anything changes. */
-	for (i = 1; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		if (parse_pid(argv[i], &pids[i])) {
 			free(pids);
-			return usage_error(argv[0], "'%s' is not a process id", argv[i]);
+			return usage_error(cmd, "'%s' is not a process id", argv[i]);
 		}
 	}
 	err = nl_open();
-	for (i = 1; !err && i < argc; i++) {
+	for (i = optind; !err && i < argc; i++) {
 		struct nlmsghdr *nlh = nl_request(watch ? TMON_CMD_WATCH : TMON_CMD_UNWATCH, false);
 
 		nl_put_u32(nlh, TMON_A_PID, pids[i]);
+		budgets_put(nlh, &b);
 		err = nl_talk(nlh, NULL, NULL);
 		if (err) {
-			error("%s %u: %s", argv[0], pids[i], nl_strerror(err));
+			error("%s %u: %s", cmd, pids[i], nl_strerror(err));
 			rc = EXIT_ERR;
 			err = 0;
 		} else {
@@ -166,7 +176,7 @@ static int show_args(int argc, char **argv, uint32_t *pid, struct history *h)
 			h->wall = true;
 			break;
 		default:
-			return getopt_error("show", opt, argv);
+			return pid_getopt_error("show", opt, argv);
 		}
 	}
 	if (optind >= argc)

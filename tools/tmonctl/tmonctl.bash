@@ -154,6 +154,12 @@ _tmonctl()
 			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "${v//|/ }" -- "$cur"))
 			;;
+		*)
+			# limits' budgets: a value, or off to remove one.
+			[[ $cmd == limits && $l == --max-* ]] &&
+				# shellcheck disable=SC2207
+				COMPREPLY=($(compgen -W off -- "$cur"))
+			;;
 		esac
 		return
 	done
@@ -186,7 +192,7 @@ _tmonctl()
 	save | restore)
 		((COMP_CWORD == ci + 1)) && _tmonctl_files
 		;;
-	show)
+	show | limits)
 		# One pid: count the arguments that are not options or their values.
 		for ((i = ci + 1; i < COMP_CWORD; i++)); do
 			w=${COMP_WORDS[i]}
@@ -199,7 +205,10 @@ _tmonctl()
 				((nargs++))
 			fi
 		done
-		((nargs == 0)) && _tmonctl_running_pids
+		if ((nargs == 0)); then
+			# (limits: only a watched process has budgets)
+			if [[ $cmd == limits ]]; then _tmonctl_watched_pids; else _tmonctl_running_pids; fi
+		fi
 		;;
 	esac
 	return 0

@@ -42,6 +42,9 @@ enum {			/* keys of the options that have no short form */
 	OPT_AT_LOAD,
 	OPT_EXEC,
 	OPT_COUNT,
+	OPT_MAX_CPU,		/* the budget options, in enum tmon_budget's order */
+	OPT_MAX_RSS,
+	OPT_MAX_MAJFLT,
 };
 
 struct opt_spec {
@@ -88,6 +91,7 @@ const char *comm_escape(const char *comm, char out[COMM_ESC_LEN]);
 int comm_unescape(const char *in, char *out);
 bool is_option(const char *arg);
 int getopt_error(const char *cmd, int opt, char **argv);
+int pid_getopt_error(const char *cmd, int opt, char **argv);
 uint64_t now_ns(void);
 #define WALL_LEN	40	/* "2026-12-04T23:37:01.123456789Z" and room */
 uint64_t wall_clock_take(void);
@@ -137,6 +141,10 @@ struct lat_stats {
 	uint64_t count, min, max, sum, p50, p99;
 };
 
+/* The kinds of events and of budgets, by their enums (0 is none). */
+#define NR_EVENT_KINDS	(TMON_EVENT_MAX + 1)
+#define NR_BUDGETS	(TMON_BUDGET_MAX + 1)
+
 /* Latency buckets: as many bounds as the module reports, up to this. */
 #define MAX_LAT_BOUNDS	64
 
@@ -171,13 +179,14 @@ struct tmon_status {
 	uint64_t event_seq;		/* the latest event's number */
 	struct {
 		uint64_t sent, suppressed;
-	} events[TMON_EVENT_EXIT + 1];	/* by enum tmon_event_kind, since load */
+	} events[NR_EVENT_KINDS];	/* by enum tmon_event_kind, since load */
 };
 
 struct task_state {
 	uint32_t pid, nr_records;
 	bool exited, has_record;
 	struct tmon_task_record rec;
+	uint64_t budget[NR_BUDGETS];	/* by enum tmon_budget; 0: none */
 };
 
 struct task_list {
@@ -230,6 +239,22 @@ int sysfs_write_u64(const char *path, uint64_t val);
 void record_csv_header(FILE *f);
 bool record_write(FILE *f, const struct tmon_ring_entry *e, bool json);
 
+/* budget.c: the budgets of watched processes (watch, limits, events) */
+struct budgets {
+	uint64_t v[NR_BUDGETS];		/* by enum tmon_budget; 0: off */
+	bool given[NR_BUDGETS];
+	unsigned int n;			/* how many were given */
+};
+
+int parse_cpu_pct(const char *s, uint64_t *ns_per_sec);
+int parse_size(const char *s, uint64_t *bytes);
+int parse_rate(const char *s, uint64_t *per_sec);
+const char *budget_name(uint32_t budget);
+void fmt_budget(char *buf, size_t len, uint32_t budget, uint64_t v);
+int budget_option(const char *cmd, int opt, const char *arg, bool off_ok, struct budgets *b);
+void budgets_put(struct nlmsghdr *nlh, const struct budgets *b);
+void budgets_parse(const struct nlattr **tb, uint64_t *v);
+
 /* export.c: the task families, from the field table */
 void export_task_families(FILE *f, const struct task_list *tl);
 
@@ -239,6 +264,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
 int cmd_period(int argc, char **argv);
 int cmd_latency(int argc, char **argv);
 int cmd_top(int argc, char **argv);

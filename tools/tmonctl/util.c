@@ -118,6 +118,22 @@ int getopt_error(const char *cmd, int opt, char **argv)
 }
 
 /*
+ * getopt_error() of a command whose operands are pids: to getopt "-1" is
+ * an option, but what was meant is a pid, and it is refused as one.
+ */
+int pid_getopt_error(const char *cmd, int opt, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (opt != '?' || optopt < '0' || optopt > '9')
+		return getopt_error(cmd, opt, argv);
+	/* (on the '1' of "-12" getopt has not moved past the word yet) */
+	if (word[0] != '-' || !isdigit((unsigned char)word[1]))
+		word = argv[optind];
+	return usage_error(cmd, "'%s' is not a process id", word);
+}
+
+/*
  * A duration to ns, at most @max_ns: a decimal number (digits, an optional
  * point and at most nine fractional digits) and a unit, ns, us, ms, s, m
  * or h; without a unit, seconds ("2", "0.25", "250ms", "1.5m", "2h"). A

@@ -14,6 +14,12 @@
  *                                    map and touch MIB MiB in 4 KiB pages
  *                                    (no THP, so one fault per page),
  *                                    print "done", sleep until killed
+ *   tmon-helper hog                  commands on stdin, one a line, each
+ *                                    begun with "start CMD T" and answered
+ *                                    "ok CMD T" (T: now, seconds):
+ *                                    "mem MIB" maps and touches MIB MiB
+ *                                    (unmapping the last), "free" unmaps
+ *                                    it, "cpu MS" uses MS ms of CPU time
  *   tmon-helper write FILE STRING    one write(2) of STRING; prints OK or
  *                                    the errno name, exits 0 / 1
  *   tmon-helper slowread FILE BYTES MS
@@ -101,6 +107,44 @@ const char *errname(int e)
 	return other;
 }
 
+/* tmon-helper hog: see the top. */
+static int hog(void)
+{
+	char line[64], *word, *p = MAP_FAILED;
+	struct timespec cpu, t0;
+	size_t len = 0, i;
+	double ms;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		word = strndup(line, strcspn(line, " \n"));
+		printf("start %s %.6f\n", word, now_s());
+		fflush(stdout);
+		if (p != MAP_FAILED && (!strncmp(line, "mem ", 4) || !strcmp(line, "free\n"))) {
+			munmap(p, len);
+			p = MAP_FAILED;
+		}
+		if (!strncmp(line, "mem ", 4)) {
+			len = (size_t)atoi(line + 4) << 20;
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			for (i = 0; i < len; i += 4096)
+				p[i] = 1;
+		} else if (sscanf(line, "cpu %lf", &ms) == 1) {
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+			do
+				clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+			while ((cpu.tv_sec - t0.tv_sec) * 1000.0 + (cpu.tv_nsec - t0.tv_nsec) / 1e6 < ms);
+		} else if (strcmp(line, "free\n")) {
+			return printf("hog: what is %s", line), 1;
+		}
+		printf("ok %s %.6f\n", word, now_s());
+		fflush(stdout);
+		free(word);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "now"))
@@ -156,6 +200,8 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (argc == 2 && !strcmp(argv[1], "hog"))
+		return hog();
 	if (argc == 4 && !strcmp(argv[1], "write")) {
 		int fd = open(argv[2], O_WRONLY);
 		ssize_t n;

@@ -1,0 +1,105 @@
+# Budgets of a watched process, at a 100 ms period: a process that maps
+# 64 MiB over its 32 MiB RSS budget is told over within two periods, and
+# back under when it unmaps; its CPU budget (50 % of one CPU) the same
+# with a second of spinning. tmonctl limits shows and changes them; only
+# the watcher or an admin may; a bad value is refused and changes nothing.
+# A uid-1000 listener is told of its own process's crossings, not of
+# root's; the tmon_event tracepoint carries them.
+. /tests/lib.sh
+
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
+U="tmon-helper asuser 1000"
+P_NS=100000000
+MIB=1048576
+load log_sec=0 log_nsec=$P_NS
+
+mkfifo /tmp/hog.r /tmp/hog.u
+chmod 0666 /tmp/hog.u
+tmon-helper hog </tmp/hog.r >/tmp/hog.out & r=$!
+$U sh -c 'exec tmon-helper hog </tmp/hog.u >/dev/null' & u=$!
+exec 3>/tmp/hog.r 4>/tmp/hog.u
+out=$(tmonctl watch $r --max-rss 32M --max-cpu 50%) || fail "tmonctl watch --max-*: $out"
+out=$($U tmonctl watch $u --max-rss 32M) || fail "uid 1000: tmonctl watch --max-rss: $out"
+lim=$(tmonctl limits $r -j) || fail "tmonctl limits: $lim"
+note "limits: $(tmonctl limits $r)"
+[ "$(echo "$lim" | jq -c '[.budgets.cpu_ns_per_sec, .budgets.rss_bytes]')" = "[500000000,$((32 * MIB))]" ] ||
+	fail "limits after watch --max-cpu 50% --max-rss 32M: $lim"
+
+# Bad values and other users: refused, nothing changed.
+out=$(tmonctl limits $r --max-cpu lots 2>&1) && fail "--max-cpu lots accepted: $out"
+note "refused: $out"
+out=$($U tmonctl limits $r --max-rss 1M 2>&1) && fail "uid 1000 changed root's budget: $out"
+note "uid 1000 on root's process: $out"
+out=$(ynl --do set-budget --json "{\"pid\": $r}" 2>&1) && fail "set-budget without a budget: $out"
+echo "$out" | grep -q "no budget given" || fail "set-budget without a budget: $out"
+[ "$(tmonctl limits $r -j)" = "$lim" ] || fail "budgets changed by refused requests: $(tmonctl limits $r -j)"
+
+# Listeners, root's and uid 1000's; a moment of latency events shows they
+# are subscribed.
+echo >$T/trace
+echo 1 >$T/events/tmon/tmon_event/enable
+tmonctl events -j -d $((60 * SLOW)) >/tmp/root.ev & lr=$!
+$U tmonctl events -j -d $((60 * SLOW)) >/tmp/user.ev & lu=$!
+echo 0 >$PAR/thread_threshold_ns
+subscribed() { grep -q latency /tmp/root.ev && grep -q latency /tmp/user.ev; }
+wait_for 10 subscribed || fail "the listeners got no event"
+echo off >$PAR/thread_threshold_ns
+
+# budget KIND BUDGET PID: its event of PID, one line of JSON (empty: none).
+budget() { grep "\"kind\":\"$1\"" /tmp/root.ev | jq -c "select(.budget == \"$2\" and .pid == $3)" | tail -n 1; }
+# at WHAT: when the hog said WHAT (seconds), once it has.
+at() {
+	wait_for 10 grep -q "^$1 " /tmp/hog.out || fail "the hog did not answer: $1"
+	grep "^$1 " /tmp/hog.out | tail -n 1 | awk '{ print $NF }'
+}
+# crossed KIND BUDGET CMD: the event, of a sample taken while the hog ran
+# CMD or within two periods after.
+crossed() {
+	wait_for 10 sh -c "grep '\"kind\":\"$1\"' /tmp/root.ev | grep -q '\"budget\":\"$2\"'" ||
+		fail "no $1 event of the $2 budget: $(grep budget /tmp/root.ev)"
+	ev=$(budget "$1" "$2" $r)
+	note "$ev"
+	ts=$(echo "$ev" | jq .record.ts_ns)
+	t0=$(at "start $3" | awk '{ printf "%d", $1 * 1e9 }')
+	t1=$(at "ok $3" | awk '{ printf "%d", $1 * 1e9 }')
+	[ "$ts" -ge "$t0" ] && [ "$ts" -le $((t1 + 2 * P_NS)) ] ||
+		fail "$1 $2: told by a sample $(((ts - t0) / 1000000)) ms after the hog began $3, $(((t1 - t0) / 1000000)) ms long"
+}
+
+echo "mem 64" >&3
+crossed budget-over rss mem
+[ "$(budget budget-over rss $r | jq "[.limit, .value >= $((32 * MIB))]" | tr -d ' \n')" = "[$((32 * MIB)),true]" ] ||
+	fail "rss over: $(budget budget-over rss $r)"
+echo free >&3
+crossed budget-under rss free
+[ "$(budget budget-under rss $r | jq ".value <= $((32 * MIB))")" = true ] || fail "rss under: $(budget budget-under rss $r)"
+
+echo "cpu 1000" >&3
+crossed budget-over cpu cpu
+crossed budget-under cpu cpu
+[ "$(budget budget-over cpu $r | jq '[.limit, .value > 500000000]' | tr -d ' \n')" = "[500000000,true]" ] ||
+	fail "cpu over: $(budget budget-over cpu $r)"
+
+# uid 1000's process over its own budget: its listener is told, of its
+# process only.
+echo "mem 64" >&4
+wait_for 10 grep -q "\"pid\":$u,.*budget-over\|budget-over.*\"pid\":$u[,}]" /tmp/user.ev ||
+	fail "uid 1000 was not told of its process over budget: $(grep budget /tmp/user.ev)"
+grep -q "\"pid\":$r[,}]" /tmp/user.ev && fail "uid 1000 was told of root's $r: $(grep "\"pid\":$r[,}]" /tmp/user.ev)"
+note "uid 1000 told of $u over budget, not of root's $r"
+
+# Removing one: the other stays.
+out=$(tmonctl limits $r --max-rss off) || fail "limits --max-rss off: $out"
+[ "$(tmonctl limits $r -j | jq -c '[.budgets.cpu_ns_per_sec, .budgets.rss_bytes]')" = "[500000000,null]" ] ||
+	fail "after --max-rss off: $(tmonctl limits $r -j)"
+
+grep -q "tmon_event: .*kind=budget-over .*pid=$r .*budget=rss budget_limit=$((32 * MIB))" $T/trace ||
+	fail "no tmon_event budget-over rss of $r in the trace: $(grep budget $T/trace | head -n 3)"
+echo 0 >$T/events/tmon/tmon_event/enable
+kill $lr $lu
+wait $lr $lu
+exec 3>&- 4>&-
+wait $r $u
+unload
+note "ok"
