@@ -16,6 +16,10 @@ enum tmon_event_kind {
 	TMON_EVENT_EXIT,
 	TMON_EVENT_BUDGET_OVER,
 	TMON_EVENT_BUDGET_UNDER,
+	TMON_EVENT_THREAD_LOST,
+	TMON_EVENT_THREAD_BACK,
+	TMON_EVENT_SAMPLES_DROPPED,
+	TMON_EVENT_RING_LOST,
 
 	/* private: */
 	__TMON_EVENT_MAX,
@@ -211,11 +215,17 @@ struct tmon_task_record {
  *	and its final record, taken as its last thread exits; or a sample
  *	of a watched process over one of its budgets (budget-over) or back
  *	under it (budget-under), with pid, the sample, the budget, its limit
- *	and the value measured. Sent to the
+ *	and the value measured; or a CPU whose thread stopped as it went
+ *	offline (thread-lost) or started as it came online (thread-back),
+ *	with cpu; or samples lost for want of memory (samples-dropped,
+ *	with cpu, the sampler's, and samples-dropped, the module's count
+ *	since load) or ring entries a read(2) reader of /dev/tmon fell
+ *	behind on (ring-lost, with cpu, the ring's, and ring-lost, the
+ *	count since load). Sent to the
  *	events group, with pids in the initial pid namespace and its
  *	event-seq; and to each subscribed socket as its owner may see it:
- *	the exits and budgets of processes it may see, numbered in its own
- *	sequence.
+ *	of a process's events those of processes it may see, and every
+ *	other event, numbered in its own sequence.
  *	Request: none
  *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
  *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
