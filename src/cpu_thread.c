@@ -311,6 +311,7 @@ static int tmon_cpu_online(unsigned int cpu)
 	tc->thread = thread;
 	atomic_inc(&tmon_nr_threads);
 	wake_up_process(thread);
+	tmon_event_module(TMON_EVENT_THREAD_BACK, cpu, 0);
 	return 0;
 }
 
@@ -324,6 +325,7 @@ static int tmon_cpu_offline(unsigned int cpu)
 		kthread_stop(tc->thread);
 		tc->thread = NULL;
 		atomic_dec(&tmon_nr_threads);
+		tmon_event_module(TMON_EVENT_THREAD_LOST, cpu, 0);
 	}
 	/* Woken only by the thread, which is gone. */
 	if (tc->sampler) {

@@ -174,8 +174,10 @@ void tmon_listeners_send(const struct tmon_event *ev)
 			pid = tmon_watched_visible(&l->who, ev->watch);
 			if (!pid)
 				continue;
-		} else {
+		} else if (tmon_event_of_wakeup(ev)) {
 			pid = tmon_cause_visible(&l->who, ev->cause.pid);
+		} else {
+			pid = 0;	/* the module's: everyone's */
 		}
 		msg = tmon_event_msg(++l->seq, ev, pid);
 		if (!msg)

@@ -3,14 +3,16 @@
  * Events: a wakeup whose thread or IRQ latency is over its threshold,
  * with what the timer interrupted; the exit of a watched process
  * (task_exit.c); a sample over one of its budgets or back under it
- * (task_budget.c). Sent to the family's "events" group, to the
- * subscribed sockets (event_listeners.c) and to the tmon_event
- * tracepoint.
+ * (task_budget.c); a CPU's thread lost or back (cpu_thread.c), samples
+ * dropped (samples.c), ring entries lost to a reader (ring.c). Sent to
+ * the family's "events" group, to the subscribed sockets
+ * (event_listeners.c) and to the tmon_event tracepoint, as the messages
+ * event_msg.c makes.
  *
- * Whoever sees one (the thread, the exit, the sampler) only queues it,
- * in its CPU's queue under a raw lock, and kicks a work item; the work
- * item numbers the events, builds the messages and sends them, so no
- * allocation or socket work is done at the thread's priority. Each CPU
+ * Whoever sees one (the thread, the exit, a sampler, a reader) only
+ * queues it, in its CPU's queue under a raw lock, and kicks a work item;
+ * the work item numbers the events, builds the messages and sends them,
+ * so no allocation or socket work is done at the thread's priority. Each CPU
  * and kind is rate limited (at most TMON_EVENTS_PER_SEC a second): an
  * event held back, or one a full queue could not take, is counted and
  * the count travels with the next event of that CPU and kind. An event
@@ -111,6 +113,7 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 {
 	struct tmon_event ev = {
 		.kind = kind,
+		.cpu = cpu,
 		.threshold_ns = threshold,
 		.rec = *rec,
 		.cause = *cause,
@@ -126,6 +129,7 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev)
 {
 	ev->watch = w;
+	ev->cpu = ev->task.cpu;
 	tmon_watch_hold(w);
 	if (!tmon_event_queue(raw_smp_processor_id(), ev, ktime_get_ns()))
 		tmon_watch_put(w);
@@ -157,6 +161,28 @@ void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec,
 	tmon_event_task(w, &ev);
 }
 
+/*
+ * An event of the module about @cpu, with @count (samples-dropped,
+ * ring-lost: the count since load). A thread lost or back is told only
+ * while the module is live, not for each CPU at load and unload.
+ */
+void tmon_event_module(u32 kind, unsigned int cpu, u64 count)
+{
+	struct tmon_event ev = {
+		.kind = kind,
+		.cpu = cpu,
+		.value = count,
+	};
+
+	if ((kind == TMON_EVENT_THREAD_LOST || kind == TMON_EVENT_THREAD_BACK) &&
+	    !READ_ONCE(tmon_params_live))
+		return;
+	/* /dev/tmon is there before the events: a reader is not stopped. */
+	if (!smp_load_acquire(&tmon_event_queues))
+		return;
+	tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns());
+}
+
 /* A wakeup's record against the thresholds in force. */
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause)
@@ -173,70 +199,6 @@ void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 		tmon_event_latency(cpu, TMON_EVENT_IRQ_LATENCY, irq, rec, cause);
 }
 
-/* A process's event: its pid as the listener sees it, in its record too. */
-static int tmon_event_fill_task(struct sk_buff *msg, const struct tmon_event *ev, pid_t pid)
-{
-	struct tmon_task_record rec = ev->task;
-
-	rec.pid = pid;
-	if (nla_put_u32(msg, TMON_A_CPU, rec.cpu) ||
-	    nla_put_u32(msg, TMON_A_PID, pid) ||
-	    nla_put(msg, TMON_A_TASK_RECORD, sizeof(rec), &rec))
-		return -EMSGSIZE;
-	if (ev->kind == TMON_EVENT_EXIT)
-		return 0;
-	if (nla_put_u32(msg, TMON_A_BUDGET, ev->budget) ||
-	    nla_put_u64_64bit(msg, TMON_A_BUDGET_LIMIT, ev->threshold_ns, TMON_A_PAD) ||
-	    nla_put_u64_64bit(msg, TMON_A_BUDGET_VALUE, ev->value, TMON_A_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev, pid_t pid)
-{
-	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, seq, TMON_A_PAD) ||
-	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||
-	    nla_put_u64_64bit(msg, TMON_A_EVENT_SUPPRESSED, ev->suppressed, TMON_A_PAD))
-		return -EMSGSIZE;
-	if (tmon_event_of_task(ev))
-		return tmon_event_fill_task(msg, ev, pid);
-	if (nla_put_u32(msg, TMON_A_CPU, ev->rec.cpu) ||
-	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
-	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec))
-		return -EMSGSIZE;
-	/* The cause, unless it is left out (@pid negative). */
-	if (pid < 0)
-		return 0;
-	if (nla_put_u32(msg, TMON_A_CAUSE_PID, pid) ||
-	    nla_put_string(msg, TMON_A_CAUSE_COMM, ev->cause.comm) ||
-	    nla_put_u32(msg, TMON_A_CAUSE_POLICY, ev->cause.policy) ||
-	    nla_put_u32(msg, TMON_A_CAUSE_PRIO, ev->cause.prio))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/*
- * The message of @ev, numbered @seq, with @pid for the process's pid (an
- * event of a process) or the cause's (negative: the cause left out); NULL if it cannot
- * be made.
- */
-struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	hdr = genlmsg_put(msg, 0, 0, &tmon_genl_family, 0, TMON_CMD_EVENT);
-	if (!hdr || tmon_event_fill(msg, seq, ev, pid)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	genlmsg_end(msg, hdr);
-	return msg;
-}
-
 /* Process context: number the event, trace it, and send it to who listens. */
 static void tmon_event_send(const struct tmon_event *ev)
 {
@@ -250,7 +212,8 @@ static void tmon_event_send(const struct tmon_event *ev)
 	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
 		return;
 	/* The group's listeners are admins in the initial pid namespace. */
-	msg = tmon_event_msg(seq, ev, tmon_event_of_task(ev) ? ev->watch->nr : ev->cause.pid);
+	msg = tmon_event_msg(seq, ev, tmon_event_of_task(ev) ? ev->watch->nr :
+				      tmon_event_of_wakeup(ev) ? ev->cause.pid : 0);
 	/* No listener left meanwhile (-ESRCH) is not an error. */
 	if (msg)
 		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
@@ -315,18 +278,23 @@ void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed)
  */
 int tmon_events_init(void)
 {
+	struct tmon_event_queue __percpu *queues;
 	unsigned int cpu;
 	int err;
 
-	tmon_event_queues = alloc_percpu(struct tmon_event_queue);
-	if (!tmon_event_queues)
+	queues = alloc_percpu(struct tmon_event_queue);
+	if (!queues)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
-		raw_spin_lock_init(&per_cpu_ptr(tmon_event_queues, cpu)->lock);
+		raw_spin_lock_init(&per_cpu_ptr(queues, cpu)->lock);
 	INIT_WORK(&tmon_event_work, tmon_events_drain);
+	/* Pairs with tmon_event_module()'s look: set up before it is seen. */
+	smp_store_release(&tmon_event_queues, queues);
 	err = tmon_exits_init();
-	if (err)
-		free_percpu(tmon_event_queues);
+	if (err) {
+		WRITE_ONCE(tmon_event_queues, NULL);
+		free_percpu(queues);
+	}
 	return err;
 }
 
@@ -347,6 +315,7 @@ void tmon_events_exit(void)
 			tmon_watch_put(q->ev[q->tail % TMON_EVENT_QLEN].watch);
 	}
 	free_percpu(tmon_event_queues);
+	tmon_event_queues = NULL;
 }
 
 /*

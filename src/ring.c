@@ -159,7 +159,9 @@ static bool tmon_ring_take(struct tmon_ring_file *rf, unsigned int cpu,
 		if (p >= head)
 			return false;
 		if (head - p > tmon_ring_nr) {
-			atomic64_add(head - p - tmon_ring_nr, &tmon_ring_lost_count);
+			tmon_event_module(TMON_EVENT_RING_LOST, cpu,
+					  atomic64_add_return(head - p - tmon_ring_nr,
+							      &tmon_ring_lost_count));
 			p = head - tmon_ring_nr;
 		}
 		e = tmon_ring_slot(h, p);
@@ -174,7 +176,8 @@ static bool tmon_ring_take(struct tmon_ring_file *rf, unsigned int cpu,
 			}
 		}
 		/* Overwritten while we looked: that one is lost too. */
-		atomic64_inc(&tmon_ring_lost_count);
+		tmon_event_module(TMON_EVENT_RING_LOST, cpu,
+				  atomic64_inc_return(&tmon_ring_lost_count));
 		rf->pos[cpu] = p + 1;
 	}
 }

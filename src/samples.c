@@ -77,7 +77,8 @@ struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg)
 		s = mempool_alloc(tmon_sample_pool, gfp);
 	}
 	if (!s) {
-		atomic64_inc(&tmon_dropped);
+		tmon_event_module(TMON_EVENT_SAMPLES_DROPPED, raw_smp_processor_id(),
+				  atomic64_inc_return(&tmon_dropped));
 		return NULL;
 	}
 	memset(s, 0, sizeof(*s));

@@ -266,15 +266,17 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc);
 #define TMON_EVENT_KINDS	(TMON_EVENT_MAX - TMON_EVENT_THREAD_LATENCY + 1)
 
 /*
- * A wakeup over a threshold, or an event of a watched process (its exit,
- * a budget crossed), on its way out (events.c).
+ * A wakeup over a threshold, an event of a watched process (its exit, a
+ * budget crossed) or of the module (a thread lost or back, samples
+ * dropped, ring entries lost), on its way out (events.c).
  */
 struct tmon_event {
 	u64 suppressed;			/* held back before it (rate limit, full queue) */
 	u64 threshold_ns;		/* latency: the threshold; budget: its limit */
-	u64 value;			/* budget: what the sample measured */
+	u64 value;			/* budget: what the sample measured; losses: the count */
 	u32 kind;			/* enum tmon_event_kind */
 	u32 budget;			/* budget: enum tmon_budget */
+	u32 cpu;			/* the CPU it is about */
 	union {
 		struct {		/* thread or IRQ latency */
 			struct tmon_cpu_record rec;
@@ -285,10 +287,16 @@ struct tmon_event {
 	struct tmon_watch *watch;	/* a process's: referenced; else NULL */
 };
 
-/* Whether @ev is about a watched process (ev->task, ev->watch), not a wakeup. */
+/* Whether @ev is a wakeup's (ev->rec, ev->cause). */
+static inline bool tmon_event_of_wakeup(const struct tmon_event *ev)
+{
+	return ev->kind <= TMON_EVENT_IRQ_LATENCY;
+}
+
+/* Whether @ev is about a watched process (ev->task, ev->watch). */
 static inline bool tmon_event_of_task(const struct tmon_event *ev)
 {
-	return ev->kind >= TMON_EVENT_EXIT;
+	return ev->kind >= TMON_EVENT_EXIT && ev->kind <= TMON_EVENT_BUDGET_UNDER;
 }
 
 /* events.c */
@@ -296,6 +304,7 @@ struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid);
 void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec);
 void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec, u32 budget,
 		       u64 limit, u64 value, bool over);
+void tmon_event_module(u32 kind, unsigned int cpu, u64 count);
 int tmon_events_init(void);
 u64 tmon_events_last_seq(void);
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);

@@ -66,15 +66,21 @@ TRACE_EVENT(tmon_task_sample,
 
 /*
  * As the events group has it (events.c): a wakeup over a threshold (pid
- * and comm: the cause), or an event of a watched process, its exit or a
+ * and comm: the cause); an event of a watched process, its exit or a
  * budget crossed (pid and comm: the process's; its CPU time in
- * cpu_time_ns; the budget, its limit and the value measured).
+ * cpu_time_ns; the budget, its limit, the value measured); or the
+ * module's (a thread lost or back; samples dropped and ring entries
+ * lost, with the count since load as the value).
  */
 TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_LATENCY);
 TRACE_DEFINE_ENUM(TMON_EVENT_IRQ_LATENCY);
 TRACE_DEFINE_ENUM(TMON_EVENT_EXIT);
 TRACE_DEFINE_ENUM(TMON_EVENT_BUDGET_OVER);
 TRACE_DEFINE_ENUM(TMON_EVENT_BUDGET_UNDER);
+TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_LOST);
+TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_BACK);
+TRACE_DEFINE_ENUM(TMON_EVENT_SAMPLES_DROPPED);
+TRACE_DEFINE_ENUM(TMON_EVENT_RING_LOST);
 TRACE_DEFINE_ENUM(TMON_BUDGET_CPU);
 TRACE_DEFINE_ENUM(TMON_BUDGET_RSS);
 TRACE_DEFINE_ENUM(TMON_BUDGET_MAJFLT);
@@ -96,39 +102,47 @@ TRACE_EVENT(tmon_event,
 		__field(u64, cpu_time_ns)
 		__field(u32, budget)
 		__field(u64, budget_limit)
-		__field(u64, budget_value)
+		__field(u64, value)
 	),
 	TP_fast_assign(
-		bool task = tmon_event_of_task(ev);
+		bool task = tmon_event_of_task(ev), wakeup = tmon_event_of_wakeup(ev);
 
 		__entry->seq = seq;
 		__entry->kind = ev->kind;
-		__entry->cpu = task ? ev->task.cpu : ev->rec.cpu;
+		__entry->cpu = ev->cpu;
 		__entry->suppressed = ev->suppressed;
-		__entry->threshold_ns = task ? 0 : ev->threshold_ns;
-		__entry->latency_ns = task ? 0 : ev->rec.latency_ns;
-		__entry->irq_latency_ns = task ? 0 : ev->rec.irq_latency_ns;
-		__entry->missed = task ? 0 : ev->rec.missed;
-		__entry->pid = task ? ev->task.pid : ev->cause.pid;
-		memcpy(__entry->comm, task ? ev->task.comm : ev->cause.comm, TMON_COMM_LEN);
+		__entry->threshold_ns = wakeup ? ev->threshold_ns : 0;
+		__entry->latency_ns = wakeup ? ev->rec.latency_ns : 0;
+		__entry->irq_latency_ns = wakeup ? ev->rec.irq_latency_ns : 0;
+		__entry->missed = wakeup ? ev->rec.missed : 0;
+		__entry->pid = task ? ev->task.pid : wakeup ? ev->cause.pid : 0;
+		if (task || wakeup)
+			memcpy(__entry->comm, task ? ev->task.comm : ev->cause.comm,
+			       TMON_COMM_LEN);
+		else
+			memset(__entry->comm, 0, TMON_COMM_LEN);
 		__entry->cpu_time_ns = task ? ev->task.utime_ns + ev->task.stime_ns : 0;
 		__entry->budget = ev->budget;
 		__entry->budget_limit = ev->budget ? ev->threshold_ns : 0;
-		__entry->budget_value = ev->value;
+		__entry->value = ev->value;
 	),
-	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu budget=%s budget_limit=%llu budget_value=%llu",
+	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu budget=%s budget_limit=%llu value=%llu",
 		  __entry->seq,
 		  __print_symbolic(__entry->kind, { TMON_EVENT_THREAD_LATENCY, "thread-latency" },
 				   { TMON_EVENT_IRQ_LATENCY, "irq-latency" },
 				   { TMON_EVENT_EXIT, "exit" },
 				   { TMON_EVENT_BUDGET_OVER, "budget-over" },
-				   { TMON_EVENT_BUDGET_UNDER, "budget-under" }),
+				   { TMON_EVENT_BUDGET_UNDER, "budget-under" },
+				   { TMON_EVENT_THREAD_LOST, "thread-lost" },
+				   { TMON_EVENT_THREAD_BACK, "thread-back" },
+				   { TMON_EVENT_SAMPLES_DROPPED, "samples-dropped" },
+				   { TMON_EVENT_RING_LOST, "ring-lost" }),
 		  __entry->cpu, __entry->suppressed, __entry->threshold_ns, __entry->latency_ns,
 		  __entry->irq_latency_ns, __entry->missed, __entry->pid, __entry->comm,
 		  __entry->cpu_time_ns,
 		  __print_symbolic(__entry->budget, { 0, "-" }, { TMON_BUDGET_CPU, "cpu" },
 				   { TMON_BUDGET_RSS, "rss" }, { TMON_BUDGET_MAJFLT, "majflt" }),
-		  __entry->budget_limit, __entry->budget_value)
+		  __entry->budget_limit, __entry->value)
 );
 
 #endif /* _TMON_TRACE_H */
