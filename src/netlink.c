@@ -189,7 +189,7 @@ static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info,
 {
 	struct nlattr *attr = info->attrs[TMON_A_PID];
 	struct tmon_caller caller;
-	struct tmon_budgets b;
+	struct tmon_budgets b = {};
 	unsigned long given;
 	int err;
 
@@ -197,7 +197,8 @@ static int tmon_nl_watch_change(struct sk_buff *skb, struct genl_info *info,
 		NL_SET_ERR_MSG_MOD(info->extack, "TMON_A_PID is required");
 		return -EINVAL;
 	}
-	given = tmon_budgets_from_attrs(info->attrs, &b);
+	/* info->attrs is as long as the command's policy: unwatch's stops at pid. */
+	given = op == TMON_OP_UNWATCH ? 0 : tmon_budgets_from_attrs(info->attrs, &b);
 	if (op == TMON_OP_SET_BUDGET && !given) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no budget given (budget-cpu, -rss, -majflt)");
 		return -EINVAL;
