@@ -13,6 +13,17 @@
 #include "tmon.h"
 #include "trace.h"
 
+/* The CPU's device interrupts and softirqs since boot (/proc/interrupts, /proc/softirqs). */
+void tmon_cpu_irq_counts(unsigned int cpu, u64 *irqs, u64 *softirqs)
+{
+	unsigned int i;
+
+	*irqs = kstat_cpu_irqs_sum(cpu);
+	*softirqs = 0;
+	for (i = 0; i < NR_SOFTIRQS; i++)
+		*softirqs += kstat_softirqs_cpu(i, cpu);
+}
+
 /* The CPU's cumulative time split in ns, from the same sources as /proc/stat. */
 void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES])
 {
@@ -58,7 +69,8 @@ static void tmon_cpu_sample_request(struct tmon_cpu *tc, u32 missed)
 void tmon_cpu_wakeup(struct tmon_cpu *tc)
 {
 	struct tmon_cpu_record rec = { .cpu = tc->cpu };
-	struct tmon_cause cause;
+	struct tmon_cause cause = { .taken = false };
+	u64 irqs, softirqs;
 	u64 t[TMON_NR_TIMES], d[TMON_NR_TIMES];
 	u64 now;
 	int i;
@@ -72,7 +84,14 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	now = ktime_get_ns();
 	rec.expected_ns = ktime_to_ns(tc->expected);
 	rec.irq_latency_ns = tc->irq_latency;
-	cause = tc->cause;
+	/* Taken at this expiry only (a threshold was set): none is stale. */
+	if (tc->cause.taken) {
+		cause = tc->cause;
+		tc->cause.taken = false;
+		tmon_cpu_irq_counts(tc->cpu, &irqs, &softirqs);
+		cause.irqs = irqs - cause.irqs;
+		cause.softirqs = softirqs - cause.softirqs;
+	}
 	tc->pending = false;
 	rec.missed = tmon_timer_arm_next(tc, rec.expected_ns, now);
 	local_irq_enable();

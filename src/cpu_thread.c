@@ -78,8 +78,10 @@ static ktime_t tmon_grid_take(struct tmon_cpu *tc, u64 period, bool stagger, u64
 }
 
 /* Hard irq: what the timer interrupted (a racing comm change may tear it). */
-static void tmon_cause_take(struct tmon_cause *c)
+static void tmon_cause_take(struct tmon_cause *c, unsigned int cpu)
 {
+	tmon_cpu_irq_counts(cpu, &c->irqs, &c->softirqs);
+	c->taken = true;
 	c->pid = task_pid_nr(current);
 	c->policy = current->policy;
 	c->prio = current->rt_priority;
@@ -108,7 +110,7 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		tc->irq_latency = ktime_after(now, expires) ?
 				  ktime_to_ns(ktime_sub(now, expires)) : 0;
 		if (tmon_events_armed())
-			tmon_cause_take(&tc->cause);
+			tmon_cause_take(&tc->cause, tc->cpu);
 		tc->pending = true;
 		wake_up_process(tc->thread);
 	}

@@ -175,7 +175,7 @@ void tmon_listeners_send(const struct tmon_event *ev)
 			if (!pid)
 				continue;
 		} else if (tmon_event_of_wakeup(ev)) {
-			pid = tmon_cause_visible(&l->who, ev->cause.pid);
+			pid = ev->cause.taken ? tmon_cause_visible(&l->who, ev->cause.pid) : -1;
 		} else {
 			pid = 0;	/* the module's: everyone's */
 		}

@@ -56,8 +56,13 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 	    nla_put_u64_64bit(msg, TMON_A_THRESHOLD_NS, ev->threshold_ns, TMON_A_PAD) ||
 	    nla_put(msg, TMON_A_CPU_RECORD, sizeof(ev->rec), &ev->rec))
 		return -EMSGSIZE;
-	/* The cause, unless it is left out (@pid negative). */
-	if (pid < 0)
+	/* The CPU's counts in the window are everyone's; the task, maybe not. */
+	if (ev->cause.taken &&
+	    (nla_put_u64_64bit(msg, TMON_A_CAUSE_IRQS, ev->cause.irqs, TMON_A_PAD) ||
+	     nla_put_u64_64bit(msg, TMON_A_CAUSE_SOFTIRQS, ev->cause.softirqs, TMON_A_PAD)))
+		return -EMSGSIZE;
+	/* The cause, unless it is left out (@pid negative) or was not taken. */
+	if (pid < 0 || !ev->cause.taken)
 		return 0;
 	if (nla_put_u32(msg, TMON_A_CAUSE_PID, pid) ||
 	    nla_put_string(msg, TMON_A_CAUSE_COMM, ev->cause.comm) ||
@@ -69,8 +74,8 @@ static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event
 
 /*
  * The message of @ev, numbered @seq, with @pid for the process's pid (an
- * event of a process) or the cause's (negative: the cause left out); NULL if it cannot
- * be made.
+ * event of a process) or the cause's (negative: the cause left out);
+ * NULL if it cannot be made.
  */
 struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid)
 {

@@ -204,6 +204,7 @@ static void tmon_event_send(const struct tmon_event *ev)
 {
 	u64 seq = atomic64_inc_return(&tmon_event_seq);
 	struct sk_buff *msg;
+	pid_t pid;
 
 	atomic64_inc(&tmon_events_sent[ev->kind - TMON_EVENT_THREAD_LATENCY]);
 	trace_tmon_event(seq, ev);
@@ -212,8 +213,11 @@ static void tmon_event_send(const struct tmon_event *ev)
 	if (!genl_has_listeners(&tmon_genl_family, &init_net, TMON_NLGRP_EVENTS))
 		return;
 	/* The group's listeners are admins in the initial pid namespace. */
-	msg = tmon_event_msg(seq, ev, tmon_event_of_task(ev) ? ev->watch->nr :
-				      tmon_event_of_wakeup(ev) ? ev->cause.pid : 0);
+	if (tmon_event_of_task(ev))
+		pid = ev->watch->nr;
+	else
+		pid = tmon_event_of_wakeup(ev) && ev->cause.taken ? ev->cause.pid : -1;
+	msg = tmon_event_msg(seq, ev, pid);
 	/* No listener left meanwhile (-ESRCH) is not an error. */
 	if (msg)
 		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);

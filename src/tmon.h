@@ -67,6 +67,9 @@ struct tmon_cause {
 	u32 policy;			/* SCHED_* */
 	u32 prio;			/* real-time priority, 0 under SCHED_OTHER */
 	char comm[TMON_COMM_LEN];
+	/* The CPU's counts at the callback; the thread makes them the window's. */
+	u64 irqs, softirqs;
+	bool taken;			/* at this expiry: a threshold was set */
 };
 
 /* Indices of the CPU time split. */
@@ -260,6 +263,7 @@ u64 tmon_ring_mem_bytes(void);
 
 /* cpu_record.c */
 void tmon_cpu_times(unsigned int cpu, u64 t[TMON_NR_TIMES]);
+void tmon_cpu_irq_counts(unsigned int cpu, u64 *irqs, u64 *softirqs);
 void tmon_cpu_wakeup(struct tmon_cpu *tc);
 
 /* The kinds of enum tmon_event_kind, from TMON_EVENT_THREAD_LATENCY on. */

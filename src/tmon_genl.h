@@ -230,9 +230,9 @@ struct tmon_task_record {
  *	Reply: TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
  *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
  *	TMON_A_CPU_RECORD, TMON_A_CAUSE_PID, TMON_A_CAUSE_COMM,
- *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO, TMON_A_PID,
- *	TMON_A_TASK_RECORD, TMON_A_BUDGET, TMON_A_BUDGET_LIMIT,
- *	TMON_A_BUDGET_VALUE
+ *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO, TMON_A_CAUSE_IRQS,
+ *	TMON_A_CAUSE_SOFTIRQS, TMON_A_PID, TMON_A_TASK_RECORD,
+ *	TMON_A_BUDGET, TMON_A_BUDGET_LIMIT, TMON_A_BUDGET_VALUE
  *
  * TMON_CMD_SET_BUDGET (do):
  *	Change the budgets of a watched process: those given (0 removes
@@ -396,6 +396,14 @@ enum tmon_cmd {
  * @TMON_A_CAUSE_PRIO (u32):
  *	Its real-time priority, 0 under SCHED_OTHER.
  *
+ * @TMON_A_CAUSE_IRQS (u64):
+ *	Device interrupts the CPU took between the timer's callback and
+ *	the thread running (the kernel's per-CPU count, as
+ *	/proc/interrupts; its time is not kept on Debian's kernels).
+ *
+ * @TMON_A_CAUSE_SOFTIRQS (u64):
+ *	Softirqs the CPU ran in that window (as /proc/softirqs).
+ *
  * @TMON_A_EVENT_COUNT (u64):
  *	Events of a kind numbered and sent since load.
  *
@@ -465,6 +473,8 @@ enum tmon_attr {
 	TMON_A_CAUSE_COMM,
 	TMON_A_CAUSE_POLICY,
 	TMON_A_CAUSE_PRIO,
+	TMON_A_CAUSE_IRQS,
+	TMON_A_CAUSE_SOFTIRQS,
 	TMON_A_EVENT_COUNT,
 	TMON_A_EVENT_STATS,
 	TMON_A_BUDGET_CPU,

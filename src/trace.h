@@ -66,11 +66,13 @@ TRACE_EVENT(tmon_task_sample,
 
 /*
  * As the events group has it (events.c): a wakeup over a threshold (pid
- * and comm: the cause); an event of a watched process, its exit or a
- * budget crossed (pid and comm: the process's; its CPU time in
- * cpu_time_ns; the budget, its limit, the value measured); or the
- * module's (a thread lost or back; samples dropped and ring entries
- * lost, with the count since load as the value).
+ * and comm: the cause, -1 if none was taken; irqs and softirqs: the
+ * CPU's in the window from the timer's callback to the thread); an
+ * event of a watched process, its exit or a budget crossed (pid and
+ * comm: the process's; its CPU time in cpu_time_ns; the budget, its
+ * limit, the value measured); or the module's (a thread lost or back;
+ * samples dropped and ring entries lost, with the count since load as
+ * the value).
  */
 TRACE_DEFINE_ENUM(TMON_EVENT_THREAD_LATENCY);
 TRACE_DEFINE_ENUM(TMON_EVENT_IRQ_LATENCY);
@@ -103,6 +105,8 @@ TRACE_EVENT(tmon_event,
 		__field(u32, budget)
 		__field(u64, budget_limit)
 		__field(u64, value)
+		__field(u64, irqs)
+		__field(u64, softirqs)
 	),
 	TP_fast_assign(
 		bool task = tmon_event_of_task(ev), wakeup = tmon_event_of_wakeup(ev);
@@ -115,7 +119,7 @@ TRACE_EVENT(tmon_event,
 		__entry->latency_ns = wakeup ? ev->rec.latency_ns : 0;
 		__entry->irq_latency_ns = wakeup ? ev->rec.irq_latency_ns : 0;
 		__entry->missed = wakeup ? ev->rec.missed : 0;
-		__entry->pid = task ? ev->task.pid : wakeup ? ev->cause.pid : 0;
+		__entry->pid = task ? ev->task.pid : wakeup && ev->cause.taken ? ev->cause.pid : -1;
 		if (task || wakeup)
 			memcpy(__entry->comm, task ? ev->task.comm : ev->cause.comm,
 			       TMON_COMM_LEN);
@@ -125,8 +129,10 @@ TRACE_EVENT(tmon_event,
 		__entry->budget = ev->budget;
 		__entry->budget_limit = ev->budget ? ev->threshold_ns : 0;
 		__entry->value = ev->value;
+		__entry->irqs = wakeup ? ev->cause.irqs : 0;
+		__entry->softirqs = wakeup ? ev->cause.softirqs : 0;
 	),
-	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu budget=%s budget_limit=%llu value=%llu",
+	TP_printk("seq=%llu kind=%s cpu=%u suppressed=%llu threshold_ns=%llu latency_ns=%llu irq_latency_ns=%llu missed=%u pid=%d comm=%.16s cpu_time_ns=%llu budget=%s budget_limit=%llu value=%llu irqs=%llu softirqs=%llu",
 		  __entry->seq,
 		  __print_symbolic(__entry->kind, { TMON_EVENT_THREAD_LATENCY, "thread-latency" },
 				   { TMON_EVENT_IRQ_LATENCY, "irq-latency" },
@@ -142,7 +148,7 @@ TRACE_EVENT(tmon_event,
 		  __entry->cpu_time_ns,
 		  __print_symbolic(__entry->budget, { 0, "-" }, { TMON_BUDGET_CPU, "cpu" },
 				   { TMON_BUDGET_RSS, "rss" }, { TMON_BUDGET_MAJFLT, "majflt" }),
-		  __entry->budget_limit, __entry->value)
+		  __entry->budget_limit, __entry->value, __entry->irqs, __entry->softirqs)
 );
 
 #endif /* _TMON_TRACE_H */

@@ -109,6 +109,10 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"cause-policy", TMON_GENL_U32, 4, 0 },
 	[TMON_A_CAUSE_PRIO] = {
 		"cause-prio", TMON_GENL_U32, 4, 0 },
+	[TMON_A_CAUSE_IRQS] = {
+		"cause-irqs", TMON_GENL_U64, 8, 0 },
+	[TMON_A_CAUSE_SOFTIRQS] = {
+		"cause-softirqs", TMON_GENL_U64, 8, 0 },
 	[TMON_A_EVENT_COUNT] = {
 		"event-count", TMON_GENL_U64, 8, 0 },
 	[TMON_A_EVENT_STATS] = {
@@ -185,8 +189,9 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_SUPPRESSED) |
 		B(TMON_A_CPU) | B(TMON_A_THRESHOLD_NS) | B(TMON_A_CPU_RECORD) |
 		B(TMON_A_CAUSE_PID) | B(TMON_A_CAUSE_COMM) | B(TMON_A_CAUSE_POLICY) |
-		B(TMON_A_CAUSE_PRIO) | B(TMON_A_PID) | B(TMON_A_TASK_RECORD) |
-		B(TMON_A_BUDGET) | B(TMON_A_BUDGET_LIMIT) | B(TMON_A_BUDGET_VALUE) },
+		B(TMON_A_CAUSE_PRIO) | B(TMON_A_CAUSE_IRQS) | B(TMON_A_CAUSE_SOFTIRQS) |
+		B(TMON_A_PID) | B(TMON_A_TASK_RECORD) | B(TMON_A_BUDGET) |
+		B(TMON_A_BUDGET_LIMIT) | B(TMON_A_BUDGET_VALUE) },
 	[TMON_CMD_SET_BUDGET] = { "set-budget", 0,
 		B(TMON_A_PID) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
 		B(TMON_A_BUDGET_MAJFLT),
