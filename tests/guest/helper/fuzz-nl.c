@@ -57,16 +57,16 @@ struct nl_reply {
 	unsigned long nlisted;
 };
 
+/* The spec's commands (tmon_genl_model.h); the event is only ever sent. */
 static int nl_is_dump_cmd(unsigned int cmd)
 {
-	return cmd == TMON_CMD_LIST_TASKS || cmd == TMON_CMD_DUMP_TASKS ||
-	       cmd == TMON_CMD_DUMP_CPUS;
+	return cmd <= TMON_CMD_MAX && tmon_genl_cmds[cmd].name && tmon_genl_cmds[cmd].dump;
 }
 
 static int nl_is_do_cmd(unsigned int cmd)
 {
-	return cmd >= TMON_CMD_GET_STATUS && cmd <= TMON_CMD_SUBSCRIBE_EVENTS &&
-	       !nl_is_dump_cmd(cmd);
+	return cmd <= TMON_CMD_MAX && tmon_genl_cmds[cmd].name && !tmon_genl_cmds[cmd].dump &&
+	       cmd != TMON_CMD_EVENT;
 }
 
 /* An event the kernel sent on its own (seq and port 0): the socket may be subscribed. */
@@ -1119,7 +1119,8 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 	if (!err && rep->acked != !!(x->flags & NLM_F_ACK))
 		violation("cmd %u: %s", x->cmd, rep->acked ? "acked unasked" : "no ack");
 	if (!err && rep->replies != (x->cmd != TMON_CMD_WATCH && x->cmd != TMON_CMD_UNWATCH &&
-				     x->cmd != TMON_CMD_SUBSCRIBE_EVENTS))
+				     x->cmd != TMON_CMD_SUBSCRIBE_EVENTS &&
+				     x->cmd != TMON_CMD_SET_BUDGET))
 		violation("cmd %u: %lu replies", x->cmd, rep->replies);
 
 	switch (x->cmd) {
@@ -1133,6 +1134,11 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 			break;
 		}
 		model_watch("netlink", x->cmd == TMON_CMD_UNWATCH, (int32_t)x->pid, err);
+		break;
+	case TMON_CMD_SET_BUDGET:
+		/* Only a watched process's budgets change (not modelled further). */
+		if (!err && !x->pid_ok)
+			violation("set-budget without a valid TMON_A_PID accepted");
 		break;
 	case TMON_CMD_GET_PERIOD:
 		if (!err && rep->period != st->period)
