@@ -109,9 +109,10 @@ tc 0 show $a --json
 jqv '[.entries[].seq] | . == [range(.[0]; .[0] + length)]' >/dev/null || fail "show $a: seqs not consecutive"
 # One name, one type: a key holds the same kind of value in the JSON of
 # every command ("records" a count, "tasks" a count, lists under names
-# of their own).
+# of their own); null, "none" (a budget off), goes with any.
 for c in "status --json" "list --json" "show $a --json" "latency --json" "latency --hist --json"; do
-	$T $c 2>/dev/null | jq -r 'paths as $p | select($p[-1] | type == "string") | "\($p[-1]) \(getpath($p) | type)"' ||
+	$T $c 2>/dev/null |
+		jq -r 'paths as $p | select(($p[-1] | type == "string") and getpath($p) != null) | "\($p[-1]) \(getpath($p) | type)"' ||
 		echo "unparsed: $c"
 done | sort -u | awk '$1 == "unparsed:" { print; bad = 1; next }
 	{ n[$1]++; t[$1] = t[$1] " " $2 } END { for (k in n) if (n[k] > 1) { print k ":" t[k]; bad = 1 }; exit bad }' >/tmp/keys ||

@@ -24,8 +24,8 @@ tests() {
 		"$here/test-man-see-also.sh" "$top/man/tmon.4" "$top/man/tmonctl.1"
 		"$here/test-version.sh" "$top" "$top/tools/tmonctl/tmonctl"
 		# Linked against tmonctl's own objects: the parsers and formatters,
-		# and every record field in every output.
-		for t in tmonctl-format tmonctl-fields; do
+		# every record field in every output, and the state file.
+		for t in tmonctl-format tmonctl-fields tmonctl-state; do
 			if gcc -std=c11 -D_GNU_SOURCE -D__SANE_USERSPACE_TYPES__ -Wall -Wextra -Werror \
 				-o "$b/$t" "$here/$t.c" \
 				$(ls "$top"/tools/tmonctl/*.o | grep -v /main.o) -lmnl; then

@@ -281,3 +281,13 @@ if [ -z "$(ls -A "$tmp" | grep -v '^err$')" ]; then
 else
 	echo "FAIL unit/tmonctl/bad-args-create-nothing  ($(ls -A "$tmp"))"
 fi
+
+# restore reads and checks the whole file before it looks for the module:
+# a file of the version before budgets and one with them reach the check,
+# a budget that is not one is an error naming the file's line.
+printf 'period_ns 250000000\nwatch 1 init\nwatch 2\n' >"$tmp/state-old"
+printf 'watch 1 a=b\\x20cpu=1 cpu=500000000 rss=209715200 majflt=100\nwatch 2 - rss=4096\n' >"$tmp/state-budgets"
+printf '# tmon state\nwatch 1 init cpu=50%%\n' >"$tmp/state-bad"
+check restore-old-format 3 "run 'modprobe tmon'" -- restore "$tmp/state-old"
+check restore-budgets 3 "run 'modprobe tmon'" -- restore "$tmp/state-budgets"
+check restore-bad-budget 1 "state-bad:2: 'cpu=50%' is not a budget" -- restore "$tmp/state-bad"

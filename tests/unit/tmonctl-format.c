@@ -3,10 +3,11 @@
  * tmonctl's parsers and formatters, linked against its objects: exact
  * period parsing, sizes, CSV and Prometheus escaping, the JSON writer,
  * percentiles and the histogram's bucket choice, the budgets' values and
- * the events' lines, JSON lines and --exec environment. One PASS/FAIL
- * line per check.
+ * the events' attributes, lines, JSON lines and --exec environment. One
+ * PASS/FAIL line per check.
  */
 #include <errno.h>
+#include <libmnl/libmnl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,16 @@ static void check_comms(void)
 		   (comm_unescape("0123456789abcdefg", back) == -1), 4);
 }
 
+static void do_json_budgets(FILE *f, const void *v)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object(&j, NULL);
+	json_budgets(&j, v);
+	json_end(&j);
+}
+
 /* The budget options' values: exact, and refused rather than guessed. */
 static void check_budget_parsers(void)
 {
@@ -172,6 +183,9 @@ static void check_budget_parsers(void)
 		{ TMON_BUDGET_RSS, 3ULL << 29, "1.5G" }, { TMON_BUDGET_MAJFLT, 100, "100/s" },
 		{ 9, 7, "7" },
 	};
+	static const uint64_t budgets[NR_BUDGETS] = {
+		[TMON_BUDGET_CPU] = 500000000, [TMON_BUDGET_MAJFLT] = 100,
+	};
 	char name[80], buf[32];
 	unsigned int i;
 	uint64_t v = 0;
@@ -194,6 +208,10 @@ static void check_budget_parsers(void)
 			 (unsigned long long)f[i].v);
 		expect_str(name, buf, f[i].text);
 	}
+	/* limits' and list's object: each in its unit, null when off. */
+	expect_str("json_budgets", capture(do_json_budgets, budgets),
+		   "{\"budgets\":{\"cpu_ns_per_sec\":500000000,\"rss_bytes\":null,"
+		   "\"majflt_per_sec\":100}}\n");
 	expect_str("budget_name(rss)", budget_name(TMON_BUDGET_RSS), "rss");
 	expect_str("budget_name(majflt)", budget_name(TMON_BUDGET_MAJFLT), "majflt");
 }
@@ -212,6 +230,14 @@ static void check_event_kinds(void)
 		   "budget-over");
 	expect_str("event_kind_name(budget-under)", event_kind_name(TMON_EVENT_BUDGET_UNDER),
 		   "budget-under");
+	expect_str("event_kind_name(thread-lost)", event_kind_name(TMON_EVENT_THREAD_LOST),
+		   "thread-lost");
+	expect_str("event_kind_name(thread-back)", event_kind_name(TMON_EVENT_THREAD_BACK),
+		   "thread-back");
+	expect_str("event_kind_name(samples-dropped)",
+		   event_kind_name(TMON_EVENT_SAMPLES_DROPPED), "samples-dropped");
+	expect_str("event_kind_name(ring-lost)", event_kind_name(TMON_EVENT_RING_LOST),
+		   "ring-lost");
 	snprintf(name, sizeof(name), "kind-%u", NR_EVENT_KINDS);
 	expect_str("event_kind_name(unknown)", event_kind_name(NR_EVENT_KINDS), name);
 }
@@ -238,7 +264,7 @@ static void do_event_json(FILE *f, const void *ev)
 static void check_budget_event(void)
 {
 	struct event ev = {
-		.seq = 19, .kind = TMON_EVENT_BUDGET_OVER, .cpu = 1, .pid = 1234,
+		.seq = 19, .kind = TMON_EVENT_BUDGET_OVER, .cpu = 1, .has_cpu = true, .pid = 1234,
 		.budget = TMON_BUDGET_CPU, .limit = 1500000000, .value = 1734000000,
 		.task = { .pid = 1234, .comm = "make", .cpu = 1, .utime_ns = 4210000000ULL,
 			  .stime_ns = 300000000, .rss_bytes = 150ULL << 20, .majflt = 2 },
@@ -280,6 +306,101 @@ static void check_budget_event(void)
 	event_env(&ev);
 	expect_u64("event-exit-env-no-budget", !getenv("TMON_EVENT_BUDGET") &&
 		   !getenv("TMON_EVENT_LIMIT") && getenv("TMON_EVENT_RSS_BYTES"), 1);
+}
+
+/*
+ * An event of the module's own as it comes: seq, kind, suppressed, then
+ * the CPU (@cpu >= 0) and a count (@attr) if given; parsed as events
+ * reads it. false if event_parse() refused it.
+ */
+static bool event_from(struct event *ev, uint64_t seq, uint32_t kind, uint64_t suppressed,
+		       int cpu, uint16_t attr, uint64_t count)
+{
+	const struct nlattr *tb[TMON_A_MAX + 1] = { NULL };
+	uint64_t buf[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *a;
+
+	mnl_attr_put_u64(nlh, TMON_A_EVENT_SEQ, seq);
+	mnl_attr_put_u32(nlh, TMON_A_EVENT_KIND, kind);
+	mnl_attr_put_u64(nlh, TMON_A_EVENT_SUPPRESSED, suppressed);
+	if (cpu >= 0)
+		mnl_attr_put_u32(nlh, TMON_A_CPU, (uint32_t)cpu);
+	if (attr)
+		mnl_attr_put_u64(nlh, attr, count);
+	mnl_attr_for_each(a, nlh, 0)
+		tb[mnl_attr_get_type(a)] = a;
+	memset(ev, 0, sizeof(*ev));
+	return event_parse(tb, ev);
+}
+
+/*
+ * A CPU's thread lost or back, samples dropped, ring entries lost, and a
+ * kind this tool does not know: parsed, then as a line, a JSON line and
+ * --exec's variables.
+ */
+static void check_module_events(void)
+{
+	static const struct {
+		uint32_t kind;
+		int cpu;
+		uint64_t suppressed;
+		uint16_t attr;
+		uint64_t count;
+		const char *text, *json, *var, *value;
+	} c[] = {
+		{ TMON_EVENT_THREAD_LOST, 3, 0, 0, 0, "12 thread-lost cpu=3 suppressed=0\n",
+		  "{\"seq\":12,\"kind\":\"thread-lost\",\"cpu\":3,\"suppressed\":0}\n",
+		  "TMON_EVENT_CPU", "3" },
+		{ TMON_EVENT_THREAD_BACK, 3, 0, 0, 0, "13 thread-back cpu=3 suppressed=0\n",
+		  "{\"seq\":13,\"kind\":\"thread-back\",\"cpu\":3,\"suppressed\":0}\n",
+		  "TMON_EVENT_SUPPRESSED", "0" },
+		{ TMON_EVENT_SAMPLES_DROPPED, 1, 4, TMON_A_SAMPLES_DROPPED, 16160,
+		  "14 samples-dropped cpu=1 dropped=16160 suppressed=4\n",
+		  "{\"seq\":14,\"kind\":\"samples-dropped\",\"cpu\":1,\"samples_dropped\":16160,"
+		  "\"suppressed\":4}\n", "TMON_EVENT_SAMPLES_DROPPED", "16160" },
+		{ TMON_EVENT_RING_LOST, 0, 0, TMON_A_RING_LOST, UINT64_MAX,
+		  "15 ring-lost cpu=0 lost=18446744073709551615 suppressed=0\n",
+		  "{\"seq\":15,\"kind\":\"ring-lost\",\"cpu\":0,"
+		  "\"ring_lost\":18446744073709551615,\"suppressed\":0}\n",
+		  "TMON_EVENT_RING_LOST", "18446744073709551615" },
+		/* A later module's kind: what every event has, and nothing stale. */
+		{ 99, 2, 1, TMON_A_RING_LOST, 5, "16 kind-99 cpu=2 suppressed=1\n",
+		  "{\"seq\":16,\"kind\":\"kind-99\",\"cpu\":2,\"suppressed\":1}\n",
+		  "TMON_EVENT_RING_LOST", "(unset)" },
+		{ 0, -1, 0, 0, 0, "17 kind-0 suppressed=0\n",
+		  "{\"seq\":17,\"kind\":\"kind-0\",\"suppressed\":0}\n", "TMON_EVENT_CPU",
+		  "(unset)" },
+	};
+	char name[64];
+	struct event ev;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		snprintf(name, sizeof(name), "event-%s-parse", event_kind_name(c[i].kind));
+		expect_u64(name, event_from(&ev, 12 + i, c[i].kind, c[i].suppressed, c[i].cpu,
+					    c[i].attr, c[i].count), 1);
+		snprintf(name, sizeof(name), "event-%s-text", event_kind_name(c[i].kind));
+		expect_str(name, capture(do_event_text, &ev), c[i].text);
+		snprintf(name, sizeof(name), "event-%s-json", event_kind_name(c[i].kind));
+		expect_str(name, capture(do_event_json, &ev), c[i].json);
+		setenv("TMON_EVENT_CPU", "stale", 1);
+		setenv("TMON_EVENT_LATENCY_NS", "stale", 1);
+		event_env(&ev);
+		snprintf(name, sizeof(name), "event-%s-env", event_kind_name(c[i].kind));
+		expect_str(name, env(c[i].var), c[i].value);
+		snprintf(name, sizeof(name), "event-%s-env-kind", event_kind_name(c[i].kind));
+		expect_u64(name, !strcmp(env("TMON_EVENT_KIND"), event_kind_name(c[i].kind)) &&
+			   !getenv("TMON_EVENT_LATENCY_NS") && !getenv("TMON_EVENT_PID"), 1);
+	}
+	/* What the kind must have: the CPU; a loss's count. */
+	expect_u64("event-thread-lost-needs-cpu",
+		   event_from(&ev, 1, TMON_EVENT_THREAD_LOST, 0, -1, 0, 0), 0);
+	expect_u64("event-samples-dropped-needs-count",
+		   event_from(&ev, 1, TMON_EVENT_SAMPLES_DROPPED, 0, 1, 0, 0), 0);
+	expect_u64("event-ring-lost-needs-its-count",
+		   event_from(&ev, 1, TMON_EVENT_RING_LOST, 0, 1, TMON_A_SAMPLES_DROPPED, 1), 0);
+	expect_u64("event-exit-needs-record", event_from(&ev, 1, TMON_EVENT_EXIT, 0, 1, 0, 0), 0);
 }
 
 int main(void)
@@ -383,5 +504,6 @@ int main(void)
 	check_budget_parsers();
 	check_event_kinds();
 	check_budget_event();
+	check_module_events();
 	return failures != 0;
 }

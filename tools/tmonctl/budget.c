@@ -2,7 +2,8 @@
 /*
  * The budgets of a watched process (enum tmon_budget): CPU time a second,
  * resident memory, major faults a second. Their options (watch, limits),
- * their attributes, their words and units; and `tmonctl limits`.
+ * their attributes, their words and units, their JSON (limits, list) and
+ * state file tokens; and `tmonctl limits`.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -188,6 +189,38 @@ void budgets_parse(const struct nlattr **tb, uint64_t *v)
 		v[k] = tb[budget_descs[k].attr] ? mnl_attr_get_u64(tb[budget_descs[k].attr]) : 0;
 }
 
+/* The budgets set in @v as the state file has them after a watch line's comm: " cpu=N rss=N". */
+void budgets_write(FILE *f, const uint64_t *v)
+{
+	unsigned int k;
+
+	for (k = TMON_BUDGET_CPU; k < NR_BUDGETS; k++)
+		if (v[k])
+			fprintf(f, " %s=%" PRIu64, budget_descs[k].name, v[k]);
+}
+
+/*
+ * One such token, "NAME=VALUE" in the budget's unit, into @b: 0, or
+ * -EINVAL if it is not one or names a budget @b has already.
+ */
+int budget_token(const char *tok, struct budgets *b)
+{
+	const char *eq = strchr(tok, '=');
+	unsigned int k;
+
+	if (!eq)
+		return -EINVAL;
+	for (k = TMON_BUDGET_CPU; k < NR_BUDGETS; k++)
+		if (strlen(budget_descs[k].name) == (size_t)(eq - tok) &&
+		    !strncmp(tok, budget_descs[k].name, (size_t)(eq - tok)))
+			break;
+	if (k == NR_BUDGETS || b->given[k] || parse_u64(eq + 1, 1, UINT64_MAX, &b->v[k]))
+		return -EINVAL;
+	b->given[k] = true;
+	b->n++;
+	return 0;
+}
+
 static int limits_args(int argc, char **argv, uint32_t *pid, struct budgets *b)
 {
 	int opt, err;
@@ -209,10 +242,24 @@ static int limits_args(int argc, char **argv, uint32_t *pid, struct budgets *b)
 }
 
 /*
- * "pid 1234 make: cpu 50%, rss 200M, majflt off", or one JSON document
- * with each budget in its unit (ns a second, bytes, faults a second),
- * null when off.
+ * A process's budgets as the member "budgets" (limits, list): each in
+ * its unit (ns a second, bytes, faults a second), null when off.
  */
+void json_budgets(struct json *j, const uint64_t *v)
+{
+	unsigned int k;
+
+	json_object(j, "budgets");
+	for (k = TMON_BUDGET_CPU; k < NR_BUDGETS; k++) {
+		if (v[k])
+			json_u64(j, budget_descs[k].key, v[k]);
+		else
+			json_null(j, budget_descs[k].key);
+	}
+	json_end(j);
+}
+
+/* "pid 1234 make: cpu 50%, rss 200M, majflt off", or one JSON document. */
 static void limits_print(const struct task_state *t, bool json)
 {
 	char esc[COMM_ESC_LEN], v[32];
@@ -233,14 +280,7 @@ static void limits_print(const struct task_state *t, bool json)
 	json_object(&j, NULL);
 	json_u64(&j, "pid", t->pid);
 	json_str(&j, "comm", t->has_record ? t->rec.comm : "");
-	json_object(&j, "budgets");
-	for (k = TMON_BUDGET_CPU; k < NR_BUDGETS; k++) {
-		if (t->budget[k])
-			json_u64(&j, budget_descs[k].key, t->budget[k]);
-		else
-			json_null(&j, budget_descs[k].key);
-	}
-	json_end(&j);
+	json_budgets(&j, t->budget);
 	json_end(&j);
 }
 
@@ -268,6 +308,8 @@ int cmd_limits(int argc, char **argv)
 			error("limits %u: %s", pid, nl_strerror(err));
 			return EXIT_ERR;
 		}
+		/* The state file keeps the budgets too. */
+		state_autosave();
 	}
 	/* What the module holds now, set here or not. */
 	err = tasks_get(&tl);

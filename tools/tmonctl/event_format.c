@@ -4,7 +4,9 @@
  * shows of it: a line, a JSON line, or --exec's environment. A latency
  * event has its CPU's record and the cause; an exit, the process's final
  * record; a budget's, the process's sample that crossed it, the budget,
- * its limit and the value measured.
+ * its limit and the value measured; a CPU's thread lost or back, the CPU;
+ * a loss (samples dropped, ring entries lost), the CPU and the count
+ * since load. A kind this tool does not know shows what every event has.
  */
 #include <inttypes.h>
 #include <libmnl/libmnl.h>
@@ -15,20 +17,53 @@
 #include "events.h"
 #include "fields.h"
 
-/* enum tmon_event_kind's names, as the spec writes them: status and export list them. */
+/* What an event carries beside its number, kind and suppressed count. */
+enum event_shape {
+	EV_OTHER,	/* a kind this tool does not know: the CPU, if it came */
+	EV_WAKEUP,	/* the CPU's record, the threshold, the cause */
+	EV_EXIT,	/* the process and its final record */
+	EV_BUDGET,	/* the process, its sample, the budget, limit and value */
+	EV_CPU,		/* the CPU; a loss's count too, if count_attr */
+};
+
+/* The one table of the kinds: their names (status and export list them), their shapes. */
+static const struct event_desc {
+	const char *name;	/* as the spec writes it */
+	enum event_shape shape;
+	uint16_t count_attr;	/* a loss's count since load: its attribute, */
+	const char *count_text;	/* its key in the line, */
+	const char *count_json;	/* in JSON, */
+	const char *count_env;	/* and its --exec variable */
+} event_descs[NR_EVENT_KINDS] = {
+	[TMON_EVENT_THREAD_LATENCY] = { "thread-latency", EV_WAKEUP },
+	[TMON_EVENT_IRQ_LATENCY] = { "irq-latency", EV_WAKEUP },
+	[TMON_EVENT_EXIT] = { "exit", EV_EXIT },
+	[TMON_EVENT_BUDGET_OVER] = { "budget-over", EV_BUDGET },
+	[TMON_EVENT_BUDGET_UNDER] = { "budget-under", EV_BUDGET },
+	[TMON_EVENT_THREAD_LOST] = { "thread-lost", EV_CPU },
+	[TMON_EVENT_THREAD_BACK] = { "thread-back", EV_CPU },
+	[TMON_EVENT_SAMPLES_DROPPED] = { "samples-dropped", EV_CPU, TMON_A_SAMPLES_DROPPED,
+					 "dropped", "samples_dropped",
+					 "TMON_EVENT_SAMPLES_DROPPED" },
+	[TMON_EVENT_RING_LOST] = { "ring-lost", EV_CPU, TMON_A_RING_LOST, "lost", "ring_lost",
+				   "TMON_EVENT_RING_LOST" },
+};
+
+static const struct event_desc *event_desc(uint32_t kind)
+{
+	static const struct event_desc other = { .shape = EV_OTHER };
+
+	if (kind < ARRAY_SIZE(event_descs) && event_descs[kind].name)
+		return &event_descs[kind];
+	return &other;
+}
+
 const char *event_kind_name(uint32_t kind)
 {
-	static const char * const names[NR_EVENT_KINDS] = {
-		[TMON_EVENT_THREAD_LATENCY] = "thread-latency",
-		[TMON_EVENT_IRQ_LATENCY] = "irq-latency",
-		[TMON_EVENT_EXIT] = "exit",
-		[TMON_EVENT_BUDGET_OVER] = "budget-over",
-		[TMON_EVENT_BUDGET_UNDER] = "budget-under",
-	};
 	static char other[24];
 
-	if (kind < ARRAY_SIZE(names) && names[kind])
-		return names[kind];
+	if (event_desc(kind)->name)
+		return event_desc(kind)->name;
 	snprintf(other, sizeof(other), "kind-%" PRIu32, kind);
 	return other;
 }
@@ -36,8 +71,7 @@ const char *event_kind_name(uint32_t kind)
 /* An event of a watched process, with its pid and a record of it. */
 static bool event_of_task(uint32_t kind)
 {
-	return kind == TMON_EVENT_EXIT || kind == TMON_EVENT_BUDGET_OVER ||
-	       kind == TMON_EVENT_BUDGET_UNDER;
+	return event_desc(kind)->shape == EV_EXIT || event_desc(kind)->shape == EV_BUDGET;
 }
 
 static uint64_t attr_u64(const struct nlattr *attr)
@@ -50,37 +84,40 @@ static uint32_t attr_u32(const struct nlattr *attr)
 	return attr ? mnl_attr_get_u32(attr) : 0;
 }
 
-/* An event's attributes (validated by nl.c): false without the ones it must have. */
-bool event_parse(const struct nlattr **tb, struct event *ev)
+/* An exit's or a budget's attributes: false without the ones it must have. */
+static bool event_parse_task(const struct nlattr **tb, struct event *ev)
 {
 	char comm[TMON_COMM_LEN];
 
-	if (!tb[TMON_A_EVENT_SEQ] || !tb[TMON_A_EVENT_KIND])
+	if (!tb[TMON_A_PID] || !nl_get_record(tb[TMON_A_TASK_RECORD], &ev->task, sizeof(ev->task)))
 		return false;
-	ev->seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
-	ev->kind = attr_u32(tb[TMON_A_EVENT_KIND]);
-	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
-	if (event_of_task(ev->kind)) {
-		if (!tb[TMON_A_PID] ||
-		    !nl_get_record(tb[TMON_A_TASK_RECORD], &ev->task, sizeof(ev->task)))
-			return false;
-		ev->pid = attr_u32(tb[TMON_A_PID]);
-		ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->task.cpu;
-		ev->raw_comm = ev->task.comm;
-		memcpy(comm, ev->task.comm, sizeof(comm));
-		comm[sizeof(comm) - 1] = '\0';
-		ev->task.comm[sizeof(ev->task.comm) - 1] = '\0';
-		comm_escape(comm, ev->comm);
-		if (ev->kind == TMON_EVENT_EXIT)
-			return true;
-		ev->budget = attr_u32(tb[TMON_A_BUDGET]);
-		ev->limit = attr_u64(tb[TMON_A_BUDGET_LIMIT]);
-		ev->value = attr_u64(tb[TMON_A_BUDGET_VALUE]);
-		return tb[TMON_A_BUDGET] && tb[TMON_A_BUDGET_LIMIT] && tb[TMON_A_BUDGET_VALUE];
-	}
+	ev->pid = attr_u32(tb[TMON_A_PID]);
+	if (!ev->has_cpu)
+		ev->cpu = ev->task.cpu;
+	ev->has_cpu = true;
+	ev->raw_comm = ev->task.comm;
+	memcpy(comm, ev->task.comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	ev->task.comm[sizeof(ev->task.comm) - 1] = '\0';
+	comm_escape(comm, ev->comm);
+	if (ev->kind == TMON_EVENT_EXIT)
+		return true;
+	ev->budget = attr_u32(tb[TMON_A_BUDGET]);
+	ev->limit = attr_u64(tb[TMON_A_BUDGET_LIMIT]);
+	ev->value = attr_u64(tb[TMON_A_BUDGET_VALUE]);
+	return tb[TMON_A_BUDGET] && tb[TMON_A_BUDGET_LIMIT] && tb[TMON_A_BUDGET_VALUE];
+}
+
+/* A latency event's attributes: its record is a must. */
+static bool event_parse_wakeup(const struct nlattr **tb, struct event *ev)
+{
+	char comm[TMON_COMM_LEN];
+
 	if (!nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
 		return false;
-	ev->cpu = tb[TMON_A_CPU] ? attr_u32(tb[TMON_A_CPU]) : ev->rec.cpu;
+	if (!ev->has_cpu)
+		ev->cpu = ev->rec.cpu;
+	ev->has_cpu = true;
 	ev->threshold_ns = attr_u64(tb[TMON_A_THRESHOLD_NS]);
 	ev->has_cause = tb[TMON_A_CAUSE_PID];
 	ev->cause_pid = attr_u32(tb[TMON_A_CAUSE_PID]);
@@ -90,6 +127,33 @@ bool event_parse(const struct nlattr **tb, struct event *ev)
 	snprintf(comm, sizeof(comm), "%s", ev->raw_comm);
 	comm_escape(comm, ev->comm);
 	return true;
+}
+
+/* An event's attributes (validated by nl.c): false without the ones its kind must have. */
+bool event_parse(const struct nlattr **tb, struct event *ev)
+{
+	const struct event_desc *d;
+
+	if (!tb[TMON_A_EVENT_SEQ] || !tb[TMON_A_EVENT_KIND])
+		return false;
+	ev->seq = attr_u64(tb[TMON_A_EVENT_SEQ]);
+	ev->kind = attr_u32(tb[TMON_A_EVENT_KIND]);
+	ev->suppressed = attr_u64(tb[TMON_A_EVENT_SUPPRESSED]);
+	ev->has_cpu = tb[TMON_A_CPU];
+	ev->cpu = attr_u32(tb[TMON_A_CPU]);
+	d = event_desc(ev->kind);
+	switch (d->shape) {
+	case EV_WAKEUP:
+		return event_parse_wakeup(tb, ev);
+	case EV_EXIT:
+	case EV_BUDGET:
+		return event_parse_task(tb, ev);
+	case EV_CPU:
+		ev->count = d->count_attr ? attr_u64(tb[d->count_attr]) : 0;
+		return ev->has_cpu && (!d->count_attr || tb[d->count_attr]);
+	default:
+		return true;
+	}
 }
 
 /*
@@ -116,14 +180,9 @@ static void event_task_text(FILE *f, const struct event *ev)
 }
 
 /* "17 thread-latency cpu=3 latency=152.3us irq_latency=4.5us ..." */
-void event_text(FILE *f, const struct event *ev)
+static void event_wakeup_text(FILE *f, const struct event *ev)
 {
 	char lat[32], irq[32], thr[32];
-
-	if (event_of_task(ev->kind)) {
-		event_task_text(f, ev);
-		return;
-	}
 
 	fmt_usec(lat, sizeof(lat), ev->rec.latency_ns);
 	fmt_usec(irq, sizeof(irq), ev->rec.irq_latency_ns);
@@ -139,8 +198,65 @@ void event_text(FILE *f, const struct event *ev)
 	fprintf(f, " suppressed=%" PRIu64 "\n", ev->suppressed);
 }
 
+/* "12 thread-lost cpu=3 suppressed=0", "13 samples-dropped cpu=1 dropped=16160 ..." */
+void event_text(FILE *f, const struct event *ev)
+{
+	const struct event_desc *d = event_desc(ev->kind);
+
+	if (d->shape == EV_WAKEUP) {
+		event_wakeup_text(f, ev);
+		return;
+	}
+	if (event_of_task(ev->kind)) {
+		event_task_text(f, ev);
+		return;
+	}
+	fprintf(f, "%" PRIu64 " %s", ev->seq, event_kind_name(ev->kind));
+	if (ev->has_cpu)
+		fprintf(f, " cpu=%" PRIu32, ev->cpu);
+	if (d->count_attr)
+		fprintf(f, " %s=%" PRIu64, d->count_text, ev->count);
+	fprintf(f, " suppressed=%" PRIu64 "\n", ev->suppressed);
+}
+
+/* The process and its (final) record, as list and show have it. */
+static void event_task_json(struct json *j, const struct event *ev)
+{
+	json_u64(j, "pid", ev->pid);
+	json_str(j, "comm", ev->raw_comm);
+	if (ev->kind != TMON_EVENT_EXIT) {
+		json_str(j, "budget", budget_name(ev->budget));
+		json_u64(j, "limit", ev->limit);
+		json_u64(j, "value", ev->value);
+	}
+	json_object(j, "record");
+	fields_json(j, &task_fields, &ev->task);
+	json_end(j);
+}
+
+static void event_wakeup_json(struct json *j, const struct event *ev)
+{
+	json_u64(j, "threshold_ns", ev->threshold_ns);
+	json_u64(j, "latency_ns", ev->rec.latency_ns);
+	json_u64(j, "irq_latency_ns", ev->rec.irq_latency_ns);
+	json_u64(j, "expected_ns", ev->rec.expected_ns);
+	json_u64(j, "record_seq", ev->rec.seq);
+	json_u64(j, "missed", ev->rec.missed);
+	if (!ev->has_cause) {
+		json_null(j, "cause");
+		return;
+	}
+	json_object(j, "cause");
+	json_u64(j, "pid", ev->cause_pid);
+	json_str(j, "comm", ev->raw_comm);
+	json_str(j, "policy", sched_policy_name(ev->cause_policy));
+	json_u64(j, "prio", ev->cause_prio);
+	json_end(j);
+}
+
 void event_json(FILE *f, const struct event *ev)
 {
+	const struct event_desc *d = event_desc(ev->kind);
 	struct json j;
 
 	json_init(&j, f);
@@ -148,39 +264,14 @@ void event_json(FILE *f, const struct event *ev)
 	json_object(&j, NULL);
 	json_u64(&j, "seq", ev->seq);
 	json_str(&j, "kind", event_kind_name(ev->kind));
-	json_u64(&j, "cpu", ev->cpu);
-	if (event_of_task(ev->kind)) {
-		/* the process and its (final) record, as list and show have it */
-		json_u64(&j, "pid", ev->pid);
-		json_str(&j, "comm", ev->raw_comm);
-		if (ev->kind != TMON_EVENT_EXIT) {
-			json_str(&j, "budget", budget_name(ev->budget));
-			json_u64(&j, "limit", ev->limit);
-			json_u64(&j, "value", ev->value);
-		}
-		json_object(&j, "record");
-		fields_json(&j, &task_fields, &ev->task);
-		json_end(&j);
-		json_u64(&j, "suppressed", ev->suppressed);
-		json_end(&j);
-		return;
-	}
-	json_u64(&j, "threshold_ns", ev->threshold_ns);
-	json_u64(&j, "latency_ns", ev->rec.latency_ns);
-	json_u64(&j, "irq_latency_ns", ev->rec.irq_latency_ns);
-	json_u64(&j, "expected_ns", ev->rec.expected_ns);
-	json_u64(&j, "record_seq", ev->rec.seq);
-	json_u64(&j, "missed", ev->rec.missed);
-	if (ev->has_cause) {
-		json_object(&j, "cause");
-		json_u64(&j, "pid", ev->cause_pid);
-		json_str(&j, "comm", ev->raw_comm);
-		json_str(&j, "policy", sched_policy_name(ev->cause_policy));
-		json_u64(&j, "prio", ev->cause_prio);
-		json_end(&j);
-	} else {
-		json_null(&j, "cause");
-	}
+	if (ev->has_cpu)
+		json_u64(&j, "cpu", ev->cpu);
+	if (d->shape == EV_WAKEUP)
+		event_wakeup_json(&j, ev);
+	else if (event_of_task(ev->kind))
+		event_task_json(&j, ev);
+	else if (d->count_attr)
+		json_u64(&j, d->count_json, ev->count);
 	json_u64(&j, "suppressed", ev->suppressed);
 	json_end(&j);
 }
@@ -229,18 +320,8 @@ static void event_task_env(const struct event *ev)
 	setenv_u64("TMON_EVENT_VALUE", ev->value);
 }
 
-/* In the child: the event as TMON_EVENT_* variables. */
-void event_env(const struct event *ev)
+static void event_wakeup_env(const struct event *ev)
 {
-	event_env_clear();
-	setenv_u64("TMON_EVENT_SEQ", ev->seq);
-	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
-	setenv_u64("TMON_EVENT_CPU", ev->cpu);
-	setenv_u64("TMON_EVENT_SUPPRESSED", ev->suppressed);
-	if (event_of_task(ev->kind)) {
-		event_task_env(ev);
-		return;
-	}
 	setenv_u64("TMON_EVENT_LATENCY_NS", ev->rec.latency_ns);
 	setenv_u64("TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns);
 	setenv_u64("TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns);
@@ -253,4 +334,23 @@ void event_env(const struct event *ev)
 	setenv_u64("TMON_EVENT_CAUSE_PRIO", ev->cause_prio);
 	setenv("TMON_EVENT_CAUSE_COMM", ev->comm, 1);
 	setenv("TMON_EVENT_CAUSE_POLICY", sched_policy_name(ev->cause_policy), 1);
+}
+
+/* In the child: the event as TMON_EVENT_* variables, named as its JSON keys. */
+void event_env(const struct event *ev)
+{
+	const struct event_desc *d = event_desc(ev->kind);
+
+	event_env_clear();
+	setenv_u64("TMON_EVENT_SEQ", ev->seq);
+	setenv("TMON_EVENT_KIND", event_kind_name(ev->kind), 1);
+	if (ev->has_cpu)
+		setenv_u64("TMON_EVENT_CPU", ev->cpu);
+	setenv_u64("TMON_EVENT_SUPPRESSED", ev->suppressed);
+	if (d->shape == EV_WAKEUP)
+		event_wakeup_env(ev);
+	else if (event_of_task(ev->kind))
+		event_task_env(ev);
+	else if (d->count_attr)
+		setenv_u64(d->count_env, ev->count);
 }

@@ -12,6 +12,7 @@
 struct event {
 	uint64_t seq, suppressed, threshold_ns;
 	uint32_t kind, cpu;
+	bool has_cpu;			/* false: a kind this tool does not know, without one */
 	bool has_cause;			/* left out when not ours to see */
 	uint32_t cause_pid, cause_policy, cause_prio;
 	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
@@ -21,6 +22,7 @@ struct event {
 	struct tmon_task_record task;	/* and its final record, or the sample */
 	uint32_t budget;		/* a budget's: enum tmon_budget */
 	uint64_t limit, value;		/* in the budget's unit */
+	uint64_t count;			/* a loss's (samples dropped, ring lost): since load */
 };
 
 struct nlattr;

@@ -186,7 +186,7 @@ static void export_events(FILE *f, const struct tmon_status *st)
 		"tmon_events_total", "tmon_events_suppressed_total",
 	};
 	static const char * const help[] = {
-		"Events sent: wakeups over a latency threshold; watched processes' exits and budget crossings.",
+		"Events sent: latency over a threshold, exits, budget crossings, CPU threads lost or back, losses.",
 		"Events held back by the rate limit or a full queue.",
 	};
 	unsigned int n, k;

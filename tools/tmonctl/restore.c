@@ -38,12 +38,16 @@ static void report_gone(uint32_t pid, const char *comm)
 }
 
 /*
- * Watch @pid again if it still runs under @comm (any name if empty): 1 if
- * it is watched, 0 if it is skipped (gone or another program), -1 on error.
+ * Watch the process again, with its budgets, if it still runs under its
+ * comm (any name if none was saved): 1 if it is watched (already watched:
+ * with the budgets it has), 0 if it is skipped (gone or another
+ * program), -1 on error.
  */
-static int watch_restore(uint32_t pid, const char *saved_comm)
+static int watch_restore(const struct saved_watch *w)
 {
 	char comm[64], esc[COMM_ESC_LEN], esc2[COMM_ESC_LEN];
+	const char *saved_comm = w->comm;
+	uint32_t pid = w->pid;
 	struct nlmsghdr *nlh;
 	int err;
 
@@ -58,6 +62,7 @@ static int watch_restore(uint32_t pid, const char *saved_comm)
 	}
 	nlh = nl_request(TMON_CMD_WATCH, false);
 	nl_put_u32(nlh, TMON_A_PID, pid);
+	budgets_put(nlh, &w->budgets);
 	err = nl_talk(nlh, NULL, NULL);
 	if (err == -ESRCH) {
 		report_gone(pid, saved_comm);
@@ -177,7 +182,7 @@ int cmd_restore(int argc, char **argv)
 		keep_loaded(&s, loaded);
 	rc = settings_restore(&s);
 	for (i = 0; i < s.nr_watch; i++) {
-		err = watch_restore(s.watch[i].pid, s.watch[i].comm);
+		err = watch_restore(&s.watch[i]);
 		if (err > 0)
 			watched++;
 		else if (err == 0)

@@ -9,8 +9,12 @@
  *	max_tasks 4096
  *	loaded_period_ns 1000000000
  *	watch 1234 sshd
+ *	watch 1240 make cpu=500000000 rss=209715200
  * The comm is kept so that restore can tell a recycled pid from the
- * process that was watched.
+ * process that was watched. A watch line's third token is always its
+ * comm, escaped (no space in it) or "-" for none, so a name holding "="
+ * is never read as one of the budgets that may follow it (in the
+ * module's units, those set only); a line without them has none.
  *
  * Where the packages made TMON_STATE_DIR, tmonctl's own changes are
  * saved there as they are made (state_autosave), and at shutdown
@@ -146,9 +150,8 @@ static bool loaded_read(uint64_t *v)
 	return got == (1U << NR_SETTINGS) - 1;
 }
 
-/* The state into @f: the settings, then each live watched process and its name. */
-static unsigned int state_write(FILE *f, const struct tmon_status *st,
-				const struct task_list *tl)
+/* The state into @f: the settings, then each live watched process, its name and budgets. */
+unsigned int state_write(FILE *f, const struct tmon_status *st, const struct task_list *tl)
 {
 	char comm[TMON_COMM_LEN + 1], esc[COMM_ESC_LEN];
 	uint64_t now[NR_SETTINGS], loaded[NR_SETTINGS];
@@ -168,7 +171,11 @@ static unsigned int state_write(FILE *f, const struct tmon_status *st,
 			continue;
 		/* One token whatever the name holds: no line of it is a command. */
 		comm_escape(tl->t[i].has_record ? tl->t[i].rec.comm : comm, esc);
-		fprintf(f, "watch %u %s\n", tl->t[i].pid, esc[0] ? esc : "-");
+		/* (a name "-" is not "no name") */
+		fprintf(f, "watch %u %s", tl->t[i].pid,
+			!esc[0] ? "-" : strcmp(esc, "-") ? esc : "\\x2d");
+		budgets_write(f, tl->t[i].budget);
+		fputc('\n', f);
 		saved++;
 	}
 	return saved;
@@ -253,18 +260,90 @@ void state_autosave(void)
 		state_save_now(TMON_STATE_FILE, &saved);
 }
 
+/* "NAME VALUE" or "loaded_NAME VALUE", a setting in its range, into @s: 0 or -EINVAL. */
+static int setting_line(struct state *s, const char *line)
+{
+	char key[32], more;
+	const char *k;
+	uint64_t v;
+	int i;
+
+	if (sscanf(line, "%31s %" SCNu64 " %c", key, &v, &more) != 2)
+		return -EINVAL;
+	k = strncmp(key, "loaded_", 7) ? key : key + 7;
+	i = setting_index(k);
+	if (i < 0 || v < settings[i].min || v > settings[i].max)
+		return -EINVAL;
+	if (k == key) {
+		s->set[i] = v;
+		s->has_set[i] = true;
+	} else {
+		s->loaded[i] = v;
+		s->has_loaded[i] = true;
+	}
+	return 0;
+}
+
+#define TOKEN_LEN	64
+
+/* The budget tokens from @p on into @b: NULL, or the first that is not one, in @tok. */
+static const char *budget_tokens(const char *p, struct budgets *b, char tok[TOKEN_LEN])
+{
+	size_t n;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			return NULL;
+		n = strcspn(p, " \t");
+		snprintf(tok, TOKEN_LEN, "%.*s", (int)n, p);
+		if (n >= TOKEN_LEN || budget_token(tok, b))
+			return tok;
+		p += n;
+	}
+}
+
+/*
+ * "watch PID [COMM [BUDGET=VALUE]...]" into @s: 0, -EINVAL if it is not
+ * such a line, -EBADMSG if a budget is not one (@tok), -ENOMEM.
+ */
+static int watch_line(struct state *s, const char *line, char tok[TOKEN_LEN])
+{
+	char key[32], comm[64], name[TMON_COMM_LEN];
+	struct saved_watch *w;
+	struct budgets b = { 0 };
+	uint64_t pid;
+	int n, end = 0;
+
+	comm[0] = '\0';
+	n = sscanf(line, "%31s %" SCNu64 " %63s%n", key, &pid, comm, &end);
+	if (n < 2 || strcmp(key, "watch") || pid < 1 || pid > 4194304 ||
+	    s->nr_watch >= TMON_MAX_TASKS_LIMIT ||
+	    (n == 3 && strcmp(comm, "-") && comm_unescape(comm, name)))
+		return -EINVAL;
+	if (n == 3 && budget_tokens(line + end, &b, tok))
+		return -EBADMSG;
+	w = realloc(s->watch, (s->nr_watch + 1) * sizeof(*s->watch));
+	if (!w)
+		return -ENOMEM;
+	s->watch = w;
+	w += s->nr_watch++;
+	w->pid = (uint32_t)pid;
+	snprintf(w->comm, sizeof(w->comm), "%s", n == 3 && strcmp(comm, "-") ? name : "");
+	w->budgets = b;
+	return 0;
+}
+
 /*
  * Read and check the whole file before anything changes. A missing file
  * is -ENOENT when @missing_ok, without a word.
  */
 int state_read(const char *file, struct state *s, bool missing_ok)
 {
-	char line[256], key[32], comm[64], name[TMON_COMM_LEN];
+	char line[256], tok[TOKEN_LEN];
 	unsigned int lineno = 0;
-	const char *k;
-	uint64_t v;
 	FILE *f;
-	int n, i;
+	int err;
 
 	f = fopen(file, "re");
 	if (!f && errno == ENOENT && missing_ok)
@@ -278,38 +357,18 @@ int state_read(const char *file, struct state *s, bool missing_ok)
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		comm[0] = '\0';
-		n = sscanf(line, "%31s %" SCNu64 " %63s", key, &v, comm);
-		k = strncmp(key, "loaded_", 7) ? key : key + 7;
-		i = n == 2 ? setting_index(k) : -1;
-		if (i >= 0 && v >= settings[i].min && v <= settings[i].max) {
-			if (k == key) {
-				s->set[i] = v;
-				s->has_set[i] = true;
-			} else {
-				s->loaded[i] = v;
-				s->has_loaded[i] = true;
-			}
-		} else if (n >= 2 && !strcmp(key, "watch") && v >= 1 && v <= 4194304 &&
-			   s->nr_watch < TMON_MAX_TASKS_LIMIT &&
-			   (n == 2 || !strcmp(comm, "-") || !comm_unescape(comm, name))) {
-			void *w = realloc(s->watch, (s->nr_watch + 1) * sizeof(*s->watch));
-
-			if (!w) {
-				fclose(f);
-				error("restore: out of memory");
-				return EXIT_ERR;
-			}
-			s->watch = w;
-			s->watch[s->nr_watch].pid = (uint32_t)v;
-			snprintf(s->watch[s->nr_watch].comm, TMON_COMM_LEN, "%s",
-				 n == 3 && strcmp(comm, "-") ? name : "");
-			s->nr_watch++;
-		} else {
-			fclose(f);
+		err = setting_line(s, line) ? watch_line(s, line, tok) : 0;
+		if (!err)
+			continue;
+		if (err == -ENOMEM)
+			error("restore: out of memory");
+		else if (err == -EBADMSG)
+			error("restore: %s:%u: '%s' is not a budget (%s): '%.60s'", file, lineno,
+			      tok, "cpu=N, rss=N or majflt=N, N from 1, each once", line);
+		else
 			error("restore: %s:%u: not a tmon state line: '%.60s'", file, lineno, line);
-			return EXIT_ERR;
-		}
+		fclose(f);
+		return EXIT_ERR;
 	}
 	fclose(f);
 	return EXIT_OK;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The state file of save and restore (state_file.c), for restore.c. */
+/* The state file of save and restore (state_file.c), for restore.c and the unit tests. */
 #ifndef TMONCTL_STATE_FILE_H
 #define TMONCTL_STATE_FILE_H
 
@@ -22,9 +22,10 @@ struct state {
 	uint64_t set[NR_SETTINGS];	/* the settings saved */
 	uint64_t loaded[NR_SETTINGS];	/* what the module had been loaded with */
 	bool has_set[NR_SETTINGS], has_loaded[NR_SETTINGS];
-	struct {
+	struct saved_watch {
 		uint32_t pid;
-		char comm[TMON_COMM_LEN];
+		char comm[TMON_COMM_LEN];	/* "": any */
+		struct budgets budgets;		/* those saved, for the WATCH request */
 	} *watch;
 	size_t nr_watch;
 };
@@ -34,6 +35,7 @@ bool proc_comm(uint32_t pid, char *comm, size_t len);
 void settings_of(const struct tmon_status *st, uint64_t *v);
 void settings_write(FILE *f, const char *prefix, const uint64_t *v);
 int setting_index(const char *name);
+unsigned int state_write(FILE *f, const struct tmon_status *st, const struct task_list *tl);
 int state_read(const char *file, struct state *s, bool missing_ok);
 
 #endif

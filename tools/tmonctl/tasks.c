@@ -106,6 +106,7 @@ int cmd_list(int argc, char **argv)
 				fields_json(&j, &task_fields, &t->rec);
 				json_end(&j);
 			}
+			json_budgets(&j, t->budget);
 			json_end(&j);
 			continue;
 		}

@@ -254,6 +254,9 @@ void fmt_budget(char *buf, size_t len, uint32_t budget, uint64_t v);
 int budget_option(const char *cmd, int opt, const char *arg, bool off_ok, struct budgets *b);
 void budgets_put(struct nlmsghdr *nlh, const struct budgets *b);
 void budgets_parse(const struct nlattr **tb, uint64_t *v);
+void json_budgets(struct json *j, const uint64_t *v);
+void budgets_write(FILE *f, const uint64_t *v);
+int budget_token(const char *tok, struct budgets *b);
 
 /* export.c: the task families, from the field table */
 void export_task_families(FILE *f, const struct task_list *tl);
