@@ -109,7 +109,7 @@ static enum hrtimer_restart tmon_timer_fn(struct hrtimer *timer)
 		tc->expected = expires;
 		tc->irq_latency = ktime_after(now, expires) ?
 				  ktime_to_ns(ktime_sub(now, expires)) : 0;
-		if (tmon_events_armed())
+		if (tmon_thresholds_armed(tc->cpu))
 			tmon_cause_take(&tc->cause, tc->cpu);
 		tc->pending = true;
 		wake_up_process(tc->thread);

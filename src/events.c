@@ -26,11 +26,9 @@
  * connector's are.
  */
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -42,12 +40,6 @@
 
 #define TMON_EVENT_QLEN		8
 #define TMON_EVENTS_PER_SEC	10
-
-/* A threshold no latency is over. */
-#define TMON_THRESHOLD_OFF	U64_MAX
-
-static u64 thread_threshold_ns = TMON_THRESHOLD_OFF;
-static u64 irq_threshold_ns = TMON_THRESHOLD_OFF;
 
 /* The rate limit of one CPU and kind: a window of one second. */
 struct tmon_event_limit {
@@ -68,12 +60,6 @@ static struct tmon_event_queue __percpu *tmon_event_queues;
 static struct work_struct tmon_event_work;
 static atomic64_t tmon_event_seq;	/* only the work item numbers them */
 static atomic64_t tmon_events_sent[TMON_EVENT_KINDS];
-
-bool tmon_events_armed(void)
-{
-	return READ_ONCE(thread_threshold_ns) != TMON_THRESHOLD_OFF ||
-	       READ_ONCE(irq_threshold_ns) != TMON_THRESHOLD_OFF;
-}
 
 /*
  * @ev (all but its held-back count) into @cpu's queue, within the rate
@@ -183,13 +169,13 @@ void tmon_event_module(u32 kind, unsigned int cpu, u64 count)
 	tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns());
 }
 
-/* A wakeup's record against the thresholds in force. */
+/* A wakeup's record against its CPU's thresholds. */
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause)
 {
-	u64 thread = READ_ONCE(thread_threshold_ns);
-	u64 irq = READ_ONCE(irq_threshold_ns);
+	u64 thread, irq;
 
+	tmon_thresholds_get(cpu, &thread, &irq);
 	if (rec->latency_ns <= thread && rec->irq_latency_ns <= irq)
 		return;
 	tmon_snapshot_take();
@@ -321,43 +307,3 @@ void tmon_events_exit(void)
 	free_percpu(tmon_event_queues);
 	tmon_event_queues = NULL;
 }
-
-/*
- * A latency in ns, at most the longest period, or "off". 0 is a
- * threshold like any other: every wakeup that was late at all is over it.
- */
-static int threshold_set(const char *val, const struct kernel_param *kp)
-{
-	u64 v;
-
-	if (sysfs_streq(val, "off")) {
-		v = TMON_THRESHOLD_OFF;
-	} else if (kstrtou64(val, 0, &v) || v > TMON_PERIOD_MAX_NS) {
-		tmon_param_err("%s=%*pE rejected: must be off or a latency of at most %llu ns\n",
-			       kp->name, tmon_val_len(val), val, TMON_PERIOD_MAX_NS);
-		return -EINVAL;
-	}
-	WRITE_ONCE(*(u64 *)kp->arg, v);
-	return 0;
-}
-
-static int threshold_get(char *buf, const struct kernel_param *kp)
-{
-	u64 v = READ_ONCE(*(u64 *)kp->arg);
-
-	if (v == TMON_THRESHOLD_OFF)
-		return sysfs_emit(buf, "off\n");
-	return sysfs_emit(buf, "%llu\n", v);
-}
-
-static const struct kernel_param_ops threshold_ops = {
-	.set = threshold_set,
-	.get = threshold_get,
-};
-
-module_param_cb(thread_threshold_ns, &threshold_ops, &thread_threshold_ns, 0644);
-MODULE_PARM_DESC(thread_threshold_ns,
-		 "Send an event for a wakeup whose thread latency is over this, in ns, or off (default off)");
-module_param_cb(irq_threshold_ns, &threshold_ops, &irq_threshold_ns, 0644);
-MODULE_PARM_DESC(irq_threshold_ns,
-		 "Send an event for a wakeup whose IRQ latency is over this, in ns, or off (default off)");

@@ -53,6 +53,7 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 {
 	struct tmon_cpu_status st;
 	struct nlattr *nest;
+	u64 thread, irq;
 
 	tmon_cpu_status(cpu, ns, &st);
 	nest = nla_nest_start(msg, TMON_A_CPU_STATUS);
@@ -72,6 +73,12 @@ static int tmon_put_cpu_status(struct sk_buff *msg, unsigned int cpu,
 	if (st.running &&
 	    (nla_put_u32(msg, TMON_A_SCHED_POLICY, st.policy) ||
 	     nla_put_u32(msg, TMON_A_SCHED_PRIO, st.prio)))
+		return -EMSGSIZE;
+	tmon_thresholds_get(cpu, &thread, &irq);
+	if ((thread != TMON_THRESHOLD_OFF &&
+	     nla_put_u64_64bit(msg, TMON_A_THREAD_THRESHOLD_NS, thread, TMON_A_PAD)) ||
+	    (irq != TMON_THRESHOLD_OFF &&
+	     nla_put_u64_64bit(msg, TMON_A_IRQ_THRESHOLD_NS, irq, TMON_A_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -103,7 +110,7 @@ static size_t tmon_status_size(void)
 {
 	size_t cpu = nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) +
 		     nla_total_size(sizeof(u8)) +
-		     (4 + TMON_LAT_BUCKETS) * nla_total_size_64bit(sizeof(u64));
+		     (6 + TMON_LAT_BUCKETS) * nla_total_size_64bit(sizeof(u64));
 
 	size_t event = nla_total_size(0) + nla_total_size(sizeof(u32)) +
 		       2 * nla_total_size_64bit(sizeof(u64));

@@ -32,6 +32,12 @@ static const struct nla_policy tmon_set_period_nl_policy[TMON_A_PERIOD_NS + 1] =
 	[TMON_A_PERIOD_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &tmon_a_period_ns_range),
 };
 
+static const struct nla_policy tmon_set_thresholds_nl_policy[TMON_A_IRQ_THRESHOLD_NS + 1] = {
+	[TMON_A_CPU] = { .type = NLA_U32 },
+	[TMON_A_THREAD_THRESHOLD_NS] = { .type = NLA_U64 },
+	[TMON_A_IRQ_THRESHOLD_NS] = { .type = NLA_U64 },
+};
+
 /* Every group is an admin's, as every privilege of the family. */
 const struct genl_multicast_group tmon_nl_mcgrps[1] = {
 	[TMON_NLGRP_EVENTS] = {
@@ -40,7 +46,7 @@ const struct genl_multicast_group tmon_nl_mcgrps[1] = {
 	},
 };
 
-const struct genl_ops tmon_nl_ops[10] = {
+const struct genl_ops tmon_nl_ops[11] = {
 	{
 		.cmd		= TMON_CMD_GET_STATUS,
 		.doit		= tmon_nl_get_status_doit,
@@ -105,5 +111,11 @@ const struct genl_ops tmon_nl_ops[10] = {
 		.doit		= tmon_nl_set_budget_doit,
 		.policy		= tmon_watch_nl_policy,
 		.maxattr	= TMON_A_BUDGET_MAJFLT,
+	},
+	{
+		.cmd		= TMON_CMD_SET_THRESHOLDS,
+		.doit		= tmon_nl_set_thresholds_doit,
+		.policy		= tmon_set_thresholds_nl_policy,
+		.maxattr	= TMON_A_IRQ_THRESHOLD_NS,
 	},
 };

@@ -7,7 +7,7 @@
 
 #include "tmon_abi.h"
 
-extern const struct genl_ops tmon_nl_ops[10];
+extern const struct genl_ops tmon_nl_ops[11];
 
 enum tmon_nl_mcgrp {
 	TMON_NLGRP_EVENTS,
@@ -29,5 +29,6 @@ int tmon_nl_get_period_doit(struct sk_buff *skb, struct genl_info *info);
 int tmon_nl_set_period_doit(struct sk_buff *skb, struct genl_info *info);
 int tmon_nl_subscribe_events_doit(struct sk_buff *skb, struct genl_info *info);
 int tmon_nl_set_budget_doit(struct sk_buff *skb, struct genl_info *info);
+int tmon_nl_set_thresholds_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _TMON_NETLINK_GEN_H */

@@ -313,9 +313,16 @@ int tmon_events_init(void);
 u64 tmon_events_last_seq(void);
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);
 void tmon_events_exit(void);
-bool tmon_events_armed(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
+
+/* thresholds.c: per CPU, each a latency in ns or off */
+#define TMON_THRESHOLD_OFF	U64_MAX
+enum tmon_threshold { TMON_THRESHOLD_THREAD, TMON_THRESHOLD_IRQ, TMON_NR_THRESHOLDS };
+bool tmon_thresholds_armed(unsigned int cpu);
+void tmon_thresholds_get(unsigned int cpu, u64 *thread, u64 *irq);
+bool tmon_threshold_valid(u64 ns);
+void tmon_thresholds_set(int cpu, unsigned int which, u64 ns);
 
 /* task_budget.c */
 void tmon_budget_check(struct tmon_watch *w, const struct tmon_task_record *rec);

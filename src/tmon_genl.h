@@ -145,7 +145,8 @@ struct tmon_task_record {
  *	there: held back since load), and one cpu-status per possible CPU
  *	with its counters since load;
  *	sched-policy and sched-prio only while the CPU has its thread, the
- *	latency buckets, their sum and run-ns only once it has woken.
+ *	latency buckets, their sum and run-ns only once it has woken, its
+ *	thresholds only those not off.
  *	Request: none
  *	Reply: TMON_A_VERSION, TMON_A_ABI_VERSION, TMON_A_PERIOD_NS,
  *	TMON_A_HISTORY, TMON_A_MAX_TASKS, TMON_A_NR_CPUS,
@@ -242,6 +243,14 @@ struct tmon_task_record {
  *	Request: TMON_A_PID, TMON_A_BUDGET_CPU, TMON_A_BUDGET_RSS,
  *	TMON_A_BUDGET_MAJFLT
  *	Reply: none
+ *
+ * TMON_CMD_SET_THRESHOLDS (do):
+ *	Set the latency thresholds (admin) of cpu, or of every CPU without
+ *	it: those given, the other left as it is. The parameters
+ *	thread_threshold_ns and irq_threshold_ns set every CPU's too.
+ *	Request: TMON_A_CPU, TMON_A_THREAD_THRESHOLD_NS,
+ *	TMON_A_IRQ_THRESHOLD_NS
+ *	Reply: none
  */
 #define TMON_GENL_NAME		"tmon"
 #define TMON_GENL_VERSION	2
@@ -261,6 +270,7 @@ enum tmon_cmd {
 	TMON_CMD_SUBSCRIBE_EVENTS,
 	TMON_CMD_EVENT,
 	TMON_CMD_SET_BUDGET,
+	TMON_CMD_SET_THRESHOLDS,
 
 	__TMON_CMD_MAX
 };
@@ -311,7 +321,8 @@ enum tmon_cmd {
  *	Holding TMON_A_CPU, TMON_A_THREAD_PID, TMON_A_THREAD_RUNNING,
  *	TMON_A_WAKEUPS, TMON_A_MISSED, TMON_A_SCHED_POLICY,
  *	TMON_A_SCHED_PRIO, TMON_A_LATENCY_BUCKET, TMON_A_LATENCY_SUM_NS,
- *	TMON_A_RUN_NS
+ *	TMON_A_RUN_NS, TMON_A_THREAD_THRESHOLD_NS,
+ *	TMON_A_IRQ_THRESHOLD_NS
  *
  * @TMON_A_CPU (u32):
  *	A CPU number.
@@ -413,6 +424,14 @@ enum tmon_cmd {
  *	Holding TMON_A_EVENT_KIND, TMON_A_EVENT_COUNT,
  *	TMON_A_EVENT_SUPPRESSED
  *
+ * @TMON_A_THREAD_THRESHOLD_NS (u64):
+ *	A CPU's thread latency threshold: its wakeups whose thread latency
+ *	is over it are events; at most the longest period, or all ones
+ *	(18446744073709551615): off.
+ *
+ * @TMON_A_IRQ_THRESHOLD_NS (u64):
+ *	Its IRQ latency threshold, the same way.
+ *
  * @TMON_A_BUDGET_CPU (u64):
  *	A watched process's CPU budget: CPU time (user and system, all its
  *	threads) per second between two of its samples, in ns (500000000:
@@ -478,6 +497,8 @@ enum tmon_attr {
 	TMON_A_CAUSE_SOFTIRQS,
 	TMON_A_EVENT_COUNT,
 	TMON_A_EVENT_STATS,
+	TMON_A_THREAD_THRESHOLD_NS,
+	TMON_A_IRQ_THRESHOLD_NS,
 	TMON_A_BUDGET_CPU,
 	TMON_A_BUDGET_RSS,
 	TMON_A_BUDGET_MAJFLT,

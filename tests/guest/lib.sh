@@ -118,6 +118,8 @@ nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 
 has_samples() { [ "$(nsamples_of "$1")" -ge "$2" ]; }	# has_samples PID N
 
 sysv() { cat $SYS/$1; }
+# The kernel's own YNL client, driven by netlink/tmon.yaml alone.
+ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
 # csv_col FILE NAME: the column of NAME in a recording (after its # line).
 csv_col() { grep -v -m 1 '^#' "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }

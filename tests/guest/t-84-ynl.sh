@@ -5,7 +5,6 @@
 # events group's messages decoded from the spec.
 . /tests/lib.sh
 
-ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
 P=100000000
 
 load log_sec=0 log_nsec=$P

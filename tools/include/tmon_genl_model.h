@@ -117,6 +117,10 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"event-count", TMON_GENL_U64, 8, 0 },
 	[TMON_A_EVENT_STATS] = {
 		"event-stats", TMON_GENL_NEST, 0, 1 },
+	[TMON_A_THREAD_THRESHOLD_NS] = {
+		"thread-threshold-ns", TMON_GENL_U64, 8, 0 },
+	[TMON_A_IRQ_THRESHOLD_NS] = {
+		"irq-threshold-ns", TMON_GENL_U64, 8, 0 },
 	[TMON_A_BUDGET_CPU] = {
 		"budget-cpu", TMON_GENL_U64, 8, 0 },
 	[TMON_A_BUDGET_RSS] = {
@@ -136,7 +140,7 @@ static const unsigned long long tmon_genl_cpu_status_attrs =
 	B(TMON_A_CPU) | B(TMON_A_THREAD_PID) | B(TMON_A_THREAD_RUNNING) |
 	B(TMON_A_WAKEUPS) | B(TMON_A_MISSED) | B(TMON_A_SCHED_POLICY) |
 	B(TMON_A_SCHED_PRIO) | B(TMON_A_LATENCY_BUCKET) | B(TMON_A_LATENCY_SUM_NS) |
-	B(TMON_A_RUN_NS);
+	B(TMON_A_RUN_NS) | B(TMON_A_THREAD_THRESHOLD_NS) | B(TMON_A_IRQ_THRESHOLD_NS);
 
 /* The attributes of a event-stats nest. */
 static const unsigned long long tmon_genl_event_stats_attrs =
@@ -196,6 +200,9 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 	[TMON_CMD_SET_BUDGET] = { "set-budget", 0,
 		B(TMON_A_PID) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
 		B(TMON_A_BUDGET_MAJFLT),
+		0 },
+	[TMON_CMD_SET_THRESHOLDS] = { "set-thresholds", 0,
+		B(TMON_A_CPU) | B(TMON_A_THREAD_THRESHOLD_NS) | B(TMON_A_IRQ_THRESHOLD_NS),
 		0 },
 };
 
