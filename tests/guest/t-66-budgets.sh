@@ -61,8 +61,8 @@ crossed() {
 	ev=$(budget "$1" "$2" $r)
 	note "$ev"
 	ts=$(echo "$ev" | jq .record.ts_ns)
-	t0=$(at "start $3" | awk '{ printf "%d", $1 * 1e9 }')
-	t1=$(at "ok $3" | awk '{ printf "%d", $1 * 1e9 }')
+	t0=$(at "start $3" | awk '{ printf "%.0f", $1 * 1e9 }')
+	t1=$(at "ok $3" | awk '{ printf "%.0f", $1 * 1e9 }')
 	[ "$ts" -ge "$t0" ] && [ "$ts" -le $((t1 + 2 * P_NS)) ] ||
 		fail "$1 $2: told by a sample $(((ts - t0) / 1000000)) ms after the hog began $3, $(((t1 - t0) / 1000000)) ms long"
 }

@@ -34,6 +34,8 @@ printf '#!/bin/sh\ncase $1 in help | --help) exec %s "$@" ;; esac\necho "tmonctl
 	"$tmp/real/tmonctl" >"$tmp/nomod/tmonctl"
 chmod +x "$tmp/bin/tmonctl" "$tmp/nomod/tmonctl"
 touch "$tmp/files/run one.csv" "$tmp/files/run2.csv" "$tmp/files/state"
+# The CPUs thresholds -c offers: sysfs's.
+cpus=$(for c in /sys/devices/system/cpu/cpu[0-9]*; do [ -e "$c" ] && echo "${c##*/cpu}"; done | tr '\n' '|')
 
 # comp WORD... : complete the last word, as if the cursor were after it.
 comp() {
@@ -149,6 +151,15 @@ checks() {
 	PATH=$tmp/bin:$PATH is limits-watched "417|4242" tmonctl limits ""
 	PATH=$tmp/bin:$PATH is limits-watched-after-option "4242" tmonctl limits --max-rss 1G 42
 	is period-nothing "" tmonctl period ""
+	is thresholds-options "--cpu|--thread|--irq|--json|--pretty|--help" tmonctl thresholds -
+	is thresholds-used-not-again "--irq|--json|--pretty|--help" tmonctl thresholds -c 0 --thread off -
+	is thresholds-off "off" tmonctl thresholds --thread ""
+	is thresholds-off-prefix "off" tmonctl thresholds -c 1 --irq o
+	is thresholds-off-equals "off" tmonctl thresholds --irq = ""
+	is thresholds-latency-typed "" tmonctl thresholds --thread 2
+	is thresholds-cpu "$cpus" tmonctl thresholds --irq off -c ""
+	is thresholds-cpu-equals "$cpus" tmonctl thresholds --cpu = ""
+	is thresholds-no-operand "" tmonctl thresholds --thread 5ms ""
 	is ambiguous-nothing "" tmonctl s --
 	PATH=$tmp/bin:$PATH is unwatch-watched "417|4242" tmonctl unwatch ""
 	PATH=$tmp/bin:$PATH is unwatch-prefix "4242" tmonctl unwatch 42

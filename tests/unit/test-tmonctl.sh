@@ -108,6 +108,7 @@ check unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
 check empty-command 2 "unknown command ''" -- ""
 check ambiguous-prefix 2 "'s' is ambiguous" -- s
 check ambiguous-prefix-e 2 "'e' is ambiguous: events or export" -- e
+check ambiguous-prefix-t 2 "'t' is ambiguous: thresholds or top" -- t
 
 # Without the module, good arguments end at the module check.
 for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 --json" \
@@ -121,7 +122,11 @@ for args in status "status --json" st list "list --json" "show 1" "show 1 -n 5 -
 	"watch 1 --max-cpu 50%" "watch --max-cpu=12.5 --max-rss 200M --max-majflt 100/s 1 2" \
 	"watch 1 --max-cpu 100000% --max-rss 1GiB --max-majflt 1000000" "limits 1" \
 	"limits 1 --max-cpu off --max-rss 4096 --max-majflt off" "limits --max-cpu 0.5 1" \
-	"limits 1 --json" "limits 1 --max-rss 16777215T --json"; do
+	"limits 1 --json" "limits 1 --max-rss 16777215T --json" \
+	thresholds "thresholds --json" "th -c 0" "thresholds --cpu=4294967295 --json" \
+	"thresholds --thread 200us" "thresholds --irq 5ms" "thresholds --thread 0.0002 --irq 0" \
+	"thresholds -c 3 --thread off --irq off" "thresholds --thread=1h --irq 3600 --json" \
+	"thresholds --thread 1ns --thread off" "thresholds --irq 0.15us -c 1"; do
 	# shellcheck disable=SC2086
 	case " $args " in
 	*" --json "*) jcheck "no-module-'$args'" 3 "run 'modprobe tmon'" $args ;;
@@ -220,6 +225,19 @@ bad limits-max-rss "--max-rss '1.5G' is not a size .*, off\\)" limits 1 --max-rs
 bad limits-max-majflt "--max-majflt 'OFF' is not a rate .*, off\\)" limits 1 --max-majflt OFF
 jcheck bad-limits-json 2 "^limits: --max-cpu '-1' is not" limits 1 --json --max-cpu -1
 bad ambiguous-li "'li' is ambiguous: list or limits" li
+# Thresholds: one line naming the option and the value, before anything is sent.
+for v in x -1 -0 3601 3600.000000001 2h 1.5ns "" OFF on "200 us" 200usec 1e3 .5 0x10; do
+	bad "thresholds-thread-'$v'" "--thread '$v' is not a latency up to 1h, or off" thresholds --thread "$v"
+	bad "thresholds-irq-'$v'" "--irq '$v' is not a latency up to 1h, or off" thresholds -c 0 --irq "$v"
+done
+for c in x -1 1.5 "" 4294967296 0x1 " 1"; do
+	bad "thresholds-cpu-'$c'" "-c '$c' is not a CPU number" thresholds -c "$c" --thread 200us
+done
+bad thresholds-arg "unexpected argument '200us'" thresholds 200us
+bad thresholds-option "unknown option '--frob'" thresholds --frob
+bad thresholds-thread-missing "option '--thread' needs a value" thresholds --thread
+bad thresholds-cpu-missing "option '-c' needs a value" thresholds -c
+jcheck bad-thresholds-json 2 "^thresholds: --irq 'x' is not a latency" thresholds -j --irq x
 bad show-nothing "no PID given" show
 bad show-two "unexpected argument '2'" show 1 2
 for n in 0 -1 x 65537 ""; do

@@ -3,8 +3,8 @@
  * tmonctl's parsers and formatters, linked against its objects: exact
  * period parsing, sizes, CSV and Prometheus escaping, the JSON writer,
  * percentiles and the histogram's bucket choice, the budgets' values and
- * the events' attributes, lines, JSON lines and --exec environment. One
- * PASS/FAIL line per check.
+ * the events' attributes, lines, JSON lines and --exec environment, the
+ * latency thresholds' values and lines. One PASS/FAIL line per check.
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -403,6 +403,199 @@ static void check_module_events(void)
 	expect_u64("event-exit-needs-record", event_from(&ev, 1, TMON_EVENT_EXIT, 0, 1, 0, 0), 0);
 }
 
+/*
+ * A latency event as it comes: its record; the cause (@cause) and the
+ * CPU's counts of the window (@counts), each if given. Parsed as events
+ * reads it; false if event_parse() refused it.
+ */
+static bool wakeup_from(struct event *ev, bool cause, bool counts)
+{
+	const struct nlattr *tb[TMON_A_MAX + 1] = { NULL };
+	struct tmon_cpu_record rec = {
+		.cpu = 3, .seq = 812, .expected_ns = 81102000000ULL, .latency_ns = 152345,
+		.irq_latency_ns = 4567,
+	};
+	static uint64_t buf[128];	/* (the JSON's comm is read from it) */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *a;
+
+	mnl_attr_put_u64(nlh, TMON_A_EVENT_SEQ, 17);
+	mnl_attr_put_u32(nlh, TMON_A_EVENT_KIND, TMON_EVENT_THREAD_LATENCY);
+	mnl_attr_put_u64(nlh, TMON_A_EVENT_SUPPRESSED, 0);
+	mnl_attr_put_u32(nlh, TMON_A_CPU, 3);
+	mnl_attr_put_u64(nlh, TMON_A_THRESHOLD_NS, 100000);
+	mnl_attr_put(nlh, TMON_A_CPU_RECORD, sizeof(rec), &rec);
+	if (counts) {
+		mnl_attr_put_u64(nlh, TMON_A_CAUSE_IRQS, 3);
+		mnl_attr_put_u64(nlh, TMON_A_CAUSE_SOFTIRQS, 1);
+	}
+	if (cause) {
+		mnl_attr_put_u32(nlh, TMON_A_CAUSE_PID, 1234);
+		mnl_attr_put_strz(nlh, TMON_A_CAUSE_COMM, "stress");
+		mnl_attr_put_u32(nlh, TMON_A_CAUSE_POLICY, 1);
+		mnl_attr_put_u32(nlh, TMON_A_CAUSE_PRIO, 50);
+	}
+	mnl_attr_for_each(a, nlh, 0)
+		tb[mnl_attr_get_type(a)] = a;
+	memset(ev, 0, sizeof(*ev));
+	return event_parse(tb, ev);
+}
+
+/*
+ * A latency event's cause and the interrupts and softirqs its CPU took:
+ * the counts come with the cause, or without it (a cause the listener
+ * may not see), or not at all (none was taken).
+ */
+static void check_wakeup_events(void)
+{
+	static const struct {
+		const char *name;
+		bool cause, counts;
+		const char *text, *json, *irqs, *softirqs;
+	} c[] = {
+		{ "cause", true, true,
+		  "cause=1234/stress policy=fifo prio=50 irqs=3 softirqs=1 suppressed=0\n",
+		  "\"cause\":{\"pid\":1234,\"comm\":\"stress\",\"policy\":\"fifo\",\"prio\":50},"
+		  "\"cause_irqs\":3,\"cause_softirqs\":1,\"suppressed\":0}\n", "3", "1" },
+		{ "hidden-cause", false, true,
+		  "cause=- policy=- prio=- irqs=3 softirqs=1 suppressed=0\n",
+		  "\"cause\":null,\"cause_irqs\":3,\"cause_softirqs\":1,\"suppressed\":0}\n",
+		  "3", "1" },
+		{ "no-cause", false, false,
+		  "cause=- policy=- prio=- irqs=- softirqs=- suppressed=0\n",
+		  "\"cause\":null,\"cause_irqs\":null,\"cause_softirqs\":null,\"suppressed\":0}\n",
+		  "(unset)", "(unset)" },
+	};
+	const char *head = "17 thread-latency cpu=3 latency=152.3us irq_latency=4.5us "
+		"threshold=100.0us missed=0 ";
+	const char *jhead = "{\"seq\":17,\"kind\":\"thread-latency\",\"cpu\":3,"
+		"\"threshold_ns\":100000,\"latency_ns\":152345,\"irq_latency_ns\":4567,"
+		"\"expected_ns\":81102000000,\"record_seq\":812,\"missed\":0,";
+	char name[64], want[512];
+	struct event ev;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		snprintf(name, sizeof(name), "event-wakeup-%s-parse", c[i].name);
+		expect_u64(name, wakeup_from(&ev, c[i].cause, c[i].counts), 1);
+		snprintf(name, sizeof(name), "event-wakeup-%s-text", c[i].name);
+		snprintf(want, sizeof(want), "%s%s", head, c[i].text);
+		expect_str(name, capture(do_event_text, &ev), want);
+		snprintf(name, sizeof(name), "event-wakeup-%s-json", c[i].name);
+		snprintf(want, sizeof(want), "%s%s", jhead, c[i].json);
+		expect_str(name, capture(do_event_json, &ev), want);
+		setenv("TMON_EVENT_CAUSE_IRQS", "stale", 1);
+		setenv("TMON_EVENT_CAUSE_SOFTIRQS", "stale", 1);
+		event_env(&ev);
+		snprintf(name, sizeof(name), "event-wakeup-%s-env-irqs", c[i].name);
+		expect_str(name, env("TMON_EVENT_CAUSE_IRQS"), c[i].irqs);
+		snprintf(name, sizeof(name), "event-wakeup-%s-env-softirqs", c[i].name);
+		expect_str(name, env("TMON_EVENT_CAUSE_SOFTIRQS"), c[i].softirqs);
+		snprintf(name, sizeof(name), "event-wakeup-%s-env-cause", c[i].name);
+		expect_str(name, env("TMON_EVENT_CAUSE_COMM"), c[i].cause ? "stress" : "(unset)");
+	}
+	expect_str("event-wakeup-env-latency", env("TMON_EVENT_LATENCY_NS"), "152345");
+}
+
+static void do_thresholds_text(FILE *f, const void *st)
+{
+	thresholds_write(f, st, NULL, false);
+}
+
+static void do_thresholds_json(FILE *f, const void *st)
+{
+	thresholds_write(f, st, NULL, true);
+}
+
+static void do_thresholds_cpu2(FILE *f, const void *st)
+{
+	static const uint32_t cpu = 2;
+
+	thresholds_write(f, st, &cpu, false);
+}
+
+static void do_thresholds_cpu2_json(FILE *f, const void *st)
+{
+	static const uint32_t cpu = 2;
+
+	thresholds_write(f, st, &cpu, true);
+}
+
+/* The thresholds' values: a time as tmonctl takes every time, up to 1 h, or off. */
+static void check_thresholds(void)
+{
+	static const struct {
+		const char *in;
+		int err;
+		uint64_t ns;
+	} p[] = {
+		{ "200us", 0, 200000 }, { "5ms", 0, 5000000 }, { "0.0002", 0, 200000 },
+		{ "0", 0, 0 }, { "0us", 0, 0 }, { "1ns", 0, 1 }, { "0.15us", 0, 150 },
+		{ "1.5ms", 0, 1500000 }, { "3600", 0, 3600000000000ULL }, { "1h", 0, 3600000000000ULL },
+		{ "60m", 0, 3600000000000ULL }, { "off", 0, UINT64_MAX },
+		{ "3601", -ERANGE, 0 }, { "3600.000000001", -ERANGE, 0 }, { "2h", -ERANGE, 0 },
+		{ "18446744073709551615", -ERANGE, 0 }, { "-1", -EINVAL, 0 }, { "-0", -EINVAL, 0 },
+		{ "", -EINVAL, 0 }, { "OFF", -EINVAL, 0 }, { "on", -EINVAL, 0 },
+		{ "200 us", -EINVAL, 0 }, { "200usec", -EINVAL, 0 }, { "1.5ns", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 }, { ".5", -EINVAL, 0 }, { "0x10", -EINVAL, 0 },
+		{ "us", -EINVAL, 0 },
+	};
+	static const struct {
+		uint64_t ns;
+		const char *text;
+	} f[] = {
+		{ 200000, "200us" }, { 0, "0us" }, { 1, "0.001us" }, { 150, "0.15us" },
+		{ 1500, "1.5us" }, { 5000000, "5000us" }, { 123456789, "123456.789us" },
+		{ 3600000000000ULL, "3600000000us" }, { UINT64_MAX, "off" },
+	};
+	struct cpu_state cpus[3] = {
+		{ .cpu = 0, .threshold_ns = { 200000, UINT64_MAX } },
+		{ .cpu = 1, .threshold_ns = { UINT64_MAX, UINT64_MAX } },
+		{ .cpu = 2, .threshold_ns = { 0, 20500 } },
+	};
+	struct tmon_status st = { .nr_possible = 3, .cpus = cpus };
+	char name[64], buf[64];
+	unsigned int i;
+	uint64_t ns = 0, back;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		err = parse_threshold(p[i].in, &ns);
+		snprintf(name, sizeof(name), "parse_threshold('%s')", p[i].in);
+		if (err != p[i].err || (!err && ns != p[i].ns)) {
+			printf("FAIL unit/tmonctl-format/%s  (err %d, %llu)\n", name, err,
+			       (unsigned long long)ns);
+			failures++;
+		} else {
+			printf("PASS unit/tmonctl-format/%s\n", name);
+		}
+	}
+	/* What the line shows parses back to the same threshold. */
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		fmt_threshold(buf, sizeof(buf), f[i].ns);
+		snprintf(name, sizeof(name), "fmt_threshold(%llu)", (unsigned long long)f[i].ns);
+		expect_str(name, buf, f[i].text);
+		snprintf(name, sizeof(name), "fmt_threshold(%llu)-parses-back",
+			 (unsigned long long)f[i].ns);
+		expect_u64(name, !parse_threshold(buf, &back) && back == f[i].ns, 1);
+	}
+	fmt_cpu_thresholds(buf, sizeof(buf), &cpus[0]);
+	expect_str("fmt_cpu_thresholds", buf, "200us/off");
+	fmt_cpu_thresholds(buf, sizeof(buf), &cpus[2]);
+	expect_str("fmt_cpu_thresholds-both", buf, "0us/20.5us");
+	expect_str("thresholds-text", capture(do_thresholds_text, &st),
+		   "cpu 0: thread 200us, irq off\ncpu 1: thread off, irq off\n"
+		   "cpu 2: thread 0us, irq 20.5us\n");
+	expect_str("thresholds-json", capture(do_thresholds_json, &st),
+		   "{\"cpus\":[{\"cpu\":0,\"thread_threshold_ns\":200000,\"irq_threshold_ns\":null},"
+		   "{\"cpu\":1,\"thread_threshold_ns\":null,\"irq_threshold_ns\":null},"
+		   "{\"cpu\":2,\"thread_threshold_ns\":0,\"irq_threshold_ns\":20500}]}\n");
+	expect_str("thresholds-cpu-text", capture(do_thresholds_cpu2, &st),
+		   "cpu 2: thread 0us, irq 20.5us\n");
+	expect_str("thresholds-cpu-json", capture(do_thresholds_cpu2_json, &st),
+		   "{\"cpus\":[{\"cpu\":2,\"thread_threshold_ns\":0,\"irq_threshold_ns\":20500}]}\n");
+}
+
 int main(void)
 {
 	static const struct {
@@ -505,5 +698,7 @@ int main(void)
 	check_event_kinds();
 	check_budget_event();
 	check_module_events();
+	check_wakeup_events();
+	check_thresholds();
 	return failures != 0;
 }

@@ -109,6 +109,19 @@ static const struct opt_spec limits_opts[] = {
 	{ .key = 0 },
 };
 
+/* No --thread or --irq: show the thresholds; with them, set them, then show. */
+static const struct opt_spec thresholds_opts[] = {
+	{ .key = 'c', .name = "cpu", .value = "CPU",
+	  .help = "only this CPU's (default: every CPU's)" },
+	{ .key = OPT_THREAD, .name = "thread", .value = "LATENCY",
+	  .help = "set the thread latency threshold (200us), or off" },
+	{ .key = OPT_IRQ, .name = "irq", .value = "LATENCY",
+	  .help = "set the IRQ latency threshold (20us), or off" },
+	OPT_JSON,
+	OPT_PRETTY,
+	{ .key = 0 },
+};
+
 static const struct opt_spec no_opts[] = { { .key = 0 } };
 
 static const struct cmd_spec cmds[] = {
@@ -119,6 +132,7 @@ static const struct cmd_spec cmds[] = {
 	{ "show", cmd_show, "PID", "one process's stored history", show_opts },
 	{ "limits", cmd_limits, "PID", "show or set a process's budgets", limits_opts },
 	{ "period", cmd_period, "[SECONDS]", "print or set the period (0.25, 250ms)", no_opts },
+	{ "thresholds", cmd_thresholds, "", "show or set the latency thresholds", thresholds_opts },
 	{ "latency", cmd_latency, "", "per-CPU wakeup latency", latency_opts },
 	{ "top", cmd_top, "", "live view; -n ends it", top_opts },
 	{ "record", cmd_record, "", "stream records from the rings", record_opts },

@@ -2,7 +2,8 @@
 /*
  * An event of the module's, from its attributes to what tmonctl events
  * shows of it: a line, a JSON line, or --exec's environment. A latency
- * event has its CPU's record and the cause; an exit, the process's final
+ * event has its CPU's record, the cause and the interrupts and softirqs
+ * the CPU took before the thread ran; an exit, the process's final
  * record; a budget's, the process's sample that crossed it, the budget,
  * its limit and the value measured; a CPU's thread lost or back, the CPU;
  * a loss (samples dropped, ring entries lost), the CPU and the count
@@ -47,6 +48,16 @@ static const struct event_desc {
 					 "TMON_EVENT_SAMPLES_DROPPED" },
 	[TMON_EVENT_RING_LOST] = { "ring-lost", EV_CPU, TMON_A_RING_LOST, "lost", "ring_lost",
 				   "TMON_EVENT_RING_LOST" },
+};
+
+/* A latency event's counts of the window: "-" in the line, null in JSON, unset in --exec's. */
+static const struct cause_count_desc {
+	uint16_t attr;
+	const char *text, *json, *env;
+} cause_count_descs[NR_CAUSE_COUNTS] = {
+	[CAUSE_IRQS] = { TMON_A_CAUSE_IRQS, "irqs", "cause_irqs", "TMON_EVENT_CAUSE_IRQS" },
+	[CAUSE_SOFTIRQS] = { TMON_A_CAUSE_SOFTIRQS, "softirqs", "cause_softirqs",
+			     "TMON_EVENT_CAUSE_SOFTIRQS" },
 };
 
 static const struct event_desc *event_desc(uint32_t kind)
@@ -112,6 +123,7 @@ static bool event_parse_task(const struct nlattr **tb, struct event *ev)
 static bool event_parse_wakeup(const struct nlattr **tb, struct event *ev)
 {
 	char comm[TMON_COMM_LEN];
+	unsigned int k;
 
 	if (!nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
 		return false;
@@ -126,6 +138,10 @@ static bool event_parse_wakeup(const struct nlattr **tb, struct event *ev)
 	ev->raw_comm = tb[TMON_A_CAUSE_COMM] ? mnl_attr_get_str(tb[TMON_A_CAUSE_COMM]) : "";
 	snprintf(comm, sizeof(comm), "%s", ev->raw_comm);
 	comm_escape(comm, ev->comm);
+	for (k = 0; k < NR_CAUSE_COUNTS; k++) {
+		ev->has_cause_count[k] = tb[cause_count_descs[k].attr];
+		ev->cause_count[k] = attr_u64(tb[cause_count_descs[k].attr]);
+	}
 	return true;
 }
 
@@ -183,6 +199,7 @@ static void event_task_text(FILE *f, const struct event *ev)
 static void event_wakeup_text(FILE *f, const struct event *ev)
 {
 	char lat[32], irq[32], thr[32];
+	unsigned int k;
 
 	fmt_usec(lat, sizeof(lat), ev->rec.latency_ns);
 	fmt_usec(irq, sizeof(irq), ev->rec.irq_latency_ns);
@@ -195,6 +212,12 @@ static void event_wakeup_text(FILE *f, const struct event *ev)
 			sched_policy_name(ev->cause_policy), ev->cause_prio);
 	else
 		fputs(" cause=- policy=- prio=-", f);
+	for (k = 0; k < NR_CAUSE_COUNTS; k++) {
+		if (ev->has_cause_count[k])
+			fprintf(f, " %s=%" PRIu64, cause_count_descs[k].text, ev->cause_count[k]);
+		else
+			fprintf(f, " %s=-", cause_count_descs[k].text);
+	}
 	fprintf(f, " suppressed=%" PRIu64 "\n", ev->suppressed);
 }
 
@@ -236,22 +259,30 @@ static void event_task_json(struct json *j, const struct event *ev)
 
 static void event_wakeup_json(struct json *j, const struct event *ev)
 {
+	unsigned int k;
+
 	json_u64(j, "threshold_ns", ev->threshold_ns);
 	json_u64(j, "latency_ns", ev->rec.latency_ns);
 	json_u64(j, "irq_latency_ns", ev->rec.irq_latency_ns);
 	json_u64(j, "expected_ns", ev->rec.expected_ns);
 	json_u64(j, "record_seq", ev->rec.seq);
 	json_u64(j, "missed", ev->rec.missed);
-	if (!ev->has_cause) {
+	if (ev->has_cause) {
+		json_object(j, "cause");
+		json_u64(j, "pid", ev->cause_pid);
+		json_str(j, "comm", ev->raw_comm);
+		json_str(j, "policy", sched_policy_name(ev->cause_policy));
+		json_u64(j, "prio", ev->cause_prio);
+		json_end(j);
+	} else {
 		json_null(j, "cause");
-		return;
 	}
-	json_object(j, "cause");
-	json_u64(j, "pid", ev->cause_pid);
-	json_str(j, "comm", ev->raw_comm);
-	json_str(j, "policy", sched_policy_name(ev->cause_policy));
-	json_u64(j, "prio", ev->cause_prio);
-	json_end(j);
+	for (k = 0; k < NR_CAUSE_COUNTS; k++) {
+		if (ev->has_cause_count[k])
+			json_u64(j, cause_count_descs[k].json, ev->cause_count[k]);
+		else
+			json_null(j, cause_count_descs[k].json);
+	}
 }
 
 void event_json(FILE *f, const struct event *ev)
@@ -322,12 +353,17 @@ static void event_task_env(const struct event *ev)
 
 static void event_wakeup_env(const struct event *ev)
 {
+	unsigned int k;
+
 	setenv_u64("TMON_EVENT_LATENCY_NS", ev->rec.latency_ns);
 	setenv_u64("TMON_EVENT_IRQ_LATENCY_NS", ev->rec.irq_latency_ns);
 	setenv_u64("TMON_EVENT_EXPECTED_NS", ev->rec.expected_ns);
 	setenv_u64("TMON_EVENT_RECORD_SEQ", ev->rec.seq);
 	setenv_u64("TMON_EVENT_THRESHOLD_NS", ev->threshold_ns);
 	setenv_u64("TMON_EVENT_MISSED", ev->rec.missed);
+	for (k = 0; k < NR_CAUSE_COUNTS; k++)
+		if (ev->has_cause_count[k])
+			setenv_u64(cause_count_descs[k].env, ev->cause_count[k]);
 	if (!ev->has_cause)
 		return;
 	setenv_u64("TMON_EVENT_CAUSE_PID", ev->cause_pid);

@@ -9,12 +9,18 @@
 
 #include "tmonctl.h"
 
+/* What the CPU took between the timer's callback and the thread running. */
+enum { CAUSE_IRQS, CAUSE_SOFTIRQS, NR_CAUSE_COUNTS };
+
 struct event {
 	uint64_t seq, suppressed, threshold_ns;
 	uint32_t kind, cpu;
 	bool has_cpu;			/* false: a kind this tool does not know, without one */
 	bool has_cause;			/* left out when not ours to see */
 	uint32_t cause_pid, cause_policy, cause_prio;
+	/* The CPU's interrupts and softirqs before the thread ran: even without the cause. */
+	uint64_t cause_count[NR_CAUSE_COUNTS];
+	bool has_cause_count[NR_CAUSE_COUNTS];
 	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
 	const char *raw_comm;		/* as it came: for JSON */
 	struct tmon_cpu_record rec;	/* a latency's */

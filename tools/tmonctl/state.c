@@ -66,6 +66,26 @@ static uint64_t attr_u64(const struct nlattr *attr)
 	return attr ? mnl_attr_get_u64(attr) : 0;
 }
 
+/* Where a cpu-status nest's u64 attribute @type goes, but a bucket; NULL: none. */
+static uint64_t *cpu_status_u64(struct cpu_state *c, uint16_t type)
+{
+	switch (type) {
+	case TMON_A_WAKEUPS:
+		return &c->wakeups;
+	case TMON_A_MISSED:
+		return &c->missed;
+	case TMON_A_LATENCY_SUM_NS:
+		return &c->lat_sum_ns;
+	case TMON_A_RUN_NS:
+		return &c->run_ns;
+	case TMON_A_THREAD_THRESHOLD_NS:
+		return &c->threshold_ns[THRESHOLD_THREAD];
+	case TMON_A_IRQ_THRESHOLD_NS:
+		return &c->threshold_ns[THRESHOLD_IRQ];
+	}
+	return NULL;
+}
+
 /* One TMON_A_CPU_STATUS nest into @c; -EPROTO if an attribute is malformed. */
 static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 {
@@ -74,6 +94,9 @@ static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 		return -EPROTO;
+	/* A threshold that is off is not sent. */
+	c->threshold_ns[THRESHOLD_THREAD] = THRESHOLD_OFF;
+	c->threshold_ns[THRESHOLD_IRQ] = THRESHOLD_OFF;
 	mnl_attr_for_each_nested(nest, attr) {
 		u64 = NULL;
 		switch (mnl_attr_get_type(nest)) {
@@ -101,23 +124,13 @@ static int cpu_status_parse(const struct nlattr *attr, struct cpu_state *c)
 				return -EPROTO;
 			c->running = mnl_attr_get_u8(nest);
 			break;
-		case TMON_A_WAKEUPS:
-			u64 = &c->wakeups;
-			break;
-		case TMON_A_MISSED:
-			u64 = &c->missed;
-			break;
-		case TMON_A_LATENCY_SUM_NS:
-			u64 = &c->lat_sum_ns;
-			break;
-		case TMON_A_RUN_NS:
-			u64 = &c->run_ns;
-			break;
 		case TMON_A_LATENCY_BUCKET:
 			if (c->nr_buckets == ARRAY_SIZE(c->lat_buckets))
 				return -EPROTO;
 			u64 = &c->lat_buckets[c->nr_buckets++];
 			break;
+		default:
+			u64 = cpu_status_u64(c, mnl_attr_get_type(nest));
 		}
 		if (u64) {
 			if (mnl_attr_validate(nest, MNL_TYPE_U64) < 0)

@@ -157,6 +157,7 @@ static void status_json(const struct tmon_status *st, const struct problems *p)
 			json_str(&j, "policy", sched_policy_name(c->policy));
 			json_u64(&j, "prio", c->prio);
 		}
+		json_thresholds(&j, c);
 		json_end(&j);
 	}
 	json_end(&j);
@@ -186,12 +187,14 @@ static void status_text(const struct tmon_status *st, const struct problems *p)
 		putchar('\n');
 	printf("period    %s   history %u per CPU and task   max_tasks %u\n",
 	       per, st->history, st->max_tasks);
-	printf("\n%-4s %-8s %7s %10s %7s %9s %9s %9s %9s %s\n", "CPU", "THREAD", "PID",
-	       "WAKEUPS", "MISSED", "MIN(us)", "AVG(us)", "P99(us)", "MAX(us)", "SCHED");
+	/* SCHED last: scripts take it as the last word. */
+	printf("\n%-4s %-8s %7s %10s %7s %9s %9s %9s %9s %13s %s\n", "CPU", "THREAD", "PID",
+	       "WAKEUPS", "MISSED", "MIN(us)", "AVG(us)", "P99(us)", "MAX(us)", "THRESHOLDS",
+	       "SCHED");
 	for (i = 0; i < st->nr_possible; i++) {
 		const struct cpu_state *cs = &st->cpus[i];
 		const char *state = cs->running ? "running" : cs->online ? "MISSING" : "offline";
-		char sched[24] = "-";
+		char sched[24] = "-", thr[64];
 
 		if (cs->has_sched && cs->policy == SCHED_FIFO)
 			snprintf(sched, sizeof(sched), "fifo:%u", cs->prio);
@@ -202,10 +205,11 @@ static void status_text(const struct tmon_status *st, const struct problems *p)
 		fmt_usec(b, sizeof(b), cs->lat.count ? cs->lat.sum / cs->lat.count : 0);
 		fmt_usec(c, sizeof(c), cs->lat.p99);
 		fmt_usec(d, sizeof(d), cs->lat.max);
-		printf("%-4u %-8s %7u %10" PRIu64 " %7" PRIu64 " %9s %9s %9s %9s %s\n", cs->cpu,
-		       state, cs->thread_pid, cs->wakeups, cs->missed,
+		fmt_cpu_thresholds(thr, sizeof(thr), cs);
+		printf("%-4u %-8s %7u %10" PRIu64 " %7" PRIu64 " %9s %9s %9s %9s %13s %s\n",
+		       cs->cpu, state, cs->thread_pid, cs->wakeups, cs->missed,
 		       cs->lat.count ? a : "-", cs->lat.count ? b : "-",
-		       cs->lat.count ? c : "-", cs->lat.count ? d : "-", sched);
+		       cs->lat.count ? c : "-", cs->lat.count ? d : "-", thr, sched);
 	}
 	fmt_bytes(mem, sizeof(mem), st->mem_bytes);
 	printf("\ntasks     %u watched\n", st->nr_tasks);

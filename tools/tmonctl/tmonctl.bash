@@ -29,6 +29,17 @@ _tmonctl_watched_pids()
 		awk -v cur="$cur" '$1 ~ /^[0-9]+$/ && index($1, cur) == 1 { print $1 }'))
 }
 
+# The CPUs' numbers starting with $cur, as sysfs lists them.
+_tmonctl_cpus()
+{
+	local c
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		[[ -e $c ]] || continue
+		c=${c##*/cpu}
+		[[ $c == "$cur"* ]] && COMPREPLY+=("$c")
+	done
+}
+
 _tmonctl_files()
 {
 	if declare -F _filedir >/dev/null; then
@@ -153,6 +164,12 @@ _tmonctl()
 		*'|'*)
 			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "${v//|/ }" -- "$cur"))
+			;;
+		CPU) _tmonctl_cpus ;;
+		LATENCY)
+			# thresholds': a time, or off
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -W off -- "$cur"))
 			;;
 		*)
 			# limits' budgets: a value, or off to remove one.

@@ -45,6 +45,8 @@ enum {			/* keys of the options that have no short form */
 	OPT_MAX_CPU,		/* the budget options, in enum tmon_budget's order */
 	OPT_MAX_RSS,
 	OPT_MAX_MAJFLT,
+	OPT_THREAD,		/* the thresholds' options, in their order */
+	OPT_IRQ,
 };
 
 struct opt_spec {
@@ -145,6 +147,10 @@ struct lat_stats {
 #define NR_EVENT_KINDS	(TMON_EVENT_MAX + 1)
 #define NR_BUDGETS	(TMON_BUDGET_MAX + 1)
 
+/* A CPU's latency thresholds; all ones (the spec's) is off. */
+enum { THRESHOLD_THREAD, THRESHOLD_IRQ, NR_THRESHOLDS };
+#define THRESHOLD_OFF	UINT64_MAX
+
 /* Latency buckets: as many bounds as the module reports, up to this. */
 #define MAX_LAT_BOUNDS	64
 
@@ -159,6 +165,7 @@ struct cpu_state {
 	bool running;			/* the CPU has its thread */
 	bool has_sched;			/* policy and prio were reported */
 	uint32_t policy, prio;		/* the thread's, as the kernel holds them */
+	uint64_t threshold_ns[NR_THRESHOLDS];	/* THRESHOLD_OFF: off */
 	struct lat_stats lat;		/* thread latency, over the stored history */
 	struct lat_stats irq_lat;	/* IRQ latency, the same records */
 	uint64_t *lat_ns;		/* that history's latencies, sorted */
@@ -258,6 +265,13 @@ void json_budgets(struct json *j, const uint64_t *v);
 void budgets_write(FILE *f, const uint64_t *v);
 int budget_token(const char *tok, struct budgets *b);
 
+/* thresholds.c: the CPUs' latency thresholds (thresholds, status) */
+int parse_threshold(const char *s, uint64_t *ns);
+void fmt_threshold(char *buf, size_t len, uint64_t ns);
+void fmt_cpu_thresholds(char *buf, size_t len, const struct cpu_state *c);
+void json_thresholds(struct json *j, const struct cpu_state *c);
+void thresholds_write(FILE *f, const struct tmon_status *st, const uint32_t *cpu, bool json);
+
 /* export.c: the task families, from the field table */
 void export_task_families(FILE *f, const struct task_list *tl);
 
@@ -269,6 +283,7 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_period(int argc, char **argv);
+int cmd_thresholds(int argc, char **argv);
 int cmd_latency(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_record(int argc, char **argv);
