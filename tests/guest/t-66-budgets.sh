@@ -67,6 +67,8 @@ crossed() {
 		fail "$1 $2: told by a sample $(((ts - t0) / 1000000)) ms after the hog began $3, $(((t1 - t0) / 1000000)) ms long"
 }
 
+# (touching 64 MiB takes CPU time too: the CPU budget waits its turn)
+out=$(tmonctl limits $r --max-cpu off) || fail "limits --max-cpu off: $out"
 echo "mem 64" >&3
 crossed budget-over rss mem
 [ "$(budget budget-over rss $r | jq "[.limit, .value >= $((32 * MIB))]" | tr -d ' \n')" = "[$((32 * MIB)),true]" ] ||
@@ -75,6 +77,7 @@ echo free >&3
 crossed budget-under rss free
 [ "$(budget budget-under rss $r | jq ".value <= $((32 * MIB))")" = true ] || fail "rss under: $(budget budget-under rss $r)"
 
+out=$(tmonctl limits $r --max-cpu 50%) || fail "limits --max-cpu 50%: $out"
 echo "cpu 1000" >&3
 crossed budget-over cpu cpu
 crossed budget-under cpu cpu
