@@ -1087,9 +1087,9 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 	 * The handler checks CAP_SYS_ADMIN itself, after the policy: a
 	 * malformed request is EINVAL or ERANGE before it is EPERM.
 	 */
-	if (unpriv && x->cmd == TMON_CMD_SET_PERIOD) {
+	if (unpriv && (x->cmd == TMON_CMD_SET_PERIOD || x->cmd == TMON_CMD_SET_THRESHOLDS)) {
 		if (err != EPERM && err != EINVAL && err != ERANGE)
-			violation("setperiod by uid %u: %s, not EPERM", (unsigned int)fuzz_uid,
+			violation("cmd %u by uid %u: %s, not EPERM", x->cmd, (unsigned int)fuzz_uid,
 				  err ? ename(err) : "accepted");
 		return;
 	}
@@ -1120,7 +1120,8 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 		violation("cmd %u: %s", x->cmd, rep->acked ? "acked unasked" : "no ack");
 	if (!err && rep->replies != (x->cmd != TMON_CMD_WATCH && x->cmd != TMON_CMD_UNWATCH &&
 				     x->cmd != TMON_CMD_SUBSCRIBE_EVENTS &&
-				     x->cmd != TMON_CMD_SET_BUDGET))
+				     x->cmd != TMON_CMD_SET_BUDGET &&
+				     x->cmd != TMON_CMD_SET_THRESHOLDS))
 		violation("cmd %u: %lu replies", x->cmd, rep->replies);
 
 	switch (x->cmd) {
@@ -1134,6 +1135,11 @@ static void nl_judge(struct nl_state *st, const struct nl_expect *x, struct nl_r
 			break;
 		}
 		model_watch("netlink", x->cmd == TMON_CMD_UNWATCH, (int32_t)x->pid, err);
+		break;
+	case TMON_CMD_SET_THRESHOLDS:
+		/* At least one threshold: without one it is EINVAL. */
+		if (!err && x->no_attrs)
+			violation("set-thresholds without a threshold accepted");
 		break;
 	case TMON_CMD_SET_BUDGET:
 		/* Only a watched process's budgets change (not modelled further). */
