@@ -164,7 +164,9 @@ pkg_man_headers() {
 	local p text first eg= bad= n=0
 	for p in "$1"/usr/share/man/man*/*.gz; do
 		n=$((n + 1))
-		zcat "$p" | grep -q '^\.TH ' || bad="$bad ${p##*/}:not-man(7)"
+		# (whole, not piped to grep -q: under pipefail its early exit
+		# fails zcat with SIGPIPE once the page outgrows the pipe)
+		grep -q '^\.TH ' <<<"$(zcat "$p")" || bad="$bad ${p##*/}:not-man(7)"
 		text=$(MANWIDTH=80 man -l "$p" 2>/dev/null)
 		first=$(head -n 1 <<<"$text")
 		[[ $first != *BSD* ]] || bad="$bad ${p##*/}:'$first'"
