@@ -232,13 +232,7 @@ static int limits_args(int argc, char **argv, uint32_t *pid, struct budgets *b)
 		if (err)
 			return err;
 	}
-	if (optind >= argc)
-		return usage_error("limits", "no PID given");
-	if (parse_pid(argv[optind], pid))
-		return usage_error("limits", "'%s' is not a process id", argv[optind]);
-	if (optind + 1 < argc)
-		return usage_error("limits", "unexpected argument '%s'", argv[optind + 1]);
-	return EXIT_OK;
+	return one_pid_operand("limits", argc, argv, pid);
 }
 
 /*

@@ -180,14 +180,8 @@ static int show_args(int argc, char **argv, uint32_t *pid, struct history *h)
 			return pid_getopt_error("show", opt, argv);
 		}
 	}
-	if (optind >= argc)
-		return usage_error("show", "no PID given");
-	if (parse_pid(argv[optind], pid))
-		return usage_error("show", "'%s' is not a process id", argv[optind]);
-	if (optind + 1 < argc)
-		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
 	h->keep = (size_t)n;
-	return EXIT_OK;
+	return one_pid_operand("show", argc, argv, pid);
 }
 
 /* The history @h holds, oldest first, as text or one JSON document. */

@@ -94,6 +94,7 @@ int comm_unescape(const char *in, char *out);
 bool is_option(const char *arg);
 int getopt_error(const char *cmd, int opt, char **argv);
 int pid_getopt_error(const char *cmd, int opt, char **argv);
+int one_pid_operand(const char *cmd, int argc, char **argv, uint32_t *pid);
 uint64_t now_ns(void);
 #define WALL_LEN	40	/* "2026-12-04T23:37:01.123456789Z" and room */
 uint64_t wall_clock_take(void);

@@ -133,6 +133,18 @@ int pid_getopt_error(const char *cmd, int opt, char **argv)
 	return usage_error(cmd, "'%s' is not a process id", word);
 }
 
+/* @cmd's one PID operand, after its options: EXIT_OK, or the usage error. */
+int one_pid_operand(const char *cmd, int argc, char **argv, uint32_t *pid)
+{
+	if (optind >= argc)
+		return usage_error(cmd, "no PID given");
+	if (parse_pid(argv[optind], pid))
+		return usage_error(cmd, "'%s' is not a process id", argv[optind]);
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	return EXIT_OK;
+}
+
 /*
  * A duration to ns, at most @max_ns: a decimal number (digits, an optional
  * point and at most nine fractional digits) and a unit, ns, us, ms, s, m
