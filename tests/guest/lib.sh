@@ -118,6 +118,17 @@ nsamples_of() { awk -v p="$1" '$1 == "pid" && $2 == p { n++ } END { print n + 0 
 has_samples() { [ "$(nsamples_of "$1")" -ge "$2" ]; }	# has_samples PID N
 
 sysv() { cat $SYS/$1; }
+# listeners SECONDS: tmonctl events -j for SECONDS as root (/tmp/root.ev,
+# pid $lr) and as uid 1000 (/tmp/user.ev, $lu), once both are subscribed:
+# a moment of every wakeup over threshold 0 shows it to each.
+listeners() {
+	tmonctl events -j -d "$1" >/tmp/root.ev & lr=$!
+	tmon-helper asuser 1000 tmonctl events -j -d "$1" >/tmp/user.ev & lu=$!
+	echo 0 >$PAR/thread_threshold_ns
+	wait_for 10 sh -c 'grep -q latency /tmp/root.ev && grep -q latency /tmp/user.ev' ||
+		fail "the listeners got no event"
+	echo off >$PAR/thread_threshold_ns
+}
 # The kernel's own YNL client, driven by netlink/tmon.yaml alone.
 ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.

@@ -35,16 +35,9 @@ out=$(ynl --do set-budget --json "{\"pid\": $r}" 2>&1) && fail "set-budget witho
 echo "$out" | grep -q "no budget given" || fail "set-budget without a budget: $out"
 [ "$(tmonctl limits $r -j)" = "$lim" ] || fail "budgets changed by refused requests: $(tmonctl limits $r -j)"
 
-# Listeners, root's and uid 1000's; a moment of latency events shows they
-# are subscribed.
 echo >$T/trace
 echo 1 >$T/events/tmon/tmon_event/enable
-tmonctl events -j -d $((60 * SLOW)) >/tmp/root.ev & lr=$!
-$U tmonctl events -j -d $((60 * SLOW)) >/tmp/user.ev & lu=$!
-echo 0 >$PAR/thread_threshold_ns
-subscribed() { grep -q latency /tmp/root.ev && grep -q latency /tmp/user.ev; }
-wait_for 10 subscribed || fail "the listeners got no event"
-echo off >$PAR/thread_threshold_ns
+listeners $((60 * SLOW))
 
 # budget KIND BUDGET PID: its event of PID, one line of JSON (empty: none).
 budget() { grep "\"kind\":\"$1\"" /tmp/root.ev | jq -c "select(.budget == \"$2\" and .pid == $3)" | tail -n 1; }

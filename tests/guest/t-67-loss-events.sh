@@ -6,15 +6,9 @@
 # behind tells ring-lost with ring_lost's count.
 . /tests/lib.sh
 
-U="tmon-helper asuser 1000"
 load log_sec=0 log_nsec=10000000 ring_kb=8
 
-tmonctl events -j -d $((120 * SLOW)) >/tmp/root.ev & lr=$!
-$U tmonctl events -j -d $((120 * SLOW)) >/tmp/user.ev & lu=$!
-echo 0 >$PAR/thread_threshold_ns
-subscribed() { grep -q latency /tmp/root.ev && grep -q latency /tmp/user.ev; }
-wait_for 10 subscribed || fail "the listeners got no event"
-echo off >$PAR/thread_threshold_ns
+listeners $((120 * SLOW))
 
 # told KIND: both listeners have a KIND event.
 told() { grep -q "\"kind\":\"$1\"" /tmp/root.ev && grep -q "\"kind\":\"$1\"" /tmp/user.ev; }
