@@ -234,13 +234,12 @@ static int tmon_watched_show(struct seq_file *m, void *v)
 {
 	struct tmon_watched_iter *it = m->private;
 	struct tmon_watch *w = v;
-	struct tmon_sample *s;
+	struct tmon_sample_pos pos = {};
 	char comm[TMON_COMM_LEN] = "";
 
-	s = tmon_sample_first(w, 0, U64_MAX);
-	if (s)
-		memcpy(comm, s->rec.comm, sizeof(comm));
-	tmon_sample_put(s);
+	if (tmon_sample_read(w, &pos, 0, U64_MAX))
+		memcpy(comm, pos.rec.comm, sizeof(comm));
+	tmon_sample_pos_put(&pos);
 	seq_printf(m, "pid %d comm ", it->vnr);
 	tmon_seq_comm(m, comm);
 	seq_printf(m, " state %s samples %u share %u\n",

@@ -21,23 +21,25 @@
 #include "tmon.h"
 
 struct tmon_tasks_iter {
-	loff_t pos;		/* position of @cur */
-	unsigned long nr;	/* global pid of @cur's watch */
+	loff_t pos;		/* position of @at */
+	unsigned long nr;	/* global pid of @at's watch */
 	pid_t vnr;		/* the same pid as the reader sees it */
 	u64 end;		/* that watch's next seq at its first sample */
-	struct tmon_sample *cur;
+	bool found;		/* @at holds the record at @pos */
+	struct tmon_sample_pos at;
 	struct tmon_caller caller;
 };
 
 /*
- * From watch @it->nr on, the first sample with seq >= @seq: @seq applies
- * to @it->nr itself only (a resumed walk); later watches start at 0.
+ * From watch @it->nr on, the first sample with seq >= @seq into @it->at:
+ * @seq applies to @it->nr itself only (a resumed walk); later watches
+ * start at 0.
  */
-static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
+static bool tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
 {
 	unsigned long want = it->nr;
-	struct tmon_sample *s;
 	struct tmon_watch *w;
+	bool found;
 
 	while ((w = tmon_watch_next(&it->nr))) {
 		if (it->nr != want || seq == 0) {
@@ -45,32 +47,24 @@ static struct tmon_sample *tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
 			it->end = U64_MAX;
 		}
 		it->vnr = tmon_watch_visible(&it->caller, w);
-		s = it->vnr ? tmon_sample_first(w, seq, it->end) : NULL;
+		found = it->vnr && tmon_sample_read(w, &it->at, seq, it->end);
 		/* Bounded after the first sample, as the cpus walk is. */
-		if (s && it->end == U64_MAX)
-			it->end = max(tmon_watch_next_seq(w), s->rec.seq + 1);
+		if (found && it->end == U64_MAX)
+			it->end = max(tmon_watch_next_seq(w), it->at.rec.seq + 1);
 		tmon_watch_put(w);
-		if (s)
-			return s;
+		if (found)
+			return true;
 		want = ++it->nr;
 		seq = 0;
 	}
-	return NULL;
+	tmon_sample_pos_put(&it->at);
+	return false;
 }
 
+/* The record after @it->at: the same watch's next, or the next watch's first. */
 static void tmon_tasks_advance(struct tmon_tasks_iter *it)
 {
-	struct tmon_sample *cur = it->cur, *n;
-
-	n = tmon_sample_next(cur, it->end);
-	if (IS_ERR(n))		/* unlinked meanwhile: find its successor */
-		n = tmon_tasks_seek(it, cur->rec.seq + 1);
-	else if (!n) {
-		it->nr++;
-		n = tmon_tasks_seek(it, 0);
-	}
-	tmon_sample_put(cur);
-	it->cur = n;
+	it->found = tmon_tasks_seek(it, it->at.rec.seq + 1);
 	it->pos++;
 }
 
@@ -82,14 +76,13 @@ static void *tmon_tasks_start(struct seq_file *m, loff_t *pos)
 	it->caller.ns = task_active_pid_ns(current);
 
 	if (*pos == 0 || *pos != it->pos) {
-		tmon_sample_put(it->cur);
 		it->nr = 0;
 		it->pos = 0;
-		it->cur = tmon_tasks_seek(it, 0);
-		while (it->cur && it->pos < *pos)
+		it->found = tmon_tasks_seek(it, 0);
+		while (it->found && it->pos < *pos)
 			tmon_tasks_advance(it);
 	}
-	return it->cur;
+	return it->found ? &it->at : NULL;
 }
 
 static void *tmon_tasks_next(struct seq_file *m, void *v, loff_t *pos)
@@ -98,7 +91,7 @@ static void *tmon_tasks_next(struct seq_file *m, void *v, loff_t *pos)
 
 	tmon_tasks_advance(it);
 	*pos = it->pos;
-	return it->cur;
+	return it->found ? &it->at : NULL;
 }
 
 static void tmon_tasks_stop(struct seq_file *m, void *v)
@@ -107,7 +100,7 @@ static void tmon_tasks_stop(struct seq_file *m, void *v)
 
 static int tmon_tasks_show(struct seq_file *m, void *v)
 {
-	const struct tmon_task_record *r = &((struct tmon_sample *)v)->rec;
+	const struct tmon_task_record *r = &((struct tmon_sample_pos *)v)->rec;
 	struct tmon_tasks_iter *it = m->private;
 
 	seq_printf(m, "pid %d comm ", it->vnr);
@@ -146,7 +139,7 @@ static int tmon_tasks_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	tmon_sample_put(((struct tmon_tasks_iter *)m->private)->cur);
+	tmon_sample_pos_put(&((struct tmon_tasks_iter *)m->private)->at);
 	return seq_release_private(inode, file);
 }
 

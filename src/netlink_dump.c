@@ -24,9 +24,10 @@ static void *tmon_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
 /*
  * Dump cursors in cb->args. POS is the CPU or the global pid of the watch
  * being dumped; FILTER is one more than the CPU or global pid a dump is
- * limited to (0: none); for a task dump, CUR holds a reference on the
- * next record to send (released by .done) and END the seq its watch had
- * when the dump reached it, so a dump ends however fast records come.
+ * limited to (0: none); for a task dump, SEQ is the seq of the next record
+ * to send, CUR a reference on the chunk of records it is in (its place,
+ * released by .done) and END the seq its watch had when the dump reached
+ * it, so a dump ends however fast records come.
  */
 enum { TMON_CB_POS, TMON_CB_SEQ, TMON_CB_FILTER, TMON_CB_ADMIN, TMON_CB_CUR, TMON_CB_END };
 
@@ -83,11 +84,17 @@ int tmon_nl_dump_cpus_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* .done: the reference a task dump may still hold. */
+/* .done: the reference a task dump may still hold; its watch's cursor. */
 int tmon_nl_dump_done(struct netlink_callback *cb)
 {
-	tmon_sample_put((struct tmon_sample *)cb->args[TMON_CB_CUR]);
+	struct tmon_sample_pos pos = {
+		.chunk = (struct tmon_sample_chunk *)cb->args[TMON_CB_CUR],
+	};
+
+	tmon_sample_pos_put(&pos);
 	cb->args[TMON_CB_CUR] = 0;
+	cb->args[TMON_CB_SEQ] = 0;
+	cb->args[TMON_CB_END] = 0;
 	return 0;
 }
 
@@ -171,33 +178,30 @@ static int tmon_dump_task_record(struct sk_buff *skb, struct netlink_callback *c
 
 /*
  * Send @w's records from the cursor on; -EMSGSIZE with the cursor left on
- * the record that did not fit. Each step costs O(1): the cursor is a
- * referenced record, not a seq looked up from the oldest.
+ * the record that did not fit. Each step costs O(1): the cursor's chunk
+ * is where the next read starts, not the watch's oldest record.
  */
 static int tmon_dump_watch(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct tmon_watch *w, pid_t vnr)
 {
-	struct tmon_sample *s = (struct tmon_sample *)cb->args[TMON_CB_CUR], *n;
-	int err;
+	struct tmon_sample_pos pos = {
+		.chunk = (struct tmon_sample_chunk *)cb->args[TMON_CB_CUR],
+	};
+	u64 seq = cb->args[TMON_CB_SEQ];
+	int err = 0;
 
-	if (!s) {
+	if (!pos.chunk && !seq)
 		cb->args[TMON_CB_END] = tmon_watch_next_seq(w);
-		s = tmon_sample_first(w, 0, cb->args[TMON_CB_END]);
+	while (tmon_sample_read(w, &pos, seq, cb->args[TMON_CB_END])) {
+		err = tmon_dump_task_record(skb, cb, &pos.rec, vnr);
+		if (err)
+			break;
+		seq = pos.rec.seq + 1;
 	}
-	while (s) {
-		err = tmon_dump_task_record(skb, cb, &s->rec, vnr);
-		if (err) {
-			cb->args[TMON_CB_CUR] = (long)s;
-			return err;
-		}
-		n = tmon_sample_next(s, cb->args[TMON_CB_END]);
-		if (IS_ERR(n))		/* unlinked meanwhile: its successor */
-			n = tmon_sample_first(w, s->rec.seq + 1, cb->args[TMON_CB_END]);
-		tmon_sample_put(s);
-		s = n;
-	}
-	cb->args[TMON_CB_CUR] = 0;
-	return 0;
+	/* Stopped on the record that did not fit, or at the end: none held. */
+	cb->args[TMON_CB_CUR] = (long)pos.chunk;
+	cb->args[TMON_CB_SEQ] = err ? pos.rec.seq : 0;
+	return err;
 }
 
 int tmon_nl_dump_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Task sample history. Samples come from a dedicated slab cache with a
- * mempool reserve on top, so sampling still works when the page allocator
- * says no; only when the reserve is empty too is a sample dropped, and
- * counted. Samples are reference counted: readers take a reference under
- * tmon_samples_lock and format without it.
+ * Task sample history. A watch's records are stored in chunks, runs of
+ * TMON_CHUNK_RECORDS consecutive records of that watch in one object of
+ * a dedicated slab cache, so a stored record costs little more than its
+ * payload (one object per record cost half as much again in list heads,
+ * a reference count and slab rounding). A mempool reserve of chunks sits
+ * on top, so sampling still works when the page allocator says no; only
+ * when the reserve is empty too is a sample dropped, and counted.
  *
- * tmon_samples_lock guards every watch's sample list, the global age list
- * (tmon_lru, oldest first, what the shrinker walks) and sample->linked.
- * A sample leaves both lists together, under the lock; its memory goes
- * when the last reference is dropped.
+ * A chunk holds records [first, nr) of its watch, with seqs seq0 + index:
+ * records are appended at the tail chunk's end and trimmed from the head
+ * chunk's start, and a chunk goes when its last record does. Chunks are
+ * reference counted: a reader copies a record under tmon_samples_lock and
+ * keeps a reference on its chunk as its place (struct tmon_sample_pos), so
+ * the next read starts there instead of at the watch's oldest record.
+ *
+ * tmon_samples_lock guards every watch's chunk list and count, the global
+ * age list of chunks (tmon_lru, oldest first, what the shrinker walks) and
+ * every chunk's first, nr and linked. A chunk leaves both lists together,
+ * under the lock; its memory goes when the last reference is dropped.
  */
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -21,25 +30,28 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "sample_chunk.h"
 #include "tmon.h"
 
-/* Reserve kept for sampling under memory pressure. */
-#define TMON_SAMPLE_RESERVE	256
+/* Reserve kept for sampling under memory pressure, in chunks. */
+#define TMON_CHUNK_RESERVE	8
 
-static struct kmem_cache *tmon_sample_cache;
-static mempool_t *tmon_sample_pool;
+static struct kmem_cache *tmon_chunk_cache;
+static mempool_t *tmon_chunk_pool;
 
-static DEFINE_SPINLOCK(tmon_samples_lock);
-static LIST_HEAD(tmon_lru);
+DEFINE_SPINLOCK(tmon_samples_lock);
+LIST_HEAD(tmon_lru);
 
-static atomic64_t tmon_nr_samples = ATOMIC64_INIT(0);	/* allocated, linked or not */
-static atomic64_t tmon_nr_linked = ATOMIC64_INIT(0);	/* in some history */
+static atomic64_t tmon_nr_chunks = ATOMIC64_INIT(0);	/* allocated, linked or not */
+static atomic64_t tmon_nr_linked = ATOMIC64_INIT(0);	/* records in some history */
+/* Those of them in a watch's tail chunk, which reclaim leaves. */
+static atomic64_t tmon_nr_in_tails = ATOMIC64_INIT(0);
 static atomic64_t tmon_dropped = ATOMIC64_INIT(0);
 static atomic64_t tmon_reclaimed = ATOMIC64_INIT(0);
 
 /*
  * Test hook (debugfs fail_samples): the next N allocations from the
- * sample cache fail as they would under memory pressure, so that every
+ * chunk cache fail as they would under memory pressure, so that every
  * kernel, not only one with fault injection, can show the mempool
  * reserve taking over and the drops being counted.
  */
@@ -50,7 +62,7 @@ atomic_t *tmon_samples_fail_knob(void)
 	return &tmon_fail_samples;
 }
 
-static void *tmon_sample_pool_alloc(gfp_t gfp, void *cache)
+static void *tmon_chunk_pool_alloc(gfp_t gfp, void *cache)
 {
 	if (atomic_dec_if_positive(&tmon_fail_samples) >= 0)
 		return NULL;
@@ -58,115 +70,166 @@ static void *tmon_sample_pool_alloc(gfp_t gfp, void *cache)
 }
 
 /*
- * Never sleep for memory: fall back to the reserve, then drop. A sample
+ * Never sleep for memory: fall back to the reserve, then drop. A chunk
  * of a watch made from a memory cgroup (@memcg) is charged to it and
  * takes nothing from the reserve, which is everyone's: a group at its
  * limit loses its own samples (counted), no one else's.
  */
-struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg)
+static struct tmon_sample_chunk *tmon_chunk_alloc(struct mem_cgroup *memcg)
 {
 	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	struct tmon_sample_chunk *c;
 	struct mem_cgroup *old;
-	struct tmon_sample *s;
 
 	if (memcg) {
 		old = set_active_memcg(memcg);
-		s = tmon_sample_pool_alloc(gfp, tmon_sample_cache);
+		c = tmon_chunk_pool_alloc(gfp, tmon_chunk_cache);
 		set_active_memcg(old);
 	} else {
-		s = mempool_alloc(tmon_sample_pool, gfp);
+		c = mempool_alloc(tmon_chunk_pool, gfp);
 	}
-	if (!s) {
+	if (!c) {
 		tmon_event_module(TMON_EVENT_SAMPLES_DROPPED, raw_smp_processor_id(),
 				  atomic64_inc_return(&tmon_dropped));
 		return NULL;
 	}
-	memset(s, 0, sizeof(*s));
-	kref_init(&s->ref);
-	INIT_LIST_HEAD(&s->node);
-	INIT_LIST_HEAD(&s->lru);
-	atomic64_inc(&tmon_nr_samples);
-	return s;
+	memset(c, 0, sizeof(*c));
+	kref_init(&c->ref);
+	INIT_LIST_HEAD(&c->node);
+	INIT_LIST_HEAD(&c->lru);
+	atomic64_inc(&tmon_nr_chunks);
+	return c;
 }
 
-static void tmon_sample_release(struct kref *ref)
+static void tmon_chunk_release(struct kref *ref)
 {
-	struct tmon_sample *s = container_of(ref, struct tmon_sample, ref);
-
-	mempool_free(s, tmon_sample_pool);
-	atomic64_dec(&tmon_nr_samples);
+	mempool_free(container_of(ref, struct tmon_sample_chunk, ref), tmon_chunk_pool);
+	atomic64_dec(&tmon_nr_chunks);
 }
 
-void tmon_sample_get(struct tmon_sample *s)
+void tmon_chunk_put(struct tmon_sample_chunk *c)
 {
-	kref_get(&s->ref);
+	if (c)
+		kref_put(&c->ref, tmon_chunk_release);
 }
 
-void tmon_sample_put(struct tmon_sample *s)
+static unsigned int tmon_chunk_held(const struct tmon_sample_chunk *c)
 {
-	if (s)
-		kref_put(&s->ref, tmon_sample_release);
+	return c->nr - c->first;
 }
 
-/* Under tmon_samples_lock: take @s out of both lists onto @dispose. */
-static void tmon_sample_unlink(struct tmon_sample *s, struct list_head *dispose)
+static bool tmon_chunk_is_tail(const struct tmon_sample_chunk *c)
 {
-	list_del(&s->node);
-	list_move_tail(&s->lru, dispose);
-	s->linked = false;
-	/* nr_samples and exited are read without the lock (status, dumps). */
-	WRITE_ONCE(s->watch->nr_samples, s->watch->nr_samples - 1);
-	atomic64_dec(&tmon_nr_linked);
+	return list_is_last(&c->node, &c->watch->samples);
 }
 
-static void tmon_samples_dispose(struct list_head *dispose)
+/* Under tmon_samples_lock: @n of @c's oldest records leave the history. */
+static void tmon_chunk_trim(struct tmon_sample_chunk *c, unsigned int n,
+			    struct list_head *dispose)
 {
-	struct tmon_sample *s, *tmp;
+	struct tmon_watch *w = c->watch;
 
-	list_for_each_entry_safe(s, tmp, dispose, lru) {
-		list_del_init(&s->lru);
-		tmon_sample_put(s);
+	if (tmon_chunk_is_tail(c))
+		atomic64_sub(n, &tmon_nr_in_tails);
+	c->first += n;
+	/* nr_samples is read without the lock (status, dumps). */
+	WRITE_ONCE(w->nr_samples, w->nr_samples - n);
+	atomic64_sub(n, &tmon_nr_linked);
+	if (c->first < c->nr)
+		return;
+	list_del(&c->node);
+	list_move_tail(&c->lru, dispose);
+	c->linked = false;
+}
+
+static void tmon_chunks_dispose(struct list_head *dispose)
+{
+	struct tmon_sample_chunk *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, dispose, lru) {
+		list_del_init(&c->lru);
+		tmon_chunk_put(c);
 		/* Unwatch, unload and reclaim free whole histories at once. */
 		cond_resched();
 	}
 }
 
-/*
- * Append @s (the caller's reference passes to the history), give it the
- * watch's next seq, and trim the watch to `history` samples, oldest
- * first. A watch already unwatched, or whose exit is recorded, takes
- * nothing: false. @exit: @s is the record of the exit itself (flagged so),
- * the last the watch takes.
- */
-bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s, bool exit)
+/* Under tmon_samples_lock: @w's tail chunk, if it has room. */
+static struct tmon_sample_chunk *tmon_chunk_room(struct tmon_watch *w)
 {
+	struct tmon_sample_chunk *c;
+
+	if (list_empty(&w->samples))
+		return NULL;
+	c = list_last_entry(&w->samples, struct tmon_sample_chunk, node);
+	return c->nr < TMON_CHUNK_RECORDS ? c : NULL;
+}
+
+/* Under tmon_samples_lock: @c becomes @w's tail, its first record next_seq. */
+static void tmon_chunk_link(struct tmon_watch *w, struct tmon_sample_chunk *c)
+{
+	if (!list_empty(&w->samples))	/* the old tail's records may go now */
+		atomic64_sub(tmon_chunk_held(list_last_entry(&w->samples,
+							     struct tmon_sample_chunk, node)),
+			     &tmon_nr_in_tails);
+	c->watch = w;
+	c->seq0 = w->next_seq;
+	c->linked = true;
+	list_add_tail(&c->node, &w->samples);
+	list_add_tail(&c->lru, &tmon_lru);
+}
+
+/*
+ * Store a copy of @rec in @w's history, give it (and @rec) the watch's
+ * next seq, and trim the watch to `history` records, oldest first. A
+ * watch already unwatched, or whose exit is recorded, takes nothing:
+ * false; so does a record for which no chunk could be had (counted).
+ * @exit: @rec is the record of the exit itself (flagged so), the last the
+ * watch takes. Called by the watch's sampler and once at its exit.
+ */
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_task_record *rec, bool exit)
+{
+	struct tmon_sample_chunk *c = NULL, *spare = NULL;
 	unsigned int keep = tmon_history_len();
 	LIST_HEAD(dispose);
+	bool stored = false;
 
 	spin_lock(&tmon_samples_lock);
-	if (w->dead || w->exited) {
+	while (!w->dead && !w->exited && !(c = tmon_chunk_room(w))) {
+		if (spare) {
+			tmon_chunk_link(w, spare);
+			spare = NULL;
+			continue;
+		}
+		/* Allocated outside the lock, which readers and reclaim share. */
 		spin_unlock(&tmon_samples_lock);
-		tmon_sample_put(s);
-		return false;
+		spare = tmon_chunk_alloc(w->memcg);
+		if (!spare)
+			return false;
+		spin_lock(&tmon_samples_lock);
 	}
-	if (exit) {
-		s->rec.flags |= TMON_TASK_EXITED;
-		WRITE_ONCE(w->exited_ns, ktime_get_ns());
-		WRITE_ONCE(w->exited, true);
+	if (!w->dead && !w->exited) {
+		if (exit) {
+			rec->flags |= TMON_TASK_EXITED;
+			WRITE_ONCE(w->exited_ns, ktime_get_ns());
+			WRITE_ONCE(w->exited, true);
+		}
+		rec->seq = w->next_seq++;
+		c->rec[c->nr++] = *rec;
+		atomic64_inc(&tmon_nr_in_tails);
+		WRITE_ONCE(w->nr_samples, w->nr_samples + 1);
+		atomic64_inc(&tmon_nr_linked);
+		while (w->nr_samples > keep) {
+			c = list_first_entry(&w->samples, struct tmon_sample_chunk, node);
+			tmon_chunk_trim(c, min(tmon_chunk_held(c), w->nr_samples - keep),
+					&dispose);
+		}
+		stored = true;
 	}
-	s->rec.seq = w->next_seq++;
-	s->watch = w;
-	s->linked = true;
-	list_add_tail(&s->node, &w->samples);
-	list_add_tail(&s->lru, &tmon_lru);
-	WRITE_ONCE(w->nr_samples, w->nr_samples + 1);
-	atomic64_inc(&tmon_nr_linked);
-	while (w->nr_samples > keep)
-		tmon_sample_unlink(list_first_entry(&w->samples, struct tmon_sample, node),
-				   &dispose);
 	spin_unlock(&tmon_samples_lock);
-	tmon_samples_dispose(&dispose);
-	return true;
+	tmon_chunks_dispose(&dispose);
+	tmon_chunk_put(spare);
+	return stored;
 }
 
 /*
@@ -183,8 +246,8 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 	if (!w->exited) {
 		WRITE_ONCE(w->exited_ns, ktime_get_ns());
 		WRITE_ONCE(w->exited, true);
-		if (!list_empty(&w->samples)) {
-			last = &list_last_entry(&w->samples, struct tmon_sample, node)->rec;
+		last = tmon_watch_newest(w);
+		if (last) {
 			last->flags |= TMON_TASK_EXITED;
 			*out = *last;
 			found = true;
@@ -197,113 +260,17 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 /* Mark @w dead and free its history (references held by readers stay). */
 void tmon_samples_release_watch(struct tmon_watch *w)
 {
+	struct tmon_sample_chunk *c;
 	LIST_HEAD(dispose);
 
 	spin_lock(&tmon_samples_lock);
 	w->dead = true;
-	while (!list_empty(&w->samples))
-		tmon_sample_unlink(list_first_entry(&w->samples, struct tmon_sample, node),
-				   &dispose);
-	spin_unlock(&tmon_samples_lock);
-	tmon_samples_dispose(&dispose);
-}
-
-/* @w's oldest sample with seq in [@seq, @end), referenced; or NULL. */
-struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end)
-{
-	struct tmon_sample *s, *found = NULL;
-
-	spin_lock(&tmon_samples_lock);
-	list_for_each_entry(s, &w->samples, node) {
-		if (s->rec.seq >= end)
-			break;
-		if (s->rec.seq >= seq) {
-			tmon_sample_get(s);
-			found = s;
-			break;
-		}
+	while (!list_empty(&w->samples)) {
+		c = list_first_entry(&w->samples, struct tmon_sample_chunk, node);
+		tmon_chunk_trim(c, tmon_chunk_held(c), &dispose);
 	}
 	spin_unlock(&tmon_samples_lock);
-	return found;
-}
-
-/*
- * The sample after @cur in its watch's history, if @cur is still linked
- * and has one below @end. Returns ERR_PTR(-ENOENT) when @cur was unlinked
- * meanwhile: the caller looks the watch up again.
- */
-struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end)
-{
-	struct tmon_sample *n = NULL;
-
-	spin_lock(&tmon_samples_lock);
-	if (!cur->linked) {
-		n = ERR_PTR(-ENOENT);
-	} else if (!list_is_last(&cur->node, &cur->watch->samples)) {
-		n = list_next_entry(cur, node);
-		if (n->rec.seq < end)
-			tmon_sample_get(n);
-		else
-			n = NULL;
-	}
-	spin_unlock(&tmon_samples_lock);
-	return n;
-}
-
-/* Copy @w's newest record; false if it has none. */
-bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out)
-{
-	bool found = false;
-
-	spin_lock(&tmon_samples_lock);
-	if (!list_empty(&w->samples)) {
-		*out = list_last_entry(&w->samples, struct tmon_sample, node)->rec;
-		found = true;
-	}
-	spin_unlock(&tmon_samples_lock);
-	return found;
-}
-
-u64 tmon_watch_next_seq(struct tmon_watch *w)
-{
-	u64 seq;
-
-	spin_lock(&tmon_samples_lock);
-	seq = w->next_seq;
-	spin_unlock(&tmon_samples_lock);
-	return seq;
-}
-
-/*
- * The newest samples first, "pid P usr U sys S" lines, within PAGE_SIZE;
- * only those of the watches in @visible (see tmon_watches_visible()),
- * unless @c sees all. Pids as @c sees them.
- */
-ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
-				 struct xarray *visible)
-{
-	bool all = tmon_caller_sees_all(c);
-	struct tmon_sample *s;
-	ssize_t len = 0;
-	pid_t nr;
-	int n;
-
-	spin_lock(&tmon_samples_lock);
-	list_for_each_entry_reverse(s, &tmon_lru, lru) {
-		if (all)
-			nr = s->rec.pid;
-		else if (xa_load(visible, s->watch->nr) == s->watch)
-			nr = pid_nr_ns(s->watch->pid, c->ns);
-		else
-			continue;
-		n = snprintf(buf + len, PAGE_SIZE - len, "pid %u usr %llu sys %llu\n",
-			     nr, s->rec.utime_ns, s->rec.stime_ns);
-		if (n >= PAGE_SIZE - len)
-			break;	/* whole lines only */
-		len += n;
-	}
-	spin_unlock(&tmon_samples_lock);
-	return len;
+	tmon_chunks_dispose(&dispose);
 }
 
 u64 tmon_samples_stored(void)
@@ -321,56 +288,58 @@ u64 tmon_samples_reclaimed(void)
 	return atomic64_read(&tmon_reclaimed);
 }
 
-/* Sample memory: live samples and the reserve, at the slab object size. */
+/* Sample memory: live chunks and the reserve, at the slab object size. */
 u64 tmon_samples_mem_bytes(void)
 {
-	u64 objs = atomic64_read(&tmon_nr_samples) + READ_ONCE(tmon_sample_pool->curr_nr);
+	u64 objs = atomic64_read(&tmon_nr_chunks) + READ_ONCE(tmon_chunk_pool->curr_nr);
 
-	return objs * kmem_cache_size(tmon_sample_cache);
+	return objs * kmem_cache_size(tmon_chunk_cache);
 }
 
-unsigned int tmon_sample_obj_size(void)
+/* Bytes a stored record takes in a full chunk (sysfs sample_size). */
+unsigned int tmon_sample_size(void)
 {
-	return kmem_cache_size(tmon_sample_cache);
+	return DIV_ROUND_UP(kmem_cache_size(tmon_chunk_cache), TMON_CHUNK_RECORDS);
 }
 
 /*
- * Reclaim (sample_reclaim.c): free up to @nr samples taken before @cutoff,
- * the oldest first. Everything but each watch's newest sample can go; the
- * newest stays so an exited task keeps its last record, and is moved
- * behind the others, so a few hundred of them at the head of the age list
- * cannot stop a scan from reaching what it may free.
+ * Reclaim (sample_reclaim.c): free up to about @nr records in whole
+ * chunks begun before @cutoff, the oldest first. Everything but each
+ * watch's tail chunk (its newest records) can go; the tail stays so an
+ * exited task keeps its last record, and is moved behind the others, so
+ * a few hundred of them at the head of the age list cannot stop a scan
+ * from reaching what it may free.
  */
 unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff)
 {
-	struct tmon_sample *s, *tmp, *kept = NULL;
+	struct tmon_sample_chunk *c, *tmp, *kept = NULL;
 	unsigned long freed = 0;
 	LIST_HEAD(dispose);
 
 	spin_lock(&tmon_samples_lock);
-	list_for_each_entry_safe(s, tmp, &tmon_lru, lru) {
-		/* Back at the first newest one moved: nothing more to free. */
-		if (freed >= nr || s == kept || s->rec.ts_ns >= cutoff)
+	list_for_each_entry_safe(c, tmp, &tmon_lru, lru) {
+		/* Back at the first tail moved: nothing more to free. */
+		if (freed >= nr || c == kept || c->rec[0].ts_ns >= cutoff)
 			break;
-		if (list_is_last(&s->node, &s->watch->samples)) {
-			list_move_tail(&s->lru, &tmon_lru);
+		if (tmon_chunk_is_tail(c)) {
+			list_move_tail(&c->lru, &tmon_lru);
 			if (!kept)
-				kept = s;
+				kept = c;
 			continue;
 		}
-		tmon_sample_unlink(s, &dispose);
-		freed++;
+		freed += tmon_chunk_held(c);
+		tmon_chunk_trim(c, tmon_chunk_held(c), &dispose);
 	}
 	spin_unlock(&tmon_samples_lock);
-	tmon_samples_dispose(&dispose);
+	tmon_chunks_dispose(&dispose);
 	atomic64_add(freed, &tmon_reclaimed);
 	return freed;
 }
 
-/* Samples the reclaim could free: all but each watch's newest. */
+/* Records the reclaim could free: all but those in tail chunks. */
 unsigned long tmon_samples_reclaimable(void)
 {
-	s64 n = atomic64_read(&tmon_nr_linked) - tmon_nr_tasks();
+	s64 n = atomic64_read(&tmon_nr_linked) - atomic64_read(&tmon_nr_in_tails);
 
 	return n > 0 ? n : 0;
 }
@@ -378,14 +347,15 @@ unsigned long tmon_samples_reclaimable(void)
 int tmon_samples_init(void)
 {
 	/* Accounted: charged to the memory cgroup a watch was made from. */
-	tmon_sample_cache = KMEM_CACHE(tmon_sample, SLAB_ACCOUNT);
-	if (!tmon_sample_cache)
+	tmon_chunk_cache = kmem_cache_create("tmon_sample_chunk", TMON_CHUNK_SIZE, 0,
+					     SLAB_ACCOUNT, NULL);
+	if (!tmon_chunk_cache)
 		return -ENOMEM;
 
-	tmon_sample_pool = mempool_create(TMON_SAMPLE_RESERVE, tmon_sample_pool_alloc,
-					  mempool_free_slab, tmon_sample_cache);
-	if (!tmon_sample_pool) {
-		kmem_cache_destroy(tmon_sample_cache);
+	tmon_chunk_pool = mempool_create(TMON_CHUNK_RESERVE, tmon_chunk_pool_alloc,
+					 mempool_free_slab, tmon_chunk_cache);
+	if (!tmon_chunk_pool) {
+		kmem_cache_destroy(tmon_chunk_cache);
 		return -ENOMEM;
 	}
 	return 0;
@@ -395,6 +365,6 @@ int tmon_samples_init(void)
 void tmon_samples_exit(void)
 {
 	WARN_ON_ONCE(!list_empty(&tmon_lru));
-	mempool_destroy(tmon_sample_pool);
-	kmem_cache_destroy(tmon_sample_cache);
+	mempool_destroy(tmon_chunk_pool);
+	kmem_cache_destroy(tmon_chunk_cache);
 }

@@ -54,7 +54,7 @@ TMON_U64_ATTR(samples_dropped, tmon_samples_dropped());
 TMON_U64_ATTR(samples_skipped, tmon_samples_skipped());
 TMON_U64_ATTR(samples_reclaimed, tmon_samples_reclaimed());
 TMON_U64_ATTR(mem_bytes, tmon_mem_bytes());
-TMON_U64_ATTR(sample_size, tmon_sample_obj_size());
+TMON_U64_ATTR(sample_size, tmon_sample_size());
 TMON_U64_ATTR(ring_lost, tmon_ring_lost());
 
 static struct kobj_attribute samples_attr = __ATTR_RO(samples);

@@ -59,26 +59,19 @@ TMON_EXIT_PROBE(tmon_exit_probe, tmon_exit_seen)
 /* Process context: @w's exit figures as its final record. */
 static void tmon_exit_store(struct tmon_watch *w)
 {
-	struct tmon_task_record last;
-	struct tmon_sample *s;
+	struct tmon_task_record last, rec = w->exit_rec;
 
-	s = tmon_sample_alloc(w->memcg);
-	if (!s)
-		return;
-	s->rec = w->exit_rec;
 	if (tmon_watch_last_record(w, &last)) {
-		s->rec.vm_bytes = last.vm_bytes;
-		s->rec.stack_bytes = last.stack_bytes;
-		s->rec.data_bytes = last.data_bytes;
-		s->rec.rss_bytes = last.rss_bytes;
+		rec.vm_bytes = last.vm_bytes;
+		rec.stack_bytes = last.stack_bytes;
+		rec.data_bytes = last.data_bytes;
+		rec.rss_bytes = last.rss_bytes;
 	}
-	tmon_sample_get(s);
-	if (tmon_sample_add(w, s, true)) {
+	if (tmon_sample_add(w, &rec, true)) {
 		WRITE_ONCE(w->exit_unsent, true);
-		tmon_event_task_exit(w, &s->rec);
+		tmon_event_task_exit(w, &rec);
 		tmon_tasks_reap_later();
 	}
-	tmon_sample_put(s);
 }
 
 static void tmon_exits_store(struct work_struct *work)

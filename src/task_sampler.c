@@ -95,9 +95,8 @@ void tmon_share_del(struct tmon_watch *w)
 
 static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 {
-	struct tmon_task_record last;
+	struct tmon_task_record last, rec = {};
 	struct task_struct *task;
-	struct tmon_sample *s;
 
 	/* Its exit is being recorded (task_exit.c): the record will be the last. */
 	if (test_bit(0, &w->exit_taken) && !READ_ONCE(w->exited))
@@ -121,23 +120,16 @@ static void tmon_task_sample(struct tmon_watch *w, unsigned int cpu)
 		tmon_tasks_reap_later();
 		return;
 	}
-	s = tmon_sample_alloc(w->memcg);
-	if (s) {
-		s->rec.pid = w->nr;
-		s->rec.ts_ns = ktime_get_ns();
-		tmon_task_fill(task, &s->rec);
-	}
+	rec.pid = w->nr;
+	rec.ts_ns = ktime_get_ns();
+	tmon_task_fill(task, &rec);
 	put_task_struct(task);
-	if (!s)
-		return;
 	/* Streams carry the seq the history gives it: publish after adding. */
-	tmon_sample_get(s);
-	if (tmon_sample_add(w, s, false)) {
-		trace_tmon_task_sample(&s->rec);
-		tmon_ring_push_task(cpu, &s->rec);
-		tmon_budget_check(w, &s->rec);
+	if (tmon_sample_add(w, &rec, false)) {
+		trace_tmon_task_sample(&rec);
+		tmon_ring_push_task(cpu, &rec);
+		tmon_budget_check(w, &rec);
 	}
-	tmon_sample_put(s);
 }
 
 /* The first watch of @sh with pid >= *@nr, referenced; *@nr is set to its pid. */

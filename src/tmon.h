@@ -132,13 +132,14 @@ bool tmon_history_copy(unsigned int cpu, u64 seq, u64 end, struct tmon_cpu_recor
 u64 tmon_history_head(unsigned int cpu, struct tmon_cpu_totals *totals);
 u64 tmon_history_mem_bytes(void);
 
-/* A stored task sample; see samples.c for the locking. */
-struct tmon_sample {
-	struct kref ref;
-	struct list_head node;		/* in watch->samples, oldest first */
-	struct list_head lru;		/* in the global age list */
-	struct tmon_watch *watch;	/* valid while linked */
-	bool linked;
+/*
+ * A reader's place in a watch's history (samples.c): the chunk of records
+ * it read from, referenced so the next read starts there, and a copy of
+ * the record read.
+ */
+struct tmon_sample_chunk;
+struct tmon_sample_pos {
+	struct tmon_sample_chunk *chunk;	/* NULL: none */
 	struct tmon_task_record rec;
 };
 
@@ -159,7 +160,7 @@ struct tmon_watch {
 	pid_t nr;			/* global pid number, the xarray key */
 	struct pid *pid;
 	refcount_t users;
-	struct list_head samples;	/* under tmon_samples_lock */
+	struct list_head samples;	/* its chunks, under tmon_samples_lock */
 	unsigned int nr_samples;
 	u64 next_seq;
 	kuid_t owner;			/* who watched it */
@@ -200,15 +201,12 @@ void tmon_watches_visible_free(struct xarray *set);
 /* samples.c */
 int tmon_samples_init(void);
 void tmon_samples_exit(void);
-struct tmon_sample *tmon_sample_alloc(struct mem_cgroup *memcg);
 atomic_t *tmon_samples_fail_knob(void);
-void tmon_sample_get(struct tmon_sample *s);
-void tmon_sample_put(struct tmon_sample *s);
-bool tmon_sample_add(struct tmon_watch *w, struct tmon_sample *s, bool exit);
+bool tmon_sample_add(struct tmon_watch *w, struct tmon_task_record *rec, bool exit);
 bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out);
 void tmon_samples_release_watch(struct tmon_watch *w);
-struct tmon_sample *tmon_sample_first(struct tmon_watch *w, u64 seq, u64 end);
-struct tmon_sample *tmon_sample_next(struct tmon_sample *cur, u64 end);
+bool tmon_sample_read(struct tmon_watch *w, struct tmon_sample_pos *pos, u64 seq, u64 end);
+void tmon_sample_pos_put(struct tmon_sample_pos *pos);
 u64 tmon_watch_next_seq(struct tmon_watch *w);
 bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out);
 ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
@@ -217,7 +215,7 @@ u64 tmon_samples_stored(void);
 u64 tmon_samples_dropped(void);
 u64 tmon_samples_reclaimed(void);
 u64 tmon_samples_mem_bytes(void);
-unsigned int tmon_sample_obj_size(void);
+unsigned int tmon_sample_size(void);
 unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff);
 unsigned long tmon_samples_reclaimable(void);
 

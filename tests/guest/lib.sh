@@ -135,14 +135,17 @@ ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"
 # csv_col FILE NAME: the column of NAME in a recording (after its # line).
 csv_col() { grep -v -m 1 '^#' "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 
-# sample_slab_objects: the active objects of tmon's sample cache, as
-# /proc/slabinfo counts them. (On a KASAN kernel freed objects wait in
-# its quarantine and still count as active; shrinking the cache empties
-# the quarantine of it first.)
+# sample_slab_objects: the active objects (chunks of records) of tmon's
+# sample cache, as /proc/slabinfo counts them. (On a KASAN kernel freed
+# objects wait in its quarantine and still count as active; shrinking the
+# cache empties the quarantine of it first.)
 sample_slab_objects() {
-	echo 1 >/sys/kernel/slab/tmon_sample/shrink 2>/dev/null
-	awk '$1 == "tmon_sample" { print $2 }' /proc/slabinfo
+	echo 1 >/sys/kernel/slab/tmon_sample_chunk/shrink 2>/dev/null
+	awk '$1 == "tmon_sample_chunk" { print $2 }' /proc/slabinfo
 }
+# chunk_records: the records one of those objects holds, from the slab's
+# own object size (a record is 128 bytes; the chunk's header is smaller).
+chunk_records() { echo $(($(cat /sys/kernel/slab/tmon_sample_chunk/object_size) / 128)); }
 
 # cpu_wakeups: "CPU WAKEUPS" lines, the records each CPU has made (its
 # next seq), from netlink status: one message, where reading the whole

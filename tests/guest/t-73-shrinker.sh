@@ -13,8 +13,8 @@ filled() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
 wait_for 120 filled || fail "history did not fill: $(sysv nr_samples)"
 s1=$(sysv nr_samples); m1=$(sysv mem_bytes); r1=$(sysv samples_reclaimed)
 obj=$(sysv sample_size)
-slab=$(cat /sys/kernel/slab/tmon_sample/slab_size 2>/dev/null || echo "?")
-note "record payload 128 B, slab object $obj B (slab_size $slab), $(((m1 - m0) / s1)) B per stored record from mem_bytes"
+slab=$(cat /sys/kernel/slab/tmon_sample_chunk/slab_size 2>/dev/null || echo "?") C=$(chunk_records)
+note "record payload 128 B, $obj B per record in a chunk of $C (slab_size $slab), $(((m1 - m0) / s1)) B per stored record from mem_bytes"
 
 # Held still, judged by what an outside observer sees: the records left
 # in debugfs and the slab's active objects.
@@ -28,9 +28,10 @@ l1=$(wc -l <$DBG/tasks) o1=$(sample_slab_objects) r1=$(sysv samples_reclaimed) n
 slack=0
 [ "$w0" = "$(cpu_marks $pids)" ] || slack=$((N * 2))
 write_param log_sec 0 || fail "cannot leave the frozen period"
-note "held still: records $l0 -> $l1, slabinfo tmon_sample $o0 -> $o1, samples_reclaimed +$((r1 - r0))"
+note "held still: records $l0 -> $l1, slabinfo tmon_sample_chunk $o0 -> $o1, samples_reclaimed +$((r1 - r0))"
 [ "$l1" -le $((l0 / 2)) ] || fail "drop_caches left $l1 of $l0 records"
-[ "$o1" -le $((o0 - (l0 - l1) * 9 / 10 + slack)) ] || fail "$((l0 - l1)) records went but the slab holds $o0 -> $o1 objects"
+# (whole chunks of $C records go)
+[ $(((o0 - o1) * C)) -ge $(((l0 - l1) * 9 / 10 - slack)) ] || fail "$((l0 - l1)) records went but the slab holds $o0 -> $o1 chunks of $C"
 d=$((r1 - r0 - (l0 - l1)))
 [ ${d#-} -le $slack ] || fail "samples_reclaimed +$((r1 - r0)), but $((l0 - l1)) records went"
 d=$((n1 - l1))

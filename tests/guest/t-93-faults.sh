@@ -59,7 +59,7 @@ sym_range() {
 #      events) is the kernel's, not tmon's error handling.
 #    - reject: SLUB's sysfs_slab_add(), under kmem_cache_create(). When
 #      it fails, 6.12 leaks the cache's kobject name (kmemleak: 16
-#      bytes, "tmon_sample"): it never calls kobject_put(). That is the
+#      bytes, "tmon_sample_chunk"): it never calls kobject_put(). That is the
 #      kernel's bug (CVE-2024-25740, fixed upstream by 2420baa8e046
 #      "mm/slab: Allow cache creation to proceed even if sysfs
 #      registration fails"), and not memory tmon could free. The
@@ -91,7 +91,7 @@ for p in $(grep -v ready /tmp/sl); do watch $p; done
 echo 4096 >$PAR/history
 # The per-CPU histories grow at each CPU's next wakeup, before the faults.
 wait_wakeups 2
-echo 1 >/sys/kernel/slab/tmon_sample/failslab || fail "cannot mark the tmon_sample cache for failslab"
+echo 1 >/sys/kernel/slab/tmon_sample_chunk/failslab || fail "cannot mark the tmon_sample_chunk cache for failslab"
 FAULTS=$F CACHE_FILTER=Y
 knobs 50 -1 Y
 samplers=$(threads_named tmon_sample/ | awk '{ print $1 }')
