@@ -1,0 +1,55 @@
+# A stored record costs little more than its 128 bytes: measured from
+# /proc/slabinfo (the pages of the sample cache's slabs), not from tmon's
+# own counters, at the default history once it has turned over; and the
+# records, stored in chunks, read back whole and in order, by netlink and
+# debugfs, across the chunks' boundaries.
+. /tests/lib.sh
+
+N=20
+load log_sec=0 log_nsec=2000000
+H=$(cat $PAR/history)
+# slab_bytes: the pages the sample cache's slabs hold (num_slabs x pages
+# per slab; x86's 4 KiB pages).
+slab_bytes() {
+	echo 1 >/sys/kernel/slab/tmon_sample_chunk/shrink 2>/dev/null
+	awk '$1 == "tmon_sample_chunk" { printf "%.0f\n", $15 * $6 * 4096 }' /proc/slabinfo
+}
+b0=$(slab_bytes)
+[ -n "$b0" ] || fail "no tmon_sample_chunk line in /proc/slabinfo"
+tmon-helper stress sleepers $N >/tmp/sl & sl=$!
+wait_for 60 grep -q '^ready' /tmp/sl || fail "sleepers not ready"
+for p in $(grep -v ready /tmp/sl); do watch $p; done
+p=$(grep -v ready /tmp/sl | head -n 1)
+full() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
+wait_for 120 full || fail "histories did not fill: $(sysv nr_samples) of $((N * H))"
+# Turned over: the oldest records of each history trimmed, as they are
+# from then on (a part-used first chunk, as well as the last).
+newest_seq() { tmonctl show "$p" -j | jq '.entries[-1].seq'; }
+over() { [ "$(newest_seq)" -ge $((2 * H)) ]; }
+wait_for 120 over || fail "pid $p: history did not turn over, newest seq $(newest_seq)"
+
+freeze 10
+s=$(sysv nr_samples) b1=$(slab_bytes) obj=$(cat /sys/kernel/slab/tmon_sample_chunk/object_size)
+bpr=$(((b1 - b0) / s))
+note "history $H, $N watched: $s records in $((b1 - b0)) bytes of slab pages ($b0 before the watches): $bpr B per record for 128 (objects of $obj B, $(chunk_records) records each)"
+[ "$s" -eq $((N * H)) ] || fail "nr_samples $s, not $N x $H"
+# (The debug kernel's red zones and KASAN's metadata make objects bigger.)
+if [ "$SLOW" -eq 1 ]; then
+	[ $(((b1 - b0) * 10)) -le $((s * 128 * 11)) ] || fail "$bpr bytes per stored record, above 1.1 x 128"
+fi
+
+# Read back: every record of one process, seqs consecutive, by netlink
+# (a dump of many messages) as stored; every record of all, by debugfs.
+tmonctl show "$p" -j >/tmp/show.json || fail "show $p"
+jq -r '.entries[].seq' /tmp/show.json >/tmp/seqs
+n=$(wc -l </tmp/seqs)
+[ "$n" -eq "$H" ] || fail "pid $p: show lists $n records, history is $H"
+gaps=$(awk 'NR > 1 && $1 != prev + 1 { g++ } { prev = $1 } END { print g + 0 }' /tmp/seqs)
+[ "$gaps" -eq 0 ] || fail "pid $p: $gaps breaks in the seqs $(head -n 1 /tmp/seqs)..$(tail -n 1 /tmp/seqs)"
+[ "$(wc -l <$DBG/tasks)" -eq "$s" ] || fail "debugfs tasks lists $(wc -l <$DBG/tasks) records, nr_samples $s"
+[ "$(tmon-helper nl dumptasks)" = "records $s" ] || fail "dumptasks: $(tmon-helper nl dumptasks), nr_samples $s"
+note "pid $p: seqs $(head -n 1 /tmp/seqs)..$(tail -n 1 /tmp/seqs), none missing; debugfs and netlink list all $s"
+write_param log_sec 0 || fail "cannot leave the frozen period"
+kill $sl
+unload
+note "ok"
