@@ -5,8 +5,18 @@
  * protocol, each command's policy and the ops table are made from
  * netlink/tmon.yaml (tmon_genl.h, netlink_gen.c); a policy lets through
  * only its command's attributes, so a handler finds no other in
- * info->attrs. Handlers are serialized by the genetlink core (no
- * parallel_ops).
+ * info->attrs.
+ *
+ * Requests run in parallel (parallel_ops): none relies on genl_mutex, so
+ * readers do not queue behind one another or behind a long dump. What
+ * each command shares is under its own lock, the one its sysfs, debugfs
+ * or parameter twin takes as well:
+ * - get-status, get-period, the dumps: counters and per-CPU records read
+ *   under their locks, watches and chunks of records by reference;
+ * - watch, unwatch, set-budget: tmon_watch_mutex (tasks.c);
+ * - set-period: the module's kernel_param_lock (params.c);
+ * - set-thresholds: tmon_thresholds_lock (thresholds.c);
+ * - subscribe-events: tmon_listeners_lock (event_listeners.c).
  *
  * Access (access.c): the admin test is made on the request's sender and
  * socket; records of a process go only to a caller who may see it, with
@@ -312,6 +322,7 @@ struct genl_family tmon_genl_family __ro_after_init = {
 	.version = TMON_GENL_VERSION,
 	.maxattr = TMON_A_MAX,
 	.module = THIS_MODULE,
+	.parallel_ops = true,
 	.ops = tmon_nl_ops,
 	.n_ops = ARRAY_SIZE(tmon_nl_ops),
 	.mcgrps = tmon_nl_mcgrps,

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sysfs.h>
 #include <net/genetlink.h>
@@ -55,17 +56,22 @@ bool tmon_threshold_valid(u64 ns)
 	return ns <= TMON_PERIOD_MAX_NS || ns == TMON_THRESHOLD_OFF;
 }
 
+/* Setters take turns: two settings of every CPU do not end up interleaved. */
+static DEFINE_MUTEX(tmon_thresholds_lock);
+
 /* Set threshold @which (enum tmon_threshold) of @cpu, or of every CPU (-1), to @ns. */
 void tmon_thresholds_set(int cpu, unsigned int which, u64 ns)
 {
 	unsigned int c;
 
+	mutex_lock(&tmon_thresholds_lock);
 	if (cpu >= 0) {
 		WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, cpu)->ns[which], ns);
-		return;
+	} else {
+		for_each_possible_cpu(c)
+			WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, c)->ns[which], ns);
 	}
-	for_each_possible_cpu(c)
-		WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, c)->ns[which], ns);
+	mutex_unlock(&tmon_thresholds_lock);
 }
 
 static int threshold_set(const char *val, const struct kernel_param *kp)

@@ -1,4 +1,5 @@
-# Concurrent readers, writers (watch/unwatch from several processes), the
+# Concurrent readers, writers (watch/unwatch from several processes, by
+# debugfs and by netlink, whose requests run in parallel), dumps, the
 # shrinker and the sampler, then unload. The kernel log check (with
 # slub_debug=FZPU on the command line) catches what goes wrong.
 . /tests/lib.sh
@@ -26,6 +27,21 @@ reader() {
 	done
 	echo "reader $1: $n passes"
 }
+# netlink requests at random (watch, unwatch, list), each must succeed
+nlclient() {
+	tmon-helper nl stress 15 $(cat /tmp/pool) >/tmp/nl.$1 || fail "netlink client $1: $(cat /tmp/nl.$1)"
+	echo "netlink client $1: $(cat /tmp/nl.$1)"
+}
+dumper() {
+	local n=0 r
+	while [ "$(now_ms)" -lt $end ]; do
+		for r in dumptasks dumpcpus status; do
+			tmon-helper nl $r >/tmp/dump.out || fail "netlink $r: $(cat /tmp/dump.out)"
+		done
+		n=$((n + 1))
+	done
+	echo "dumper: $n rounds"
+}
 shrinker() {
 	local n=0
 	while [ "$(now_ms)" -lt $end ]; do
@@ -39,8 +55,13 @@ writer 2 & w2=$!
 writer 3 & w3=$!
 reader 1 & r1=$!
 reader 2 & r2=$!
+nlclient 1 & n1=$!
+nlclient 2 & n2=$!
+dumper & d1=$!
 shrinker & s1=$!
-wait $w1 $w2 $w3 $r1 $r2 $s1
+for p in $w1 $w2 $w3 $r1 $r2 $n1 $n2 $d1 $s1; do
+	wait $p || fail "a concurrent client failed (pid $p)"
+done
 note "watched at the end: $(sysv nr_tasks), samples $(sysv nr_samples), reclaimed $(sysv samples_reclaimed)"
 [ "$(sysv nr_tasks)" -eq "$(wc -l <$DBG/watched)" ] || fail "nr_tasks disagrees with the watched file"
 unload
