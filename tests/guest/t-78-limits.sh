@@ -187,13 +187,13 @@ least=$((held / 2))
 kill $pool
 unwatch_all $pool
 
-# Memory cgroups: 20 processes watched from a group limited to 2 MiB,
+# Memory cgroups: 20 processes watched from a group limited to 1 MiB,
 # 20 from the root group, every 1 ms with room for 1024 records each.
 CG=/sys/fs/cgroup
 mount -t cgroup2 none $CG || fail "cannot mount cgroup2"
 trap 'echo $old_max >/proc/sys/kernel/pid_max; rmdir $CG/lim 2>/dev/null; umount $CG 2>/dev/null' EXIT
 echo +memory >$CG/cgroup.subtree_control || fail "no memory controller"
-mkdir $CG/lim && echo $((2 << 20)) >$CG/lim/memory.max || fail "cannot make a limited group"
+mkdir $CG/lim && echo $((1 << 20)) >$CG/lim/memory.max || fail "cannot make a limited group"
 write_param history 1024 || fail "history=1024"
 write_param log_nsec 1000000 || fail "1 ms"
 lim=$(spawn 20)
@@ -204,14 +204,15 @@ sh -c "echo \$\$ >$CG/lim/cgroup.procs && for p in $lim; do echo \$p >$DBG/tasks
 watch_all $root
 # held "PIDS": records of those processes (one read of the history)
 held() { awk -v set=" $1 " '$1 == "pid" && index(set, " " $2 " ") { n++ } END { print n + 0 }' $DBG/tasks; }
-wait_for 60 sh -c "[ \$(cat $SYS/nr_samples) -ge 22000 ]" || fail "histories did not grow: $(sysv nr_samples)"
+# (the group holds at most 1 MiB of chunks, 8000 records; root's 20480)
+wait_for 60 sh -c "[ \$(cat $SYS/nr_samples) -ge 26000 ]" || fail "histories did not grow: $(sysv nr_samples)"
 freeze 3
 hl=$(held "$lim") hr=$(held "$root") size=$(sysv sample_size)
 cur=$(cat $CG/lim/memory.current) slab=$(awk '$1 == "slab" { print $2 }' $CG/lim/memory.stat)
 d1=$(sysv samples_dropped)
 note "memcg: limited group's watches hold $hl records ($((hl * size)) bytes; memory.current $cur, slab $slab), root's $hr; dropped +$((d1 - d0))"
 [ "$hr" -ge $((hl * 2)) ] || fail "root's watches hold $hr records, the limited group's $hl"
-[ $((hl * size)) -le $((2 << 20)) ] || fail "the limited group's records take $((hl * size)) bytes, above its 2 MiB"
+[ $((hl * size)) -le $((1 << 20)) ] || fail "the limited group's records take $((hl * size)) bytes, above its 1 MiB"
 [ "$slab" -ge $((hl * size / 2)) ] || fail "the group is not charged for its records: slab $slab for $hl records"
 [ $((d1 - d0)) -gt 0 ] || fail "no drop counted for the group at its limit"
 unwatch_all $lim $root

@@ -31,12 +31,17 @@ note "pause 2 s (capacity per ring $(echo "$out" | awk '{ print $10 }')): $out"
 out=$(tmon-helper ring readpause 2) || fail "readpause: $out"
 note "read() reader paused 2 s: $out"
 
-# read() and mmap give the same entries.
+# read() and mmap give the same entries: held open here first, so the
+# rings hold what came before the freeze (they exist while it is open).
+exec 6</dev/tmon
+wait_wakeups 2
 freeze
 out=$(tmon-helper ring compare) || fail "compare: $out"
 note "$out"
+[ "$(echo "$out" | awk '{ print $2 }')" -gt 0 ] || fail "compare: no entries to compare"
 out=$(tmon-helper ring efault) || fail "efault: $out"
 note "read() into a bad buffer: $out"
+exec 6<&-
 unload
 
 # poll wakes within one period (200 ms).
