@@ -29,9 +29,17 @@ static DEFINE_PER_CPU(struct tmon_thresholds, tmon_cpu_thresholds) = {
 	.ns = { TMON_THRESHOLD_OFF, TMON_THRESHOLD_OFF },
 };
 
-/* What the parameters were last set to: every CPU's then. */
+/*
+ * What every CPU's was last set to at once, by the parameter or by
+ * set-thresholds without a CPU: the parameters read back the thresholds
+ * in force wherever no CPU's was set alone since.
+ */
 static u64 thread_threshold_ns = TMON_THRESHOLD_OFF;
 static u64 irq_threshold_ns = TMON_THRESHOLD_OFF;
+static u64 *const tmon_threshold_params[TMON_NR_THRESHOLDS] = {
+	[TMON_THRESHOLD_THREAD] = &thread_threshold_ns,
+	[TMON_THRESHOLD_IRQ] = &irq_threshold_ns,
+};
 
 /* Whether @cpu has a threshold: its timer takes the cause of a late wakeup. */
 bool tmon_thresholds_armed(unsigned int cpu)
@@ -68,6 +76,7 @@ void tmon_thresholds_set(int cpu, unsigned int which, u64 ns)
 	if (cpu >= 0) {
 		WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, cpu)->ns[which], ns);
 	} else {
+		WRITE_ONCE(*tmon_threshold_params[which], ns);
 		for_each_possible_cpu(c)
 			WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, c)->ns[which], ns);
 	}
@@ -87,7 +96,6 @@ static int threshold_set(const char *val, const struct kernel_param *kp)
 			       kp->name, tmon_val_len(val), val, TMON_PERIOD_MAX_NS);
 		return -EINVAL;
 	}
-	WRITE_ONCE(*(u64 *)kp->arg, v);
 	tmon_thresholds_set(-1, which, v);
 	return 0;
 }

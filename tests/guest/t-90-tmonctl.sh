@@ -263,15 +263,22 @@ kill -INT $r
 wait $r || fail "record after SIGINT: exit $?"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec2.err || fail "record after SIGINT: $(cat /tmp/rec2.err)"
 
-# save, module reload, restore: the same watch list and settings; a pid
-# that is gone is skipped and named.
+# save, module reload, restore: the same watch list and settings, the
+# thresholds of every CPU and of one set alone; a pid that is gone is
+# skipped and named.
 sleep 1000 & d=$!
 tc 0 watch $d
 tc 0 period 0.5
 write_param history 64 || fail "history=64"
+tc 0 thresholds --thread 300us
+tc 0 thresholds -c 1 --irq 50us
 before=$(watched_pids)
+thr_before=$(tmonctl thresholds -j | jq -c .)
 tc 0 save /tmp/state
 note "$(cat /tmp/state)"
+grep -qx 'thread_threshold_ns 300000' /tmp/state && grep -qx 'irq_threshold_ns off' /tmp/state &&
+	grep -qx 'thresholds 1 300000 50000' /tmp/state && [ "$(grep -c '^thresholds ' /tmp/state)" = 1 ] ||
+	fail "save: the thresholds: $(grep threshold /tmp/state)"
 unload
 load
 kill $d
@@ -283,7 +290,12 @@ echo "$err" | grep -q "pid $d (sleep) no longer exists: skipped" || fail "restor
 	fail "restored watch list $(watched_pids), saved $before"
 [ "$(sysv period_ns)" = 500000000 ] || fail "restored period $(sysv period_ns)"
 [ "$(cat $PAR/history)" = 64 ] || fail "restored history $(cat $PAR/history)"
+[ "$(tmonctl thresholds -j | jq -c .)" = "$thr_before" ] ||
+	fail "restored thresholds $(tmonctl thresholds -j | jq -c .), saved $thr_before"
+[ "$(cat $PAR/thread_threshold_ns) $(cat $PAR/irq_threshold_ns)" = "300000 off" ] ||
+	fail "restored parameters: thread $(cat $PAR/thread_threshold_ns), irq $(cat $PAR/irq_threshold_ns)"
 tc 0 restore /tmp/state	# again: already watched is fine
+tc 0 thresholds --thread off --irq off
 printf 'period_ns 12\n' >/tmp/bad-state
 tc 1 restore /tmp/bad-state
 echo "$err" | grep -q "not a tmon state line" || fail "bad state file: $err"

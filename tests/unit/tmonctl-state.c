@@ -3,7 +3,7 @@
  * The state file of save and restore, linked against tmonctl's objects:
  * what save writes, restore reads back (names of any bytes, the budgets);
  * a file of the version before budgets still reads; a budget that is not
- * one is refused. One PASS/FAIL line per check.
+ * one is refused; thresholds, the parameters' and those of CPUs set alone. One PASS/FAIL line per check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +36,7 @@ static int read_text(const char *text, struct state *s)
 
 	fputs(text, f);
 	fclose(f);
-	free(s->watch);
+	state_free(s);
 	memset(s, 0, sizeof(*s));
 	fflush(stderr);
 	dup2(fileno(err), 2);
@@ -104,7 +104,45 @@ static void check_round_trip(void)
 		       name, s.watch[i].comm);
 	}
 	result(s.has_set[SET_PERIOD] && s.set[SET_PERIOD] == 250000000, "save-read-period", text);
-	free(s.watch);
+	state_free(&s);
+	free(text);
+}
+
+/*
+ * The thresholds: the parameters as settings ("off" for off), and a line
+ * for each CPU whose thresholds are not the parameters', read back.
+ */
+static void check_thresholds(void)
+{
+	struct cpu_state cpus[3] = {
+		{ .cpu = 0, .threshold_ns = { 200000, THRESHOLD_OFF } },
+		{ .cpu = 1, .threshold_ns = { 5000, THRESHOLD_OFF } },
+		{ .cpu = 2, .threshold_ns = { 200000, 0 } },
+	};
+	struct tmon_status st = {
+		.period_ns = 1000000, .history = 8, .max_tasks = 10, .nr_possible = 3, .cpus = cpus,
+		.threshold_ns = { 200000, THRESHOLD_OFF },
+	};
+	struct task_list tl = { 0 };
+	struct state s = { 0 };
+	char *text = NULL;
+	size_t len;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	state_write(f, &st, &tl);
+	fclose(f);
+	result(strstr(text, "\nthread_threshold_ns 200000\nirq_threshold_ns off\n") &&
+	       strstr(text, "\nthresholds 1 5000 off\n") && strstr(text, "\nthresholds 2 200000 0\n") &&
+	       !strstr(text, "thresholds 0 "), "thresholds-lines", text);
+	result(read_text(text, &s) == EXIT_OK && s.has_set[SET_THREAD_THRESHOLD] &&
+	       s.set[SET_THREAD_THRESHOLD] == 200000 && s.has_set[SET_IRQ_THRESHOLD] &&
+	       s.set[SET_IRQ_THRESHOLD] == THRESHOLD_OFF && s.nr_thr == 2 &&
+	       s.thr[0].cpu == 1 && s.thr[0].ns[THRESHOLD_THREAD] == 5000 &&
+	       s.thr[0].ns[THRESHOLD_IRQ] == THRESHOLD_OFF && s.thr[1].cpu == 2 &&
+	       s.thr[1].ns[THRESHOLD_THREAD] == 200000 && s.thr[1].ns[THRESHOLD_IRQ] == 0,
+	       "thresholds-read", text);
+	state_free(&s);
 	free(text);
 }
 
@@ -132,6 +170,11 @@ static void check_read(void)
 			  "00000000000000000001\n", "is not a budget" },
 		{ "setting-extra", "period_ns 250000000 cpu=1\n", ":1: not a tmon state line" },
 		{ "bad-name", "watch 7 a\\x0 cpu=1\n", ":1: not a tmon state line" },
+		{ "thresholds", "irq_threshold_ns 0\nthresholds 3 off 3600000000000\n", NULL },
+		{ "threshold-over", "thresholds 3 off 3600000000001\n", ":1: not a tmon state line" },
+		{ "threshold-one", "thresholds 3 off\n", ":1: not a tmon state line" },
+		{ "threshold-word", "thread_threshold_ns of\n", ":1: not a tmon state line" },
+		{ "threshold-unit", "thresholds 3 200us off\n", ":1: not a tmon state line" },
 	};
 	struct state s = { 0 };
 	char name[64];
@@ -152,7 +195,7 @@ static void check_read(void)
 	read_text(c[2].text, &s);
 	result(s.nr_watch == 1 && same_budgets(&s.watch[0].budgets, 1, 0, 2), "read-spaces-budgets",
 	       "");
-	free(s.watch);
+	state_free(&s);
 }
 
 int main(void)
@@ -166,6 +209,7 @@ int main(void)
 	close(fd);
 	check_round_trip();
 	check_read();
+	check_thresholds();
 	unlink(path);
 	return failures != 0;
 }

@@ -14,19 +14,21 @@
 #include "tmonctl.h"
 #include "state_file.h"
 
-/* A parameter, written only if it differs (so an unprivileged restore works). */
-static int param_restore(const char *name, uint64_t want)
+/* Setting @k's parameter, written only if it differs (so an unprivileged restore works). */
+static int param_restore(unsigned int k, uint64_t want)
 {
-	char path[128];
+	char path[128], buf[32];
 	uint64_t cur;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, name);
-	if (!sysfs_read_u64(path, &cur) && cur == want)
+	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, settings[k].name);
+	if (!sysfs_read_str(path, buf, sizeof(buf)) && !setting_parse(k, buf, &cur) && cur == want)
 		return 0;
+	/* (all ones is off, as the parameter takes it too) */
 	err = sysfs_write_u64(path, want);
+	setting_fmt(k, want, buf, sizeof(buf));
 	if (err)
-		error("restore: cannot set %s to %" PRIu64 ": %s", name, want, strerror(-err));
+		error("restore: cannot set %s to %s: %s", settings[k].name, buf, strerror(-err));
 	return err;
 }
 
@@ -108,14 +110,23 @@ static int load_note(uint64_t *loaded)
  */
 static void keep_loaded(struct state *s, const uint64_t *loaded)
 {
+	char now[32], saved[32];
 	unsigned int k;
 
 	for (k = 0; k < NR_SETTINGS; k++) {
 		if (!s->has_set[k] || !s->has_loaded[k] || s->loaded[k] == loaded[k])
 			continue;
-		printf("%s %" PRIu64 " as loaded, not the saved %" PRIu64 ": tmon.conf changed\n",
-		       settings[k].name, loaded[k], s->set[k]);
+		setting_fmt(k, loaded[k], now, sizeof(now));
+		setting_fmt(k, s->set[k], saved, sizeof(saved));
+		printf("%s %s as loaded, not the saved %s: tmon.conf changed\n",
+		       settings[k].name, now, saved);
 		s->has_set[k] = false;
+		/* The CPUs set alone were set against the old value. */
+		if (k >= SET_THREAD_THRESHOLD && s->nr_thr) {
+			printf("the thresholds of %zu CPUs set alone are not restored either\n",
+			       s->nr_thr);
+			s->nr_thr = 0;
+		}
 	}
 }
 
@@ -123,6 +134,7 @@ static void keep_loaded(struct state *s, const uint64_t *loaded)
 static int settings_restore(const struct state *s)
 {
 	int err, rc = EXIT_OK;
+	unsigned int k;
 	uint64_t now;
 
 	if (s->has_set[SET_PERIOD]) {
@@ -134,9 +146,11 @@ static int settings_restore(const struct state *s)
 			rc = EXIT_ERR;
 		}
 	}
-	if (s->has_set[SET_HISTORY] && param_restore("history", s->set[SET_HISTORY]))
-		rc = EXIT_ERR;
-	if (s->has_set[SET_MAX_TASKS] && param_restore("max_tasks", s->set[SET_MAX_TASKS]))
+	/* The parameters, then the CPUs whose thresholds were set alone. */
+	for (k = SET_HISTORY; k < NR_SETTINGS; k++)
+		if (s->has_set[k] && param_restore(k, s->set[k]))
+			rc = EXIT_ERR;
+	if (thresholds_restore(s))
 		rc = EXIT_ERR;
 	return rc;
 }
@@ -175,7 +189,7 @@ int cmd_restore(int argc, char **argv)
 	if (!err)
 		err = nl_open();
 	if (err) {
-		free(s.watch);
+		state_free(&s);
 		return err;
 	}
 	if (at_load)
@@ -191,6 +205,6 @@ int cmd_restore(int argc, char **argv)
 			rc = EXIT_ERR;
 	}
 	printf("restored from %s: %u processes watched, %u skipped\n", file, watched, skipped);
-	free(s.watch);
+	state_free(&s);
 	return rc;
 }

@@ -277,6 +277,7 @@ int status_get(struct tmon_status *st, bool with_latency)
 	if (err)
 		return err;
 	err = nl_talk(nl_request(TMON_CMD_GET_STATUS, false), status_cb, st);
+	thresholds_params_read(st->threshold_ns);
 	if (!err && with_latency) {
 		nlh = nl_request(TMON_CMD_DUMP_CPUS, true);
 		err = nl_talk(nlh, cpu_record_cb, st);

@@ -54,46 +54,13 @@ static int file_arg(const char *cmd, int argc, char **argv, const char **file)
 	return EXIT_OK;
 }
 
-/* mkdir -p of the file's directory, for the default /var/lib/tmon. */
-void make_dirs(const char *file)
-{
-	char dir[4096], *p;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	for (p = dir + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-}
-
-/* The comm of a live process; false if there is none. */
-bool proc_comm(uint32_t pid, char *comm, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, comm, len - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	comm[n] = '\0';
-	/* Only the newline the kernel ends it with: a name may hold others. */
-	if (comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
-	return true;
-}
-
 /* The settings a state file holds, in the order it writes them. */
 const struct setting_desc settings[NR_SETTINGS] = {
 	[SET_PERIOD] = { "period_ns", TMON_PERIOD_MIN_NS, TMON_PERIOD_MAX_NS },
 	[SET_HISTORY] = { "history", 1, TMON_HISTORY_MAX },
 	[SET_MAX_TASKS] = { "max_tasks", 1, TMON_MAX_TASKS_LIMIT },
+	[SET_THREAD_THRESHOLD] = { "thread_threshold_ns", 0, TMON_PERIOD_MAX_NS, true },
+	[SET_IRQ_THRESHOLD] = { "irq_threshold_ns", 0, TMON_PERIOD_MAX_NS, true },
 };
 
 /* The module's settings, from its status, in the table's order. */
@@ -102,15 +69,39 @@ void settings_of(const struct tmon_status *st, uint64_t *v)
 	v[SET_PERIOD] = st->period_ns;
 	v[SET_HISTORY] = st->history;
 	v[SET_MAX_TASKS] = st->max_tasks;
+	v[SET_THREAD_THRESHOLD] = st->threshold_ns[THRESHOLD_THREAD];
+	v[SET_IRQ_THRESHOLD] = st->threshold_ns[THRESHOLD_IRQ];
+}
+
+/* Setting @k's value @tok, in its range, into @v: 0 or -EINVAL. */
+int setting_parse(unsigned int k, const char *tok, uint64_t *v)
+{
+	if (settings[k].off && !strcmp(tok, "off")) {
+		*v = THRESHOLD_OFF;
+		return 0;
+	}
+	return parse_u64(tok, settings[k].min, settings[k].max, v) ? -EINVAL : 0;
+}
+
+/* Setting @k's value @v as the state file and the parameter have it. */
+void setting_fmt(unsigned int k, uint64_t v, char *buf, size_t len)
+{
+	if (settings[k].off && v == THRESHOLD_OFF)
+		snprintf(buf, len, "off");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
 }
 
 /* "NAME VALUE" lines of the settings in @v. */
 void settings_write(FILE *f, const char *prefix, const uint64_t *v)
 {
 	unsigned int k;
+	char val[32];
 
-	for (k = 0; k < NR_SETTINGS; k++)
-		fprintf(f, "%s%s %" PRIu64 "\n", prefix, settings[k].name, v[k]);
+	for (k = 0; k < NR_SETTINGS; k++) {
+		setting_fmt(k, v[k], val, sizeof(val));
+		fprintf(f, "%s%s %s\n", prefix, settings[k].name, val);
+	}
 }
 
 /* The setting NAME is, or -1. */
@@ -130,7 +121,7 @@ int setting_index(const char *name)
  */
 static bool loaded_read(uint64_t *v)
 {
-	char name[32];
+	char name[32], val[32];
 	unsigned int got = 0;
 	uint64_t x;
 	FILE *f;
@@ -139,9 +130,9 @@ static bool loaded_read(uint64_t *v)
 	f = fopen(TMON_LOADED_FILE, "re");
 	if (!f)
 		return false;
-	while (fscanf(f, "%31s %" SCNu64, name, &x) == 2) {
+	while (fscanf(f, "%31s %31s", name, val) == 2) {
 		k = setting_index(name);
-		if (k >= 0 && x >= settings[k].min && x <= settings[k].max) {
+		if (k >= 0 && !setting_parse(k, val, &x)) {
 			v[k] = x;
 			got |= 1U << k;
 		}
@@ -163,6 +154,7 @@ unsigned int state_write(FILE *f, const struct tmon_status *st, const struct tas
 	settings_write(f, "", now);
 	if (loaded_read(loaded))
 		settings_write(f, "loaded_", loaded);
+	thresholds_state_write(f, st);
 	for (i = 0; i < tl->n; i++) {
 		if (tl->t[i].exited)
 			continue;	/* gone: nothing to watch again */
@@ -263,16 +255,16 @@ void state_autosave(void)
 /* "NAME VALUE" or "loaded_NAME VALUE", a setting in its range, into @s: 0 or -EINVAL. */
 static int setting_line(struct state *s, const char *line)
 {
-	char key[32], more;
+	char key[32], val[32], more;
 	const char *k;
 	uint64_t v;
 	int i;
 
-	if (sscanf(line, "%31s %" SCNu64 " %c", key, &v, &more) != 2)
+	if (sscanf(line, "%31s %31s %c", key, val, &more) != 2)
 		return -EINVAL;
 	k = strncmp(key, "loaded_", 7) ? key : key + 7;
 	i = setting_index(k);
-	if (i < 0 || v < settings[i].min || v > settings[i].max)
+	if (i < 0 || setting_parse(i, val, &v))
 		return -EINVAL;
 	if (k == key) {
 		s->set[i] = v;
@@ -334,6 +326,14 @@ static int watch_line(struct state *s, const char *line, char tok[TOKEN_LEN])
 	return 0;
 }
 
+void state_free(struct state *s)
+{
+	free(s->watch);
+	free(s->thr);
+	s->watch = NULL;
+	s->thr = NULL;
+}
+
 /*
  * Read and check the whole file before anything changes. A missing file
  * is -ENOENT when @missing_ok, without a word.
@@ -357,7 +357,11 @@ int state_read(const char *file, struct state *s, bool missing_ok)
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		err = setting_line(s, line) ? watch_line(s, line, tok) : 0;
+		err = setting_line(s, line);
+		if (err)
+			err = thresholds_state_line(s, line);
+		if (err == -EINVAL)
+			err = watch_line(s, line, tok);
 		if (!err)
 			continue;
 		if (err == -ENOMEM)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_file.h"
 #include "tmonctl.h"
 
 const char *sched_policy_name(uint32_t policy)
@@ -64,29 +65,20 @@ void status_problems(const struct tmon_status *st, struct problems *p)
 #undef ADD
 }
 
-/* A threshold parameter: its value in ns, or false when off (or unreadable). */
-static bool threshold_get(const char *param, uint64_t *ns)
-{
-	char path[128], buf[32];
-
-	snprintf(path, sizeof(path), TMON_PARAMS_DIR "/%s", param);
-	return !sysfs_read_str(path, buf, sizeof(buf)) && !parse_u64(buf, 0, UINT64_MAX, ns);
-}
-
 /* The events since load and the thresholds in force (null: off). */
 static void status_events_json(struct json *j, const struct tmon_status *st)
 {
-	static const char * const params[] = { "thread_threshold_ns", "irq_threshold_ns" };
 	unsigned int i;
-	uint64_t ns;
 
 	json_object(j, "events");
 	json_u64(j, "seq", st->event_seq);
-	for (i = 0; i < ARRAY_SIZE(params); i++) {
-		if (threshold_get(params[i], &ns))
-			json_u64(j, params[i], ns);
+	for (i = 0; i < NR_THRESHOLDS; i++) {
+		const char *name = settings[SET_THREAD_THRESHOLD + i].name;
+
+		if (st->threshold_ns[i] == THRESHOLD_OFF)
+			json_null(j, name);
 		else
-			json_null(j, params[i]);
+			json_u64(j, name, st->threshold_ns[i]);
 	}
 	json_array(j, "kinds");
 	for (i = TMON_EVENT_THREAD_LATENCY; i < ARRAY_SIZE(st->events); i++) {
@@ -102,14 +94,14 @@ static void status_events_json(struct json *j, const struct tmon_status *st)
 
 static void status_events_text(const struct tmon_status *st)
 {
-	char thr[2][32], us[24];
-	uint64_t ns, held = 0;
+	char thr[NR_THRESHOLDS][32], us[24];
+	uint64_t held = 0;
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < NR_THRESHOLDS; i++) {
 		snprintf(thr[i], sizeof(thr[i]), "off");
-		if (threshold_get(i ? "irq_threshold_ns" : "thread_threshold_ns", &ns)) {
-			fmt_usec(us, sizeof(us), ns);
+		if (st->threshold_ns[i] != THRESHOLD_OFF) {
+			fmt_usec(us, sizeof(us), st->threshold_ns[i]);
 			snprintf(thr[i], sizeof(thr[i]), "%sus", us);
 		}
 	}

@@ -5,20 +5,28 @@
  * (from the status) and sets them (SET_THRESHOLDS, one CPU's or every
  * CPU's); status shows them too.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "state_file.h"
 #include "tmonctl.h"
 
+/* Their JSON keys are the parameters' names (the state file's settings). */
 static const struct threshold_desc {
 	const char *name;	/* the option is --NAME */
 	uint16_t attr;
-	const char *key;	/* in JSON */
 } threshold_descs[NR_THRESHOLDS] = {
-	[THRESHOLD_THREAD] = { "thread", TMON_A_THREAD_THRESHOLD_NS, "thread_threshold_ns" },
-	[THRESHOLD_IRQ] = { "irq", TMON_A_IRQ_THRESHOLD_NS, "irq_threshold_ns" },
+	[THRESHOLD_THREAD] = { "thread", TMON_A_THREAD_THRESHOLD_NS },
+	[THRESHOLD_IRQ] = { "irq", TMON_A_IRQ_THRESHOLD_NS },
 };
+
+static const char *threshold_param(unsigned int k)
+{
+	return settings[SET_THREAD_THRESHOLD + k].name;
+}
 
 /*
  * A threshold: "off", or a time as tmonctl takes every time (seconds, or
@@ -70,9 +78,27 @@ void json_thresholds(struct json *j, const struct cpu_state *c)
 
 	for (k = 0; k < NR_THRESHOLDS; k++) {
 		if (c->threshold_ns[k] == THRESHOLD_OFF)
-			json_null(j, threshold_descs[k].key);
+			json_null(j, threshold_param(k));
 		else
-			json_u64(j, threshold_descs[k].key, c->threshold_ns[k]);
+			json_u64(j, threshold_param(k), c->threshold_ns[k]);
+	}
+}
+
+/*
+ * The parameters (thread_threshold_ns, irq_threshold_ns): every CPU's
+ * as last set at once. Off where unreadable.
+ */
+void thresholds_params_read(uint64_t *ns)
+{
+	char path[128], buf[32];
+	unsigned int k;
+
+	for (k = 0; k < NR_THRESHOLDS; k++) {
+		snprintf(path, sizeof(path), TMON_PARAMS_DIR "/%s", threshold_param(k));
+		/* (as the state file has them) */
+		if (sysfs_read_str(path, buf, sizeof(buf)) ||
+		    setting_parse(SET_THREAD_THRESHOLD + k, buf, &ns[k]))
+			ns[k] = THRESHOLD_OFF;
 	}
 }
 
@@ -129,6 +155,96 @@ static int thresholds_set(const struct thresholds_req *r)
 }
 
 /*
+ * State file: "thresholds CPU THREAD IRQ" (ns or off) for each CPU whose
+ * thresholds are not the parameters' (set alone), after the settings
+ * that restore the parameters.
+ */
+void thresholds_state_write(FILE *f, const struct tmon_status *st)
+{
+	const struct cpu_state *c;
+	char v[NR_THRESHOLDS][32];
+	unsigned int i, k;
+
+	for (i = 0; i < st->nr_possible; i++) {
+		c = &st->cpus[i];
+		if (!memcmp(c->threshold_ns, st->threshold_ns, sizeof(c->threshold_ns)))
+			continue;
+		for (k = 0; k < NR_THRESHOLDS; k++)
+			setting_fmt(SET_THREAD_THRESHOLD + k, c->threshold_ns[k], v[k], sizeof(v[k]));
+		fprintf(f, "thresholds %" PRIu32 " %s %s\n", c->cpu, v[THRESHOLD_THREAD],
+			v[THRESHOLD_IRQ]);
+	}
+}
+
+/* Such a line into @s: 0, -EINVAL if it is not one, -ENOMEM. */
+int thresholds_state_line(struct state *s, const char *line)
+{
+	char key[16], v[NR_THRESHOLDS][32], more;
+	struct saved_thresholds *t;
+	unsigned int k;
+	uint64_t cpu;
+
+	if (sscanf(line, "%15s %" SCNu64 " %31s %31s %c", key, &cpu, v[0], v[1], &more) != 4 ||
+	    strcmp(key, "thresholds") || cpu > UINT32_MAX || s->nr_thr >= 65536)
+		return -EINVAL;
+	t = realloc(s->thr, (s->nr_thr + 1) * sizeof(*s->thr));
+	if (!t)
+		return -ENOMEM;
+	s->thr = t;
+	t += s->nr_thr;
+	for (k = 0; k < NR_THRESHOLDS; k++)
+		if (setting_parse(SET_THREAD_THRESHOLD + k, v[k], &t->ns[k]))
+			return -EINVAL;
+	t->cpu = (uint32_t)cpu;
+	s->nr_thr++;
+	return 0;
+}
+
+/* The thresholds of CPU @cpu in @st, or NULL if it has no such CPU. */
+static const uint64_t *cpu_thresholds(const struct tmon_status *st, uint32_t cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_possible; i++)
+		if (st->cpus[i].cpu == cpu)
+			return st->cpus[i].threshold_ns;
+	return NULL;
+}
+
+/*
+ * Each CPU's saved thresholds, after the parameters; only those that
+ * differ are sent (so an unprivileged restore works): EXIT_OK or EXIT_ERR.
+ */
+int thresholds_restore(const struct state *s)
+{
+	struct thresholds_req r = { .has_cpu = true, .given = { true, true } };
+	int err, rc = EXIT_OK;
+	struct tmon_status st;
+	const uint64_t *now;
+	size_t i;
+
+	if (!s->nr_thr)
+		return EXIT_OK;
+	if (status_get(&st, false))
+		return EXIT_ERR;
+	for (i = 0; i < s->nr_thr; i++) {
+		r.cpu = s->thr[i].cpu;
+		memcpy(r.ns, s->thr[i].ns, sizeof(r.ns));
+		now = cpu_thresholds(&st, r.cpu);
+		if (now && !memcmp(now, r.ns, sizeof(r.ns)))
+			continue;
+		err = thresholds_set(&r);
+		if (err) {
+			error("restore: cannot set CPU %" PRIu32 "'s thresholds: %s", r.cpu,
+			      nl_strerror(err));
+			rc = EXIT_ERR;
+		}
+	}
+	status_free(&st);
+	return rc;
+}
+
+/*
  * The thresholds of every CPU in @st, or of CPU *@cpu only: a line a CPU,
  * "cpu 0: thread 200us, irq off", or one JSON document.
  */
@@ -173,7 +289,6 @@ int cmd_thresholds(int argc, char **argv)
 {
 	struct thresholds_req r = { 0 };
 	struct tmon_status st;
-	unsigned int i;
 	int err;
 
 	err = thresholds_args(argc, argv, &r);
@@ -192,9 +307,7 @@ int cmd_thresholds(int argc, char **argv)
 	err = status_get(&st, false);
 	if (err)
 		return err;
-	for (i = 0; r.has_cpu && i < st.nr_possible && st.cpus[i].cpu != r.cpu; i++)
-		;
-	if (r.has_cpu && i == st.nr_possible) {
+	if (r.has_cpu && !cpu_thresholds(&st, r.cpu)) {
 		error("thresholds: there is no CPU %" PRIu32, r.cpu);
 		err = EXIT_ERR;
 	} else {

@@ -185,6 +185,8 @@ struct tmon_status {
 	unsigned int nr_possible;
 	struct cpu_state *cpus;
 	uint64_t event_seq;		/* the latest event's number */
+	/* The parameters: every CPU's as last set at once (THRESHOLD_OFF: off). */
+	uint64_t threshold_ns[NR_THRESHOLDS];
 	struct {
 		uint64_t sent, suppressed;
 	} events[NR_EVENT_KINDS];	/* by enum tmon_event_kind, since load */
@@ -239,6 +241,8 @@ uint64_t rings_lost(const struct rings *r);
 void rings_close(struct rings *r);
 
 /* sysfs.c */
+void make_dirs(const char *file);
+bool proc_comm(uint32_t pid, char *comm, size_t len);
 int sysfs_read_str(const char *path, char *buf, size_t len);
 int sysfs_read_u64(const char *path, uint64_t *val);
 int sysfs_write_u64(const char *path, uint64_t val);
@@ -272,6 +276,7 @@ void fmt_threshold(char *buf, size_t len, uint64_t ns);
 void fmt_cpu_thresholds(char *buf, size_t len, const struct cpu_state *c);
 void json_thresholds(struct json *j, const struct cpu_state *c);
 void thresholds_write(FILE *f, const struct tmon_status *st, const uint32_t *cpu, bool json);
+void thresholds_params_read(uint64_t *ns);
 
 /* export.c: the task families, from the field table */
 void export_task_families(FILE *f, const struct task_list *tl);
