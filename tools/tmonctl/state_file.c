@@ -234,7 +234,8 @@ int cmd_save(int argc, char **argv)
 	if (!err)
 		err = state_save_now(file, &saved);
 	if (!err)
-		printf("saved period, limits and %u watched processes to %s\n", saved, file);
+		printf("saved the settings, thresholds and %u watched processes to %s\n", saved,
+		       file);
 	return err;
 }
 

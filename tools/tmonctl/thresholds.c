@@ -170,7 +170,8 @@ void thresholds_state_write(FILE *f, const struct tmon_status *st)
 		if (!memcmp(c->threshold_ns, st->threshold_ns, sizeof(c->threshold_ns)))
 			continue;
 		for (k = 0; k < NR_THRESHOLDS; k++)
-			setting_fmt(SET_THREAD_THRESHOLD + k, c->threshold_ns[k], v[k], sizeof(v[k]));
+			setting_fmt(SET_THREAD_THRESHOLD + k, c->threshold_ns[k], v[k],
+				    sizeof(v[k]));
 		fprintf(f, "thresholds %" PRIu32 " %s %s\n", c->cpu, v[THRESHOLD_THREAD],
 			v[THRESHOLD_IRQ]);
 	}
@@ -302,6 +303,7 @@ int cmd_thresholds(int argc, char **argv)
 			error("thresholds: cannot set the thresholds: %s", nl_strerror(err));
 			return EXIT_ERR;
 		}
+		state_autosave();
 	}
 	/* What the module holds now, set here or not. */
 	err = status_get(&st, false);
