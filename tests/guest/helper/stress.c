@@ -512,8 +512,8 @@ static int param_write(const char *name, const char *val)
 /*
  * window_edge(), and if no moment was quiet for 5 s (samplers that never
  * all sleep: a loaded debug kernel, memory pressure), the period held
- * off for a moment to make one: log_sec at an hour regrids every thread
- * to an hour away, so what was owed is served and they sleep; then
+ * off for a moment to make one: log_sec near an hour regrids every
+ * thread a minute away at least, so what was owed is served and they sleep; then
  * log_sec back as it was, which regrids from now. The wakeups and
  * samples on both sides are those of one period each, so the account
  * stays exact; says so when it did.
@@ -522,13 +522,23 @@ static int window_edge_made(const char *rings, const struct tmon_ring_info *info
 			    uint64_t *heads, unsigned long long *dropped,
 			    unsigned long long *skipped, unsigned long long *held)
 {
-	char sec[32];
+	double ns = (double)read_ull("/sys/module/tmon/parameters/log_nsec") / 1e9, now, t;
+	char sec[32], off[32];
+	unsigned int p;
 	int found;
 
 	if (window_edge(rings, info, heads, dropped, skipped, 5))
 		return 1;
 	snprintf(sec, sizeof(sec), "%llu", read_ull("/sys/module/tmon/parameters/log_sec"));
-	if (param_write("log_sec", "3600"))
+	/* The grid is of multiples of the period: its next point a minute off at least. */
+	now = now_s();
+	for (p = 3599; p > 60; p--) {
+		t = p + ns;
+		if (((unsigned long long)(now / t) + 1) * t - now >= 60)
+			break;
+	}
+	snprintf(off, sizeof(off), "%u", p);
+	if (param_write("log_sec", off))
 		return 0;
 	found = window_edge(rings, info, heads, dropped, skipped, 30);
 	if (param_write("log_sec", sec))
