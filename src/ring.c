@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/tmon: the per-CPU stream rings (layout and reader protocol in
- * tmon_abi.h). All rings share one area (ring_area.c), which exists while
- * the device is open; the mapping is read-only.
+ * tmon_abi.h). All rings share one vmalloc_user() area so that a single
+ * remap_vmalloc_range() maps them; the mapping is read-only.
  *
  * Each ring is written on its CPU only, by the CPU's thread (wakeup
  * records) and its sampler (task records), which take turns under a raw
@@ -30,9 +30,11 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
-#include "ring.h"
 #include "tmon.h"
 
+static void *tmon_rings;
+static size_t tmon_ring_bytes;
+static u64 tmon_ring_nr;		/* entries per ring */
 static DECLARE_WAIT_QUEUE_HEAD(tmon_ring_wait);
 static DEFINE_PER_CPU(raw_spinlock_t, tmon_ring_lock);
 
@@ -49,10 +51,9 @@ u64 tmon_ring_lost(void)
 	return atomic64_read(&tmon_ring_lost_count);
 }
 
-/* For readers: their open file keeps the area. */
 static struct tmon_ring_header *tmon_ring(unsigned int cpu)
 {
-	return tmon_ring_of(tmon_rings, cpu);
+	return tmon_rings + (size_t)cpu * tmon_ring_bytes;
 }
 
 static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
@@ -67,18 +68,11 @@ static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
 static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 {
 	raw_spinlock_t *lock = per_cpu_ptr(&tmon_ring_lock, cpu);
-	struct tmon_ring_header *h;
+	struct tmon_ring_header *h = tmon_ring(cpu);
 	struct tmon_ring_entry *e;
-	void *rings;
 	u64 n;
 
 	raw_spin_lock(lock);
-	rings = READ_ONCE(tmon_rings);
-	if (!rings) {		/* nobody has the device open */
-		raw_spin_unlock(lock);
-		return;
-	}
-	h = tmon_ring_of(rings, cpu);
 	n = h->head;
 	e = tmon_ring_slot(h, n);
 	/* The barriers (1) to (3) of tmon_ring_reader.h, which pairs them. */
@@ -110,6 +104,7 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 }
 
 /* An open file's read positions, one per ring, indexed by CPU. */
+/* A read() reader's position in each ring. */
 struct tmon_ring_file {
 	struct mutex lock;	/* readers sharing the file take turns */
 	u64 *pos;
@@ -119,17 +114,14 @@ static int tmon_ring_open(struct inode *inode, struct file *file)
 {
 	struct tmon_ring_file *rf;
 	unsigned int cpu;
-	int err;
 
 	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
 	if (!rf)
 		return -ENOMEM;
 	rf->pos = kcalloc(nr_cpu_ids, sizeof(*rf->pos), GFP_KERNEL);
-	err = rf->pos ? tmon_rings_get() : -ENOMEM;
-	if (err) {
-		kfree(rf->pos);
+	if (!rf->pos) {
 		kfree(rf);
-		return err;
+		return -ENOMEM;
 	}
 	mutex_init(&rf->lock);
 	/* A new reader starts at the oldest entry still held. */
@@ -149,7 +141,6 @@ static int tmon_ring_release(struct inode *inode, struct file *file)
 	mutex_destroy(&rf->lock);
 	kfree(rf->pos);
 	kfree(rf);
-	tmon_rings_put();
 	return 0;
 }
 
@@ -320,17 +311,40 @@ static struct miscdevice tmon_ring_dev = {
 int tmon_ring_init(void)
 {
 	unsigned int cpu;
+	int err;
 
-	tmon_ring_area_init();
-	for_each_possible_cpu(cpu)
+	tmon_ring_bytes = PAGE_ALIGN((size_t)tmon_ring_kb() * 1024);
+	tmon_ring_nr = (tmon_ring_bytes - PAGE_SIZE) / sizeof(struct tmon_ring_entry);
+	tmon_rings = vmalloc_user((size_t)nr_cpu_ids * tmon_ring_bytes);
+	if (!tmon_rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct tmon_ring_header *h = tmon_ring(cpu);
+
 		raw_spin_lock_init(per_cpu_ptr(&tmon_ring_lock, cpu));
-	return misc_register(&tmon_ring_dev);
+		h->magic = TMON_RING_MAGIC;
+		h->version = TMON_ABI_VERSION;
+		h->cpu = cpu;
+		h->entry_size = sizeof(struct tmon_ring_entry);
+		h->nr_entries = tmon_ring_nr;
+		h->ring_bytes = tmon_ring_bytes;
+		h->data_offset = PAGE_SIZE;
+	}
+	err = misc_register(&tmon_ring_dev);
+	if (err)
+		vfree(tmon_rings);
+	return err;
 }
 
-/* No file is open (each holds the module), so there is no area. */
 void tmon_ring_exit(void)
 {
 	misc_deregister(&tmon_ring_dev);
 	/* The producers are gone; a wakeup they queued may still run. */
 	irq_work_sync(&tmon_ring_wake_work);
+	vfree(tmon_rings);
+}
+
+u64 tmon_ring_mem_bytes(void)
+{
+	return (u64)nr_cpu_ids * tmon_ring_bytes;
 }
