@@ -30,8 +30,8 @@ note "pause 2 s (capacity per ring $(echo "$out" | awk '{ print $10 }')): $out"
 out=$(tmon-helper ring readpause 2) || fail "readpause: $out"
 note "read() reader paused 2 s: $out"
 
-# read() and mmap give the same entries: held open here first, so the
-# rings hold what came before the freeze (they exist while it is open).
+# read() and mmap give the same entries, of which there are some (the
+# device held open across, as a reader would).
 exec 6</dev/tmon
 wait_wakeups 2
 freeze
