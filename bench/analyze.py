@@ -5,7 +5,7 @@ OUTDIR/report.md and OUTDIR/*.png (gnuplot). Intermediate data files go
 to WORK. Every figure comes from that one report, i.e. one boot.
 
 main() loads every section's figures (load_*), then writes the report:
-the headline, sections 1-8 (section_*), where tmon is behind."""
+the headline, sections 1-10 (section_*), where tmon is behind."""
 import collections
 import math
 import os
@@ -591,8 +591,9 @@ def section_concurrency(K, ovhcfg, vm):
     md.append(f"Method: {vm.mode_txt}. C client processes at once, each `tmon-helper nl stress` for "
               f"{conccfg.get('seconds', '?')} s: one netlink socket per client, one request at a time, "
               f"a random choice of watch / unwatch / list over {conccfg.get('processes', '?')} processes. "
-              "ops/s = all clients' completed requests / duration. The family has no parallel_ops, so "
-              "the kernel runs its handlers one at a time (see the closing notes). The guest has "
+              "ops/s = all clients' completed requests / duration. The family runs requests in parallel "
+              "(parallel_ops), but watch and unwatch, two thirds of the requests here, take the watch "
+              "list's mutex one at a time. The guest has "
               f"{ovhcfg.get('cpus', '?')} vCPUs, so beyond that clients share CPUs.")
     md.append("")
     body = []
@@ -920,6 +921,256 @@ def behind_late(LT):
     return notes
 
 
+# 10. Scale ------------------------------------------------------------------
+S10 = "t-b10-scale"
+SLAB_FIELDS = ("nr_samples", "active_objs", "num_objs", "objsize", "objperslab", "pagesperslab",
+               "active_slabs", "num_slabs")
+
+
+def load_scale():
+    cfg = cfg_of(S10, "SCALECFG")
+    page = int(cfg.get("page", 4096))
+    slab = {}       # (N, phase) -> dict of the slabinfo fields, and "bytes"
+    for r in kind(S10, "SCALESLAB"):
+        if len(r) != 2 + len(SLAB_FIELDS):
+            continue
+        d = dict(zip(SLAB_FIELDS, (int(x) for x in r[2:])))
+        d["bytes"] = d["num_slabs"] * d["pagesperslab"] * page
+        slab[(int(r[0]), r[1])] = d
+    win = {}        # (N, kind, period ms) -> (cpu ns, wakeups, samples stored, seconds, skipped)
+    for r in kind(S10, "SCALEWIN"):
+        win[(int(r[0]), r[1], float(r[2]))] = (int(r[3]), int(r[4]), int(r[5]), float(r[6]), int(r[7]))
+    times = collections.defaultdict(dict)
+    for n, phase, s in kind(S10, "SCALETIME"):
+        times[int(n)][phase] = float(s)
+    return NS(cfg=cfg, page=page, slab=slab, win=win, times=times,
+              ncpu=int(cfg.get("cpus", 1) or 1),
+              payload=int(cfg.get("task_record", 128)),
+              par={int(c): int(ns) for c, ns in kind(S10, "SCALEPAR")},
+              ns={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEN")},
+              watch={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEWATCH")},
+              end={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEEND")},
+              notes=kind(S10, "SCALENOTE"))
+
+
+def scale_bpr(S, n, phase="full"):
+    """Bytes of the sample cache's slab pages per stored record: the
+    pages held when full less those held with no task watched."""
+    full, idle = S.slab.get((n, phase)), S.slab.get((n, "idle"))
+    if not full or not idle or not full["nr_samples"]:
+        return None
+    return (full["bytes"] - idle["bytes"]) / full["nr_samples"]
+
+
+def scale_inuse(S, n):
+    """(chunks in use per watch, bytes per record of the objects in use,
+    of the free objects in the cache's slabs) at the full reading."""
+    full, idle = S.slab.get((n, "full")), S.slab.get((n, "idle"))
+    if not full or not idle or not full["nr_samples"] or not full["objperslab"]:
+        return None
+    obj = full["pagesperslab"] * S.page / full["objperslab"]
+    used = full["active_objs"] - idle["active_objs"]
+    free = (full["num_objs"] - full["active_objs"]) - (idle["num_objs"] - idle["active_objs"])
+    return used / n, used * obj / full["nr_samples"], free * obj / full["nr_samples"]
+
+
+def scale_layout(S, n, which="avg"):
+    """What the chunk layout alone makes a record cost in a full history
+    that turns over: H records span (H - 1) / R + 1 chunks of R on
+    average, floor((H - 1) / R) + 1 or one more at a given moment (the
+    same always where R divides H - 1); each chunk its share of a slab
+    (pages per slab x page / objects per slab)."""
+    cfg, full = S.ns.get(n, {}), S.slab.get((n, "full"))
+    if not full or "history" not in cfg or not full["objperslab"]:
+        return None
+    h, rr = int(cfg["history"]), int(cfg["chunk_records"])
+    chunks = {"avg": (h - 1) / rr + 1, "min": (h - 1) // rr + 1,
+              "max": (h - 1) // rr + (1 if (h - 1) % rr == 0 else 2)}[which]
+    return chunks * full["pagesperslab"] * S.page / full["objperslab"] / h
+
+
+def scale_idle_ns(S, period):
+    """tmon's CPU time per wakeup with no task watched, at that period."""
+    w = S.win.get((0, "idle", float(period)))
+    return w[0] / w[1] if w and w[1] else None
+
+
+def scale_cost(S, n, kind_):
+    """(period ms, us per round, ns per process per round, ns per sample
+    stored less the wakeups' own cost, samples / (rounds x N), skipped)."""
+    ws = [(k[2], v) for k, v in S.win.items() if k[0] == n and k[1] == kind_]
+    if not ws or not n:
+        return None
+    period, (cpu, wak, samples, secs, skipped) = ws[0]
+    rounds = wak / S.ncpu
+    idle = scale_idle_ns(S, period)
+    if not rounds:
+        return None
+    return NS(period=period, us_round=cpu / rounds / 1000.0, ns_task=cpu / rounds / n,
+              ns_sample=(cpu - idle * wak) / samples if idle is not None and samples else None,
+              taken=samples / (rounds * n), skipped=skipped, rate=rounds / secs if secs else None)
+
+
+def scale_growth(S):
+    """Exponent b of the 10 Hz cost per round ~ N^b, smallest to largest N."""
+    pts = [(n, scale_cost(S, n, "10hz").us_round) for n in sorted(S.ns) if scale_cost(S, n, "10hz")]
+    if len(pts) < 2:
+        return None
+    (n0, c0), (n1, c1) = pts[0], pts[-1]
+    return math.log(c1 / c0) / math.log(n1 / n0)
+
+
+def section_scale(S, K, vm):
+    Ns = sorted(S.ns)
+    md.append("## 10. Scale: memory, sampling cost and clients against N")
+    md.append("")
+    md.append(section_note(S10))
+    periods = sorted({(int(S.ns[n].get("period_ms", 0)), n) for n in Ns})
+    md.append(f"Method: {vm.mode_txt}. N paused processes (CLONE_VM children of bench-helper), each N in "
+              "a load of tmon of its own, watched through netlink. A process is sampled every "
+              "period: 10 ms, or 100 ms where N processes at 100 Hz would ask more than "
+              f"{fmt(int(S.cfg.get('max_rate', 0) or 0))} samples a second of the guest ("
+              + ", ".join(f"N={n}: {p} ms" for p, n in periods) + "). The history is the default, "
+              "1024, halved while the full histories would take more than half of the guest's "
+              "MemAvailable (read with the processes started) in whole chunk pages (the history "
+              "each N had is in the table). Memory is read from `/proc/slabinfo`, not from tmon's "
+              "counters: the `tmon_sample_chunk` cache's num_slabs x pagesperslab x "
+              f"{S.page} bytes, with no task watched (the chunk reserve alone) and once every history "
+              "is full (`nr_samples` = N x history) and has turned over (every watch's newest seq, "
+              "from a LIST_TASKS dump, at least 2 x history - 1: none of its first records left); "
+              "bytes per stored record = (full - no task watched) / `nr_samples` at that reading. "
+              "\"Shrunk\": the same after `/sys/kernel/slab/tmon_sample_chunk/shrink` (the cache's "
+              "empty slabs given back). The layout figure is what the chunks alone make a record "
+              "cost: a history of H records spans (H - 1) / R + 1 chunks of R records on average, "
+              "each 1 / objperslab of a slab; at a given moment floor((H - 1) / R) + 1 chunks or one "
+              "more, as the range shows (the same always where R divides H - 1), and the watches, "
+              "watched within moments of each other, are at about the same point of it. Sampling cost as section 2 measures it: CPU time of "
+              "tmon's threads (`/proc/PID/schedstat`) over "
+              f"{S.cfg.get('cost_seconds', '?')} s at 100 ms (10 Hz) with the histories full, rounds = "
+              "wakeups / CPUs; per sample stored, less the wakeups' own cost (measured with no task "
+              "watched at the same period), from the growth of the sum of the watches' newest seqs; "
+              "the same while the histories turned over, at the N's own period.")
+    md.append("")
+    body = []
+    for n in Ns:
+        c, idle, full = S.ns[n], S.slab.get((n, "idle")), S.slab.get((n, "full"))
+        shr, unw = S.slab.get((n, "full-shrunk")), S.slab.get((n, "unwatched"))
+        bpr, lay, bps = scale_bpr(S, n), scale_layout(S, n), scale_bpr(S, n, "full-shrunk")
+        e = S.end.get(n, {})
+        h = int(c.get("history", 0))
+        body.append([n, h, c.get("period_ms", "?"),
+                     f"{fmt(full['nr_samples'])} / {fmt(n * h)}" if full else "n/a",
+                     fmt(idle and idle["bytes"]), fmt(full and full["bytes"]),
+                     fmt(bpr, 1), fmt(bpr and bpr / S.payload, 3),
+                     fmt(lay, 1) + ("" if scale_layout(S, n, "min") == scale_layout(S, n, "max") else
+                                    f" ({fmt(scale_layout(S, n, 'min'), 1)} to "
+                                    f"{fmt(scale_layout(S, n, 'max'), 1)})"), fmt(bps, 1),
+                     fmt(unw and unw["bytes"]),
+                     " / ".join(e.get(k, "?") for k in ("dropped", "skipped", "reclaimed"))])
+    table(["N", "history", "period ms", "records stored / N x history", "slab bytes, no task watched",
+           "slab bytes, full", "bytes per record", f"x the {S.payload}-byte payload (target 1.1)",
+           "layout bytes per record (range)", "shrunk: bytes per record", "slab bytes after unwatch, shrunk",
+           "dropped / skipped / reclaimed"], body)
+    md.append("MemAvailable with the processes started, from which the history was chosen: "
+              + ", ".join(f"N={n}: {fmt(int(S.ns[n].get('memavail_kb', 0)) / 1024.0, 0)} MiB "
+                          f"(full histories at 1024: {fmt(n * 1024 * S.page / int(S.ns[n]['chunk_records']) / 2 ** 20, 0)} MiB "
+                          "of chunk pages)" for n in Ns if S.ns[n].get("chunk_records")) + ".")
+    md.append("")
+    if S.notes:
+        md.append("Not reached in time: " + "; ".join(f"N={r[0]} {r[1].replace('_', ' ')} ({r[2]})"
+                                                      for r in S.notes) + ".")
+        md.append("")
+    scale_cost_table(S, Ns)
+    scale_clients(S, K, vm)
+    scale_times(S, Ns)
+
+
+def scale_cost_table(S, Ns):
+    body = []
+    for n in Ns:
+        c, t = scale_cost(S, n, "10hz"), scale_cost(S, n, "turnover")
+        body.append([n, fmt(c and c.us_round), fmt(c and c.ns_task, 0), fmt(c and c.ns_sample, 0),
+                     fmt(c and c.taken, 3), fmt(c and c.rate, 1), c.skipped if c else "",
+                     fmt(t and t.period, 0), fmt(t and t.ns_task, 0), fmt(t and t.ns_sample, 0),
+                     fmt(t and t.taken, 3)])
+    table(["N", "10 Hz: us per round", "ns per process per round", "ns per sample, less wakeups",
+           "samples / (rounds x N)", "rounds/s", "skipped", "turnover: period ms",
+           "ns per process per round", "ns per sample, less wakeups", "samples / (rounds x N)"], body)
+    g = scale_growth(S)
+    per = [(n, scale_cost(S, n, "10hz")) for n in Ns if scale_cost(S, n, "10hz")]
+    md.append(f"The cost per round at 10 Hz grows as N^{fmt(g, 2)} between N={per[0][0] if per else '?'} "
+              f"and N={per[-1][0] if per else '?'} (1 = linear); per process per round it goes "
+              + " -> ".join(f"{fmt(c.ns_task, 0)} ns" for _, c in per)
+              + ", per sample less the wakeups' cost "
+              + " -> ".join(f"{fmt(c.ns_sample, 0)} ns" for _, c in per) + ". The wakeups alone cost "
+              + ", ".join(f"{fmt(scale_idle_ns(S, p), 0)} ns each at {p} ms" for p in (10, 100)) + ".")
+    md.append("")
+    with open(os.path.join(work, "scale-cost.dat"), "w") as f:
+        for n, c in per:
+            f.write(f"{n} {c.ns_task} {c.ns_sample or 0}\n")
+    gnuplot("scale-cost", "set title 'Sampling cost per process and round, 10 Hz, histories full'\n"
+            "set xlabel 'watched processes N'\nset ylabel 'ns'\nset logscale x\nset yrange [0:*]\n"
+            "set key bottom right\n"
+            f'plot "{work}/scale-cost.dat" using 1:2 with linespoints lw 2 title "per process per round", '
+            f'"{work}/scale-cost.dat" using 1:3 with linespoints lw 2 title "per sample, less wakeups"\n')
+    md.append("![scale cost](scale-cost.png)")
+    md.append("")
+
+
+def scale_clients(S, K, vm):
+    """Section 5's netlink clients against what this machine can run at once."""
+    par, conc = S.par, K.conc
+    cs = [c for c in (1, 2, 4, 8) if c in par or c in conc]
+    md.append(f"Clients: section 5's figures (netlink watch / unwatch / list, one request at a time per "
+              f"client, {K.cfg.get('seconds', '?')} s), beside C copies of a CPU-bound loop "
+              f"(`bench-helper burn {S.cfg.get('burn_millions', '?')}`, copy i pinned to CPU i mod "
+              f"{S.ncpu}, work per second = C x the work of one / the time until the last is done, "
+              "against one copy): what this machine can run at once at all, whatever the code.")
+    md.append("")
+    body = [[c, fmt(conc.get(c), 0), fmt(conc[c] / conc[1], 2) if conc.get(c) and conc.get(1) else "",
+             fmt(c * par[1] / par[c], 2) if par.get(c) and par.get(1) else ""] for c in cs]
+    table(["clients / copies", "netlink ops/s", "vs 1 client", "CPU-bound loops: work per second vs 1"], body)
+    p2 = 2 * par[1] / par[2] if par.get(1) and par.get(2) else None
+    k2 = conc[2] / conc[1] if conc.get(1) and conc.get(2) else None
+    if p2 is not None:
+        can = p2 >= 1.5
+        txt = f"Two CPU-bound loops on the {S.ncpu} vCPUs did {fmt(p2, 2)}x the work per second of one"
+        if p2 > 2.05:
+            txt += (f" (above 2: one copy alone took {fmt(par[1] / 1e9, 3)} s, each of two together "
+                    f"{fmt(par[2] / 1e9, 3)} s)")
+        if can:
+            txt += (", so this machine runs two things at once, in guest time"
+                    + (" (single-threaded TCG runs the vCPUs in turn on one host thread: the host's "
+                       "cores are not what is measured)" if vm.icount else "") + ". ")
+        else:
+            txt += (", so **this machine cannot show parallelism**: its vCPUs do not run at the same "
+                    "time. Client scaling cannot be judged on it. ")
+        if k2 is None:
+            txt += "Section 5 did not run, so there are no client figures."
+        else:
+            txt += f"Two netlink clients did {fmt(k2, 2)}x the requests per second of one"
+            txt += (": the machine could run two at once, the requests do not run together (see the "
+                    "notes at the end)." if can and k2 < 1.5 else ".")
+            txt += f" With {S.ncpu} vCPUs, more than {S.ncpu} clients can only share them."
+        md.append(txt)
+        md.append("")
+
+
+def scale_times(S, Ns):
+    phases = ("sleepers", "watch", "fill", "turnover", "cost", "unwatch", "total")
+    md.append("Guest time of each step (s): starting the processes, watching them, until the histories "
+              "were full, then turned over, the 10 Hz cost window, unwatching them, and the whole N "
+              "(load to unload).")
+    md.append("")
+    table(["N"] + list(phases),
+          [[n] + [fmt(S.times[n].get(p), 1) for p in phases] for n in Ns])
+    if S.times[0]:
+        md.append(f"The section took {fmt(S.times[0].get('section'), 1)} s of guest time, "
+                  f"{fmt(S.times[0].get('setup'), 1)} s of them before the first N (the CPU-bound "
+                  "loops and the wakeups' cost with no task watched).")
+        md.append("")
+
+
 # Headline -------------------------------------------------------------------
 def intro(vm, cpus):
     md.append("# tmon benchmark report")
@@ -990,7 +1241,23 @@ def head_punctuality(P):
     return head
 
 
-def headline(lat, C, E, M, P, K, O):
+def head_scale(S):
+    Ns = sorted(S.ns)
+    if not Ns:
+        return []
+    per = [(n, scale_cost(S, n, "10hz")) for n in Ns]
+    return [(f"Scale, bytes of slab pages per stored task record (`/proc/slabinfo`), N = "
+             + " / ".join(str(n) for n in Ns),
+             " / ".join(fmt(scale_bpr(S, n), 1) for n in Ns) + " ("
+             + " / ".join(fmt(scale_bpr(S, n) and scale_bpr(S, n) / S.payload, 3) for n in Ns)
+             + f"x the {S.payload}-byte payload, target 1.1x; history "
+             + " / ".join(S.ns[n].get("history", "?") for n in Ns) + ")"),
+            ("Scale, sampling cost per process per round at 10 Hz, N = " + " / ".join(str(n) for n in Ns),
+             " / ".join(f"{fmt(c and c.ns_task, 0)}" for _, c in per)
+             + f" ns (cost per round ~ N^{fmt(scale_growth(S), 2)})")]
+
+
+def headline(lat, C, E, M, P, K, O, S):
     md.append("## Headline")
     md.append("")
     head = head_latency(lat)
@@ -1008,6 +1275,7 @@ def headline(lat, C, E, M, P, K, O):
                  f"{fmt(M.bpr, 0)} by tmon's own mem_bytes, for a {M.sizes.get('task_record', '?')}-byte payload"))
     head += head_punctuality(P)
     head.append(("Netlink ops/s, 1 / 10 clients", f"{fmt(K.conc.get(1), 0)} / {fmt(K.conc.get(10), 0)}"))
+    head += head_scale(S)
     head.append(("CPU-bound workload slowdown, tmon at 1 ms / 100 us",
                  f"{fmt(overhead(O, 'tmon-1ms'), 2)} % / {fmt(overhead(O, 'tmon-100us'), 2)} % with 10 tasks watched, "
                  f"{fmt(overhead(O, 'tmon-1ms-notasks'), 2)} % / {fmt(overhead(O, 'tmon-100us-notasks'), 2)} % with none, "
@@ -1137,12 +1405,10 @@ def behind_overhead_conc(O, K):
         notes.append(
             f"- **Netlink concurrency** has no peer here but does not scale with clients "
             f"({fmt(conc[10] / conc[1], 2)}x the single-client rate with 10, "
-            f"{fmt(conc.get(2, 0) / conc[1], 2)}x with 2): the family is registered "
-            "without parallel_ops, so the genetlink core runs one tmon handler at a time under "
-            "genl_mutex (and watch/unwatch also take tmon_watch_mutex); what 2 clients gain is the "
-            "overlap of their own user-space and socket work. Setting parallel_ops and "
-            "relying on tmon's own locks (the mutex for watch/unwatch, RCU or the samples lock for "
-            "lists and dumps) would let list and dump requests run in parallel.")
+            f"{fmt(conc.get(2, 0) / conc[1], 2)}x with 2): the family runs requests in parallel "
+            "(parallel_ops), but watch and unwatch, two thirds of this mix, change the watch list "
+            "under tmon_watch_mutex one at a time, and every list dump walks the same list. Not "
+            "traced further.")
     return notes
 
 
@@ -1169,11 +1435,39 @@ def behind_crossvcpu(X, icount):
            "found yet." if icount and tb[4] > 2 * max(cb[4], 1) else "")]
 
 
-def behind(lat, C, E, M, P, K, O, X, LT, vm):
+def behind_scale(S):
+    """Section 10's notes: records above 1.1x their payload, growth above linear."""
+    notes = []
+    for n in sorted(S.ns):
+        bpr, lay = scale_bpr(S, n), scale_layout(S, n)
+        if bpr and bpr > 1.1 * S.payload:
+            notes.append(f"- **Bytes per stored record at N={n}** (history {S.ns[n].get('history', '?')}): "
+                         f"{fmt(bpr, 1)} of slab pages, {fmt(bpr / S.payload, 3)}x the {S.payload}-byte "
+                         f"payload, above the 1.1x wanted; the chunk layout alone makes it {fmt(lay, 1)} "
+                         "(a history's first and last chunks are part-used, which weighs more the "
+                         "shorter the history)"
+                         + (f"; at the reading the chunks in use made {fmt(scale_inuse(S, n)[1], 1)} "
+                            f"({fmt(scale_inuse(S, n)[0], 2)} per watch, layout range "
+                            f"{fmt(scale_layout(S, n, 'min'), 1)} to {fmt(scale_layout(S, n, 'max'), 1)}) and "
+                            f"free objects in the cache's slabs {fmt(scale_inuse(S, n)[2], 1)}."
+                            if scale_inuse(S, n) else "."))
+    g = scale_growth(S)
+    if g is not None and g > 1.1:
+        notes.append(f"- **Sampling cost grows faster than N** (section 10): cost per round ~ N^{fmt(g, 2)} "
+                     "at 10 Hz with full histories.")
+    for n in sorted(S.ns):
+        c = scale_cost(S, n, "10hz")
+        if c and c.skipped:
+            notes.append(f"- **Samplers behind at N={n}**, 10 Hz: {c.skipped} samples skipped in the "
+                         f"cost window ({fmt(c.taken, 3)} of N per round stored).")
+    return notes
+
+
+def behind(lat, C, E, M, P, K, O, X, LT, S, vm):
     md.append("## Where tmon is behind, and why")
     md.append("")
     notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E, LT, M)
-             + behind_overhead_conc(O, K))
+             + behind_overhead_conc(O, K) + behind_scale(S))
     # Only as the cause of something above.
     if notes:
         notes += behind_crossvcpu(X, vm.icount) + behind_late(LT)
@@ -1192,9 +1486,9 @@ def main(argv):
     vm = machine()
     lat, C, E, M = load_latency(), load_cost(), load_export(), load_memory()
     K, O, P, X = load_concurrency(), load_overhead(), load_punctuality(), load_crossvcpu()
-    LT = load_late(lat.rt_kernel)
+    LT, S = load_late(lat.rt_kernel), load_scale()
     intro(vm, O.cfg.get("cpus", lat.cfg.get("cpus", "?")))
-    headline(lat, C, E, M, P, K, O)
+    headline(lat, C, E, M, P, K, O, S)
     section_latency(lat, vm)
     section_cost(C, vm)
     section_export(E, lat.cfg, M.sizes, vm)
@@ -1204,7 +1498,8 @@ def main(argv):
     section_punctuality(P, vm)
     section_crossvcpu(X, vm)
     section_late(LT, vm)
-    behind(lat, C, E, M, P, K, O, X, LT, vm)
+    section_scale(S, K, vm)
+    behind(lat, C, E, M, P, K, O, X, LT, S, vm)
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
     print("\n".join(md[:40]))

@@ -15,7 +15,7 @@ add_binary /usr/bin/pidstat
 
 cp "$top/tests/guest/lib.sh" "$root/tests/lib.sh"
 cp "$here/guest/blib.sh" "$root/tests/blib.sh"
-for s in "$here"/guest/b[0-9]-*.sh; do
+for s in "$here"/guest/b[0-9]*-*.sh; do
 	cp "$s" "$root/tests/t-$(basename "$s")"
 done
 gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/bench-helper" "$here/guest/bench-helper.c"

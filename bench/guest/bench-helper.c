@@ -16,6 +16,10 @@
  *   bench-helper ringslow MS S       mmap reader that sleeps MS ms between
  *                                    passes (0: poll()); counts read/lost
  *   bench-helper nldump S cpus|tasks netlink dumps back to back for S s
+ *   bench-helper watches             the watch list (LIST_TASKS): how many,
+ *                                    their record counts and newest seqs
+ *                                    (min, max, sum: the sum's growth is
+ *                                    the samples stored meanwhile)
  *   bench-helper status              each CPU's wakeups and missed expiries
  *                                    (GET_STATUS), and CLOCK_MONOTONIC
  *                                    when the reply came: a window's
@@ -274,6 +278,53 @@ static int nldump_main(double secs, int tasks)
 		dumps++;
 	} while (now_s() < end);
 	printf("records %lu dumps %lu seconds %.6f\n", records, dumps, now_s() - t0);
+	return 0;
+}
+
+/* watches: every watch's record count and newest record's seq. */
+static unsigned long long w_n, w_rmin = ~0ULL, w_rmax, w_smin = ~0ULL, w_smax, w_ssum, w_last;
+
+static void watches_attr(const struct nlattr *a)
+{
+	const void *v = (const char *)a + NLA_HDRLEN;
+	unsigned long long x;
+
+	switch (a->nla_type & NLA_TYPE_MASK) {
+	case TMON_A_PID:
+		w_n++;
+		break;
+	case TMON_A_NR_RECORDS:
+		x = *(const uint32_t *)v;
+		w_rmin = x < w_rmin ? x : w_rmin;
+		w_rmax = x > w_rmax ? x : w_rmax;
+		break;
+	case TMON_A_TASK_RECORD:
+		if (a->nla_len - NLA_HDRLEN != sizeof(struct tmon_task_record))
+			break;
+		x = ((const struct tmon_task_record *)v)->seq;
+		w_last++;
+		w_smin = x < w_smin ? x : w_smin;
+		w_smax = x > w_smax ? x : w_smax;
+		w_ssum += x;
+		break;
+	}
+}
+
+static int watches_main(void)
+{
+	struct nlreq r;
+	int err;
+
+	nl_open();
+	nl_attr_fn = watches_attr;
+	nl_init(&r, nl_family, TMON_CMD_LIST_TASKS, NLM_F_DUMP);
+	err = nl_txn(&r, NULL);
+	if (err)
+		return fprintf(stderr, "list: %s\n", strerror(-err)), 1;
+	if (!w_n)
+		w_rmin = w_smin = 0;
+	printf("watches %llu records_min %llu records_max %llu seq_min %llu seq_max %llu seq_sum %llu "
+	       "without_record %llu\n", w_n, w_rmin, w_rmax, w_smin, w_smax, w_ssum, w_n - w_last);
 	return 0;
 }
 
@@ -604,6 +655,8 @@ int main(int argc, char **argv)
 		return nldump_main(atof(argv[2]), !strcmp(argv[3], "tasks"));
 	if (argc == 2 && !strcmp(argv[1], "status"))
 		return status_main();
+	if (argc == 2 && !strcmp(argv[1], "watches"))
+		return watches_main();
 	if (argc == 4 && !strcmp(argv[1], "textread"))
 		return textread_main(atof(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "cputime"))
@@ -615,7 +668,7 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "burn"))
 		return burn_main(strtoul(argv[2], NULL, 10), atoi(argv[3]));
 	fprintf(stderr, "usage: bench-helper sleepers N FILE | watch FILE [un] | procread HZ ROUNDS FILE |\n"
-		"       ringscan S | ringslow MS S | nldump S cpus|tasks | status | textread S FILE |\n"
-		"       burn MILLIONS CPU | sizes | cputime CMD...\n");
+		"       ringscan S | ringslow MS S | nldump S cpus|tasks | watches | status |\n"
+		"       textread S FILE | burn MILLIONS CPU | sizes | cputime CMD...\n");
 	return 2;
 }
