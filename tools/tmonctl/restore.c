@@ -22,7 +22,7 @@ static int param_restore(unsigned int k, uint64_t want)
 	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, settings[k].name);
-	if (!sysfs_read_str(path, buf, sizeof(buf)) && !setting_parse(k, buf, &cur) && cur == want)
+	if (!setting_param_read(k, &cur) && cur == want)
 		return 0;
 	/* (all ones is off, as the parameter takes it too) */
 	err = sysfs_write_u64(path, want);

@@ -83,6 +83,17 @@ int setting_parse(unsigned int k, const char *tok, uint64_t *v)
 	return parse_u64(tok, settings[k].min, settings[k].max, v) ? -EINVAL : 0;
 }
 
+/* Setting @k's module parameter, as setting_parse() takes it: 0 or -errno. */
+int setting_param_read(unsigned int k, uint64_t *v)
+{
+	char path[128], buf[32];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", TMON_PARAMS_DIR, settings[k].name);
+	err = sysfs_read_str(path, buf, sizeof(buf));
+	return err ? err : setting_parse(k, buf, v);
+}
+
 /* Setting @k's value @v as the state file and the parameter have it. */
 void setting_fmt(unsigned int k, uint64_t v, char *buf, size_t len)
 {

@@ -45,6 +45,7 @@ void settings_of(const struct tmon_status *st, uint64_t *v);
 void settings_write(FILE *f, const char *prefix, const uint64_t *v);
 int setting_index(const char *name);
 int setting_parse(unsigned int k, const char *tok, uint64_t *v);
+int setting_param_read(unsigned int k, uint64_t *v);
 void setting_fmt(unsigned int k, uint64_t v, char *buf, size_t len);
 void state_free(struct state *s);
 unsigned int state_write(FILE *f, const struct tmon_status *st, const struct task_list *tl);

@@ -90,16 +90,11 @@ void json_thresholds(struct json *j, const struct cpu_state *c)
  */
 void thresholds_params_read(uint64_t *ns)
 {
-	char path[128], buf[32];
 	unsigned int k;
 
-	for (k = 0; k < NR_THRESHOLDS; k++) {
-		snprintf(path, sizeof(path), TMON_PARAMS_DIR "/%s", threshold_param(k));
-		/* (as the state file has them) */
-		if (sysfs_read_str(path, buf, sizeof(buf)) ||
-		    setting_parse(SET_THREAD_THRESHOLD + k, buf, &ns[k]))
+	for (k = 0; k < NR_THRESHOLDS; k++)
+		if (setting_param_read(SET_THREAD_THRESHOLD + k, &ns[k]))
 			ns[k] = THRESHOLD_OFF;
-	}
 }
 
 struct thresholds_req {
