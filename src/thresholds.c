@@ -34,11 +34,9 @@ static DEFINE_PER_CPU(struct tmon_thresholds, tmon_cpu_thresholds) = {
  * set-thresholds without a CPU: the parameters read back the thresholds
  * in force wherever no CPU's was set alone since.
  */
-static u64 thread_threshold_ns = TMON_THRESHOLD_OFF;
-static u64 irq_threshold_ns = TMON_THRESHOLD_OFF;
-static u64 *const tmon_threshold_params[TMON_NR_THRESHOLDS] = {
-	[TMON_THRESHOLD_THREAD] = &thread_threshold_ns,
-	[TMON_THRESHOLD_IRQ] = &irq_threshold_ns,
+static u64 tmon_threshold_params[TMON_NR_THRESHOLDS] = {
+	[TMON_THRESHOLD_THREAD] = TMON_THRESHOLD_OFF,
+	[TMON_THRESHOLD_IRQ] = TMON_THRESHOLD_OFF,
 };
 
 /* Whether @cpu has a threshold: its timer takes the cause of a late wakeup. */
@@ -76,7 +74,7 @@ void tmon_thresholds_set(int cpu, unsigned int which, u64 ns)
 	if (cpu >= 0) {
 		WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, cpu)->ns[which], ns);
 	} else {
-		WRITE_ONCE(*tmon_threshold_params[which], ns);
+		WRITE_ONCE(tmon_threshold_params[which], ns);
 		for_each_possible_cpu(c)
 			WRITE_ONCE(per_cpu_ptr(&tmon_cpu_thresholds, c)->ns[which], ns);
 	}
@@ -85,8 +83,7 @@ void tmon_thresholds_set(int cpu, unsigned int which, u64 ns)
 
 static int threshold_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int which = kp->arg == &thread_threshold_ns ? TMON_THRESHOLD_THREAD :
-							       TMON_THRESHOLD_IRQ;
+	unsigned int which = (u64 *)kp->arg - tmon_threshold_params;
 	u64 v;
 
 	if (sysfs_streq(val, "off")) {
@@ -114,10 +111,12 @@ static const struct kernel_param_ops threshold_ops = {
 	.get = threshold_get,
 };
 
-module_param_cb(thread_threshold_ns, &threshold_ops, &thread_threshold_ns, 0644);
+module_param_cb(thread_threshold_ns, &threshold_ops,
+		&tmon_threshold_params[TMON_THRESHOLD_THREAD], 0644);
 MODULE_PARM_DESC(thread_threshold_ns,
 		 "Send an event for a wakeup whose thread latency is over this, in ns, or off (default off); sets every CPU's");
-module_param_cb(irq_threshold_ns, &threshold_ops, &irq_threshold_ns, 0644);
+module_param_cb(irq_threshold_ns, &threshold_ops,
+		&tmon_threshold_params[TMON_THRESHOLD_IRQ], 0644);
 MODULE_PARM_DESC(irq_threshold_ns,
 		 "Send an event for a wakeup whose IRQ latency is over this, in ns, or off (default off); sets every CPU's");
 
