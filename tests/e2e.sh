@@ -186,13 +186,44 @@ flow_release() {
 		e2e_result FAIL "$p/helpers-installed" "missing or failing:$bad"
 	fi
 	e2e_chroot_umount "$ROOT"
+	local forks=() f
+	if [ "$rel" = bookworm ]; then
+		# The systemd boot and the later kernel each change the root as
+		# installed: each gets a copy of it (made before this flow's
+		# boots write their guest files into it) and runs beside them.
+		for f in systemd 6.12; do
+			e2e_copy "$ROOT" "$E2E_RUN/$rel-$f/root" ||
+				{ e2e_result FAIL "$p-$f/copy" "cp -a $ROOT failed"; continue; }
+			fork_flow "$rel-$f" "$E2E_RUN/$rel-$f/root" &
+			forks+=("$rel-$f:$!")
+		done
+	fi
 	boot_check "$p" "$rel" "$ROOT" "$KREL" E2E_MODE=full
-	[ "$rel" = bookworm ] || return 0
-	flow_systemd "$rel" "$ROOT"
-	# What tmonctl doctor says when the module cannot load: signatures
-	# enforced without DKMS's key enrolled, then no headers, no module.
-	boot_check "$p-doctor" "$rel" "$ROOT" "$KREL" E2E_MODE=doctor E2E_APPEND=module.sig_enforce=1
-	flow_newkernel "$rel" "$ROOT"
+	if [ "$rel" = bookworm ]; then
+		# What tmonctl doctor says when the module cannot load: signatures
+		# enforced without DKMS's key enrolled, then no headers, no module.
+		boot_check "$p-doctor" "$rel" "$ROOT" "$KREL" E2E_MODE=doctor E2E_APPEND=module.sig_enforce=1
+	fi
+	for f in "${forks[@]}"; do
+		wait "${f#*:}" || [ -s "$E2E_OUT/${f%:*}.results" ] ||
+			e2e_result FAIL "e2e/${f%:*}" "stopped without a result"
+		cat "$E2E_OUT/${f%:*}.results"
+	done
+}
+
+# fork_flow FLOW ROOT: bookworm's FLOW (bookworm-systemd, bookworm-6.12) on
+# ROOT, a copy of the bookworm root as installed; its results to
+# $E2E_OUT/FLOW.results, and ROOT gone after.
+fork_flow() {
+	local flow=$1 r=$2
+	mkdir -p "$E2E_OUT/$flow"
+	trap 'e2e_chroot_umount "$r"' EXIT
+	case $flow in
+	*-systemd) flow_systemd "$flow" "$r" ;;
+	*) flow_newkernel "$flow" "$r" ;;
+	esac >"$E2E_OUT/$flow.results"
+	e2e_chroot_umount "$r"
+	[ -n "${TMON_E2E_KEEP:-}" ] || e2e_rmtree "$E2E_RUN/$flow"
 }
 
 # bookworm, booted by systemd as installed systems are, with node_exporter
@@ -200,7 +231,7 @@ flow_release() {
 # administrator would, read back over loopback. The checks run as a
 # service once the system is up (guest/init, which powers off after).
 flow_systemd() {
-	local rel=$1 r=$2 p=e2e/$1-systemd t0 log=$E2E_OUT/$1/systemd-install.log
+	local flow=$1 r=$2 p=e2e/$1 t0 log=$E2E_OUT/$1/systemd-install.log
 	local pkgs="systemd-sysv prometheus-node-exporter curl jq"
 	e2e_chroot_mount "$r" || { e2e_result FAIL "$p/mount" "mounting in $r"; return 1; }
 	t0=$(e2e_now)
@@ -210,7 +241,7 @@ flow_systemd() {
 		e2e_chroot_umount "$r"
 		return 1
 	fi
-	e2e_result PASS "$p/apt-install" "$(stage_time "$rel" systemd-install "$t0") s: $pkgs"
+	e2e_result PASS "$p/apt-install" "$(stage_time "$flow" systemd-install "$t0") s: $pkgs"
 	e2e_chroot_umount "$r"
 	cat >"$r/etc/systemd/system/tmon-e2e.service" <<-EOF
 		[Unit]
@@ -224,8 +255,8 @@ flow_systemd() {
 	EOF
 	mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
 	ln -sf ../tmon-e2e.service "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
-	boot_check "$p" "$rel" "$r" "$KREL" E2E_MODE=systemd E2E_APPEND=init=/lib/systemd/systemd
-	promtool_served "$p" "$E2E_OUT/$rel/vm-$KREL-systemd"
+	boot_check "$p" "$flow" "$r" "$KREL" E2E_MODE=systemd E2E_APPEND=init=/lib/systemd/systemd
+	promtool_served "$p" "$E2E_OUT/$flow/vm-$KREL-systemd"
 	rm -f "$r/etc/systemd/system/tmon-e2e.service" "$r/etc/systemd/system/multi-user.target.wants/tmon-e2e.service"
 }
 
@@ -253,7 +284,7 @@ promtool_served() {
 # bookworm, continued: a 6.12 kernel installed after tmon-dkms gets the
 # module from DKMS's kernel hook, boots with it; then removal.
 flow_newkernel() {
-	local rel=$1 r=$2 p=e2e/$1-6.12 hdr k2 img cand t0 s log=$E2E_OUT/$1/newkernel.log
+	local flow=$1 r=$2 p=e2e/$1 rel=${1%%-*} hdr k2 img cand t0 s log=$E2E_OUT/$1/newkernel.log
 	e2e_chroot_mount "$r" || { e2e_result FAIL "$p/mount" "mounting in $r"; return 1; }
 	hdr=$(e2e_in "$r" apt-cache search --names-only '^linux-headers-6\.12\.[0-9.]+\+deb[0-9]+-amd64$' |
 		awk '{ print $1 }' | sort -V | tail -n 1)
@@ -280,7 +311,7 @@ flow_newkernel() {
 		show_log "$log"
 		return 1
 	fi
-	s=$(stage_time "$rel" "install-$k2" "$t0")
+	s=$(stage_time "$flow" "install-$k2" "$t0")
 	after=$(e2e_in "$r" dpkg-query -W -f '${Version} ${Status}' tmon-dkms)
 	if [ "$before" = "$after" ] && ! grep -Eq '^(Unpacking|Setting up|Preparing to unpack) .*tmon' "$log"; then
 		e2e_result PASS "$p/kernel-install" "$s s: $img $hdr, tmon-dkms untouched ($after)"
@@ -303,20 +334,20 @@ flow_newkernel() {
 	fi
 	local dk
 	dk=$(e2e_dkms_seconds "$r" tmon "$VER" "$k2")
-	echo "$rel dkms-build-$k2 $dk" >>"$E2E_OUT/timings"
+	echo "$flow dkms-build-$k2 $dk" >>"$E2E_OUT/timings"
 	e2e_result PASS "$p/dkms-build-time" "$k2: $dk s (by the kernel's postinst hook)"
 	e2e_chroot_umount "$r"
-	boot_check "$p" "$rel" "$r" "$k2" E2E_MODE=short
+	boot_check "$p" "$flow" "$r" "$k2" E2E_MODE=short
 
 	# Removal: the module leaves every kernel.
 	p=e2e/$rel/remove
 	e2e_chroot_mount "$r" || return 1
 	t0=$(e2e_now)
-	if e2e_in "$r" apt-get remove -y tmon-dkms >"$E2E_OUT/$rel/remove.log" 2>&1; then
-		e2e_result PASS "$p/apt-remove" "$(stage_time "$rel" remove "$t0") s"
+	if e2e_in "$r" apt-get remove -y tmon-dkms >"$E2E_OUT/$flow/remove.log" 2>&1; then
+		e2e_result PASS "$p/apt-remove" "$(stage_time "$flow" remove "$t0") s"
 	else
-		e2e_result FAIL "$p/apt-remove" "see $E2E_OUT/$rel/remove.log"
-		show_log "$E2E_OUT/$rel/remove.log"
+		e2e_result FAIL "$p/apt-remove" "see $E2E_OUT/$flow/remove.log"
+		show_log "$E2E_OUT/$flow/remove.log"
 	fi
 	local left
 	left=$(cd "$r" && find lib/modules/ usr/lib/modules/ -name 'tmon.ko*' 2>/dev/null | sort -u)
@@ -331,11 +362,11 @@ flow_newkernel() {
 		e2e_result PASS "$p/dkms-clean" "dkms status has no tmon, /usr/src/tmon-$VER gone"
 	fi
 	# remove keeps the conffile, purge takes it.
-	if [ -f "$r/etc/modprobe.d/tmon.conf" ] && e2e_in "$r" apt-get purge -y tmon-dkms >>"$E2E_OUT/$rel/remove.log" 2>&1 &&
+	if [ -f "$r/etc/modprobe.d/tmon.conf" ] && e2e_in "$r" apt-get purge -y tmon-dkms >>"$E2E_OUT/$flow/remove.log" 2>&1 &&
 		[ ! -e "$r/etc/modprobe.d/tmon.conf" ]; then
 		e2e_result PASS "$p/purge" "tmon.conf kept by remove, gone after purge"
 	else
-		e2e_result FAIL "$p/purge" "tmon.conf after remove/purge: see $E2E_OUT/$rel/remove.log"
+		e2e_result FAIL "$p/purge" "tmon.conf after remove/purge: see $E2E_OUT/$flow/remove.log"
 	fi
 	e2e_chroot_umount "$r"
 }
@@ -475,7 +506,7 @@ run_flow() {
 
 cleanup() {
 	local f
-	for f in $FLOWS; do e2e_chroot_umount "$E2E_RUN/$f/root"; done
+	for f in $FLOWS bookworm-systemd bookworm-6.12; do e2e_chroot_umount "$E2E_RUN/$f/root"; done
 	for f in bookworm trixie sid; do e2e_chroot_umount "$E2E_CACHE/base-$f.new"; done
 }
 trap 'jobs -p | xargs -r kill 2>/dev/null; wait; cleanup; exit 130' INT TERM
