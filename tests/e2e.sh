@@ -536,7 +536,7 @@ cleanup
 
 {
 	echo "timings (s), total $(($(e2e_now) - T0)):"
-	awk '{ printf "  %-10s %-34s %s\n", $1, $2, $3 }' "$E2E_OUT/timings"
+	awk '{ printf "  %-16s %-34s %s\n", $1, $2, $3 }' "$E2E_OUT/timings"
 } >&2
 nf=$(for f in $FLOWS; do grep -c '^FAIL' "$E2E_OUT/$f.results"; done | awk '{ s += $1 } END { print s + 0 }')
 log "e2e: $nf failed"
