@@ -119,8 +119,7 @@ void tmon_cpu_wakeup(struct tmon_cpu *tc)
 	tmon_history_store(tc, &rec);
 	tmon_ring_push_cpu(tc->cpu, &rec);
 	trace_tmon_wakeup(&rec);
-	if (tmon_thresholds_armed(tc->cpu))
-		tmon_events_latency(tc->cpu, &rec, &cause);
+	tmon_events_latency(tc->cpu, &rec, &cause);
 
 	tmon_cpu_sample_request(tc, rec.missed);
 }

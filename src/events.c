@@ -169,7 +169,10 @@ void tmon_event_module(u32 kind, unsigned int cpu, u64 count)
 	tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns());
 }
 
-/* A wakeup's record against its CPU's thresholds. */
+/*
+ * A wakeup's record against its CPU's thresholds, read once here (a
+ * threshold that is off, TMON_THRESHOLD_OFF, is U64_MAX: nothing is over it).
+ */
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause)
 {
