@@ -87,11 +87,7 @@ int tmon_nl_dump_cpus_start(struct netlink_callback *cb)
 /* .done: the reference a task dump may still hold; its watch's cursor. */
 int tmon_nl_dump_done(struct netlink_callback *cb)
 {
-	struct tmon_sample_pos pos = {
-		.chunk = (struct tmon_sample_chunk *)cb->args[TMON_CB_CUR],
-	};
-
-	tmon_sample_pos_put(&pos);
+	tmon_chunk_put((struct tmon_sample_chunk *)cb->args[TMON_CB_CUR]);
 	cb->args[TMON_CB_CUR] = 0;
 	cb->args[TMON_CB_SEQ] = 0;
 	cb->args[TMON_CB_END] = 0;

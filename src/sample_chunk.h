@@ -34,8 +34,6 @@ struct tmon_sample_chunk {
 extern spinlock_t tmon_samples_lock;
 extern struct list_head tmon_lru;
 
-void tmon_chunk_put(struct tmon_sample_chunk *c);
-
 /* Under tmon_samples_lock: @w's newest record, or NULL. */
 static inline struct tmon_task_record *tmon_watch_newest(struct tmon_watch *w)
 {

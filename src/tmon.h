@@ -207,6 +207,8 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 void tmon_samples_release_watch(struct tmon_watch *w);
 bool tmon_sample_read(struct tmon_watch *w, struct tmon_sample_pos *pos, u64 seq, u64 end);
 void tmon_sample_pos_put(struct tmon_sample_pos *pos);
+/* A reference on a chunk dropped (a place kept as the chunk alone; NULL: none). */
+void tmon_chunk_put(struct tmon_sample_chunk *c);
 u64 tmon_watch_next_seq(struct tmon_watch *w);
 bool tmon_watch_last_record(struct tmon_watch *w, struct tmon_task_record *out);
 ssize_t tmon_samples_show_recent(char *buf, const struct tmon_caller *c,
