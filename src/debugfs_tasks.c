@@ -50,7 +50,7 @@ static bool tmon_tasks_seek(struct tmon_tasks_iter *it, u64 seq)
 		found = it->vnr && tmon_sample_read(w, &it->at, seq, it->end);
 		/* Bounded after the first sample, as the cpus walk is. */
 		if (found && it->end == U64_MAX)
-			it->end = max(tmon_watch_next_seq(w), it->at.rec.seq + 1);
+			it->end = max(it->at.next_seq, it->at.rec.seq + 1);
 		tmon_watch_put(w);
 		if (found)
 			return true;

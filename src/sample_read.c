@@ -34,6 +34,7 @@ static struct tmon_sample_chunk *tmon_chunk_find(struct tmon_watch *w,
 /*
  * Copy @w's oldest record with seq in [@seq, @end) to @pos->rec, and make
  * its chunk @pos's place; false if there is none (@pos then holds none).
+ * @pos->next_seq is @w's next seq at the same moment.
  */
 bool tmon_sample_read(struct tmon_watch *w, struct tmon_sample_pos *pos, u64 seq, u64 end)
 {
@@ -41,6 +42,7 @@ bool tmon_sample_read(struct tmon_watch *w, struct tmon_sample_pos *pos, u64 seq
 	unsigned int i;
 
 	spin_lock(&tmon_samples_lock);
+	pos->next_seq = w->next_seq;
 	c = tmon_chunk_find(w, old, seq);
 	if (c) {
 		i = max_t(u64, seq, c->seq0 + c->first) - c->seq0;

@@ -141,6 +141,7 @@ struct tmon_sample_chunk;
 struct tmon_sample_pos {
 	struct tmon_sample_chunk *chunk;	/* NULL: none */
 	struct tmon_task_record rec;
+	u64 next_seq;		/* the watch's next seq when it was read */
 };
 
 /* The budgets of enum tmon_budget, by index from TMON_BUDGET_CPU. */
