@@ -351,8 +351,17 @@ series /tmp/export.prom >/tmp/series.a
 series /tmp/prom/tmon.prom >/tmp/series.b
 cmp -s /tmp/series.a /tmp/series.b ||
 	fail "export -o and stdout differ in series: $(diff /tmp/series.a /tmp/series.b | head -n 4)"
+# Over a file, a new one is renamed into place: a reader that has the old
+# one open goes on reading it whole (a write in place would truncate it
+# under the reader, and keep its inode).
+ino=$(stat -c %i /tmp/prom/tmon.prom)
+exec 8</tmp/prom/tmon.prom
 tc 0 export --prometheus -o /tmp/prom/tmon.prom
 [ "$(ls -A /tmp/prom)" = tmon.prom ] || fail "export -o over a file left: $(ls -A /tmp/prom)"
+[ "$(stat -c %i /tmp/prom/tmon.prom)" != "$ino" ] || fail "export -o over a file wrote it in place (inode $ino kept)"
+cat <&8 >/tmp/prom.old
+exec 8<&-
+series /tmp/prom.old | cmp -s - /tmp/series.b || fail "export -o over a file: the open old one changed"
 chmod 0555 /tmp/prom
 tmon-helper asuser 1000 $T export --prometheus -o /tmp/prom/tmon.prom 2>/tmp/exp.err && fail "export -o into a read-only directory worked"
 grep -q '^tmonctl: export: cannot write /tmp/prom/tmon.prom: Permission denied$' /tmp/exp.err || fail "export -o error: $(cat /tmp/exp.err)"
