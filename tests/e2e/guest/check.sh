@@ -75,6 +75,13 @@ t_doctor_unloaded() {
 	doctor_says 'the tmon module is installed for this kernel but not loaded: sudo modprobe tmon'
 }
 
+# debugfs unmounted under a loaded module: doctor says how to mount it.
+t_doctor_debugfs() {
+	umount -R /sys/kernel/debug || fail "cannot unmount debugfs"
+	doctor_says 'debugfs is not mounted, so tmon.s debugfs files are not there: sudo mount -t debugfs none /sys/kernel/debug'
+	mount -t debugfs none /sys/kernel/debug || fail "cannot mount debugfs again"
+}
+
 # Loaded and healthy: nothing found, exit 0.
 t_doctor() {
 	out=$(tmonctl doctor) || fail "tmonctl doctor: exit $?: $out"
@@ -91,6 +98,7 @@ t_doctor_enforced() {
 	modprobe tmon 2>/tmp/mp.err && fail "modprobe tmon loaded a module signed by an untrusted key"
 	cat /tmp/mp.err
 	doctor_says "the kernel loads only signed modules (module.sig_enforce) and DKMS's key (/var/lib/dkms/mok.pub) is not enrolled: sudo mokutil --import /var/lib/dkms/mok.pub; reboot"
+	enforced=$out
 	# A mokutil that finds the key enrolled answers as the real one does:
 	# "... is already enrolled", exit status 1. Doctor then has no
 	# signature problem to report, only the module not loaded.
@@ -99,14 +107,35 @@ t_doctor_enforced() {
 	doctor_says 'the tmon module is installed for this kernel but not loaded: '
 	rm -f /usr/local/bin/mokutil
 	! echo "$out" | grep -q 'signed modules' || fail "doctor reports signatures with the key enrolled: $out"
+	detail "exit 1: $enforced; with the key enrolled: $out"
 }
 
-# The headers gone and no module for this kernel (as after a kernel
-# upgrade without headers): doctor names the package to install.
+# A kernel older than tmon supports (uname as 2.6.x, setarch's UNAME26
+# personality; booting a 5.10 kernel would cost minutes): doctor says so
+# and what to boot.
+t_doctor_old_kernel() {
+	rc=0
+	out=$(setarch "$(uname -m)" --uname-2.6 tmonctl doctor) || rc=$?
+	echo "$out"
+	[ $rc -eq 1 ] || fail "tmonctl doctor under a 2.6 uname: exit $rc, wanted 1"
+	echo "$out" | grep -q '^kernel 2\.6\.[^ ]* is older than 6\.1, the oldest tmon supports: boot a newer kernel' ||
+		fail "tmonctl doctor under a 2.6 uname: $out"
+	detail "exit 1: $(echo "$out" | grep '^kernel ')"
+}
+
+# DKMS holds tmon, but there is no module for this kernel (as after a
+# failed build): doctor points at DKMS's build log.
+t_doctor_not_built() {
+	k=$(uname -r)
+	rm -f /lib/modules/"$k"/updates/dkms/tmon.ko* && depmod "$k" || fail "could not take the module away"
+	doctor_says "no tmon module for kernel $k: DKMS holds tmon $E2E_VERSION but did not build it: read /var/lib/dkms/tmon/$E2E_VERSION/build/make.log; sudo dkms install tmon/$E2E_VERSION -k $k"
+}
+
+# The headers gone too (as after a kernel upgrade without headers): doctor
+# names the package to install.
 t_doctor_no_headers() {
 	k=$(uname -r)
-	rm -f "/lib/modules/$k/build" && rm -f /lib/modules/"$k"/updates/dkms/tmon.ko* && depmod "$k" ||
-		fail "could not take the headers and the module away"
+	rm -f "/lib/modules/$k/build" || fail "could not take the headers away"
 	doctor_says "no tmon module for kernel $k: its headers are not installed: sudo apt install linux-headers-$k "
 }
 
@@ -403,6 +432,8 @@ t_shutdown_save() {
 
 if [ "$E2E_MODE" = doctor ]; then
 	check doctor-enforced t_doctor_enforced
+	check doctor-old-kernel t_doctor_old_kernel
+	check doctor-not-built t_doctor_not_built
 	check doctor-no-headers t_doctor_no_headers
 elif [ "$E2E_MODE" = systemd ]; then
 	check systemd-booted t_systemd_booted
@@ -419,6 +450,7 @@ else
 	check tmonctl-status t_status
 	check doctor t_doctor
 	if [ "$E2E_MODE" = full ]; then
+		check doctor-debugfs t_doctor_debugfs
 		check man-tmon t_man_tmon
 		check man-tmonctl t_man_tmonctl
 		check readme-debian t_readme_debian
