@@ -107,7 +107,7 @@ boot_check() {
 		esac
 	done
 	out=$E2E_OUT/$flow/vm-$k
-	case $mode in doctor | systemd) out=$out-$mode ;; esac
+	case $mode in doctor | lockdown | systemd) out=$out-$mode ;; esac
 	mkdir -p "$out"
 	e2e_guest_files "$r" "$here/e2e/guest/check.sh" "E2E_VERSION=$VER" "$@"
 	t0=$(e2e_now)
@@ -203,6 +203,8 @@ flow_release() {
 		# What tmonctl doctor says when the module cannot load: signatures
 		# enforced without DKMS's key enrolled, then no headers, no module.
 		boot_check "$p-doctor" "$rel" "$ROOT" "$KREL" E2E_MODE=doctor E2E_APPEND=module.sig_enforce=1
+		# The same under lockdown (what Secure Boot sets) without it.
+		boot_check "$p-lockdown" "$rel" "$ROOT" "$KREL" E2E_MODE=lockdown E2E_APPEND=lockdown=integrity
 	fi
 	for f in "${forks[@]}"; do
 		wait "${f#*:}" || [ -s "$E2E_OUT/${f%:*}.results" ] ||

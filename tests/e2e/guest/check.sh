@@ -5,7 +5,8 @@
 # block per check on stdout (the report port). Settings in /tmon-e2e/env:
 #   E2E_MODE     full (default), short (load, threads, status, unload),
 #                doctor (booted with module.sig_enforce=1: what
-#                tmonctl doctor says when the module cannot load) or
+#                tmonctl doctor says when the module cannot load),
+#                lockdown (booted with lockdown=integrity: the same) or
 #                systemd (booted by systemd, with node_exporter: the
 #                export timer, read back over loopback)
 #   E2E_VERSION  the version modinfo and tmonctl must report
@@ -108,6 +109,18 @@ t_doctor_enforced() {
 	rm -f /usr/local/bin/mokutil
 	! echo "$out" | grep -q 'signed modules' || fail "doctor reports signatures with the key enrolled: $out"
 	detail "exit 1: $enforced; with the key enrolled: $out"
+}
+
+# lockdown=integrity on the command line (as Secure Boot sets it), no
+# signature enforcement asked for, DKMS's key enrolled nowhere: the module
+# is refused all the same, and doctor names lockdown and the fix.
+t_doctor_lockdown() {
+	grep -q '\[integrity\]' /sys/kernel/security/lockdown ||
+		fail "lockdown is not integrity: $(cat /sys/kernel/security/lockdown 2>&1)"
+	[ "$(cat /sys/module/module/parameters/sig_enforce)" = N ] || fail "sig_enforce is on"
+	modprobe tmon 2>/tmp/mp.err && fail "modprobe tmon loaded a module signed by an untrusted key under lockdown"
+	cat /tmp/mp.err
+	doctor_says "the kernel loads only signed modules (lockdown none \[integrity\] confidentiality) and DKMS's key (/var/lib/dkms/mok.pub) is not enrolled: sudo mokutil --import /var/lib/dkms/mok.pub; reboot"
 }
 
 # A kernel older than tmon supports (uname as 2.6.x, setarch's UNAME26
@@ -435,6 +448,8 @@ if [ "$E2E_MODE" = doctor ]; then
 	check doctor-old-kernel t_doctor_old_kernel
 	check doctor-not-built t_doctor_not_built
 	check doctor-no-headers t_doctor_no_headers
+elif [ "$E2E_MODE" = lockdown ]; then
+	check doctor-lockdown t_doctor_lockdown
 elif [ "$E2E_MODE" = systemd ]; then
 	check systemd-booted t_systemd_booted
 	check export-timer t_export_timer
