@@ -270,9 +270,17 @@ t_readme_debian() {
 	[ -f $f ] || { f=$f.gz; [ -f $f ] || fail "no README.Debian in $d: $(ls $d)"; }
 	zcat -f $f | grep -q 'mokutil --import' || fail "README.Debian lacks the MOK enrolment"
 	zcat -f $f | grep -q 'make.log' || fail "README.Debian lacks the build log"
+	zcat -f $f | grep -q 'apt install linux-headers-rt-amd64' || fail "README.Debian lacks the RT kernel's headers"
 	detail "$f, $(zcat -f $f | wc -l) lines"
 }
-t_man_tmon() { manpage tmon 4; }
+# tmon(4) names the configuration file under FILES and in its NOTES.
+t_man_tmon() {
+	manpage tmon 4
+	for s in FILES NOTES; do
+		echo "$out" | awk -v s=$s '/^[A-Z]/ { on = ($1 == s) } on' | grep -q /etc/modprobe.d/tmon.conf ||
+			fail "man 4 tmon: no /etc/modprobe.d/tmon.conf under $s"
+	done
+}
 t_man_tmonctl() { manpage tmonctl 1; }
 
 t_unload() {
