@@ -321,6 +321,25 @@ for k in $TMON_KERNELS; do
 			result FAIL "$k/json-utf8/$(basename "$f")" "$(echo "$out" | tail -n 1)"
 		fi
 	done
+	# The man pages' tmon-plot lines (t-86), as written, where the files
+	# the examples made in the guest are.
+	if [ -f "$vdir/files/man-host-lines" ]; then
+		rm -rf "$vdir/files/man" && mkdir "$vdir/files/man"
+		for f in "$vdir"/files/man-*.csv; do
+			[ -f "$f" ] && cp "$f" "$vdir/files/man/${f##*/man-}"
+		done
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			rm -f "$vdir"/files/man/*.png
+			if out=$(cd "$vdir/files/man" && PATH=$TMON_TOP/tools:$PATH sh -c "$line" 2>&1) &&
+				png=$(cd "$vdir/files/man" && ls -- *.png 2>/dev/null) && [ -n "$png" ]; then
+				result PASS "$k/man-example-host-$n" "$ $line: $png"
+			else
+				result FAIL "$k/man-example-host-$n" "$ $line: ${out:-no .png made}"
+			fi
+		done <"$vdir/files/man-host-lines"
+	fi
 	if [ -f "$vdir/files/recording.csv" ]; then
 		if out=$("$TMON_TOP/tools/tmon-plot" -o "$vdir/files/recording.png" "$vdir/files/recording.csv" 2>&1) &&
 			[ -s "$vdir/files/recording.png" ]; then

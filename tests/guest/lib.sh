@@ -17,6 +17,14 @@ fail() {
 
 note() { echo "$*"; }
 
+# emit NAME FILE: hand a file to the host through the report (into the
+# boot's files/NAME, checked there with the host's tools).
+emit() {
+	echo "TMON-FILE $1"
+	cat "$2"
+	echo "TMON-FILE-END"
+}
+
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 # wait_for TIMEOUT_S COMMAND...: poll until COMMAND succeeds. Polling a

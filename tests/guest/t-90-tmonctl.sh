@@ -15,11 +15,6 @@ tc() {
 	[ "$rc" = "$want" ] || fail "tmonctl $*: exit $rc, wanted $want: $err"
 }
 jqv() { echo "$out" | jq -er "$1" 2>/dev/null || fail "jq '$1' on: $(echo "$out" | head -c 400)"; }
-emit() {	# emit NAME FILE: hand a file to the host through the report
-	echo "TMON-FILE $1"
-	cat "$2"
-	echo "TMON-FILE-END"
-}
 
 tc 3 status
 echo "$err" | grep -q "run 'modprobe tmon'" || fail "no-module message: $err"
