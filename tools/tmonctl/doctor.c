@@ -8,10 +8,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -68,17 +70,24 @@ static bool module_installed(const char *rel)
 	return found;
 }
 
-/* The version DKMS holds tmon at (its tree's first version directory). */
+/*
+ * The version DKMS holds tmon at: its tree's first version directory.
+ * The tree also holds a symbolic link for each kernel built for
+ * (kernel-RELEASE-ARCH), which is no version.
+ */
 static bool dkms_version(char *ver, size_t len)
 {
 	DIR *d = opendir(DKMS_TREE);
 	struct dirent *de;
+	struct stat st;
 	bool ok = false;
 
 	if (!d)
 		return false;
 	while (!ok && (de = readdir(d)))
-		if (de->d_name[0] != '.' && strcmp(de->d_name, "source")) {
+		if (de->d_name[0] != '.' &&
+		    !fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISDIR(st.st_mode)) {
 			snprintf(ver, len, "%.63s", de->d_name);
 			ok = true;
 		}
