@@ -59,14 +59,18 @@ nthreads() { ps -e -o comm= | grep -c '^tmon/[0-9]*$'; }
 threads_all() { [ "$(nthreads)" -eq "$NCPU" ]; }
 period_is() { [ "$(cat /sys/kernel/tmon/period_ns 2>/dev/null)" = "$1" ]; }
 
-# doctor_says PATTERN: tmonctl doctor finds a problem (exit 1), and a
-# line of its output begins with PATTERN (a grep pattern).
+# doctor_says PATTERN [COMMAND...]: COMMAND (tmonctl doctor unless
+# given) finds a problem (exit 1), and a line of its output begins with
+# PATTERN (a grep pattern).
 doctor_says() {
+	pat=$1
+	shift
+	[ $# -gt 0 ] || set -- tmonctl doctor
 	rc=0
-	out=$(tmonctl doctor) || rc=$?
+	out=$("$@") || rc=$?
 	echo "$out"
-	[ $rc -eq 1 ] || fail "tmonctl doctor: exit $rc, wanted 1"
-	echo "$out" | grep -q "^$1" || fail "tmonctl doctor: no line begins '$1'"
+	[ $rc -eq 1 ] || fail "$*: exit $rc, wanted 1"
+	echo "$out" | grep -q "^$pat" || fail "$*: no line begins '$pat'"
 	detail "exit 1: $out"
 }
 
@@ -127,13 +131,8 @@ t_doctor_lockdown() {
 # personality; booting a 5.10 kernel would cost minutes): doctor says so
 # and what to boot.
 t_doctor_old_kernel() {
-	rc=0
-	out=$(setarch "$(uname -m)" --uname-2.6 tmonctl doctor) || rc=$?
-	echo "$out"
-	[ $rc -eq 1 ] || fail "tmonctl doctor under a 2.6 uname: exit $rc, wanted 1"
-	echo "$out" | grep -q '^kernel 2\.6\.[^ ]* is older than 6\.1, the oldest tmon supports: boot a newer kernel' ||
-		fail "tmonctl doctor under a 2.6 uname: $out"
-	detail "exit 1: $(echo "$out" | grep '^kernel ')"
+	doctor_says 'kernel 2\.6\.[^ ]* is older than 6\.1, the oldest tmon supports: boot a newer kernel' \
+		setarch "$(uname -m)" --uname-2.6 tmonctl doctor
 }
 
 # DKMS holds tmon, but there is no module for this kernel (as after a
