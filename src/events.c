@@ -10,13 +10,18 @@
  * event_msg.c makes.
  *
  * Whoever sees one (the thread, the exit, a sampler, a reader) only
- * queues it, in its CPU's queue under a raw lock, and kicks a work item;
- * the work item numbers the events, builds the messages and sends them,
- * so no allocation or socket work is done at the thread's priority. Each CPU
- * and kind is rate limited (at most TMON_EVENTS_PER_SEC a second): an
- * event held back, or one a full queue could not take, is counted and
- * the count travels with the next event of that CPU and kind. An event
- * lost on the way to a listener (its socket full) shows as a gap in the
+ * queues it and kicks a work item; the work item numbers the events,
+ * builds the messages and sends them, so no socket work is done where
+ * they are seen. Each source is rate limited (at most TMON_EVENTS_PER_SEC
+ * a second): an event held back, or one a full queue could not take, is
+ * counted and the count travels with the next event of that source. The
+ * sources: a CPU, for each kind of the wakeup's and the module's events,
+ * queued in the CPU's queue under a raw lock, with no allocation at the
+ * thread's priority; a watched process, for its budgets' events, which
+ * its sampler queues on a list of their own (so a burst on one CPU
+ * cannot crowd them out). A process exits once: its exit event is not
+ * rate limited, only bounded with the rest of that list. An event lost
+ * on the way to a listener (its socket full) shows as a gap in the
  * sequence numbers.
  *
  * The group is an admin's (GENL_MCAST_CAP_SYS_ADMIN; the family lives in
@@ -25,9 +30,11 @@
  * multicast message is the same for every listener, as the proc
  * connector's are.
  */
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -40,14 +47,8 @@
 
 #define TMON_EVENT_QLEN		8
 #define TMON_EVENTS_PER_SEC	10
-
-/* The rate limit of one CPU and kind: a window of one second. */
-struct tmon_event_limit {
-	u64 window_ns;			/* its start */
-	unsigned int sent;		/* queued in it */
-	u64 suppressed;			/* held back since the last one queued */
-	u64 suppressed_total;		/* since load */
-};
+/* Processes' events the work item has yet to send (a few hundred bytes each). */
+#define TMON_TASK_EVENTS_MAX	4096
 
 struct tmon_event_queue {
 	raw_spinlock_t lock;
@@ -56,10 +57,45 @@ struct tmon_event_queue {
 	struct tmon_event_limit limit[TMON_EVENT_KINDS];
 };
 
+/* A process's event on the list of them (allocated: they are few). */
+struct tmon_task_event {
+	struct llist_node node;
+	struct tmon_event ev;
+};
+
 static struct tmon_event_queue __percpu *tmon_event_queues;
+static LLIST_HEAD(tmon_task_events);
+static atomic_t tmon_task_events_queued;
 static struct work_struct tmon_event_work;
 static atomic64_t tmon_event_seq;	/* only the work item numbers them */
 static atomic64_t tmon_events_sent[TMON_EVENT_KINDS];
+static atomic64_t tmon_events_held[TMON_EVENT_KINDS];
+
+/* An event of @kind held back: counted in its source's @lim (if any) and in all. */
+static void tmon_event_held(struct tmon_event_limit *lim, u32 kind)
+{
+	if (lim)
+		lim->held++;
+	atomic64_inc(&tmon_events_held[kind - TMON_EVENT_THREAD_LATENCY]);
+}
+
+/*
+ * Whether @lim lets an event through at time @now; one it holds back is
+ * counted in it, and in @kind's total.
+ */
+static bool tmon_event_limit_pass(struct tmon_event_limit *lim, u32 kind, u64 now)
+{
+	if (now - lim->window_ns >= NSEC_PER_SEC) {
+		lim->window_ns = now;
+		lim->sent = 0;
+	}
+	if (lim->sent < TMON_EVENTS_PER_SEC) {
+		lim->sent++;
+		return true;
+	}
+	tmon_event_held(lim, kind);
+	return false;
+}
 
 /*
  * @ev (all but its held-back count) into @cpu's queue, within the rate
@@ -73,18 +109,12 @@ static bool tmon_event_queue(unsigned int cpu, const struct tmon_event *ev, u64 
 	bool queued = false;
 
 	raw_spin_lock_irqsave(&q->lock, flags);
-	if (now - lim->window_ns >= NSEC_PER_SEC) {
-		lim->window_ns = now;
-		lim->sent = 0;
-	}
-	if (lim->sent >= TMON_EVENTS_PER_SEC || q->head - q->tail >= TMON_EVENT_QLEN) {
-		lim->suppressed++;
-		lim->suppressed_total++;
-	} else {
+	if (q->head - q->tail >= TMON_EVENT_QLEN) {
+		tmon_event_held(lim, ev->kind);
+	} else if (tmon_event_limit_pass(lim, ev->kind, now)) {
 		q->ev[q->head % TMON_EVENT_QLEN] = *ev;
-		q->ev[q->head++ % TMON_EVENT_QLEN].suppressed = lim->suppressed;
-		lim->suppressed = 0;
-		lim->sent++;
+		q->ev[q->head++ % TMON_EVENT_QLEN].suppressed = lim->held;
+		lim->held = 0;
 		queued = true;
 	}
 	raw_spin_unlock_irqrestore(&q->lock, flags);
@@ -109,16 +139,36 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 }
 
 /*
- * Process context: @ev about @w, held by the event until it is sent.
- * Queued on the CPU it is made on, in that CPU's rate limit.
+ * Process context: @ev about @w, which the event holds until it is sent,
+ * within @lim (NULL: no rate limit) and the bound of the list. Never
+ * waits: an event that cannot have its memory at once is held back.
  */
-static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev)
+static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev,
+			    struct tmon_event_limit *lim)
 {
-	ev->watch = w;
-	ev->cpu = ev->task.cpu;
+	struct tmon_task_event *te;
+
+	if (lim && !tmon_event_limit_pass(lim, ev->kind, ktime_get_ns()))
+		return;
+	if (atomic_inc_return(&tmon_task_events_queued) > TMON_TASK_EVENTS_MAX)
+		goto held;
+	te = kmalloc(sizeof(*te), GFP_NOWAIT | __GFP_NOWARN);
+	if (!te)
+		goto held;
+	te->ev = *ev;
+	te->ev.watch = w;
+	te->ev.cpu = ev->task.cpu;
+	if (lim) {
+		te->ev.suppressed = lim->held;
+		lim->held = 0;
+	}
 	tmon_watch_hold(w);
-	if (!tmon_event_queue(raw_smp_processor_id(), ev, ktime_get_ns()))
-		tmon_watch_put(w);
+	llist_add(&te->node, &tmon_task_events);
+	queue_work(system_wq, &tmon_event_work);
+	return;
+held:
+	atomic_dec(&tmon_task_events_queued);
+	tmon_event_held(lim, ev->kind);
 }
 
 /* The exit of @w's last thread: its final record @rec. */
@@ -129,10 +179,13 @@ void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *r
 		.task = *rec,
 	};
 
-	tmon_event_task(w, &ev);
+	tmon_event_task(w, &ev, NULL);
 }
 
-/* @w's sample @rec went @over, or back under, its @budget of @limit: @value. */
+/*
+ * @w's sample @rec went @over, or back under, its @budget of @limit:
+ * @value. From @w's sampler, which owns its rate limit.
+ */
 void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec, u32 budget,
 		       u64 limit, u64 value, bool over)
 {
@@ -144,7 +197,7 @@ void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec,
 		.task = *rec,
 	};
 
-	tmon_event_task(w, &ev);
+	tmon_event_task(w, &ev, &w->budget_events);
 }
 
 /*
@@ -212,13 +265,27 @@ static void tmon_event_send(const struct tmon_event *ev)
 		genlmsg_multicast(&tmon_genl_family, msg, 0, TMON_NLGRP_EVENTS, GFP_KERNEL);
 }
 
+/* The processes' events taken off their list, oldest first. */
+static struct llist_node *tmon_task_events_take(void)
+{
+	return llist_reverse_order(llist_del_all(&tmon_task_events));
+}
+
+static void tmon_task_event_free(struct tmon_task_event *te)
+{
+	tmon_watch_put(te->ev.watch);
+	kfree(te);
+	atomic_dec(&tmon_task_events_queued);
+}
+
 /*
- * The work item (never run twice at once): every CPU's queue, oldest
- * first. Events of different CPUs go out in CPU order, numbered as they
- * go, so the numbers a listener sees only ever grow.
+ * The work item (never run twice at once): every CPU's queue, then the
+ * processes' events, oldest first. Numbered as they go out, so the
+ * numbers a listener sees only ever grow.
  */
 static void tmon_events_drain(struct work_struct *work)
 {
+	struct tmon_task_event *te, *next;
 	struct tmon_event ev;
 	unsigned long flags;
 	unsigned int cpu;
@@ -240,6 +307,11 @@ static void tmon_events_drain(struct work_struct *work)
 		} while (got);
 		cond_resched();
 	}
+	llist_for_each_entry_safe(te, next, tmon_task_events_take(), node) {
+		tmon_event_send(&te->ev);
+		tmon_task_event_free(te);
+		cond_resched();
+	}
 }
 
 /* The latest event's number (0: none yet). */
@@ -251,18 +323,10 @@ u64 tmon_events_last_seq(void)
 /* Since load, events of @kind: numbered and sent, and held back. */
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed)
 {
-	unsigned int i = kind - TMON_EVENT_THREAD_LATENCY, cpu;
-	unsigned long flags;
+	unsigned int i = kind - TMON_EVENT_THREAD_LATENCY;
 
 	*sent = atomic64_read(&tmon_events_sent[i]);
-	*suppressed = 0;
-	for_each_possible_cpu(cpu) {
-		struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
-
-		raw_spin_lock_irqsave(&q->lock, flags);
-		*suppressed += q->limit[i].suppressed_total;
-		raw_spin_unlock_irqrestore(&q->lock, flags);
-	}
+	*suppressed = atomic64_read(&tmon_events_held[i]);
 }
 
 /*
@@ -297,6 +361,7 @@ int tmon_events_init(void)
  */
 void tmon_events_exit(void)
 {
+	struct tmon_task_event *te, *next;
 	struct tmon_event_queue *q;
 	unsigned int cpu;
 
@@ -307,6 +372,8 @@ void tmon_events_exit(void)
 		for (; q->tail != q->head; q->tail++)
 			tmon_watch_put(q->ev[q->tail % TMON_EVENT_QLEN].watch);
 	}
+	llist_for_each_entry_safe(te, next, tmon_task_events_take(), node)
+		tmon_task_event_free(te);
 	free_percpu(tmon_event_queues);
 	tmon_event_queues = NULL;
 }

@@ -156,6 +156,13 @@ struct tmon_budgets {
 	u64 limit[TMON_NR_BUDGETS];
 };
 
+/* The rate limit of one source of events (events.c): a window of a second. */
+struct tmon_event_limit {
+	u64 window_ns;			/* its start */
+	unsigned int sent;		/* queued in it */
+	u64 held;			/* held back since the last one queued */
+};
+
 /* A watched process; see tasks.c. */
 struct tmon_watch {
 	pid_t nr;			/* global pid number, the xarray key */
@@ -180,6 +187,7 @@ struct tmon_watch {
 	/* Its sampler's (task_budget.c): the previous sample, the budgets it is over. */
 	u64 budget_ts_ns, budget_cpu_ns, budget_majflt;
 	unsigned long budget_over;
+	struct tmon_event_limit budget_events;	/* their events' rate (events.c) */
 	struct rcu_head rcu;
 };
 

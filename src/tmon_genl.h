@@ -389,8 +389,11 @@ enum tmon_cmd {
  *	What happened.
  *
  * @TMON_A_EVENT_SUPPRESSED (u64):
- *	Events of the same kind and source held back since the one
- *	before, over the rate limit (at most 10 a second each).
+ *	Events of the same source held back since the one before,
+ *	over its rate limit (at most 10 a second) or by a full queue.
+ *	The sources: a CPU, for each kind of the wakeup's and the
+ *	module's events; a watched process, for its budgets' events.
+ *	A process's exit is not rate limited.
  *
  * @TMON_A_THRESHOLD_NS (u64):
  *	The threshold the latency went over.

@@ -3,7 +3,7 @@
 # final record, flagged exited, holding that CPU time (within a tick):
 # the newest in its history, in its exit event and in the tmon_task_sample
 # tracepoint, all with the same seq. A uid-1000 subscriber gets the exit
-# of its own process, not of root's.
+# of its own process, not of root's. A burst of exits has an event each.
 . /tests/lib.sh
 
 T=/sys/kernel/tracing
@@ -32,6 +32,30 @@ exec 3>&- 4>&-
 wait $r $u
 exits() { [ "$(grep -c '"kind":"exit"' /tmp/root.ev)" = 2 ] && grep -q '"kind":"exit"' /tmp/user.ev; }
 wait_for 10 exits || fail "exit events: root got $(grep -c '"kind":"exit"' /tmp/root.ev), uid 1000 $(grep -c '"kind":"exit"' /tmp/user.ev)"
+
+# A burst: 40 watched processes killed at once, their exits stored by one
+# work item on one CPU. An exit is not rate limited (a process exits
+# once): each has its event, none held back.
+B=40 pids=
+for i in $(seq $B); do
+	sleep 1000 &
+	pids="$pids $!"
+done
+for p in $pids; do watch $p; done
+held0=$(tmonctl status --json | jq '.events.kinds[] | select(.kind == "exit") | .suppressed')
+kill $pids
+wait $pids 2>/dev/null
+burst_told() {
+	n=0
+	for p in $pids; do
+		grep '"kind":"exit"' /tmp/root.ev | grep -q "\"pid\":$p[,}]" && n=$((n + 1))
+	done
+	[ $n = $B ]
+}
+wait_for 10 burst_told || fail "exit events of $n of $B processes killed at once"
+held=$(tmonctl status --json | jq '.events.kinds[] | select(.kind == "exit") | .suppressed')
+[ "$held" = "$held0" ] || fail "exit events held back: $held0, then $held"
+note "$B watched processes killed at once: $B exit events, none held back"
 kill $lr $lu
 wait $lr $lu
 
