@@ -158,6 +158,25 @@ static pid_t tmon_watched_visible(const struct tmon_caller *who, struct tmon_wat
 }
 
 /*
+ * Whether @who may be told of @ev, and the pid its message has for @who
+ * (tmon_event_msg()'s @pid): a process's event only if @who may see the
+ * process; a wakeup's always, its cause only if @who may see that; the
+ * module's always.
+ */
+bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *ev, pid_t *pid)
+{
+	if (tmon_event_of_task(ev)) {
+		*pid = tmon_watched_visible(who, ev->watch);
+		return *pid;
+	}
+	if (tmon_event_of_wakeup(ev))
+		*pid = ev->cause.taken ? tmon_cause_visible(who, ev->cause.pid) : -1;
+	else
+		*pid = 0;
+	return true;
+}
+
+/*
  * Process context: @ev to every subscribed socket whose owner may see it,
  * each numbered in the socket's own sequence (a gap: an event lost to it).
  */
@@ -170,15 +189,8 @@ void tmon_listeners_send(const struct tmon_event *ev)
 
 	mutex_lock(&tmon_listeners_lock);
 	list_for_each_entry_safe(l, tmp, &tmon_listeners, node) {
-		if (tmon_event_of_task(ev)) {
-			pid = tmon_watched_visible(&l->who, ev->watch);
-			if (!pid)
-				continue;
-		} else if (tmon_event_of_wakeup(ev)) {
-			pid = ev->cause.taken ? tmon_cause_visible(&l->who, ev->cause.pid) : -1;
-		} else {
-			pid = 0;	/* the module's: everyone's */
-		}
+		if (!tmon_event_visible(&l->who, ev, &pid))
+			continue;
 		msg = tmon_event_msg(++l->seq, ev, pid);
 		if (!msg)
 			continue;

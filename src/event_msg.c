@@ -2,8 +2,10 @@
 /*
  * An event as a message of the family (TMON_CMD_EVENT), as tmon.yaml's
  * event operation has it: the group's copy and each subscriber's are
- * made here, each with its own sequence number and pid.
+ * made here, each with its own sequence number and pid; and the same
+ * attributes in a status reply's event-latest nests.
  */
+#include <linux/sched.h>
 #include <net/genetlink.h>
 
 #include "netlink_gen.h"
@@ -42,7 +44,16 @@ static int tmon_event_fill_module(struct sk_buff *msg, const struct tmon_event *
 	return 0;
 }
 
-static int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev, pid_t pid)
+/* An upper bound of what tmon_event_fill() puts: each kind's attributes together. */
+size_t tmon_event_fill_size(void)
+{
+	return 7 * nla_total_size_64bit(sizeof(u64)) + 7 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(TASK_COMM_LEN) + nla_total_size(sizeof(struct tmon_cpu_record)) +
+	       nla_total_size(sizeof(struct tmon_task_record));
+}
+
+/* @ev's attributes, numbered @seq, with @pid as tmon_event_msg() has it. */
+int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev, pid_t pid)
 {
 	if (nla_put_u64_64bit(msg, TMON_A_EVENT_SEQ, seq, TMON_A_PAD) ||
 	    nla_put_u32(msg, TMON_A_EVENT_KIND, ev->kind) ||

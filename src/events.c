@@ -249,6 +249,7 @@ static void tmon_event_send(const struct tmon_event *ev)
 	pid_t pid;
 
 	atomic64_inc(&tmon_events_sent[ev->kind - TMON_EVENT_THREAD_LATENCY]);
+	tmon_events_keep(seq, ev);
 	trace_tmon_event(seq, ev);
 	if (tmon_listeners_any())
 		tmon_listeners_send(ev);
@@ -374,6 +375,7 @@ void tmon_events_exit(void)
 	}
 	llist_for_each_entry_safe(te, next, tmon_task_events_take(), node)
 		tmon_task_event_free(te);
+	tmon_events_latest_exit();
 	free_percpu(tmon_event_queues);
 	tmon_event_queues = NULL;
 }

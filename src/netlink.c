@@ -127,17 +127,20 @@ static size_t tmon_status_size(void)
 
 	return nla_total_size(sizeof(TMON_VERSION)) + 5 * nla_total_size(sizeof(u32)) +
 	       (9 + TMON_LAT_BOUNDS) * nla_total_size_64bit(sizeof(u64)) +
-	       TMON_EVENT_KINDS * event + num_possible_cpus() * cpu;
+	       TMON_EVENT_KINDS * event +
+	       TMON_EVENTS_LATEST * nla_total_size(tmon_event_fill_size()) +
+	       num_possible_cpus() * cpu;
 }
 
 int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct tmon_caller who;
 	struct sk_buff *msg;
 	unsigned int cpu;
 	void *hdr;
 	int err = -EMSGSIZE;
 
+	tmon_caller_from_skb(&who, skb);
 	msg = genlmsg_new(tmon_status_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -161,12 +164,12 @@ int tmon_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, TMON_A_MEM_BYTES, tmon_mem_bytes(), TMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, TMON_A_RING_LOST, tmon_ring_lost(), TMON_A_PAD) ||
 	    tmon_put_u64s(msg, TMON_A_LATENCY_BOUND_NS, tmon_lat_bounds_ns, TMON_LAT_BOUNDS) ||
-	    tmon_put_event_stats(msg))
+	    tmon_put_event_stats(msg) || tmon_events_put_latest(msg, &who))
 		goto err;
 	/* Threads come and go with hotplug: hold it still while we look. */
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
-		err = tmon_put_cpu_status(msg, cpu, ns);
+		err = tmon_put_cpu_status(msg, cpu, who.ns);
 		if (err)
 			break;
 	}

@@ -312,8 +312,12 @@ static inline bool tmon_event_of_task(const struct tmon_event *ev)
 	return ev->kind >= TMON_EVENT_EXIT && ev->kind <= TMON_EVENT_BUDGET_UNDER;
 }
 
-/* events.c */
+/* event_msg.c */
 struct sk_buff *tmon_event_msg(u64 seq, const struct tmon_event *ev, pid_t pid);
+int tmon_event_fill(struct sk_buff *msg, u64 seq, const struct tmon_event *ev, pid_t pid);
+size_t tmon_event_fill_size(void);
+
+/* events.c */
 void tmon_event_task_exit(struct tmon_watch *w, const struct tmon_task_record *rec);
 void tmon_event_budget(struct tmon_watch *w, const struct tmon_task_record *rec, u32 budget,
 		       u64 limit, u64 value, bool over);
@@ -324,6 +328,11 @@ void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed);
 void tmon_events_exit(void);
 void tmon_events_latency(unsigned int cpu, const struct tmon_cpu_record *rec,
 			 const struct tmon_cause *cause);
+/* event_latest.c */
+#define TMON_EVENTS_LATEST	4
+void tmon_events_keep(u64 seq, const struct tmon_event *ev);
+int tmon_events_put_latest(struct sk_buff *msg, const struct tmon_caller *who);
+void tmon_events_latest_exit(void);
 
 /* thresholds.c: per CPU, each a latency in ns or off */
 #define TMON_THRESHOLD_OFF	U64_MAX
@@ -350,6 +359,7 @@ int tmon_listeners_init(void);
 void tmon_listeners_exit(void);
 bool tmon_listeners_any(void);
 void tmon_listeners_send(const struct tmon_event *ev);
+bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *ev, pid_t *pid);
 
 /* cpu_thread.c */
 u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);

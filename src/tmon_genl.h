@@ -142,7 +142,8 @@ struct tmon_task_record {
  * TMON_CMD_GET_STATUS (do):
  *	The module's settings and counters, the latency buckets' bounds, the
  *	latest event's number and each event kind's counters (event-suppressed
- *	there: held back since load), and one cpu-status per possible CPU
+ *	there: held back since load), the latest events the caller may be
+ *	told of (event-latest), and one cpu-status per possible CPU
  *	with its counters since load;
  *	sched-policy and sched-prio only while the CPU has its thread, the
  *	latency buckets, their sum and run-ns only once it has woken, its
@@ -153,7 +154,8 @@ struct tmon_task_record {
  *	TMON_A_NR_TASKS, TMON_A_NR_SAMPLES, TMON_A_SAMPLES_DROPPED,
  *	TMON_A_SAMPLES_SKIPPED, TMON_A_SAMPLES_RECLAIMED,
  *	TMON_A_MEM_BYTES, TMON_A_RING_LOST, TMON_A_LATENCY_BOUND_NS,
- *	TMON_A_CPU_STATUS, TMON_A_EVENT_SEQ, TMON_A_EVENT_STATS
+ *	TMON_A_CPU_STATUS, TMON_A_EVENT_SEQ, TMON_A_EVENT_STATS,
+ *	TMON_A_EVENT_LATEST
  *
  * TMON_CMD_WATCH (do):
  *	Watch a process, with its budgets if given. Errors as for the
@@ -454,6 +456,17 @@ enum tmon_cmd {
  *
  * @TMON_A_BUDGET_VALUE (u64):
  *	What the sample measured, in the budget's unit.
+ *
+ * @TMON_A_EVENT_LATEST (nest):
+ *	One of the latest events (at most 4, oldest first) that the caller
+ *	may be told of, as an event message has it for that caller.
+ *	Holding TMON_A_EVENT_SEQ, TMON_A_EVENT_KIND,
+ *	TMON_A_EVENT_SUPPRESSED, TMON_A_CPU, TMON_A_THRESHOLD_NS,
+ *	TMON_A_CPU_RECORD, TMON_A_CAUSE_PID, TMON_A_CAUSE_COMM,
+ *	TMON_A_CAUSE_POLICY, TMON_A_CAUSE_PRIO, TMON_A_CAUSE_IRQS,
+ *	TMON_A_CAUSE_SOFTIRQS, TMON_A_PID, TMON_A_TASK_RECORD,
+ *	TMON_A_BUDGET, TMON_A_BUDGET_LIMIT, TMON_A_BUDGET_VALUE,
+ *	TMON_A_SAMPLES_DROPPED, TMON_A_RING_LOST
  */
 enum tmon_attr {
 	TMON_A_UNSPEC,
@@ -508,6 +521,7 @@ enum tmon_attr {
 	TMON_A_BUDGET,
 	TMON_A_BUDGET_LIMIT,
 	TMON_A_BUDGET_VALUE,
+	TMON_A_EVENT_LATEST,
 
 	__TMON_A_MAX
 };

@@ -3,7 +3,8 @@
 # final record, flagged exited, holding that CPU time (within a tick):
 # the newest in its history, in its exit event and in the tmon_task_sample
 # tracepoint, all with the same seq. A uid-1000 subscriber gets the exit
-# of its own process, not of root's. A burst of exits has an event each.
+# of its own process, not of root's, in its events and its status's latest
+# events. A burst of exits has an event each.
 . /tests/lib.sh
 
 T=/sys/kernel/tracing
@@ -32,6 +33,18 @@ exec 3>&- 4>&-
 wait $r $u
 exits() { [ "$(grep -c '"kind":"exit"' /tmp/root.ev)" = 2 ] && grep -q '"kind":"exit"' /tmp/user.ev; }
 wait_for 10 exits || fail "exit events: root got $(grep -c '"kind":"exit"' /tmp/root.ev), uid 1000 $(grep -c '"kind":"exit"' /tmp/user.ev)"
+
+# tmonctl status has the latest events, each as its caller may be told
+# of it: root both exits, uid 1000 its own.
+latest_exits() { "$@" tmonctl status --json | jq -c '[.events.latest[] | select(.kind == "exit") | .pid] | sort'; }
+got=$(latest_exits) want=$(echo "[$r,$u]" | jq -c sort)
+[ "$got" = "$want" ] || fail "root's status: latest exits $got, wanted $want: $(tmonctl status --json | jq -c .events.latest)"
+got=$(latest_exits $U)
+[ "$got" = "[$u]" ] || fail "uid 1000's status: latest exits $got, wanted [$u]"
+tmonctl status >/tmp/status.txt
+grep -Eq "^(latest    | {10})[0-9]+ exit pid=$r comm=tmon-helper " /tmp/status.txt ||
+	fail "status text: no latest line of $r's exit: $(grep -A4 '^events' /tmp/status.txt)"
+note "$(grep -A4 '^events' /tmp/status.txt)"
 
 # A burst: 40 watched processes killed at once, their exits stored by one
 # work item on one CPU. An exit is not rate limited (a process exits

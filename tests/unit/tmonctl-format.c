@@ -274,7 +274,7 @@ static void check_budget_event(void)
 		"\"record\":{\"pid\":1234,";
 
 	strcpy(ev.comm, "make");
-	ev.raw_comm = ev.task.comm;
+	strcpy(ev.raw_comm, "make");
 	expect_str("event-budget-text", capture(do_event_text, &ev),
 		   "19 budget-over pid=1234 comm=make cpu=1 budget=cpu limit=150% value=173.4%"
 		   " utime=4.210s stime=0.300s rss=150M majflt=2 suppressed=0\n");

@@ -133,6 +133,8 @@ static const struct tmon_genl_attr tmon_genl_attrs[TMON_A_MAX + 1] = {
 		"budget-limit", TMON_GENL_U64, 8, 0 },
 	[TMON_A_BUDGET_VALUE] = {
 		"budget-value", TMON_GENL_U64, 8, 0 },
+	[TMON_A_EVENT_LATEST] = {
+		"event-latest", TMON_GENL_NEST, 0, 1 },
 };
 
 /* The attributes of a cpu-status nest. */
@@ -145,6 +147,16 @@ static const unsigned long long tmon_genl_cpu_status_attrs =
 /* The attributes of a event-stats nest. */
 static const unsigned long long tmon_genl_event_stats_attrs =
 	B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_COUNT) | B(TMON_A_EVENT_SUPPRESSED);
+
+/* The attributes of a event-latest nest. */
+static const unsigned long long tmon_genl_event_latest_attrs =
+	B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_KIND) | B(TMON_A_EVENT_SUPPRESSED) |
+	B(TMON_A_CPU) | B(TMON_A_THRESHOLD_NS) | B(TMON_A_CPU_RECORD) |
+	B(TMON_A_CAUSE_PID) | B(TMON_A_CAUSE_COMM) | B(TMON_A_CAUSE_POLICY) |
+	B(TMON_A_CAUSE_PRIO) | B(TMON_A_CAUSE_IRQS) | B(TMON_A_CAUSE_SOFTIRQS) |
+	B(TMON_A_PID) | B(TMON_A_TASK_RECORD) | B(TMON_A_BUDGET) |
+	B(TMON_A_BUDGET_LIMIT) | B(TMON_A_BUDGET_VALUE) | B(TMON_A_SAMPLES_DROPPED) |
+	B(TMON_A_RING_LOST);
 
 struct tmon_genl_cmd {
 	const char *name;
@@ -160,7 +172,8 @@ static const struct tmon_genl_cmd tmon_genl_cmds[TMON_CMD_MAX + 1] = {
 		B(TMON_A_NR_TASKS) | B(TMON_A_NR_SAMPLES) | B(TMON_A_SAMPLES_DROPPED) |
 		B(TMON_A_SAMPLES_SKIPPED) | B(TMON_A_SAMPLES_RECLAIMED) |
 		B(TMON_A_MEM_BYTES) | B(TMON_A_RING_LOST) | B(TMON_A_LATENCY_BOUND_NS) |
-		B(TMON_A_CPU_STATUS) | B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_STATS) },
+		B(TMON_A_CPU_STATUS) | B(TMON_A_EVENT_SEQ) | B(TMON_A_EVENT_STATS) |
+		B(TMON_A_EVENT_LATEST) },
 	[TMON_CMD_WATCH] = { "watch", 0,
 		B(TMON_A_PID) | B(TMON_A_BUDGET_CPU) | B(TMON_A_BUDGET_RSS) |
 		B(TMON_A_BUDGET_MAJFLT),

@@ -98,19 +98,15 @@ static uint32_t attr_u32(const struct nlattr *attr)
 /* An exit's or a budget's attributes: false without the ones it must have. */
 static bool event_parse_task(const struct nlattr **tb, struct event *ev)
 {
-	char comm[TMON_COMM_LEN];
-
 	if (!tb[TMON_A_PID] || !nl_get_record(tb[TMON_A_TASK_RECORD], &ev->task, sizeof(ev->task)))
 		return false;
 	ev->pid = attr_u32(tb[TMON_A_PID]);
 	if (!ev->has_cpu)
 		ev->cpu = ev->task.cpu;
 	ev->has_cpu = true;
-	ev->raw_comm = ev->task.comm;
-	memcpy(comm, ev->task.comm, sizeof(comm));
-	comm[sizeof(comm) - 1] = '\0';
 	ev->task.comm[sizeof(ev->task.comm) - 1] = '\0';
-	comm_escape(comm, ev->comm);
+	memcpy(ev->raw_comm, ev->task.comm, sizeof(ev->raw_comm));
+	comm_escape(ev->raw_comm, ev->comm);
 	if (ev->kind == TMON_EVENT_EXIT)
 		return true;
 	ev->budget = attr_u32(tb[TMON_A_BUDGET]);
@@ -122,7 +118,7 @@ static bool event_parse_task(const struct nlattr **tb, struct event *ev)
 /* A latency event's attributes: its record is a must. */
 static bool event_parse_wakeup(const struct nlattr **tb, struct event *ev)
 {
-	char comm[TMON_COMM_LEN];
+	const char *comm;
 	unsigned int k;
 
 	if (!nl_get_record(tb[TMON_A_CPU_RECORD], &ev->rec, sizeof(ev->rec)))
@@ -135,9 +131,10 @@ static bool event_parse_wakeup(const struct nlattr **tb, struct event *ev)
 	ev->cause_pid = attr_u32(tb[TMON_A_CAUSE_PID]);
 	ev->cause_policy = attr_u32(tb[TMON_A_CAUSE_POLICY]);
 	ev->cause_prio = attr_u32(tb[TMON_A_CAUSE_PRIO]);
-	ev->raw_comm = tb[TMON_A_CAUSE_COMM] ? mnl_attr_get_str(tb[TMON_A_CAUSE_COMM]) : "";
-	snprintf(comm, sizeof(comm), "%s", ev->raw_comm);
-	comm_escape(comm, ev->comm);
+	comm = tb[TMON_A_CAUSE_COMM] ? mnl_attr_get_str(tb[TMON_A_CAUSE_COMM]) : "";
+	memset(ev->raw_comm, 0, sizeof(ev->raw_comm));
+	memcpy(ev->raw_comm, comm, strnlen(comm, sizeof(ev->raw_comm) - 1));
+	comm_escape(ev->raw_comm, ev->comm);
 	for (k = 0; k < NR_CAUSE_COUNTS; k++) {
 		ev->has_cause_count[k] = tb[cause_count_descs[k].attr];
 		ev->cause_count[k] = attr_u64(tb[cause_count_descs[k].attr]);
@@ -285,26 +282,33 @@ static void event_wakeup_json(struct json *j, const struct event *ev)
 	}
 }
 
-void event_json(FILE *f, const struct event *ev)
+/* @ev as an object of @j (an element of an array, or the document). */
+void event_json_object(struct json *j, const struct event *ev)
 {
 	const struct event_desc *d = event_desc(ev->kind);
+
+	json_object(j, NULL);
+	json_u64(j, "seq", ev->seq);
+	json_str(j, "kind", event_kind_name(ev->kind));
+	if (ev->has_cpu)
+		json_u64(j, "cpu", ev->cpu);
+	if (d->shape == EV_WAKEUP)
+		event_wakeup_json(j, ev);
+	else if (event_of_task(ev->kind))
+		event_task_json(j, ev);
+	else if (d->count_attr)
+		json_u64(j, d->count_json, ev->count);
+	json_u64(j, "suppressed", ev->suppressed);
+	json_end(j);
+}
+
+void event_json(FILE *f, const struct event *ev)
+{
 	struct json j;
 
 	json_init(&j, f);
 	j.pretty = false;	/* JSON lines: one event a line */
-	json_object(&j, NULL);
-	json_u64(&j, "seq", ev->seq);
-	json_str(&j, "kind", event_kind_name(ev->kind));
-	if (ev->has_cpu)
-		json_u64(&j, "cpu", ev->cpu);
-	if (d->shape == EV_WAKEUP)
-		event_wakeup_json(&j, ev);
-	else if (event_of_task(ev->kind))
-		event_task_json(&j, ev);
-	else if (d->count_attr)
-		json_u64(&j, d->count_json, ev->count);
-	json_u64(&j, "suppressed", ev->suppressed);
-	json_end(&j);
+	event_json_object(&j, ev);
 }
 
 static void setenv_u64(const char *name, uint64_t v)

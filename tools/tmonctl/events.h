@@ -22,7 +22,7 @@ struct event {
 	uint64_t cause_count[NR_CAUSE_COUNTS];
 	bool has_cause_count[NR_CAUSE_COUNTS];
 	char comm[COMM_ESC_LEN];	/* the cause's, escaped */
-	const char *raw_comm;		/* as it came: for JSON */
+	char raw_comm[TMON_COMM_LEN];	/* as it came, NUL-terminated: for JSON */
 	struct tmon_cpu_record rec;	/* a latency's */
 	uint32_t pid;			/* an exit's or a budget's: the process */
 	struct tmon_task_record task;	/* and its final record, or the sample */
@@ -35,6 +35,8 @@ struct nlattr;
 bool event_parse(const struct nlattr **tb, struct event *ev);
 void event_text(FILE *f, const struct event *ev);
 void event_json(FILE *f, const struct event *ev);
+struct json;
+void event_json_object(struct json *j, const struct event *ev);
 void event_env(const struct event *ev);
 
 #endif

@@ -273,6 +273,12 @@ const char *nl_strerror(int err)
 }
 
 /* A record attribute into its structure; false if absent. */
+/* A nest's attributes into @tb (TMON_A_MAX + 1, zeroed), checked as a message's are. */
+int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb)
+{
+	return mnl_attr_parse_nested(nest, attr_cb, tb) == MNL_CB_OK ? 0 : -EPROTO;
+}
+
 bool nl_get_record(const struct nlattr *attr, void *rec, size_t size)
 {
 	if (!attr)

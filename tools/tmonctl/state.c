@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "tmonctl.h"
 
 int need_module(void)
@@ -177,6 +178,31 @@ static int event_stats_parse(const struct nlattr *attr, struct tmon_status *st)
 	return 0;
 }
 
+/* The latest events (TMON_A_EVENT_LATEST nests); one of a kind unknown here is kept. */
+static int status_latest_parse(const struct nlmsghdr *nlh, struct tmon_status *st)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		n += mnl_attr_get_type(attr) == TMON_A_EVENT_LATEST;
+	if (!n)
+		return 0;
+	st->latest = calloc(n, sizeof(*st->latest));
+	if (!st->latest)
+		return -ENOMEM;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		const struct nlattr *tb[TMON_A_MAX + 1] = { NULL };
+
+		if (mnl_attr_get_type(attr) != TMON_A_EVENT_LATEST)
+			continue;
+		if (nl_parse_nested(attr, tb) || !event_parse(tb, &st->latest[st->nr_latest]))
+			return -EPROTO;
+		st->nr_latest++;
+	}
+	return 0;
+}
+
 static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void *data)
 {
 	struct tmon_status *st = data;
@@ -209,6 +235,8 @@ static int status_cb(const struct nlmsghdr *nlh, const struct nlattr **tb, void 
 			return -EPROTO;
 		st->lat_bounds_ns[st->nr_bounds++] = mnl_attr_get_u64(attr);
 	}
+	if (status_latest_parse(nlh, st))
+		return -EPROTO;
 	st->cpus = calloc(n ? n : 1, sizeof(*st->cpus));
 	if (!st->cpus)
 		return -ENOMEM;
@@ -304,6 +332,7 @@ void status_free(struct tmon_status *st)
 		free(st->cpus[i].irq_lat_ns);
 	}
 	free(st->cpus);
+	free(st->latest);
 	st->cpus = NULL;
 }
 

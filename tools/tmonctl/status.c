@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "state_file.h"
 #include "tmonctl.h"
 
@@ -89,6 +90,10 @@ static void status_events_json(struct json *j, const struct tmon_status *st)
 		json_end(j);
 	}
 	json_end(j);
+	json_array(j, "latest");
+	for (i = 0; i < st->nr_latest; i++)
+		event_json_object(j, &st->latest[i]);
+	json_end(j);
 	json_end(j);
 }
 
@@ -111,6 +116,10 @@ static void status_events_text(const struct tmon_status *st)
 		held += st->events[i].suppressed;
 	}
 	printf("; %" PRIu64 " held back; thresholds: thread %s, IRQ %s\n", held, thr[0], thr[1]);
+	for (i = 0; i < st->nr_latest; i++) {
+		fputs(i ? "          " : "latest    ", stdout);
+		event_text(stdout, &st->latest[i]);
+	}
 }
 
 static void status_json(const struct tmon_status *st, const struct problems *p)

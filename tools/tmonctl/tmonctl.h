@@ -135,6 +135,7 @@ void nl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v);
 int nl_talk(struct nlmsghdr *nlh, nl_reply_cb cb, void *data);
 const char *nl_strerror(int err);
 bool nl_get_record(const struct nlattr *attr, void *rec, size_t size);
+int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb);
 int nl_listen(void);
 int nl_fd(void);
 int nl_recv(nl_reply_cb cb, void *data);
@@ -190,6 +191,8 @@ struct tmon_status {
 	struct {
 		uint64_t sent, suppressed;
 	} events[NR_EVENT_KINDS];	/* by enum tmon_event_kind, since load */
+	struct event *latest;		/* the latest events ours to see, oldest first */
+	unsigned int nr_latest;
 };
 
 struct task_state {
