@@ -4,7 +4,8 @@
 # the newest in its history, in its exit event and in the tmon_task_sample
 # tracepoint, all with the same seq. A uid-1000 subscriber gets the exit
 # of its own process, not of root's, in its events and its status's latest
-# events. A burst of exits has an event each.
+# events; one in a child pid namespace, of its own process as it
+# numbers it. A burst of exits has an event each.
 . /tests/lib.sh
 
 T=/sys/kernel/tracing
@@ -69,6 +70,35 @@ wait_for 10 burst_told || fail "exit events of $n of $B processes killed at once
 held=$(tmonctl status --json | jq '.events.kinds[] | select(.kind == "exit") | .suppressed')
 [ "$held" = "$held0" ] || fail "exit events held back: $held0, then $held"
 note "$B watched processes killed at once: $B exit events, none held back"
+
+# A subscriber in a child pid namespace: told of the exit of the
+# namespace's process as pid 2, not of a host process's.
+rm -f /tmp/nsx-*
+unshare -p -f --mount-proc sh -c '
+	sleep 1000 & echo $! >/tmp/nsx-pid
+	exec tmonctl events -j -d 60 >/tmp/nsx.ev' & ns=$!
+wait_for 10 test -s /tmp/nsx-pid || fail "the namespace did not start"
+[ "$(cat /tmp/nsx-pid)" = 2 ] || fail "the namespace's sleep is pid $(cat /tmp/nsx-pid), not 2"
+echo 0 >$PAR/thread_threshold_ns
+wait_for 10 grep -q latency /tmp/nsx.ev || fail "the namespace's listener got no event"
+echo off >$PAR/thread_threshold_ns
+# (its host pid: the one whose NSpid ends in the namespace's 2)
+ns_host_pid() { grep -l "^NSpid:[[:space:]]*[0-9]*[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3; }
+hp=$(ns_host_pid 2)
+[ -n "$hp" ] || fail "no host pid for the namespace's pid 2"
+sleep 1000 & h=$!
+watch "$hp"
+watch $h
+kill "$hp" $h
+wait $h 2>/dev/null
+wait_for 10 grep -q "\"kind\":\"exit\",.*\"pid\":$h[,}]" /tmp/root.ev || fail "no exit event of host $h"
+wait_for 10 grep -q '"kind":"exit",.*"pid":2[,}]' /tmp/nsx.ev ||
+	fail "the namespace's listener: no exit of its pid 2 (host $hp): $(grep exit /tmp/nsx.ev)"
+[ "$(grep -c '"kind":"exit"' /tmp/nsx.ev)" = 1 ] ||
+	fail "the namespace's listener was told of other exits: $(grep exit /tmp/nsx.ev)"
+kill "$(ns_host_pid 1)"	# its listener, the namespace's init
+wait $ns
+note "a listener in a child pid namespace: the exit of its pid 2 (host $hp), not of host $h"
 kill $lr $lu
 wait $lr $lu
 
