@@ -4,7 +4,8 @@
 # with a second of spinning. tmonctl limits shows and changes them; only
 # the watcher or an admin may; a bad value is refused and changes nothing.
 # A uid-1000 listener is told of its own process's crossings, not of
-# root's; the tmon_event tracepoint carries them.
+# root's, with /proc mounted hidepid=2; the tmon_event tracepoint carries
+# them.
 . /tests/lib.sh
 
 T=/sys/kernel/tracing
@@ -37,6 +38,9 @@ echo "$out" | grep -q "no budget given" || fail "set-budget without a budget: $o
 
 echo >$T/trace
 echo 1 >$T/events/tmon/tmon_event/enable
+# (/proc hides root's processes from uid 1000; tmon follows its own rule)
+trap 'mount -o remount,hidepid=0 /proc' EXIT
+mount -o remount,hidepid=2 /proc || fail "cannot remount /proc hidepid=2"
 listeners $((60 * SLOW))
 
 # budget KIND BUDGET PID: its event of PID, one line of JSON (empty: none).
@@ -83,7 +87,7 @@ echo "mem 64" >&4
 wait_for 10 grep -q "\"pid\":$u,.*budget-over\|budget-over.*\"pid\":$u[,}]" /tmp/user.ev ||
 	fail "uid 1000 was not told of its process over budget: $(grep budget /tmp/user.ev)"
 grep -q "\"pid\":$r[,}]" /tmp/user.ev && fail "uid 1000 was told of root's $r: $(grep "\"pid\":$r[,}]" /tmp/user.ev)"
-note "uid 1000 told of $u over budget, not of root's $r"
+note "uid 1000 told of $u over budget, not of root's $r (/proc hidepid=2)"
 
 # Removing one: the other stays.
 out=$(tmonctl limits $r --max-rss off) || fail "limits --max-rss off: $out"

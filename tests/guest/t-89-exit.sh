@@ -2,10 +2,11 @@
 # process that uses 300 ms of CPU after its first sample and exits has a
 # final record, flagged exited, holding that CPU time (within a tick):
 # the newest in its history, in its exit event and in the tmon_task_sample
-# tracepoint, all with the same seq. A uid-1000 subscriber gets the exit
-# of its own process, not of root's, in its events and its status's latest
-# events; one in a child pid namespace, of its own process as it
-# numbers it. A burst of exits has an event each.
+# tracepoint, all with the same seq. With /proc mounted hidepid=2, a
+# uid-1000 subscriber gets the exit of its own process, not of root's, in
+# its events and in its status's latest events; one in a child pid
+# namespace, of its own process as it numbers it. A burst of exits has an
+# event each.
 . /tests/lib.sh
 
 T=/sys/kernel/tracing
@@ -24,6 +25,9 @@ watch $r
 watch $u
 wait_for 5 has_samples $r 1 && wait_for 5 has_samples $u 1 || fail "no first samples"
 
+# (/proc hides root's processes from uid 1000; tmon follows its own rule)
+trap 'mount -o remount,hidepid=0 /proc' EXIT
+mount -o remount,hidepid=2 /proc || fail "cannot remount /proc hidepid=2"
 listeners $((60 * SLOW))
 
 echo >$T/trace
