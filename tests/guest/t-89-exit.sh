@@ -87,7 +87,7 @@ echo 0 >$PAR/thread_threshold_ns
 wait_for 10 grep -q latency /tmp/nsx.ev || fail "the namespace's listener got no event"
 echo off >$PAR/thread_threshold_ns
 # (its host pid: the one whose NSpid ends in the namespace's 2)
-ns_host_pid() { grep -l "^NSpid:[[:space:]]*[0-9]*[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3; }
+ns_host_pid() { grep -lE "^NSpid:[[:space:]]+[0-9]+[[:space:]]+$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3; }
 hp=$(ns_host_pid 2)
 [ -n "$hp" ] || fail "no host pid for the namespace's pid 2"
 sleep 1000 & h=$!
