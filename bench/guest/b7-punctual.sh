@@ -20,12 +20,12 @@ echo 65536 >/proc/sys/kernel/pid_max
 
 # punct CASE P: per CPU, records, expiries folded, expiries spanned;
 # and each record that folded expiries: "R PUNCTMISS CASE CPU SEQ
-# EXPECTED_NS MISSED LATENCY_NS IRQ_LATENCY_NS".
+# EXPECTED_NS MISSED LATENCY_NS IRQ_LATENCY_NS PERIOD_NS".
 punct() {
 	awk -v name="$1" -v p="$2" '$1 == "cpu" {
 		if (!($2 in first)) first[$2] = $6
 		last[$2] = $6; lm[$2] = $30; n[$2]++; m[$2] += $30
-		if ($30) print "R PUNCTMISS", name, $2, $4, $6, $30, $8, $28
+		if ($30) print "R PUNCTMISS", name, $2, $4, $6, $30, $8, $28, p
 	} END {
 		for (c in n) print "R PUNCT", name, c, n[c], m[c], int((last[c] - first[c]) / p) + 1 + lm[c]
 	}' /tmp/cpus
