@@ -1,5 +1,5 @@
-# (Its own boot, with possible_cpus=256: see vm-matrix.sh.) Every
-# interface works with 256 possible CPUs of which 4 are online: status
+# (The wide boot, with possible_cpus=256: see vm-matrix.sh.) Every
+# interface works with 256 possible CPUs of which 16 are online: status
 # (netlink and tmonctl, one nest per possible CPU), the CPU and task
 # dumps, the rings' geometry and a recording, latency and list.
 . /tests/lib.sh
@@ -7,7 +7,7 @@
 # x86 kernels since the 6.9 topology rework take the possible CPUs from
 # the firmware's tables alone (possible_cpus= only lowers them): they see
 # 256 when sid's QEMU lists the hotpluggable ones (vm/boot.sh --maxcpus);
-# booted by the host's QEMU (TMON_VM_QEMU_ROOT=none) they see 4.
+# booted by the host's QEMU (TMON_VM_QEMU_ROOT=none) they see the 16 online.
 possible=$(cat /sys/devices/system/cpu/possible)
 if [ "$possible" != 0-255 ]; then
 	note "SKIP: possible CPUs $possible: this kernel takes them from the firmware, which lists fewer (host QEMU?)"
