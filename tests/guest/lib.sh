@@ -60,6 +60,10 @@ online_cpus() {
 }
 
 nr_online() { online_cpus | wc -l; }
+# The possible CPUs (a list of ranges, "0-255" or "0-3,6").
+nr_possible() {
+	tr , '\n' </sys/devices/system/cpu/possible | awk -F- '{ n += (NF == 2 ? $2 - $1 + 1 : 1) } END { print n }'
+}
 
 # "PID COMM" for every thread whose comm starts with $1. The shell reads
 # the files itself: a process per /proc entry would disturb what runs.
