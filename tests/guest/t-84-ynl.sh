@@ -82,6 +82,12 @@ echo "$out" | jq -e 'length > 0 and all(.[]; .name == "event" and .msg["event-ki
 	.msg["cpu-record"].cpu == .msg.cpu and (.msg["cause-comm"] | type) == "string")' >/dev/null ||
 	fail "subscribe events: $(echo "$out" | head -c 600)"
 note "ynl --subscribe events: $(echo "$out" | jq length) events in 2 s, e.g. $(echo "$out" | jq -c '.[0].msg | del(.["cpu-record"])')"
+# get-status's latest events decode the same way (event-latest nests).
+out=$(ynl --do get-status) || fail "get-status: $out"
+echo "$out" | jq -e '(.["event-latest"] | length) >= 1 and all(.["event-latest"][];
+	.["event-kind"] == "thread-latency" and .["cpu-record"]["latency-ns"] > 1)' >/dev/null ||
+	fail "get-status event-latest: $(echo "$out" | jq -c '.["event-latest"]' | head -c 600)"
+note "get-status: $(echo "$out" | jq '.["event-latest"] | length') latest events, the newest numbered $(echo "$out" | jq '.["event-latest"][-1]["event-seq"]')"
 
 out=$(ynl --do unwatch --json "{\"pid\": $a}") || fail "unwatch: $out"
 [ -z "$(watched_pids)" ] || fail "still watched: $(watched_pids)"
