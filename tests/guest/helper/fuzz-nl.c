@@ -774,10 +774,13 @@ static void nl_check_data(struct nl_state *st, const struct nl_expect *x, struct
 
 	switch (x->dump ? -1 : x->cmd) {
 	case TMON_CMD_GET_STATUS:
+		/* The latest events are none before the first, then up to 4. */
 		for (i = TMON_A_PAD + 1; i <= TMON_A_MAX; i++)
-			if ((tmon_genl_cmds[x->cmd].reply & (1ULL << i)) &&
+			if ((tmon_genl_cmds[x->cmd].reply & (1ULL << i)) && i != TMON_A_EVENT_LATEST &&
 			    (tmon_genl_attrs[i].multi ? !ra.count[i] : ra.count[i] != 1))
 				violation("status: attribute %u appears %u times", i, ra.count[i]);
+		if (ra.count[TMON_A_EVENT_LATEST] > 4)
+			violation("status: %u latest events, at most 4", ra.count[TMON_A_EVENT_LATEST]);
 		if (ra.count[TMON_A_CPU_STATUS] != st->nr_possible)
 			violation("status: %u CPU statuses, %u possible CPUs",
 				  ra.count[TMON_A_CPU_STATUS], st->nr_possible);
