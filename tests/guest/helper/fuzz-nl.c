@@ -662,6 +662,27 @@ static int check_event_stats(const struct reply_attrs *in, uint32_t *last)
 	return 0;
 }
 
+/* One of status's latest events: numbered, of a kind. */
+static int check_event_latest(const struct reply_attrs *in)
+{
+	if (in->count[TMON_A_EVENT_SEQ] != 1 || in->count[TMON_A_EVENT_KIND] != 1)
+		return violation("reply: a latest event without its seq or kind"), -1;
+	return 0;
+}
+
+/* What a nest of @type may hold. */
+static unsigned long long nest_attrs(unsigned int type)
+{
+	switch (type) {
+	case TMON_A_CPU_STATUS:
+		return tmon_genl_cpu_status_attrs;
+	case TMON_A_EVENT_STATS:
+		return tmon_genl_event_stats_attrs;
+	default:
+		return tmon_genl_event_latest_attrs;
+	}
+}
+
 /*
  * Attributes of a reply: well-formed, each a known type of its exact
  * size, filling the message exactly; @nested is the nest they are in (0:
@@ -702,11 +723,10 @@ static int parse_reply(const struct nl_state *st, const unsigned char *p, size_t
 			if (parse_reply(st, p + off + NLA_HDRLEN, plen, &in, type))
 				return -1;
 			if (type == TMON_A_CPU_STATUS ? check_cpu_status(st, ra, &in, &last_cpu) :
-			    check_event_stats(&in, &last_kind))
+			    type == TMON_A_EVENT_STATS ? check_event_stats(&in, &last_kind) :
+			    check_event_latest(&in))
 				return -1;
-		} else if (nested && type != TMON_A_PAD &&
-			   !((nested == TMON_A_CPU_STATUS ? tmon_genl_cpu_status_attrs :
-			      tmon_genl_event_stats_attrs) & (1ULL << type))) {
+		} else if (nested && type != TMON_A_PAD && !(nest_attrs(nested) & (1ULL << type))) {
 			return violation("reply: attribute %u inside nest %u", type, nested), -1;
 		}
 		ra->a[type] = p + off + NLA_HDRLEN;
