@@ -20,6 +20,9 @@ chmod 0666 /tmp/hog.u
 tmon-helper hog </tmp/hog.r >/tmp/hog.out & r=$!
 $U sh -c 'exec tmon-helper hog </tmp/hog.u >/dev/null' & u=$!
 exec 3>/tmp/hog.r 4>/tmp/hog.u
+# (each was a shell waiting for its fifo until then: the same comm from here on)
+wait_for 10 sh -c "grep -qx tmon-helper /proc/$r/comm && grep -qx tmon-helper /proc/$u/comm" ||
+	fail "the hogs did not start"
 out=$(tmonctl watch $r --max-rss 32M --max-cpu 50%) || fail "tmonctl watch --max-*: $out"
 out=$($U tmonctl watch $u --max-rss 32M) || fail "uid 1000: tmonctl watch --max-rss: $out"
 lim=$(tmonctl limits $r -j) || fail "tmonctl limits: $lim"

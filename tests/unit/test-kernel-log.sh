@@ -2,7 +2,8 @@
 # The kernel-log scan (tests/lib/kernel-log.sh) against real report
 # lines: each of data/kernel-reports.log must be caught, no line of
 # data/kernel-benign.log may be, t-93's injected-failure call traces are
-# passed over only inside t-93, and the timer-interrupt line only under
+# passed over only inside t-93, the OOM killer's report of the balloon
+# only inside t-94, and the timer-interrupt line only under
 # TCG.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/kernel-log.sh"
@@ -25,6 +26,12 @@ check benign "$([ -z "$missed" ] && echo 1)" "${missed:-$(wc -l <"$here/data/ker
 in93=$(printf '%s\n' "tmon-test: begin t-93-faults" "Call Trace:" "BUG: KASAN: use-after-free" \
 	"tmon-test: end t-93-faults" "Call Trace:" | bad_log_lines | tr '\n' '|')
 check t-93-span "$([ "$in93" = "BUG: KASAN: use-after-free|Call Trace:|" ] && echo 1)" "$in93"
+# Inside t-94 the OOM killer's report is expected if its victim is the
+# balloon (oom_score_adj 1000); another victim is a failure.
+oom='Out of memory: Killed process 3367 (tmon-helper) total-vm:847296kB, anon-rss:834432kB, UID:0 pgtables:1672kB oom_score_adj:'
+in94=$(printf '%s\n' "tmon-test: begin t-94-memory" "Call Trace:" "${oom}1000" "${oom}0" \
+	"tmon-test: end t-94-memory" "Call Trace:" | bad_log_lines | tr '\n' '|')
+check t-94-oom "$([ "$in94" = "Call Trace:|TMON-CHECK-FAIL t-94-memory: the OOM killer took another process than the balloon: ${oom}0|" ] && echo 1)" "$in94"
 tcg=$(printf '%s\n' "hrtimer: interrupt took 627456 ns" "Call Trace:" | bad_log_lines tcg | tr '\n' '|')
 check tcg "$([ "$tcg" = "Call Trace:|" ] && echo 1)" "$tcg"
 
