@@ -84,27 +84,33 @@ bool tmon_task_may_read(struct task_struct *task)
 }
 
 /*
- * @w's pid as @c sees it, or 0 when @c may not see it (no pid in @c's
- * namespace, or not readable). A process that is gone is judged by the
- * credentials it had when it was watched.
+ * The process of @pid as @c sees it, or 0 when @c may not see it (no pid
+ * in @c's namespace, or not readable). A process that is gone is judged
+ * by @cred, the credentials it had when it was watched.
  */
-pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w)
+pid_t tmon_process_visible(const struct tmon_caller *c, struct pid *pid, const struct cred *cred)
 {
 	struct task_struct *task;
 	pid_t vnr;
 	bool ok;
 
-	vnr = pid_nr_ns(w->pid, c->ns);
+	vnr = pid_nr_ns(pid, c->ns);
 	if (!vnr || c->admin)
 		return vnr;
-	task = get_pid_task(w->pid, PIDTYPE_TGID);
+	task = get_pid_task(pid, PIDTYPE_TGID);
 	if (task) {
 		ok = tmon_task_may_read(task);
 		put_task_struct(task);
 	} else {
-		ok = tmon_cred_may_read(w->cred);
+		ok = tmon_cred_may_read(cred);
 	}
 	return ok ? vnr : 0;
+}
+
+/* @w's process as @c sees it (tmon_process_visible()). */
+pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w)
+{
+	return tmon_process_visible(c, w->pid, w->cred);
 }
 
 /* Admins in the initial pid namespace see everything as it is stored. */

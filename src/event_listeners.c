@@ -145,28 +145,23 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 	return vnr && ok ? vnr : -1;
 }
 
-/* The watched process's pid as @who may see it, or 0 (access.c's rule). */
-static pid_t tmon_watched_visible(const struct tmon_caller *who, struct tmon_watch *w)
-{
-	const struct cred *old;
-	pid_t vnr;
-
-	old = override_creds(who->cred);
-	vnr = tmon_watch_visible(who, w);
-	revert_creds(old);
-	return vnr;
-}
-
 /*
  * Whether @who may be told of @ev, and the pid its message has for @who
  * (tmon_event_msg()'s @pid): a process's event only if @who may see the
- * process; a wakeup's always, its cause only if @who may see that; the
- * module's always.
+ * process, @proc with the credentials @cred it was watched with; a
+ * wakeup's always, its cause only if @who may see that; the module's
+ * always.
  */
-bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *ev, pid_t *pid)
+bool tmon_event_visible_of(const struct tmon_caller *who, const struct tmon_event *ev,
+			   struct pid *proc, const struct cred *cred, pid_t *pid)
 {
+	const struct cred *old;
+
 	if (tmon_event_of_task(ev)) {
-		*pid = tmon_watched_visible(who, ev->watch);
+		/* access.c judges the current credentials: @who's, here. */
+		old = override_creds(who->cred);
+		*pid = tmon_process_visible(who, proc, cred);
+		revert_creds(old);
 		return *pid;
 	}
 	if (tmon_event_of_wakeup(ev))
@@ -174,6 +169,15 @@ bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *
 	else
 		*pid = 0;
 	return true;
+}
+
+/* Whether @who may be told of @ev, a process's by its watch. */
+static bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *ev,
+			       pid_t *pid)
+{
+	struct tmon_watch *w = ev->watch;
+
+	return tmon_event_visible_of(who, ev, w ? w->pid : NULL, w ? w->cred : NULL, pid);
 }
 
 /*

@@ -202,6 +202,7 @@ void tmon_caller_init(struct tmon_caller *c, bool admin);
 void tmon_caller_from_file(struct tmon_caller *c, const struct file *file);
 void tmon_caller_from_skb(struct tmon_caller *c, const struct sk_buff *skb);
 bool tmon_task_may_read(struct task_struct *task);
+pid_t tmon_process_visible(const struct tmon_caller *c, struct pid *pid, const struct cred *cred);
 pid_t tmon_watch_visible(const struct tmon_caller *c, struct tmon_watch *w);
 bool tmon_caller_sees_all(const struct tmon_caller *c);
 int tmon_watches_visible(const struct tmon_caller *c, struct xarray *set);
@@ -351,15 +352,14 @@ int tmon_watch_set_budgets(const struct tmon_caller *c, pid_t nr, const struct t
 int tmon_exits_init(void);
 void tmon_exits_exit(void);
 
-/* event_snapshot.c */
+/* event_snapshot.c, event_listeners.c */
 void tmon_snapshot_take(void);
-
-/* event_listeners.c */
 int tmon_listeners_init(void);
 void tmon_listeners_exit(void);
 bool tmon_listeners_any(void);
 void tmon_listeners_send(const struct tmon_event *ev);
-bool tmon_event_visible(const struct tmon_caller *who, const struct tmon_event *ev, pid_t *pid);
+bool tmon_event_visible_of(const struct tmon_caller *who, const struct tmon_event *ev,
+			   struct pid *proc, const struct cred *cred, pid_t *pid);
 
 /* cpu_thread.c */
 u32 tmon_timer_arm_next(struct tmon_cpu *tc, u64 expected, u64 now);
