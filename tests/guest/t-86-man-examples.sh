@@ -1,6 +1,8 @@
-# The examples of tmon(4) and tmonctl(1) run as written: every command
-# line of their EXAMPLES (a "# " or "$ " prompt in a literal display) in
-# order, each page from an unloaded module, and each must succeed. The
+# The examples of every page (tmon(4), tmonctl(1), tmon-plot(1),
+# tmon-trace-report(1)) run as written: every command line of their
+# EXAMPLES (a "# " or "$ " prompt in a literal display) in order, each
+# page from an unloaded module (the helpers' pages from a loaded one, as
+# their readers have it), and each must succeed. The
 # pages' process 1234 is made to exist (the next pid set to it);
 # modprobe is the module file's (a shim: the guest has no module tree).
 # Only what the guest lacks is not run here, and the test says what: the
@@ -32,8 +34,9 @@ examples() {
 }
 
 ran=0
-for page in /man/tmonctl.1 /man/tmon.4; do
+for page in /man/tmonctl.1 /man/tmon.4 /man/tmon-plot.1 /man/tmon-trace-report.1; do
 	loaded && unload
+	case $page in /man/tmon-*) load ;; esac
 	examples $page >/tmp/ex/lines
 	[ -s /tmp/ex/lines ] || fail "$page: no examples found"
 	while IFS= read -r line; do

@@ -60,7 +60,7 @@ done
 cp "$here"/guest/*.sh "$root/tests/"
 # The manual pages, whose examples t-86 runs.
 mkdir -p "$root/man"
-cp "$here/../man/tmon.4" "$here/../man/tmonctl.1" "$root/man/"
+cp "$here"/../man/*.[14] "$root/man/"
 # The stress test's children exec this name (tmon-helper stress churn).
 ln -s tmon-helper "$root/bin/churn-child"
 initramfs_finish "$out"
