@@ -55,6 +55,7 @@ struct tmon_event_queue {
 	unsigned int head, tail;	/* free-running; head - tail queued */
 	struct tmon_event ev[TMON_EVENT_QLEN];
 	struct tmon_event_limit limit[TMON_EVENT_KINDS];
+	u64 held[TMON_EVENT_KINDS];	/* since load (a storm: no line shared) */
 };
 
 /* A process's event on the list of them (allocated: they are few). */
@@ -63,27 +64,18 @@ struct tmon_task_event {
 	struct tmon_event ev;
 };
 
+/* From tmon_events_init() until tmon_events_free(): status reads their totals. */
 static struct tmon_event_queue __percpu *tmon_event_queues;
+static bool tmon_events_taken;		/* while the work item may send */
 static LLIST_HEAD(tmon_task_events);
 static atomic_t tmon_task_events_queued;
 static struct work_struct tmon_event_work;
 static atomic64_t tmon_event_seq;	/* only the work item numbers them */
 static atomic64_t tmon_events_sent[TMON_EVENT_KINDS];
-static atomic64_t tmon_events_held[TMON_EVENT_KINDS];
+static atomic64_t tmon_task_events_held[TMON_EVENT_KINDS];	/* processes' */
 
-/* An event of @kind held back: counted in its source's @lim (if any) and in all. */
-static void tmon_event_held(struct tmon_event_limit *lim, u32 kind)
-{
-	if (lim)
-		lim->held++;
-	atomic64_inc(&tmon_events_held[kind - TMON_EVENT_THREAD_LATENCY]);
-}
-
-/*
- * Whether @lim lets an event through at time @now; one it holds back is
- * counted in it, and in @kind's total.
- */
-static bool tmon_event_limit_pass(struct tmon_event_limit *lim, u32 kind, u64 now)
+/* Whether @lim lets an event through at time @now; one it holds back is counted in it. */
+static bool tmon_event_limit_pass(struct tmon_event_limit *lim, u64 now)
 {
 	if (now - lim->window_ns >= NSEC_PER_SEC) {
 		lim->window_ns = now;
@@ -93,7 +85,7 @@ static bool tmon_event_limit_pass(struct tmon_event_limit *lim, u32 kind, u64 no
 		lim->sent++;
 		return true;
 	}
-	tmon_event_held(lim, kind);
+	lim->held++;
 	return false;
 }
 
@@ -104,19 +96,22 @@ static bool tmon_event_limit_pass(struct tmon_event_limit *lim, u32 kind, u64 no
 static bool tmon_event_queue(unsigned int cpu, const struct tmon_event *ev, u64 now)
 {
 	struct tmon_event_queue *q = per_cpu_ptr(tmon_event_queues, cpu);
-	struct tmon_event_limit *lim = &q->limit[ev->kind - TMON_EVENT_THREAD_LATENCY];
+	unsigned int i = ev->kind - TMON_EVENT_THREAD_LATENCY;
+	struct tmon_event_limit *lim = &q->limit[i];
 	unsigned long flags;
 	bool queued = false;
 
 	raw_spin_lock_irqsave(&q->lock, flags);
 	if (q->head - q->tail >= TMON_EVENT_QLEN) {
-		tmon_event_held(lim, ev->kind);
-	} else if (tmon_event_limit_pass(lim, ev->kind, now)) {
+		lim->held++;
+	} else if (tmon_event_limit_pass(lim, now)) {
 		q->ev[q->head % TMON_EVENT_QLEN] = *ev;
 		q->ev[q->head++ % TMON_EVENT_QLEN].suppressed = lim->held;
 		lim->held = 0;
 		queued = true;
 	}
+	if (!queued)
+		WRITE_ONCE(q->held[i], q->held[i] + 1);
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	if (queued)
 		queue_work(system_wq, &tmon_event_work);
@@ -146,15 +141,18 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev,
 			    struct tmon_event_limit *lim)
 {
+	atomic64_t *held = &tmon_task_events_held[ev->kind - TMON_EVENT_THREAD_LATENCY];
 	struct tmon_task_event *te;
 
-	if (lim && !tmon_event_limit_pass(lim, ev->kind, ktime_get_ns()))
+	if (lim && !tmon_event_limit_pass(lim, ktime_get_ns())) {
+		atomic64_inc(held);
 		return;
+	}
 	if (atomic_inc_return(&tmon_task_events_queued) > TMON_TASK_EVENTS_MAX)
-		goto held;
+		goto full;
 	te = kmalloc(sizeof(*te), GFP_NOWAIT | __GFP_NOWARN);
 	if (!te)
-		goto held;
+		goto full;
 	te->ev = *ev;
 	te->ev.watch = w;
 	te->ev.cpu = ev->task.cpu;
@@ -166,9 +164,11 @@ static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev,
 	llist_add(&te->node, &tmon_task_events);
 	queue_work(system_wq, &tmon_event_work);
 	return;
-held:
+full:
 	atomic_dec(&tmon_task_events_queued);
-	tmon_event_held(lim, ev->kind);
+	if (lim)
+		lim->held++;
+	atomic64_inc(held);
 }
 
 /* The exit of @w's last thread: its final record @rec. */
@@ -217,7 +217,7 @@ void tmon_event_module(u32 kind, unsigned int cpu, u64 count)
 	    !READ_ONCE(tmon_params_live))
 		return;
 	/* /dev/tmon is there before the events: a reader is not stopped. */
-	if (!smp_load_acquire(&tmon_event_queues))
+	if (!smp_load_acquire(&tmon_events_taken))
 		return;
 	tmon_event_queue(raw_smp_processor_id(), &ev, ktime_get_ns());
 }
@@ -324,35 +324,42 @@ u64 tmon_events_last_seq(void)
 /* Since load, events of @kind: numbered and sent, and held back. */
 void tmon_events_counts(u32 kind, u64 *sent, u64 *suppressed)
 {
-	unsigned int i = kind - TMON_EVENT_THREAD_LATENCY;
+	unsigned int i = kind - TMON_EVENT_THREAD_LATENCY, cpu;
+	u64 held = atomic64_read(&tmon_task_events_held[i]);
 
+	for_each_possible_cpu(cpu)
+		held += READ_ONCE(per_cpu_ptr(tmon_event_queues, cpu)->held[i]);
 	*sent = atomic64_read(&tmon_events_sent[i]);
-	*suppressed = atomic64_read(&tmon_events_held[i]);
+	*suppressed = held;
+}
+
+/* The queues, before the family is registered (status counts with them). */
+int tmon_events_init(void)
+{
+	unsigned int cpu;
+
+	tmon_event_queues = alloc_percpu(struct tmon_event_queue);
+	if (!tmon_event_queues)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(tmon_event_queues, cpu)->lock);
+	INIT_WORK(&tmon_event_work, tmon_events_drain);
+	return 0;
 }
 
 /*
  * After the family is registered, before the threads start; then the
  * exits of watched processes (task_exit.c), which queue events too.
  */
-int tmon_events_init(void)
+int tmon_events_start(void)
 {
-	struct tmon_event_queue __percpu *queues;
-	unsigned int cpu;
 	int err;
 
-	queues = alloc_percpu(struct tmon_event_queue);
-	if (!queues)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		raw_spin_lock_init(&per_cpu_ptr(queues, cpu)->lock);
-	INIT_WORK(&tmon_event_work, tmon_events_drain);
-	/* Pairs with tmon_event_module()'s look: set up before it is seen. */
-	smp_store_release(&tmon_event_queues, queues);
+	/* Pairs with tmon_event_module()'s look: the family is there. */
+	smp_store_release(&tmon_events_taken, true);
 	err = tmon_exits_init();
-	if (err) {
-		WRITE_ONCE(tmon_event_queues, NULL);
-		free_percpu(queues);
-	}
+	if (err)
+		WRITE_ONCE(tmon_events_taken, false);
 	return err;
 }
 
@@ -360,13 +367,14 @@ int tmon_events_init(void)
  * After the threads stop, and with the exits no longer seen, nothing
  * queues any more: what is left unsent gives its references back.
  */
-void tmon_events_exit(void)
+void tmon_events_stop(void)
 {
 	struct tmon_task_event *te, *next;
 	struct tmon_event_queue *q;
 	unsigned int cpu;
 
 	tmon_exits_exit();
+	WRITE_ONCE(tmon_events_taken, false);
 	cancel_work_sync(&tmon_event_work);
 	for_each_possible_cpu(cpu) {
 		q = per_cpu_ptr(tmon_event_queues, cpu);
@@ -376,6 +384,11 @@ void tmon_events_exit(void)
 	llist_for_each_entry_safe(te, next, tmon_task_events_take(), node)
 		tmon_task_event_free(te);
 	tmon_events_latest_exit();
+}
+
+/* After the family is gone: nothing reads the queues' totals any more. */
+void tmon_events_exit(void)
+{
 	free_percpu(tmon_event_queues);
 	tmon_event_queues = NULL;
 }

@@ -6,7 +6,8 @@
  * threads start last, so every read-out exists before the first record,
  * and stop first, so nothing writes history that is being freed. The
  * watch list goes after the read-outs are removed (an open debugfs file
- * holds a module reference, so no reader is left by then).
+ * holds a module reference, so no reader is left by then). The events'
+ * queues outlive the netlink family, whose status reads their totals.
  */
 #include <linux/module.h>
 
@@ -28,15 +29,12 @@ static int __init tmon_init(void)
 
 	tmon_history_init();
 	tmon_tasks_init();
-
 	err = tmon_samples_init();
 	if (err)
 		goto err_history;
-
 	err = tmon_reclaim_init();
 	if (err)
 		goto err_samples;
-
 	err = tmon_ring_init();
 	if (err)
 		goto err_reclaim;
@@ -46,27 +44,30 @@ static int __init tmon_init(void)
 		goto err_ring;
 	tmon_debugfs_init();
 
-	err = tmon_netlink_init();
-	if (err)
-		goto err_debugfs;
-
 	err = tmon_events_init();
 	if (err)
-		goto err_netlink;
-
-	err = tmon_threads_start();
+		goto err_debugfs;
+	err = tmon_netlink_init();
 	if (err)
 		goto err_events;
+	err = tmon_events_start();
+	if (err)
+		goto err_netlink;
+	err = tmon_threads_start();
+	if (err)
+		goto err_events_started;
 
 	tmon_params_set_live(true);
 	pr_info("version %s, period %llu ns, %u threads\n",
 		TMON_VERSION, tmon_period_ns(), tmon_threads_running());
 	return 0;
 
-err_events:
-	tmon_events_exit();
+err_events_started:
+	tmon_events_stop();
 err_netlink:
 	tmon_netlink_exit();
+err_events:
+	tmon_events_exit();
 err_debugfs:
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
@@ -86,8 +87,9 @@ static void __exit tmon_exit(void)
 {
 	tmon_params_set_live(false);
 	tmon_threads_stop();
-	tmon_events_exit();
+	tmon_events_stop();
 	tmon_netlink_exit();
+	tmon_events_exit();
 	tmon_debugfs_exit();
 	tmon_sysfs_exit();
 	tmon_tasks_exit();
