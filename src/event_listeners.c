@@ -111,12 +111,11 @@ out:
  * The cause as @who may see it: its pid in @who's namespace, or none
  * (-1: it has no pid there, or is not @who's to see, or is gone and @who
  * is not an admin of the initial namespace). The idle task (pid 0) is no
- * process: everyone sees it.
+ * process: everyone sees it. With @who's credentials as the current ones.
  */
 static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 {
 	struct task_struct *task;
-	const struct cred *old;
 	struct pid *pid;
 	pid_t vnr = 0;
 	bool ok;
@@ -134,13 +133,7 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 	/* Gone since (a short-lived task): its number is all there is. */
 	if (!task)
 		return tmon_caller_sees_all(who) ? gnr : -1;
-	ok = who->admin;
-	if (!ok && vnr) {
-		/* access.c judges the current credentials: the subscriber's, here. */
-		old = override_creds(who->cred);
-		ok = tmon_task_may_read(task);
-		revert_creds(old);
-	}
+	ok = who->admin || (vnr && tmon_task_may_read(task));
 	put_task_struct(task);
 	return vnr && ok ? vnr : -1;
 }
@@ -155,20 +148,21 @@ static pid_t tmon_cause_visible(const struct tmon_caller *who, pid_t gnr)
 bool tmon_event_visible_of(const struct tmon_caller *who, const struct tmon_event *ev,
 			   struct pid *proc, const struct cred *cred, pid_t *pid)
 {
+	bool task = tmon_event_of_task(ev);
 	const struct cred *old;
 
-	if (tmon_event_of_task(ev)) {
-		/* access.c judges the current credentials: @who's, here. */
-		old = override_creds(who->cred);
-		*pid = tmon_process_visible(who, proc, cred);
-		revert_creds(old);
-		return *pid;
+	if (!task && !(tmon_event_of_wakeup(ev) && ev->cause.taken)) {
+		*pid = tmon_event_of_wakeup(ev) ? -1 : 0;
+		return true;
 	}
-	if (tmon_event_of_wakeup(ev))
-		*pid = ev->cause.taken ? tmon_cause_visible(who, ev->cause.pid) : -1;
+	/* access.c judges the current credentials: @who's, here. */
+	old = override_creds(who->cred);
+	if (task)
+		*pid = tmon_process_visible(who, proc, cred);
 	else
-		*pid = 0;
-	return true;
+		*pid = tmon_cause_visible(who, ev->cause.pid);
+	revert_creds(old);
+	return !task || *pid;
 }
 
 /* Whether @who may be told of @ev, a process's by its watch. */
