@@ -31,8 +31,7 @@ static u64 tmon_latest_n;		/* kept since load: the newest is n - 1 */
 static void tmon_latest_clear(struct tmon_latest *l)
 {
 	put_pid(l->pid);
-	if (l->cred)
-		put_cred(l->cred);
+	put_cred(l->cred);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -64,7 +64,7 @@ struct tmon_task_event {
 	struct tmon_event ev;
 };
 
-/* From tmon_events_init() until tmon_events_free(): status reads their totals. */
+/* From tmon_events_init() until tmon_events_exit(): status reads their totals. */
 static struct tmon_event_queue __percpu *tmon_event_queues;
 static bool tmon_events_taken;		/* while the work item may send */
 static LLIST_HEAD(tmon_task_events);
@@ -141,13 +141,10 @@ static void tmon_event_latency(unsigned int cpu, u32 kind, u64 threshold,
 static void tmon_event_task(struct tmon_watch *w, struct tmon_event *ev,
 			    struct tmon_event_limit *lim)
 {
-	atomic64_t *held = &tmon_task_events_held[ev->kind - TMON_EVENT_THREAD_LATENCY];
 	struct tmon_task_event *te;
 
-	if (lim && !tmon_event_limit_pass(lim, ktime_get_ns())) {
-		atomic64_inc(held);
-		return;
-	}
+	if (lim && !tmon_event_limit_pass(lim, ktime_get_ns()))
+		goto held;	/* (counted in @lim by the limit) */
 	if (atomic_inc_return(&tmon_task_events_queued) > TMON_TASK_EVENTS_MAX)
 		goto full;
 	te = kmalloc(sizeof(*te), GFP_NOWAIT | __GFP_NOWARN);
@@ -168,7 +165,8 @@ full:
 	atomic_dec(&tmon_task_events_queued);
 	if (lim)
 		lim->held++;
-	atomic64_inc(held);
+held:
+	atomic64_inc(&tmon_task_events_held[ev->kind - TMON_EVENT_THREAD_LATENCY]);
 }
 
 /* The exit of @w's last thread: its final record @rec. */
