@@ -141,8 +141,37 @@ listeners() {
 		fail "the listeners got no event"
 	echo off >$PAR/thread_threshold_ns
 }
-# The kernel's own YNL client, driven by netlink/tmon.yaml alone.
-ynl() { python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"; }
+# The kernel's own YNL client, driven by netlink/tmon.yaml alone. Between
+# ynl_session and ynl_session_end a test's requests go to one interpreter
+# running the client's main() for each (/ynl/ynl-session.py): under TCG a
+# python3 and its parse of the spec take 1.5 s a request.
+ynl() {
+	local l
+	if [ -z "${ynl_pid:-}" ]; then
+		python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"
+		return
+	fi
+	jq -cn '$ARGS.positional' --args -- --spec /ynl/tmon.yaml --no-schema --output-json "$@" >&7
+	while IFS= read -r l <&8; do
+		case $l in "ynl-session-exit "*) return "${l#ynl-session-exit }" ;; esac
+		printf '%s\n' "$l"
+	done
+	echo "the YNL session ended"
+	return 1
+}
+ynl_session() {
+	rm -f /tmp/ynl.req /tmp/ynl.rep && mkfifo /tmp/ynl.req /tmp/ynl.rep || fail "mkfifo"
+	python3 /ynl/ynl-session.py </tmp/ynl.req >/tmp/ynl.rep 2>&1 &
+	ynl_pid=$!
+	exec 7>/tmp/ynl.req 8</tmp/ynl.rep
+}
+# (its end said in words: the test's children hold the request pipe too)
+ynl_session_end() {
+	echo end >&7
+	wait "$ynl_pid"
+	exec 7>&- 8<&-
+	ynl_pid=
+}
 # csv_col FILE NAME: the column of NAME in a `tmonctl record` CSV's header.
 # csv_col FILE NAME: the column of NAME in a recording (after its # line).
 csv_col() { grep -v -m 1 '^#' "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }

@@ -11,6 +11,7 @@
 U="tmon-helper asuser 1000"
 OFF=18446744073709551615
 load log_sec=0 log_nsec=10000000
+ynl_session
 
 # thresholds: each CPU's "cpu thread irq" from GET_STATUS (- for off).
 thresholds() {
@@ -67,5 +68,6 @@ note "softirqs in their windows: $sum; cpu 1's /proc/softirqs rose by $((s1 - s0
 
 kill $l
 wait $l
+ynl_session_end
 unload
 note "ok"

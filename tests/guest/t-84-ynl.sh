@@ -2,7 +2,9 @@
 # driven by netlink/tmon.yaml alone, against the live module: every
 # command, the records decoded from the spec's structs compared with
 # debugfs, and each command's policy refusing another's attribute; the
-# events group's messages decoded from the spec.
+# events group's messages decoded from the spec. (The first request runs
+# cli.py as a user would; the others its main() in one interpreter,
+# ynl_session.)
 . /tests/lib.sh
 
 P=100000000
@@ -91,5 +93,6 @@ note "get-status: $(echo "$out" | jq '.["event-latest"] | length') latest events
 
 out=$(ynl --do unwatch --json "{\"pid\": $a}") || fail "unwatch: $out"
 [ -z "$(watched_pids)" ] || fail "still watched: $(watched_pids)"
+ynl_session_end
 kill $a
 unload

@@ -31,6 +31,7 @@ add_binary /usr/bin/python3.11 usr/bin/python3
 mkdir -p "$root/ynl"
 cp -r "$ynl/cli.py" "$ynl/lib" "$root/ynl/"
 cp "$here/../netlink/tmon.yaml" "$root/ynl/"
+cp "$here/guest/ynl-session.py" "$root/ynl/"
 /usr/bin/python3 - "$ynl" "$here/../netlink/tmon.yaml" <<'EOF' | while read -r f; do
 import importlib.util, os, runpy, sys
 # Run the client as the guest does, as far as the host goes (it has no
