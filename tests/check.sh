@@ -217,27 +217,49 @@ e2e() {
 	bash "$here/e2e.sh" "$TMON_TOP/dist"
 }
 
+# report_part P RC: part P's results (in $out.part), kept in $out; a part
+# that stopped before it could report (a failed install, a build that
+# died) has no FAIL line of its own.
+report_part() {
+	cat "$out.part" >>"$out"
+	if [ "$2" -ne 0 ] && ! grep -q '^FAIL ' "$out.part"; then
+		echo "FAIL $1/exit  (the part stopped with status $2 before reporting a failure)" |
+			tee -a "$out"
+	fi
+}
+
 for p in $parts; do
-	case $p in
-	unit | lint | pkg | vm | e2e)
-		# (a base that failed in the background is tried again by e2e)
-		if [ "$p" = e2e ] && [ -n "$bases_pid" ]; then
-			log "waiting for the e2e base roots (build/e2e/bases.log)"
-			wait "$bases_pid" || tail -n 20 "$TMON_TOP/build/e2e/bases.log"
-		fi
-		log "== $p"
-		$p 2>&1 | tee "$out.part"
-		rc=${PIPESTATUS[0]}
-		cat "$out.part" >>"$out"
-		# A part that stopped before it could report (a failed install,
-		# a build that died) has no FAIL line of its own.
-		if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out.part"; then
-			echo "FAIL $p/exit  (the part stopped with status $rc before reporting a failure)" |
-				tee -a "$out"
-		fi
-		;;
-	*) die "unknown part '$p' (unit lint pkg vm e2e)" ;;
-	esac
+	case $p in unit | lint | pkg | vm | e2e) ;; *) die "unknown part '$p' (unit lint pkg vm e2e)" ;; esac
+done
+# unit, lint and pkg each keep one CPU busy and touch nothing the others
+# use (make deb copies the tree without what unit builds in it): they run
+# side by side, their results shown in order once all are done.
+side=$(for p in $parts; do case $p in unit | lint | pkg) echo "$p" ;; esac; done)
+if [ "$(echo $side | wc -w)" -gt 1 ]; then
+	pids=()
+	for p in $side; do
+		log "== $p (side by side with: $(echo $side))"
+		{ $p >"$out.$p" 2>&1; echo $? >"$out.$p.rc"; } &
+		pids+=($!)
+	done
+	# (not the e2e bases, also in the background)
+	wait "${pids[@]}"
+	for p in $side; do
+		tee "$out.part" <"$out.$p"
+		report_part "$p" "$(cat "$out.$p.rc")"
+		rm -f "$out.$p" "$out.$p.rc"
+	done
+	parts=$(for p in $parts; do case $p in unit | lint | pkg) ;; *) echo "$p" ;; esac; done)
+fi
+for p in $parts; do
+	# (a base that failed in the background is tried again by e2e)
+	if [ "$p" = e2e ] && [ -n "$bases_pid" ]; then
+		log "waiting for the e2e base roots (build/e2e/bases.log)"
+		wait "$bases_pid" || tail -n 20 "$TMON_TOP/build/e2e/bases.log"
+	fi
+	log "== $p"
+	$p 2>&1 | tee "$out.part"
+	report_part "$p" "${PIPESTATUS[0]}"
 done
 
 pass=$(grep -c '^PASS ' "$out")

@@ -4,6 +4,7 @@
 # parse of the spec's YAML take a second or more. One request a line on
 # stdin, its words as a JSON array (what would follow "cli.py"); for each,
 # what the client printed, then "ynl-session-exit STATUS". "end" ends it.
+import io
 import json
 import sys
 
@@ -25,7 +26,10 @@ def spec_once(stream):
 
 yaml.safe_load = spec_once
 out = sys.stdout
-for line in sys.stdin:
+requests = sys.stdin
+# (the client's exit() closes sys.stdin before it raises SystemExit)
+sys.stdin = io.StringIO()
+for line in requests:
     if line.strip() == 'end':
         break
     sys.argv = ['cli.py'] + json.loads(line)
