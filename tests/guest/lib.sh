@@ -147,11 +147,12 @@ listeners() {
 # python3 and its parse of the spec take 1.5 s a request.
 ynl() {
 	local l
+	set -- --spec /ynl/tmon.yaml --no-schema --output-json "$@"
 	if [ -z "${ynl_pid:-}" ]; then
-		python3 /ynl/cli.py --spec /ynl/tmon.yaml --no-schema --output-json "$@"
+		python3 /ynl/cli.py "$@"
 		return
 	fi
-	jq -cn '$ARGS.positional' --args -- --spec /ynl/tmon.yaml --no-schema --output-json "$@" >&7
+	jq -cn '$ARGS.positional' --args -- "$@" >&7
 	while IFS= read -r l <&8; do
 		case $l in "ynl-session-exit "*) return "${l#ynl-session-exit }" ;; esac
 		printf '%s\n' "$l"

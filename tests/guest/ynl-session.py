@@ -25,7 +25,8 @@ def spec_once(stream):
 
 
 yaml.safe_load = spec_once
-out = sys.stdout
+# (one stream, so that an error comes in order with the rest)
+sys.stderr = sys.stdout
 requests = sys.stdin
 # (the client's exit() closes sys.stdin before it raises SystemExit)
 sys.stdin = io.StringIO()
@@ -33,7 +34,6 @@ for line in requests:
     if line.strip() == 'end':
         break
     sys.argv = ['cli.py'] + json.loads(line)
-    sys.stdout = sys.stderr = out
     rc = 0
     try:
         cli.main()
@@ -42,5 +42,4 @@ for line in requests:
     except Exception as e:  # what the client would die of, as its status
         print('%s: %s' % (type(e).__name__, e))
         rc = 1
-    sys.stdout = out
     print('ynl-session-exit %d' % rc, flush=True)
