@@ -218,6 +218,31 @@ e2e_copy() {
 
 # ---- packages -------------------------------------------------------------
 
+# e2e_headers_deb DIR ROOT KREL: build in DIR (and print the path of) a
+# linux-headers-KREL package as Debian's are for ROOT's release: a tree with
+# include/ and the /lib/modules/KREL/build link, and the postinst of ROOT's
+# own headers package with its version changed, which runs DKMS's hook
+# (/etc/kernel/header_postinst.d) for KREL. For a kernel tmon does not
+# support: DKMS never gets as far as the tree.
+e2e_headers_deb() {
+	local dir=$1 r=$2 k=$3 pkg=linux-headers-$3 t own
+	t=$dir/$pkg
+	own=$(ls "$r"/var/lib/dpkg/info/linux-headers-*-amd64.postinst 2>/dev/null | head -n 1)
+	[ -n "$own" ] || { echo "no linux-headers-*-amd64.postinst in $r" >&2; return 1; }
+	rm -rf "$t" && mkdir -p "$t/DEBIAN" "$t/usr/src/$pkg/include" "$t/lib/modules/$k" || return 1
+	ln -s "/usr/src/$pkg" "$t/lib/modules/$k/build"
+	printf 'Package: %s\nVersion: %s-1\nArchitecture: amd64\nMaintainer: %s\nSection: kernel\nPriority: optional\nDescription: %s\n' \
+		"$pkg" "${k%%-*}" "tmon tests <tmon-tests@invalid>" \
+		"headers of a kernel tmon does not support (tests/e2e.sh)" >"$t/DEBIAN/control"
+	# (bookworm's is Perl, "my $version = ..."; later ones sh, "version=...")
+	sed -E -e "s/^(my \\\$version *= *\")[^\"]*/\\1$k/" -e "s/^version=.*/version=$k/" "$own" >"$t/DEBIAN/postinst"
+	grep -qE "^(my .version *= *\"$k\"|version=$k\$)" "$t/DEBIAN/postinst" ||
+		{ echo "$own: no version line to change" >&2; return 1; }
+	chmod 0755 "$t/DEBIAN/postinst"
+	dpkg-deb --root-owner-group -b "$t" "$dir/${pkg}_${k%%-*}-1_amd64.deb" >&2 || return 1
+	echo "$dir/${pkg}_${k%%-*}-1_amd64.deb"
+}
+
 # e2e_apt_install ROOT DEBS...: copy the .debs into ROOT and install them
 # with apt exactly as a user would. Should apt's lists of the cached base
 # be too old for a dependency, update them and try again.

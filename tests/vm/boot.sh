@@ -7,7 +7,9 @@
 # the kernel command line is "console=ttyS0 panic=-1 KERNEL-ARGS". No
 # network: the guest has no NIC.
 #
-#   --disk IMG     a raw disk image as /dev/vda (virtio)
+#   --disk IMG     a raw disk image as /dev/vda (virtio); what the guest
+#                  writes is not kept (snapshot=on): an image serves as
+#                  many boots as it is given to
 #   --icount MODE  -icount MODE: the guest's clock advances by instructions
 #                  executed, so figures do not depend on the host's load
 #   --maxcpus N    N possible CPUs, of which the TMON_VM_SMP are online and
@@ -50,7 +52,7 @@ mkdir -p "$out"
 at=
 [ -n "$qroot" ] && at=/mnt
 path() { echo "$at$(realpath -m "$1")"; }
-[ -n "$disk" ] && extra+=(-drive "file=$(path "$disk"),format=raw,if=virtio,cache=unsafe")
+[ -n "$disk" ] && extra+=(-drive "file=$(path "$disk"),format=raw,if=virtio,cache=unsafe,snapshot=on")
 : >"$out/console.log"
 : >"$out/report.log"
 

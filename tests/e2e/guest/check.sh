@@ -2,7 +2,8 @@
 # The end-to-end checks, in an installed Debian root booted with its own
 # kernel: what a user does after `apt install tmon-dkms`. One
 #   E2E-BEGIN NAME / | output... / E2E-RESULT NAME PASS|FAIL|SKIP DETAIL
-# block per check on stdout (the report port). Settings in /tmon-e2e/env:
+# block per check on stdout (the report port). Settings in /tmon-e2e/env
+# (E2E_MODE on the kernel command line, as tmon_e2e_mode=MODE):
 #   E2E_MODE     full (default), short (load, threads, status, unload),
 #                doctor (booted with module.sig_enforce=1: what
 #                tmonctl doctor says when the module cannot load),
@@ -12,6 +13,11 @@
 #   E2E_VERSION  the version modinfo and tmonctl must report
 #   E2E_PERIOD   period_ns the installed /etc/modprobe.d/tmon.conf gives
 . /tmon-e2e/env
+# The mode comes on the kernel command line (tmon_e2e_mode=), so that
+# boots in different modes can share one disk image.
+for a in $(cat /proc/cmdline); do
+	case $a in tmon_e2e_mode=*) E2E_MODE=${a#*=} ;; esac
+done
 : "${E2E_MODE:=full}" "${E2E_PERIOD:=1000000000}"
 CONF=/etc/modprobe.d/tmon.conf
 NCPU=$(nproc)
