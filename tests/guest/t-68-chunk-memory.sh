@@ -10,9 +10,17 @@ load log_sec=0 log_nsec=2000000
 H=$(cat $PAR/history)
 # slab_bytes: the pages the sample cache's slabs hold (num_slabs x pages
 # per slab; x86's 4 KiB pages); obj_bytes: a slab's pages by object.
+# Under KASAN (the debug kernel) a freed object waits in its quarantine
+# before it can be used again, so new chunks go to new slabs and the slabs
+# fill with holes that are the allocator's, not tmon's: there, the objects
+# in use (active_objs, the quarantine drained by the shrink) at their
+# share of the pages.
+kasan=0
+grep -q ' kasan_quarantine_put$' /proc/kallsyms && kasan=1
 slab_bytes() {
 	echo 1 >/sys/kernel/slab/tmon_sample_chunk/shrink 2>/dev/null
-	awk '$1 == "tmon_sample_chunk" { printf "%.0f\n", $15 * $6 * 4096 }' /proc/slabinfo
+	awk -v kasan=$kasan '$1 == "tmon_sample_chunk" {
+		printf "%.0f\n", kasan ? $2 * $6 * 4096 / $5 : $15 * $6 * 4096 }' /proc/slabinfo
 }
 obj_bytes() { awk '$1 == "tmon_sample_chunk" { printf "%.0f\n", $6 * 4096 / $5 }' /proc/slabinfo; }
 b0=$(slab_bytes)
@@ -33,6 +41,7 @@ freeze 10
 s=$(sysv nr_samples) b1=$(slab_bytes) C=$(chunk_records) ob=$(obj_bytes)
 obj=$(cat /sys/kernel/slab/tmon_sample_chunk/object_size) sz=$(cat /sys/kernel/slab/tmon_sample_chunk/slab_size)
 bpr=$(((b1 - b0) / s)) full=$((ob / C))
+[ $kasan -eq 1 ] && note "KASAN: objects in use $(awk '$1 == "tmon_sample_chunk" { print $2 " of " $3 }' /proc/slabinfo) (slab pages: in use only)"
 note "history $H, $N watched: $s records in $((b1 - b0)) bytes of slab pages ($b0 before the watches): $bpr B per record for 128; a full chunk's share $full B (objects of $obj B, $sz with the slab's metadata, $ob B of pages each, $C records)"
 [ "$s" -eq $((N * H)) ] || fail "nr_samples $s, not $N x $H"
 # The chunks a history holds part-used (its first and last) cost at most
