@@ -12,7 +12,9 @@
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
 U="tmon-helper asuser 1000"
-load log_sec=1
+# (exited watches kept the longest allowed: a debug kernel takes tens of
+# seconds from the exits to the reading of their records)
+load log_sec=1 exited_keep_sec=60
 HZ_NS=10000000	# a tick at HZ=100 or more
 
 mkfifo /tmp/go.r /tmp/go.u
@@ -50,6 +52,24 @@ tmonctl status >/tmp/status.txt
 grep -Eq "^(latest    | {10})[0-9]+ exit pid=$r comm=tmon-helper " /tmp/status.txt ||
 	fail "status text: no latest line of $r's exit: $(grep -A4 '^events' /tmp/status.txt)"
 note "$(grep -A4 '^events' /tmp/status.txt)"
+
+# The final records, read while the exited watches are kept.
+for p in $r $u; do
+	ev=$(grep '"kind":"exit"' /tmp/root.ev | jq -c "select(.pid == $p)")
+	[ -n "$ev" ] || fail "no exit event of $p"
+	note "$ev"
+	seq=$(echo "$ev" | jq .record.seq)
+	cpu=$(echo "$ev" | jq '.record.utime_ns + .record.stime_ns')
+	[ "$cpu" -ge $((300000000 - HZ_NS)) ] || fail "$p: exit record holds $cpu ns of CPU, it used 300 ms"
+	[ "$(echo "$ev" | jq '.record.exited')" = true ] || fail "$p: exit record not flagged exited"
+	out=$(tmonctl show $p -n 1 --json) || fail "tmonctl show $p: $out"
+	[ "$(echo "$out" | jq -c '.entries[0] | [.seq, .utime_ns + .stime_ns]')" = "[$seq,$cpu]" ] ||
+		fail "$p: newest stored record $(echo "$out" | jq -c '.entries[0]'), exit event's seq $seq cpu $cpu"
+	# (the streams get it from the watch's sampler, at its next round)
+	wait_for 5 grep -q "tmon_task_sample: pid=$p seq=$seq .* flags=1" $T/trace ||
+		fail "$p: no tmon_task_sample seq=$seq flagged exited: $(grep "pid=$p " $T/trace | tail -n 2)"
+done
+echo 0 >$T/events/tmon/tmon_task_sample/enable
 
 # A burst: 40 watched processes killed at once, their exits stored by one
 # work item on one CPU. An exit is not rate limited (a process exits
@@ -106,22 +126,6 @@ note "a listener in a child pid namespace: the exit of its pid 2 (host $hp), not
 kill $lr $lu
 wait $lr $lu
 
-for p in $r $u; do
-	ev=$(grep '"kind":"exit"' /tmp/root.ev | jq -c "select(.pid == $p)")
-	[ -n "$ev" ] || fail "no exit event of $p"
-	note "$ev"
-	seq=$(echo "$ev" | jq .record.seq)
-	cpu=$(echo "$ev" | jq '.record.utime_ns + .record.stime_ns')
-	[ "$cpu" -ge $((300000000 - HZ_NS)) ] || fail "$p: exit record holds $cpu ns of CPU, it used 300 ms"
-	[ "$(echo "$ev" | jq '.record.exited')" = true ] || fail "$p: exit record not flagged exited"
-	out=$(tmonctl show $p -n 1 --json) || fail "tmonctl show $p: $out"
-	[ "$(echo "$out" | jq -c '.entries[0] | [.seq, .utime_ns + .stime_ns]')" = "[$seq,$cpu]" ] ||
-		fail "$p: newest stored record $(echo "$out" | jq -c '.entries[0]'), exit event's seq $seq cpu $cpu"
-	# (the streams get it from the watch's sampler, at its next round)
-	wait_for 5 grep -q "tmon_task_sample: pid=$p seq=$seq .* flags=1" $T/trace ||
-		fail "$p: no tmon_task_sample seq=$seq flagged exited: $(grep "pid=$p " $T/trace | tail -n 2)"
-done
-echo 0 >$T/events/tmon/tmon_task_sample/enable
 # uid 1000 sees its process's exit, with its record, and not root's.
 [ "$(grep '"kind":"exit"' /tmp/user.ev | jq "select(.pid == $u) | .record.utime_ns + .record.stime_ns >= $((300000000 - HZ_NS))")" = true ] ||
 	fail "uid 1000: $(grep exit /tmp/user.ev)"

@@ -207,8 +207,10 @@ t_threads() {
 }
 
 t_status() {
-	out=$(tmonctl status) || fail "tmonctl status: exit $?"
+	out=$(tmonctl status)
+	rc=$?
 	echo "$out"
+	[ $rc -eq 0 ] || fail "tmonctl status: exit $rc:$(echo "$out" | sed -n 2p)"
 	echo "$out" | head -n 1 | grep -Eq "^tmon ${E2E_VERSION:-[0-9.]+} \(abi [0-9]+\): healthy$" ||
 		fail "header: $(echo "$out" | head -n 1)"
 	n=$(echo "$out" | awk '$1 ~ /^[0-9]+$/ && $2 == "running"' | wc -l)
