@@ -121,7 +121,7 @@ done
 
 # sample_every: the watched processes every 5th period.
 load log_sec=0 log_nsec=10000000 sample_every=5
-sleep 1000 & z=$!
+sleep 100000 & z=$!
 watch $z
 wait_for 10 has_samples $z 3 || fail "no samples of $z"
 n0=$(nsamples_of $z) c0=$(last_seq 0) k0=$(sysv samples_skipped)

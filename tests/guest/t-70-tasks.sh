@@ -5,7 +5,7 @@
 load log_sec=0 log_nsec=100000000
 tmon-helper spin &
 busy=$!
-sleep 1000 &
+sleep 100000 &
 idle=$!
 watch $busy
 watch $idle

@@ -3,10 +3,10 @@
 . /tests/lib.sh
 
 load log_sec=0 log_nsec=100000000 max_tasks=3
-sleep 1000 & a=$!
-sleep 1000 & b=$!
-sleep 1000 & c=$!
-sleep 1000 & d=$!
+sleep 100000 & a=$!
+sleep 100000 & b=$!
+sleep 100000 & c=$!
+sleep 100000 & d=$!
 watch $a
 watch $b
 for bad in "" " " abc 12abc "1 2" "+$a" "--$a" "- $a" "-" "-x" 0 -0 -1x 0x10 \

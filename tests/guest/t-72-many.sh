@@ -9,7 +9,7 @@ load log_sec=0 log_nsec=100000000 history=8
 wait_for 10 all_cpus_have 5 || fail "no wakeups"
 i=0
 while [ $i -lt $N ]; do
-	sleep 1000 &
+	sleep 100000 &
 	echo $! >>/tmp/pids
 	i=$((i + 1))
 done

@@ -8,7 +8,7 @@ N=50 H=200
 load log_sec=0 log_nsec=10000000 history=$H
 m0=$(sysv mem_bytes)
 i=0
-while [ $i -lt $N ]; do sleep 1000 & watch $!; i=$((i + 1)); done
+while [ $i -lt $N ]; do sleep 100000 & watch $!; i=$((i + 1)); done
 filled() { [ "$(sysv nr_samples)" -ge $((N * H)) ]; }
 wait_for 120 filled || fail "history did not fill: $(sysv nr_samples)"
 s1=$(sysv nr_samples); m1=$(sysv mem_bytes); r1=$(sysv samples_reclaimed)

@@ -6,7 +6,7 @@
 
 load log_sec=0 log_nsec=5000000 history=50
 i=0
-while [ $i -lt 40 ]; do sleep 1000 & echo $! >>/tmp/pool; i=$((i + 1)); done
+while [ $i -lt 40 ]; do sleep 100000 & echo $! >>/tmp/pool; i=$((i + 1)); done
 end=$(($(now_ms) + 15000))
 writer() {
 	local n=0 p

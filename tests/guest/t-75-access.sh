@@ -104,7 +104,7 @@ $U ls /proc/$r >/dev/null 2>&1 || fail "hidepid=0 still hides /proc/$r"
 user_view hidepid=0
 
 # The opener's credentials decide: root opens, uid 1000 writes.
-sleep 1000 & r2=$!
+sleep 100000 & r2=$!
 out=$($U sh -c "echo $r2 >&3 && echo OK" 3>$DBG/tasks 2>&1)
 [ "$out" = OK ] || fail "a write by uid 1000 to a file root opened was refused: $out"
 watched_pids | grep -q "\b$r2\b" || fail "root's opened file did not watch $r2"
@@ -123,7 +123,7 @@ note "setperiod: CAP_NET_ADMIN refused ($out), CAP_SYS_ADMIN accepted"
 # A pid namespace: its pid 2 is watched as 2, listed as 2, nothing else.
 rm -f /tmp/ns-*
 unshare -p -f --mount-proc sh -c '
-	sleep 1000 & s=$!
+	sleep 100000 & s=$!
 	echo "$s" >/tmp/ns-pid
 	tmonctl watch 2 >/tmp/ns-watch 2>&1 || exit 1
 	n=0

@@ -13,9 +13,9 @@ T=/sys/kernel/tracing
 # and 8192 records per watch, not 1024: there the recording alone held
 # 897 entries of one process, and the history must still hold them all)
 load log_sec=0 log_nsec=20000000 exited_keep_sec=60 history=8192
-sleep 1000 & a=$!
+sleep 100000 & a=$!
 tmon-helper spin & b=$!
-sleep 1000 & x=$!
+sleep 100000 & x=$!
 watch $a
 watch $b
 watch $x

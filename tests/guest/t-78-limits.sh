@@ -43,13 +43,13 @@ write_param exited_keep_sec 0 && fail "exited_keep_sec=0 accepted"
 # The per-user quota.
 users=""
 i=0
-while [ $i -lt 8 ]; do tmon-helper asuser 1000 sleep 1000 & users="$users $!"; i=$((i + 1)); done
+while [ $i -lt 8 ]; do tmon-helper asuser 1000 sleep 100000 & users="$users $!"; i=$((i + 1)); done
 set -- $users
 for p in $1 $2 $3 $4 $5; do nl_is OK -u 1000 watch $p; done
 before=$(watched_pids)
 nl_is EDQUOT -u 1000 watch $6
 [ "$(watched_pids)" = "$before" ] || fail "a refused watch changed the list"
-sleep 1000 & r=$!
+sleep 100000 & r=$!
 nl_is OK watch $r
 note "uid 1000: 5 watches, the 6th EDQUOT; root still watches"
 
@@ -71,7 +71,7 @@ write_param max_user_tasks 100 || fail "max_user_tasks=100"
 write_param max_tasks 16 || fail "max_tasks=16"
 more=""
 i=0
-while [ $i -lt 16 ]; do tmon-helper asuser 1000 sleep 1000 & more="$more $!"; i=$((i + 1)); done
+while [ $i -lt 16 ]; do tmon-helper asuser 1000 sleep 100000 & more="$more $!"; i=$((i + 1)); done
 n=0
 for p in $more; do
 	out=$($NLU watch $p)
@@ -79,7 +79,7 @@ for p in $more; do
 done
 [ $n = 14 ] || fail "uid 1000 got $n of max_tasks 16, wanted 14"
 nl_is OK watch $r
-sleep 1000 & r2=$!
+sleep 100000 & r2=$!
 nl_is OK watch $r2
 nl_is ENOSPC watch $$
 note "max_tasks 16: uid 1000 stops at 14 (EDQUOT), root takes the last 2"
@@ -94,7 +94,7 @@ echo 400 >/proc/sys/kernel/pid_max || fail "cannot lower pid_max"
 # once allocation wraps. (A boot that ran t-78 alone was at pid 283.)
 n=0
 while :; do
-	sleep 1000 & v=$!
+	sleep 100000 & v=$!
 	[ $v -ge 300 ] && break
 	kill $v
 	wait $v 2>/dev/null
@@ -114,7 +114,7 @@ last=$(awk -v p=$v '$2 == p { print $6 }' $DBG/tasks | sort -n | tail -n 1)
 [ -n "$last" ] || fail "no record of the exited $v"
 n=0
 while :; do
-	sleep 1000 & p=$!
+	sleep 100000 & p=$!
 	[ $p = $v ] && break
 	kill $p
 	wait $p 2>/dev/null

@@ -5,7 +5,7 @@
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T || fail "no tracefs"
 load log_sec=0 log_nsec=50000000
-sleep 1000 & idle=$!
+sleep 100000 & idle=$!
 watch $idle
 [ -d $T/events/tmon/tmon_wakeup ] && [ -d $T/events/tmon/tmon_task_sample ] || fail "tmon events missing"
 grep -q 'field:u64 latency_ns' $T/events/tmon/tmon_wakeup/format || fail "tmon_wakeup has no latency_ns field"

@@ -11,7 +11,7 @@ load log_sec=0 log_nsec=20000000 ring_kb=8
 write_param ring_kb 16 && fail "ring_kb is writable at run time"
 tmon-helper ring badmap || fail "bad mappings"
 
-sleep 1000 & idle=$!
+sleep 100000 & idle=$!
 watch $idle
 
 # A reader that keeps up sees everything, in order.

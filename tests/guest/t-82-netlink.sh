@@ -26,7 +26,7 @@ done || exit 1
 [ "$($NL getperiod)" = "period_ns 100000000" ] || fail "getperiod: $($NL getperiod)"
 
 # Watch, list, dump, unwatch.
-sleep 1000 & a=$!
+sleep 100000 & a=$!
 expect_nl OK watch $a
 expect_nl EEXIST watch $a
 expect_nl ESRCH watch 4194303
@@ -78,7 +78,7 @@ $NL setperiod 3600000000000 >/dev/null || fail "setperiod 3600 s"
 $NL setperiod 100000000 >/dev/null
 
 # Unprivileged users: read, watch their own processes only.
-tmon-helper asuser 1000 sleep 1000 & u=$!
+tmon-helper asuser 1000 sleep 100000 & u=$!
 $NL -u 1000 status >/dev/null || fail "unprivileged status refused"
 expect_nl EPERM -u 1000 setperiod 500000000
 [ "$(sysv period_ns)" = 100000000 ] || fail "unprivileged setperiod changed the period"
@@ -98,7 +98,7 @@ expect_nl ENOENT unwatch $a
 # 8 clients watching, unwatching and listing for 30 s.
 pool=""
 i=0
-while [ $i -lt 10 ]; do sleep 1000 & pool="$pool $!"; i=$((i + 1)); done
+while [ $i -lt 10 ]; do sleep 100000 & pool="$pool $!"; i=$((i + 1)); done
 pids=""
 i=0
 while [ $i -lt 8 ]; do $NL stress 30 $pool >/tmp/stress.$i & pids="$pids $!"; i=$((i + 1)); done

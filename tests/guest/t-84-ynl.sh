@@ -32,7 +32,7 @@ echo "$out" | jq -e '[.["cpu-status"][] | select(.wakeups > 0) |
 	fail "cpu-status latency buckets: $(echo "$out" | jq -c '[.["cpu-status"][] | {cpu, wakeups, "latency-bucket"}]')"
 
 ynl_session
-sleep 1000 & a=$!
+sleep 100000 & a=$!
 out=$(ynl --do watch --json "{\"pid\": $a}") || fail "watch: $out"
 wait_for 10 has_samples $a 3 || fail "no samples of $a"
 freeze

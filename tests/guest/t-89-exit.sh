@@ -76,7 +76,7 @@ echo 0 >$T/events/tmon/tmon_task_sample/enable
 # once): each has its event, none held back.
 B=40 pids=
 for i in $(seq $B); do
-	sleep 1000 &
+	sleep 100000 &
 	pids="$pids $!"
 done
 for p in $pids; do watch $p; done
@@ -99,7 +99,7 @@ note "$B watched processes killed at once: $B exit events, none held back"
 # namespace's process as pid 2, not of a host process's.
 rm -f /tmp/nsx-*
 unshare -p -f --mount-proc sh -c '
-	sleep 1000 & echo $! >/tmp/nsx-pid
+	sleep 100000 & echo $! >/tmp/nsx-pid
 	exec tmonctl events -j -d 60 >/tmp/nsx.ev' & ns=$!
 wait_for 10 test -s /tmp/nsx-pid || fail "the namespace did not start"
 [ "$(cat /tmp/nsx-pid)" = 2 ] || fail "the namespace's sleep is pid $(cat /tmp/nsx-pid), not 2"
@@ -110,7 +110,7 @@ echo off >$PAR/thread_threshold_ns
 ns_host_pid() { grep -lE "^NSpid:[[:space:]]+[0-9]+[[:space:]]+$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3; }
 hp=$(ns_host_pid 2)
 [ -n "$hp" ] || fail "no host pid for the namespace's pid 2"
-sleep 1000 & h=$!
+sleep 100000 & h=$!
 watch "$hp"
 watch $h
 kill "$hp" $h

@@ -24,8 +24,8 @@ wait_for 10 all_cpus_have 3 || fail "no wakeups"
 
 # status --json: the SPEC keys, values as sysfs has them (frozen, so
 # they cannot move between the two reads).
-sleep 1000 & a=$!
-sleep 1000 & b=$!
+sleep 100000 & a=$!
+sleep 100000 & b=$!
 tc 0 watch $a $b
 wait_for 10 sh -c "[ \$(awk -v p=$b '\$2 == p' $DBG/tasks | wc -l) -ge 3 ]" || fail "no samples of $b"
 # Ten minutes: the checks below took longer than 60 s on the debug kernel.
@@ -180,7 +180,7 @@ echo "$out" | tail -n 12
 # record: at the default period, 2 s of records, in sequence, none lost.
 unload
 load
-sleep 1000 & c=$!
+sleep 100000 & c=$!
 tc 0 watch $b $c
 t0=$(now_ms)
 $T record -d 2 -o /tmp/rec.csv 2>/tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
@@ -261,7 +261,7 @@ grep -q '^[0-9]* records, 0 lost$' /tmp/rec2.err || fail "record after SIGINT: $
 # save, module reload, restore: the same watch list and settings, the
 # thresholds of every CPU and of one set alone; a pid that is gone is
 # skipped and named.
-sleep 1000 & d=$!
+sleep 100000 & d=$!
 tc 0 watch $d
 tc 0 period 0.5
 write_param history 64 || fail "history=64"

@@ -15,7 +15,7 @@ one_screen() {
 }
 
 load log_sec=0 log_nsec=200000000
-sleep 1000 & a=$!
+sleep 100000 & a=$!
 tmonctl watch $a || fail "watch"
 # The shell stays after top, to show its exit status and the terminal
 # state top left behind.

@@ -15,7 +15,7 @@ if [ "$possible" != 0-255 ]; then
 fi
 load log_sec=0 log_nsec=50000000 ring_kb=16
 wait_for 10 all_cpus_have 3 || fail "no wakeups"
-sleep 1000 & a=$!
+sleep 100000 & a=$!
 watch $a
 wait_for 10 has_samples $a 2 || fail "no samples"
 
