@@ -65,6 +65,10 @@ show_log() { tail -n "${2:-20}" "$1" | sed 's/^/     /'; }
 # dkms_status ROOT: what dkms status says (its tools' warnings left out).
 dkms_status() { e2e_in "$1" dkms status 2>/dev/null; }
 
+# dpkg_audit ROOT: what dpkg --audit says in ROOT, its first lines on one
+# line; empty when dpkg has nothing half done.
+dpkg_audit() { e2e_in "$1" dpkg --audit 2>&1 | head -n 3 | tr '\n' ';' | sed 's/;$//'; }
+
 # installed_for ROOT VERSION KREL: DKMS reports tmon/VERSION installed for
 # KREL (a fixed string: kernel releases hold '+' and '.').
 installed_for() {
@@ -338,11 +342,11 @@ flow_newkernel() {
 	fi
 	# The kernel's installation left dpkg with nothing half done.
 	local audit
-	audit=$(e2e_in "$r" dpkg --audit 2>&1)
+	audit=$(dpkg_audit "$r")
 	if [ -z "$audit" ]; then
 		e2e_result PASS "$p/dpkg-audit" "dpkg --audit: nothing"
 	else
-		e2e_result FAIL "$p/dpkg-audit" "$(echo "$audit" | head -n 3 | tr '\n' ';')"
+		e2e_result FAIL "$p/dpkg-audit" "$audit"
 	fi
 	local dk
 	dk=$(e2e_dkms_seconds "$r" tmon "$VER" "$k2")
@@ -394,9 +398,9 @@ check_unsupported_kernel() {
 		e2e_result FAIL "$p/unsupported-kernel" "cannot build linux-headers-$k, see $log"
 		return 1
 	fi
-	audit=$(e2e_in "$r" dpkg --audit 2>&1)
+	audit=$(dpkg_audit "$r")
 	if [ -n "$audit" ]; then
-		e2e_result FAIL "$p/unsupported-kernel" "dpkg --audit before the install: $(echo "$audit" | head -n 3 | tr '\n' ';')"
+		e2e_result FAIL "$p/unsupported-kernel" "dpkg --audit before the install: $audit"
 		return 1
 	fi
 	if ! e2e_apt_install "$r" "$deb" >>"$log" 2>&1; then
@@ -404,10 +408,10 @@ check_unsupported_kernel() {
 		show_log "$log"
 		return 1
 	fi
-	audit=$(e2e_in "$r" dpkg --audit 2>&1)
+	audit=$(dpkg_audit "$r")
 	skip=$(grep -m 1 -E 'BUILD_EXCLUSIVE|skipped for module' "$log")
 	if [ -n "$audit" ]; then
-		e2e_result FAIL "$p/unsupported-kernel" "dpkg --audit: $(echo "$audit" | head -n 3 | tr '\n' ';')"
+		e2e_result FAIL "$p/unsupported-kernel" "dpkg --audit: $audit"
 	elif [ -z "$skip" ]; then
 		e2e_result FAIL "$p/unsupported-kernel" "DKMS's kernel hook did not skip tmon, see $log"
 	elif dkms_status "$r" | grep -qF ", $k," || [ -n "$(ko_of "$r" "$k")" ]; then
