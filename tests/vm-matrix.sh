@@ -130,8 +130,11 @@ for t in $(tests_named); do
 done
 [ $bad_names = 0 ] || exit 1
 
+# (gnuplot and prometheus: the host's checks of the files the guests
+# hand out, below; a vm-only run on a new machine needs them too)
 need_pkgs qemu-system-x86 busybox-static cpio sparse make gcc libc6-dev trace-cmd \
-	libmnl-dev pkg-config jq tmux ncurses-base python3 python3-yaml
+	libmnl-dev pkg-config jq tmux ncurses-base python3 python3-yaml \
+	gnuplot-nox prometheus prometheus-node-exporter
 # The kernel's YNL client for the guests (extracted here, before the lanes).
 ynl_dir=$(kernel_source_path)/tools/net/ynl || exit 1
 
