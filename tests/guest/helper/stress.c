@@ -15,8 +15,8 @@
  *	record names the process it came from: a record "pid P comm gG"
  *	must come from a successful watch of pid P while generation G had
  *	it. The watch list must match a model exactly (EEXIST only for a pid
- *	whose earlier entry is still listed; an entry whose child was reaped
- *	exited_keep_sec ago may be gone), and once every child is
+ *	whose earlier entry is still listed; an entry whose process was
+ *	forked exited_keep_sec ago may be gone), and once every child is
  *	reaped every entry must read "exited". Exits 1 on a violation.
  *
  *   tmon-helper stress account SECONDS
@@ -174,17 +174,19 @@ static unsigned char *model;		/* pid number listed */
 static unsigned char *used;		/* pid number given to an earlier child */
 static unsigned long nmodel;
 /*
- * When we reaped the child that had each pid (0: none, or alive). The
- * module drops an exited entry exited_keep_sec after it saw the exit,
- * which is after the reap: an entry reaped that long ago may be gone.
+ * When the process of each listed entry was forked. The module drops an
+ * exited entry exited_keep_sec after it saw the exit, which its probe
+ * on sched_process_exit sees as it happens: before our reap (seconds
+ * before, on the debug kernel, when a check held the loop), never
+ * before the fork. An entry forked that long ago may be gone.
  */
-static float *reaped_at;
+static double *listed_since;
 static double keep_s;
 static int pid_hi;			/* pid_max at the start: above, no child */
 
 static int may_be_dropped(int pid)
 {
-	return reaped_at[pid] > 0 && now_s() - reaped_at[pid] >= keep_s;
+	return model[pid] && now_s() - listed_since[pid] >= keep_s;
 }
 
 static int pair_known(int pid, unsigned int gen)
@@ -300,15 +302,15 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 	unsigned long w_ok = 0, w_exist = 0, w_full = 0, w_replaced = 0, u_ok = 0, checks = 0;
 	struct child live[MAX_LIVE];
 	unsigned int nlive = 0, gen = 0, i;
-	double end = now_s() + seconds, next_check = now_s() + 0.2;
+	double end = now_s() + seconds, next_check = now_s() + 0.2, t_fork;
 	struct rng r = { seed };
 	int status, err;
 	pid_t p;
 
 	model = calloc(PID_LIMIT, 1);
 	used = calloc(PID_LIMIT, 1);
-	reaped_at = calloc(PID_LIMIT, sizeof(*reaped_at));
-	if (!model || !used || !reaped_at)
+	listed_since = calloc(PID_LIMIT, sizeof(*listed_since));
+	if (!model || !used || !listed_since)
 		return printf("out of memory\n"), 1;
 	keep_s = read_ull("/sys/module/tmon/parameters/exited_keep_sec");
 	pid_hi = read_ull("/proc/sys/kernel/pid_max");
@@ -321,6 +323,7 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 			gen++;
 			snprintf(g, sizeof(g), "%u", gen);
 			snprintf(ms, sizeof(ms), "%u", below(&r, 30));
+			t_fork = now_s();
 			p = fork();
 			if (p < 0)
 				return perror("fork"), 1;
@@ -333,7 +336,6 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 			}
 			forks++;
 			execs += gen % 2;
-			reaped_at[p] = 0;
 			if (used[p])
 				recycled++;
 			used[p] = 1;
@@ -349,6 +351,7 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 					else
 						nmodel++;
 					model[p] = 1;
+					listed_since[p] = t_fork;
 					pair_add(p, gen);
 					w_ok++;
 				} else if (err == EEXIST) {
@@ -392,7 +395,6 @@ static int churn(uint64_t seed, double seconds, unsigned long max_forks, unsigne
 					break;
 			if (i < nlive)
 				live[i] = live[--nlive];
-			reaped_at[p] = now_s();
 			reaped++;
 		}
 		if (nlive == MAX_LIVE)
