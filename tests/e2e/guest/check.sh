@@ -210,15 +210,33 @@ t_status() {
 	out=$(tmonctl status)
 	rc=$?
 	echo "$out"
-	[ $rc -eq 0 ] || fail "tmonctl status: exit $rc:$(echo "$out" | sed -n 2p)"
-	echo "$out" | head -n 1 | grep -Eq "^tmon ${E2E_VERSION:-[0-9.]+} \(abi [0-9]+\): healthy$" ||
+	# Healthy (exit 0), or degraded (exit 4) by missed wakeups alone: a
+	# guest that two cores share with two others can lose its CPU for
+	# longer than a period, and tmon rightly says so. The VM suite holds
+	# the timing; here any other problem still fails.
+	health=healthy
+	if [ $rc -eq 4 ] && echo "$out" | sed -n 2p |
+		grep -Eq '^  [0-9]+ missed wakeups in the last [0-9]+ records \([0-9]+ in all\)$'; then
+		health=DEGRADED
+	else
+		[ $rc -eq 0 ] || fail "tmonctl status: exit $rc:$(echo "$out" | sed -n 2p)"
+	fi
+	echo "$out" | head -n 1 | grep -Eq "^tmon ${E2E_VERSION:-[0-9.]+} \(abi [0-9]+\): $health$" ||
 		fail "header: $(echo "$out" | head -n 1)"
 	n=$(echo "$out" | awk '$1 ~ /^[0-9]+$/ && $2 == "running"' | wc -l)
 	[ "$n" -eq "$NCPU" ] || fail "$n CPUs running, $NCPU online"
-	js=$(tmonctl status --json) || fail "tmonctl status --json: exit $?"
+	js=$(tmonctl status --json)
+	rc=$?
+	[ $rc -eq 0 ] || { [ $rc -eq 4 ] && echo "$js" |
+		grep -Eq '"problems": *\["[0-9]+ missed wakeups in the last [0-9]+ records \([0-9]+ in all\)"\]'; } ||
+		fail "tmonctl status --json: exit $rc: $(echo "$js" | grep -o '"problems": *\[[^]]*\]')"
 	nj=$(echo "$js" | grep -o '"thread_pid": *[1-9][0-9]*' | wc -l)
 	[ "$nj" -eq "$NCPU" ] || fail "status --json: $nj threads with a pid, $NCPU CPUs: $js"
-	detail "$n/$NCPU CPUs running, healthy"
+	if [ $health = healthy ]; then
+		detail "$n/$NCPU CPUs running, healthy"
+	else
+		detail "$n/$NCPU CPUs running, degraded by missed wakeups only:$(echo "$out" | sed -n 2p)"
+	fi
 }
 
 t_conffile() {
