@@ -73,14 +73,15 @@ guest_tests() {
 # its checkers see the same code with 4 CPUs; x-256-cpus still boots wide.
 WIDE_TESTS="t-10-threads t-20-rate t-30-params t-70-tasks t-82-netlink"
 WIDE_CPUS=16
-wide_set=$WIDE_TESTS	# this kernel's: WIDE_TESTS, or none on a slow one
+# wide_foundation: the foundation tests of this kernel's wide boot, one a line.
+wide_foundation() { [ "$KSLOW" -gt 1 ] || printf '%s\n' $WIDE_TESTS; }
 
 # wide_tests: this run's tests of the wide boot (in the last part): the
 # x-* tests and the foundation tests this run names.
 wide_tests() {
 	guest_tests x
 	[ "$part_i" = "$part_n" ] || return 0
-	part_i=1 part_n=1 guest_tests t | grep -xF -f <(printf '%s\n' $wide_set) || true
+	part_i=1 part_n=1 guest_tests t | grep -xF -f <(wide_foundation) || true
 }
 
 # guest_results K VDIR VRC TESTS...: the report of the boot in VDIR (boot.sh
@@ -279,13 +280,12 @@ for k in $TMON_KERNELS; do
 	done
 	# The guest runs the tests named on its command line: this part's,
 	# but for those of the wide boot.
-	wide_set=$WIDE_TESTS
-	[ "$KSLOW" -gt 1 ] && wide_set=
-	main_tests=$(guest_tests t | grep -vxF -f <(printf '%s\n' $wide_set))
+	main_tests=$(guest_tests t | grep -vxF -f <(wide_foundation))
 	only=tmontest=$(echo $main_tests | tr ' ' ,)
+	main_limit=$((${TMON_VM_TIMEOUT:-1500} * KSLOW))
 	if [ -n "$main_tests" ]; then
 		t0=$(date +%s)
-		TMON_VM_TIMEOUT=$((${TMON_VM_TIMEOUT:-1500} * KSLOW)) \
+		TMON_VM_TIMEOUT=$main_limit \
 			"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" "${base_args[@]}" \
 			$only $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
 		vrc=$?
@@ -317,7 +317,7 @@ for k in $TMON_KERNELS; do
 		# CPUs, most of it in ACPI, and was in the first of its six tests
 		# after 24 of the 40 minutes it had.
 		wide_limit=$((600 * KSLOW))
-		[ "$KSLOW" -gt 1 ] && wide_limit=$((${TMON_VM_TIMEOUT:-1500} * KSLOW))
+		[ "$KSLOW" -gt 1 ] && wide_limit=$main_limit
 		TMON_VM_SMP=$WIDE_CPUS TMON_VM_TIMEOUT=$wide_limit "$here/vm/boot.sh" "${cpus256[@]}" \
 			"$VMLINUZ" "$vdir/initramfs.cpio" "$vdir/wide" "${base_args[@]}" \
 			tmontest=$(echo $wide | tr ' ' ,) possible_cpus=256 $KAPPEND "${slow_args[@]}" "${guest_env[@]}"

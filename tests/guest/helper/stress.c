@@ -274,7 +274,7 @@ static int check_watched(int all_exited, int report)
 	fclose(f);
 	/* (a long run outlives exited_keep_sec: old exited entries go) */
 	for (pid = 1, old = 0; pid < pid_hi; pid++)
-		old += model[pid] && may_be_dropped(pid);
+		old += may_be_dropped(pid);
 	if (n > nmodel || n + old < nmodel)
 		VIOLATION("%lu entries listed, the model has %lu (%lu of them exited %.0f s ago or more)\n",
 			  n, nmodel, old, keep_s);
