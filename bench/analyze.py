@@ -193,9 +193,31 @@ def latency(rs):
     phase = collections.defaultdict(list)
     for r in kind(S1, "PHASE", rs):
         phase[r[0]].append(tuple(int(x) for x in r[1:6]))
+    # timerlat's expiry phase in its period on each CPU (ns), the
+    # activations off it by 2 us or more, the period (ns)
+    tlphase = {int(c): (int(ph), int(off), int(pns)) for c, ph, off, pns in kind(S1, "TLPHASE", rs)}
     return dict(tools=tools, lat=lat, ilat=ilat, all=lat_all, iall=ilat_all, hist=hist_all,
                 ovf=ovf, miss=miss, runs=runs, sched=sched, ctexp=ctexp, cycles=cycles,
-                phase={t: sorted(v) for t, v in phase.items()})
+                phase={t: sorted(v) for t, v in phase.items()}, tlphase=tlphase)
+
+
+def timerlat_release(LL):
+    """How far apart timerlat's CPUs' timers fire, as a phrase: the nearest
+    two CPUs' expiry phases (the trace's CLOCK_MONOTONIC expiries, modulo
+    the period). None without the measurement."""
+    ph = LL.get("tlphase") or {}
+    if len(ph) < 2:
+        return None
+    gaps = []
+    cpus = sorted(ph)
+    for i, a in enumerate(cpus):
+        for b in cpus[i + 1:]:
+            d = abs(ph[a][0] - ph[b][0])
+            gaps.append(min(d, ph[a][2] - d))
+    off = sum(v[1] for v in ph.values())
+    return (f"timerlat's CPUs' timers {fmt(min(gaps) / 1000.0, 0)} us apart in its period of "
+            f"{fmt(ph[cpus[0]][2] / 1000.0, 0)} us (the nearest two of {len(cpus)}; "
+            f"{off} activations off their CPU's phase by 2 us or more)")
 
 
 def ratio(a, b):
@@ -897,7 +919,7 @@ def section_late(LT, vm):
         table(["boot", "case", "expiries", "CPU 0 first", "CPU 1 first", "median gap us"], body)
 
 
-def behind_late(LT):
+def behind_late(LT, lat):
     """The traced cause of each case that missed expiries."""
     notes = []
     for boot, L in LT.boots:
@@ -915,9 +937,10 @@ def behind_late(LT):
                      f"for {pairs} expiries both CPUs served, the second CPU's timer fired a median {gap} us "
                      f"after the first ({f0} times CPU 0 first, {f1} times CPU 1). This emulator runs the "
                      "vCPUs in turn on one host thread, so one of them always waits for the other's "
-                     "interrupt and wakeup: that wait is the IRQ and thread latency tmon-fifo95 has over "
-                     "timerlat, whose threads are not aligned. Staggered (tmon-fifo95-staggered, "
-                     "timerlat's release) the comparison is in section 1's table.")
+                     "interrupt and wakeup: that wait is in the IRQ and thread latency of every tool that "
+                     "releases its CPUs at once (tmon-fifo95, cyclictest `-A`)."
+                     + (f" In this boot {rel}; tmon staggered against it is in section 1's table."
+                        if boot == lat.rt_kernel and (rel := timerlat_release(lat.LR)) else ""))
     return notes
 
 
@@ -1206,10 +1229,13 @@ def head_latency(lat):
              f"{cmp_txt(L, 'tmon-fifo95-staggered', 'cyclictest-fifo95')}; tmon as loaded "
              f"(FIFO 1): {fmt(p99(L, 'tmon'))}")]
     if LR["all"].get("timerlat"):
-        # timerlat's threads each start their own timer, a few us apart:
-        # neither released together nor spread, so both of tmon's are shown.
+        # timerlat's threads each start their own timer when they start:
+        # neither released together nor spread by design, so both of tmon's
+        # are shown, with how far apart timerlat's were in this boot.
+        rel = timerlat_release(LR)
         for mine, how in (("tmon-fifo95", "released together"), ("tmon-fifo95-staggered", "staggered")):
-            head.append((f"PREEMPT_RT boot ({lat.rt_kernel}), 1 ms: tmon FIFO 95 {how} vs timerlat, p99 (us)",
+            head.append((f"PREEMPT_RT boot ({lat.rt_kernel}), 1 ms: tmon FIFO 95 {how} vs timerlat, p99 (us)"
+                         + (f"; {rel}" if rel else ""),
                          f"thread {cmp_cpus(LR, mine, 'timerlat')}; IRQ "
                          f"{cmp_cpus(LR, mine, 'timerlat', irq=True)}"))
     m, n = misses(L, "tmon")
@@ -1470,7 +1496,7 @@ def behind(lat, C, E, M, P, K, O, X, LT, S, vm):
              + behind_overhead_conc(O, K) + behind_scale(S))
     # Only as the cause of something above.
     if notes:
-        notes += behind_crossvcpu(X, vm.icount) + behind_late(LT)
+        notes += behind_crossvcpu(X, vm.icount) + behind_late(LT, lat)
     if not notes:
         notes.append("- tmon is not behind its peers on any of the measured figures.")
     md.extend(notes)

@@ -103,6 +103,11 @@ grep -q " $T " /proc/mounts || mount -t tracefs nodev $T 2>/dev/null || true
 if grep -qw timerlat $T/available_tracers 2>/dev/null; then
 	echo 0 >$T/tracing_on
 	echo 32768 >$T/buffer_size_kb
+	# (CLOCK_MONOTONIC, the timers' clock: an expiry is the IRQ-context
+	# event's time minus its latency, and its phase in the period says
+	# how far apart the CPUs' timers are released)
+	clock=$(sed 's/.*\[\(.*\)\].*/\1/' $T/trace_clock)
+	echo mono >$T/trace_clock
 	echo "$cpus" >$T/osnoise/cpus
 	echo $P >$T/osnoise/timerlat_period_us
 	echo timerlat >$T/current_tracer
@@ -114,19 +119,33 @@ if grep -qw timerlat $T/available_tracers 2>/dev/null; then
 	sched_of timerlat $(threads_named timerlat/ | awk '{ print $1 }')
 	sleep "$D"
 	echo 0 >$T/tracing_on
-	awk '/context[ \t]+(thread|irq)/ && /timer_latency/ {
+	awk -v pns=$((P * 1000)) '/context[ \t]+(thread|irq)/ && /timer_latency/ {
 		for (i = 1; i < NF; i++) if ($i ~ /^#[0-9]+$/) seq = substr($i, 2) + 0
 		if (seq <= 100) next
 		match($0, /\[[0-9]+\]/); c = substr($0, RSTART + 1, RLENGTH - 2) + 0
 		for (i = 1; i < NF; i++) if ($i == "timer_latency") ns = $(i + 1)
-		if ($0 ~ /context[ \t]+irq/) { ih[c " " int(ns / 1000)]++; next }
+		if ($0 ~ /context[ \t]+irq/) {
+			ih[c " " int(ns / 1000)]++
+			# The expiry phase (to the microsecond of the trace clock):
+			# the first, and how many others differ by 2 us or more.
+			# (busybox awk reads "001003" as octal)
+			for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) split(substr($i, 1, length($i) - 1), t, ".")
+			sub(/^0+/, "", t[2])
+			ph = (t[1] * 1e9 + t[2] * 1000 - ns) % pns
+			if (!(c in ph0)) ph0[c] = ph
+			d = ph - ph0[c]; if (d < 0) d = -d; if (pns - d < d) d = pns - d
+			if (d >= 2000) off[c]++
+			next
+		}
 		h[c " " int(ns / 1000)]++; n[c]++
 	} END {
 		for (k in h) print "R HIST timerlat", k, h[k]
 		for (k in ih) print "R IHIST timerlat", k, ih[k]
 		for (c in n) print "R COUNT timerlat", c, n[c]
+		for (c in ph0) printf "R TLPHASE %d %d %d %d\n", c, ph0[c], off[c] + 0, pns
 	}' $T/trace
 	echo nop >$T/current_tracer
+	echo "$clock" >$T/trace_clock
 	r TIMERLAT present
 else
 	r TIMERLAT absent "$(cat $T/available_tracers 2>/dev/null | tr ' ' ,)"
