@@ -1,7 +1,7 @@
 # Budgets of a watched process, at a 100 ms period: a process that maps
 # 64 MiB over its 32 MiB RSS budget is told over within two periods, and
 # back under when it unmaps; its CPU budget (50 % of one CPU) the same
-# with a second of spinning. tmonctl limits shows and changes them; only
+# with a second of spinning, its major faults (100 a second) with 3072. tmonctl limits shows and changes them; only
 # the watcher or an admin may; a bad value is refused and changes nothing.
 # A uid-1000 listener is told of its own process's crossings, not of
 # root's, with /proc mounted hidepid=2; the tmon_event tracepoint carries
@@ -83,6 +83,30 @@ crossed budget-over cpu cpu
 crossed budget-under cpu cpu
 [ "$(budget budget-over cpu $r | jq '[.limit, .value > 500000000]' | tr -d ' \n')" = "[500000000,true]" ] ||
 	fail "cpu over: $(budget budget-over cpu $r)"
+
+# Major faults: the guest has no disk and no swap, so they are pages of a
+# FUSE file (tmon-helper fusefile) dropped from the page cache and read
+# back, 1024 a pass. The budget is a rate: over while the passes run,
+# under after.
+mkdir -p /tmp/fuse
+tmon-helper fusefile /tmp/fuse 4 & fz=$!
+wait_for 10 test -f /tmp/fuse/f || fail "no FUSE file"
+out=$(tmonctl limits $r --max-majflt 100/s) || fail "limits --max-majflt 100/s: $out"
+[ "$(tmonctl limits $r -j | jq .budgets.majflt_per_sec)" = 100 ] ||
+	fail "limits after --max-majflt 100/s: $(tmonctl limits $r -j)"
+m0=$(awk '{ print $12 }' /proc/$r/stat)
+echo "majflt 3 /tmp/fuse/f" >&3
+crossed budget-over majflt majflt
+crossed budget-under majflt majflt
+m1=$(awk '{ print $12 }' /proc/$r/stat)
+[ $((m1 - m0)) -ge 3072 ] || fail "the hog made $((m1 - m0)) major faults, not 3 passes of 1024"
+[ "$(budget budget-over majflt $r | jq '[.limit, .value > 100]' | tr -d ' \n')" = "[100,true]" ] ||
+	fail "majflt over: $(budget budget-over majflt $r)"
+[ "$(budget budget-under majflt $r | jq '.value <= 100')" = true ] ||
+	fail "majflt under: $(budget budget-under majflt $r)"
+note "$((m1 - m0)) major faults (/proc/$r/stat)"
+umount /tmp/fuse
+wait $fz || fail "the FUSE server failed"
 
 # uid 1000's process over its own budget: its listener is told, of its
 # process only.

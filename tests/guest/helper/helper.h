@@ -9,6 +9,7 @@ int nl_main(int argc, char **argv);
 int fuzz_main(int argc, char **argv);
 int stress_main(int argc, char **argv);
 int ring_main(int argc, char **argv);
+int fuse_main(int argc, char **argv);
 
 /* The errno names the tests expect, or the number (tmon-helper.c). */
 const char *errname(int e);

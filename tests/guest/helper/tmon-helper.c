@@ -19,7 +19,11 @@
  *                                    "ok CMD T" (T: now, seconds):
  *                                    "mem MIB" maps and touches MIB MiB
  *                                    (unmapping the last), "free" unmaps
- *                                    it, "cpu MS" uses MS ms of CPU time
+ *                                    it, "cpu MS" uses MS ms of CPU time,
+ *                                    "majflt N FILE" reads every page of
+ *                                    FILE N times, each a major fault
+ *   tmon-helper fusefile DIR MIB     a FUSE file DIR/f of MIB MiB, served
+ *                                    until DIR is unmounted (fuse.c)
  *   tmon-helper write FILE STRING    one write(2) of STRING; prints OK or
  *                                    the errno name, exits 0 / 1
  *   tmon-helper slowread FILE BYTES MS
@@ -51,6 +55,7 @@
 #include <sys/prctl.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -107,12 +112,44 @@ const char *errname(int e)
 	return other;
 }
 
+/*
+ * Every page of @path read @passes times, each read a major fault: the
+ * page is dropped from the page cache before it (unmapped, then
+ * POSIX_FADV_DONTNEED) and read back on its own (MADV_RANDOM: no
+ * readahead to bring its neighbours in).
+ */
+static int majflt(const char *path, int passes)
+{
+	volatile char sum = 0;
+	struct stat st;
+	size_t i;
+	char *p;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return perror(path), -1;
+	while (passes-- > 0) {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return perror("mmap"), -1;
+		madvise(p, st.st_size, MADV_RANDOM);
+		for (i = 0; i < (size_t)st.st_size; i += 4096)
+			sum += p[i];
+		munmap(p, st.st_size);
+	}
+	close(fd);
+	return 0;
+}
+
 /* tmon-helper hog: see the top. */
 static int hog(void)
 {
-	char line[64], *word, *p = MAP_FAILED;
+	char line[64], path[64], *word, *p = MAP_FAILED;
 	struct timespec cpu, t0;
 	size_t len = 0, i;
+	int passes;
 	double ms;
 
 	while (fgets(line, sizeof(line), stdin)) {
@@ -135,6 +172,9 @@ static int hog(void)
 			do
 				clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 			while ((cpu.tv_sec - t0.tv_sec) * 1000.0 + (cpu.tv_nsec - t0.tv_nsec) / 1e6 < ms);
+		} else if (sscanf(line, "majflt %d %63s", &passes, path) == 2) {
+			if (majflt(path, passes))
+				return 1;
 		} else if (strcmp(line, "free\n")) {
 			return printf("hog: what is %s", line), 1;
 		}
@@ -273,6 +313,8 @@ int main(int argc, char **argv)
 		return fuzz_main(argc - 2, argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "stress"))
 		return stress_main(argc - 2, argv + 2);
-	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ... | nl ... | fuzz ... | stress ...\n");
+	if (argc >= 3 && !strcmp(argv[1], "fusefile"))
+		return fuse_main(argc - 2, argv + 2);
+	fprintf(stderr, "usage: tmon-helper spin | mem MIB | write FILE STRING | ring ... | nl ... | fuzz ... | stress ... | fusefile DIR MIB\n");
 	return 2;
 }
