@@ -258,7 +258,11 @@ for k in $TMON_KERNELS; do
 	vdir=$work/vm-$KREL
 	[ "$part_n" -gt 1 ] && vdir=$vdir-part$part_i
 	rm -rf "$vdir" && mkdir -p "$vdir"
-	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" "$ynl_dir" >"$vdir/initramfs.log" 2>&1; then
+	# (the kernel's fuse.ko where FUSE is a module: kernels.sh)
+	kmods=()
+	[ ! -s "$(dirname "$VMLINUZ")/fuse.ko" ] || kmods=("$(dirname "$VMLINUZ")/fuse.ko")
+	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" "$ynl_dir" "${kmods[@]}" \
+		>"$vdir/initramfs.log" 2>&1; then
 		result FAIL "$k/initramfs" "see $vdir/initramfs.log"
 		tail -n 10 "$vdir/initramfs.log"
 		continue

@@ -31,11 +31,17 @@ meta_release() {
 # Extract /boot/vmlinuz-REL from the kernel image package into the cache.
 # Newer kernels split the image: vmlinuz is in linux-binary-REL under
 # /usr/lib/modules, older ones ship /boot/vmlinuz-REL in linux-image-REL. $2.. is a command prefix for apt-get
-# (chroot for sid); the .deb lands in that root's /tmp.
+# (chroot for sid); the .deb lands in that root's /tmp. The same package's
+# fuse.ko, where FUSE is a module (bookworm's 6.1), lands beside it,
+# uncompressed, for the guest to load (t-66); "no-fuse.ko" says the
+# package has none (FUSE built in).
 fetch_vmlinuz() {
 	local rel=$1 dir=$TMON_CACHE/kernels/$1 root=/ deb pkg member
 	shift
-	[ -s "$dir/vmlinuz" ] && { echo "$dir/vmlinuz"; return; }
+	if [ -s "$dir/vmlinuz" ] && { [ -s "$dir/fuse.ko" ] || [ -e "$dir/no-fuse.ko" ]; }; then
+		echo "$dir/vmlinuz"
+		return
+	fi
 	[ $# -gt 0 ] && root=$SID_ROOT
 	mkdir -p "$dir"
 	log "downloading kernel image $rel"
@@ -45,6 +51,7 @@ fetch_vmlinuz() {
 		[ -n "$deb" ] || continue
 		for member in "./boot/vmlinuz-$rel" "./usr/lib/modules/$rel/vmlinuz"; do
 			dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$member" >"$dir/vmlinuz.tmp" 2>/dev/null || continue
+			fetch_fuse_ko "$deb" "$dir"
 			rm -f "$deb"
 			mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
 			echo "$dir/vmlinuz"
@@ -53,6 +60,19 @@ fetch_vmlinuz() {
 		rm -f "$deb" "$dir/vmlinuz.tmp"
 	done
 	die "no package of kernel $rel holds /boot/vmlinuz-$rel"
+}
+
+# fetch_fuse_ko DEB DIR: DEB's fuse.ko as DIR/fuse.ko, or DIR/no-fuse.ko.
+fetch_fuse_ko() {
+	local member
+	rm -f "$2/fuse.ko" "$2/no-fuse.ko"
+	member=$(dpkg-deb --fsys-tarfile "$1" | tar -t | grep -m 1 '/kernel/fs/fuse/fuse\.ko' || true)
+	case $member in
+	'') : >"$2/no-fuse.ko"; return ;;
+	*.xz) dpkg-deb --fsys-tarfile "$1" | tar -x -O "$member" | xz -dc >"$2/fuse.ko.tmp" ;;
+	*) dpkg-deb --fsys-tarfile "$1" | tar -x -O "$member" >"$2/fuse.ko.tmp" ;;
+	esac
+	mv "$2/fuse.ko.tmp" "$2/fuse.ko"
 }
 
 sid_chroot_umount() { ! mountpoint -q "$SID_ROOT/proc" || umount "$SID_ROOT/proc"; }

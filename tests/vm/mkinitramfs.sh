@@ -1,13 +1,18 @@
 #!/bin/bash
-# mkinitramfs.sh OUT.cpio MODULE.ko YNL: a busybox initramfs holding the
-# module, the guest test runner (init), the in-VM tests, and the kernel's
-# YNL client (YNL: linux-source's tools/net/ynl) with what Python it needs.
+# mkinitramfs.sh OUT.cpio MODULE.ko YNL [KERNEL.ko...]: a busybox initramfs
+# holding the module, the guest test runner (init), the in-VM tests, and
+# the kernel's YNL client (YNL: linux-source's tools/net/ynl) with what
+# Python it needs; the kernel's own modules the tests load, if any, in
+# /lib/modules.
 set -euo pipefail
 out=$1 ko=$2 ynl=$3
+shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/initramfs.sh"
 
 initramfs_start "$here/.." "$ko"
+mkdir -p "$root/lib/modules"
+[ $# = 0 ] || cp "$@" "$root/lib/modules/"
 add_binary /usr/bin/trace-cmd
 # trace-cmd report formats events through libtraceevent's plugins.
 cp --parents -r /usr/lib/x86_64-linux-gnu/traceevent "$root"
