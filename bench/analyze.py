@@ -215,7 +215,7 @@ def timerlat_release(LL):
             d = abs(ph[a][0] - ph[b][0])
             gaps.append(min(d, ph[a][2] - d))
     off = sum(v[1] for v in ph.values())
-    return (f"timerlat's CPUs' timers {fmt(min(gaps) / 1000.0, 0)} us apart in its period of "
+    return (f"timerlat's CPUs' timers fired {fmt(min(gaps) / 1000.0, 0)} us apart in its period of "
             f"{fmt(ph[cpus[0]][2] / 1000.0, 0)} us (the nearest two of {len(cpus)}; "
             f"{off} activations off their CPU's phase by 2 us or more)")
 
