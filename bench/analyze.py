@@ -932,6 +932,7 @@ def behind_late(LT, lat):
                          f"period or more ({missed} expiries folded), median {fmt(med, 0)} us; causes: {top}.")
     gaps = [(boot, case, o) for boot, L in LT.boots
             for case, o in sorted(L.order.items()) if case.startswith("1ms")]
+    rel = timerlat_release(lat.LR)
     for boot, case, (pairs, f0, f1, gap) in gaps:
         notes.append(f"- **Every CPU released at once** (tmon-fifo95; traced in section 9, {case}, {boot}): "
                      f"for {pairs} expiries both CPUs served, the second CPU's timer fired a median {gap} us "
@@ -940,7 +941,7 @@ def behind_late(LT, lat):
                      "interrupt and wakeup: that wait is in the IRQ and thread latency of every tool that "
                      "releases its CPUs at once (tmon-fifo95, cyclictest `-A`)."
                      + (f" In this boot {rel}; tmon staggered against it is in section 1's table."
-                        if boot == lat.rt_kernel and (rel := timerlat_release(lat.LR)) else ""))
+                        if boot == lat.rt_kernel and rel else ""))
     return notes
 
 

@@ -259,8 +259,8 @@ for k in $TMON_KERNELS; do
 	[ "$part_n" -gt 1 ] && vdir=$vdir-part$part_i
 	rm -rf "$vdir" && mkdir -p "$vdir"
 	# (the kernel's fuse.ko where FUSE is a module: kernels.sh)
-	kmods=()
-	[ ! -s "$(dirname "$VMLINUZ")/fuse.ko" ] || kmods=("$(dirname "$VMLINUZ")/fuse.ko")
+	kmods=() fuse_ko=$(dirname "$VMLINUZ")/fuse.ko
+	[ ! -s "$fuse_ko" ] || kmods=("$fuse_ko")
 	if ! "$here/vm/mkinitramfs.sh" "$vdir/initramfs.cpio" "$bdir/tmon.ko" "$ynl_dir" "${kmods[@]}" \
 		>"$vdir/initramfs.log" 2>&1; then
 		result FAIL "$k/initramfs" "see $vdir/initramfs.log"
@@ -299,8 +299,8 @@ for k in $TMON_KERNELS; do
 		log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
 		guest_results "$k" "$vdir" "$vrc" $main_tests
 	fi
-	# The wide boot: 256 possible CPUs, 16 online (4 on a slow kernel), for x-256-cpus and
-	# the foundation tests. Kernels before 6.9 take possible_cpus=256;
+	# The wide boot: 256 possible CPUs, 16 online (4 on a slow kernel),
+	# for x-256-cpus and the foundation tests. Kernels before 6.9 take possible_cpus=256;
 	# later ones count the firmware's hotpluggable CPUs, which only sid's
 	# QEMU can list 256 of under TCG (boot.sh --maxcpus). Without it
 	# (TMON_VM_QEMU_ROOT=none, or sid_qemu failed) those kernels SKIP

@@ -1,8 +1,9 @@
 # Budgets of a watched process, at a 100 ms period: a process that maps
 # 64 MiB over its 32 MiB RSS budget is told over within two periods, and
 # back under when it unmaps; its CPU budget (50 % of one CPU) the same
-# with a second of spinning, its major faults (10 a second) with 256. tmonctl limits shows and changes them; only
-# the watcher or an admin may; a bad value is refused and changes nothing.
+# with a second of spinning, its major faults (10 a second) with 256.
+# tmonctl limits shows and changes them; only the watcher or an admin
+# may; a bad value is refused and changes nothing.
 # A uid-1000 listener is told of its own process's crossings, not of
 # root's, with /proc mounted hidepid=2; the tmon_event tracepoint carries
 # them.

@@ -5,9 +5,10 @@
  * The guest has no block device and no swap, so this is where its major
  * faults come from: a page of "f" that is not in the page cache is read
  * through this server, and the fault that waits for it is a major one.
- * FUSE is built into every kernel of the matrix; libfuse is not in the
- * initramfs, so the protocol is spoken here directly (linux/fuse.h): INIT,
- * LOOKUP, GETATTR, OPEN, READ, FLUSH, RELEASE; anything else is ENOSYS.
+ * FUSE is built into Debian's kernels but bookworm's 6.1, whose fuse.ko
+ * the tests load; libfuse is not in the initramfs, so the protocol is
+ * spoken here directly (linux/fuse.h): INIT, LOOKUP, GETATTR, OPEN, READ,
+ * FLUSH, RELEASE; anything else is ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
