@@ -565,7 +565,8 @@ def section_memory(M, vm):
               "from sysfs every 0.4 s while the history fills, then when full, then after "
               "`echo 2 > /proc/sys/vm/drop_caches`. Bytes per record = least-squares slope of mem_bytes "
               "over nr_samples while filling (mem_bytes counts samples at the slab object size, the "
-              "mempool reserve, the per-CPU histories and the rings).")
+              "mempool reserve, the per-CPU histories, and the rings while /dev/tmon is open, which it "
+              "is not here).")
     md.append("")
     if not (memfull and mem0):
         return
@@ -577,7 +578,7 @@ def section_memory(M, vm):
         ["task record payload (bytes)", sizes.get("task_record", "?")],
         ["bytes per stored record (slope)", fmt(bpr, 1)],
         ["overhead per record", fmt(bpr and bpr - int(sizes.get("task_record", 0)), 1)],
-        ["mem_bytes with no task watched (histories, rings, reserve)", fmt(fixed)],
+        ["mem_bytes with no task watched (histories, reserve)", fmt(fixed)],
         ["records when full / history x tasks", f"{fmt(full_s)} / {fmt(H * T)}"],
         ["mem_bytes when full", fmt(full_b)],
         ["bound: fixed + history x tasks x bytes/record", fmt(bound, 0)],
@@ -974,7 +975,8 @@ def load_scale():
               ns={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEN")},
               watch={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEWATCH")},
               end={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEEND")},
-              notes=kind(S10, "SCALENOTE"))
+              notes=kind(S10, "SCALENOTE"),
+              ring=kv(kind(S10, "SCALERING")[0]) if kind(S10, "SCALERING") else {})
 
 
 def scale_bpr(S, n, phase="full"):
@@ -1100,6 +1102,14 @@ def section_scale(S, K, vm):
                           f"(full histories at 1024: {fmt(n * 1024 * S.page / int(S.ns[n]['chunk_records']) / 2 ** 20, 0)} MiB "
                           "of chunk pages)" for n in Ns if S.ns[n].get("chunk_records")) + ".")
     md.append("")
+    if S.ring:
+        r = S.ring
+        md.append(f"Stream rings, from `/proc/vmallocinfo` (tmon's areas mapped to user space), tmon "
+                  f"loaded with no task watched, {r.get('possible', '?')} possible CPUs, ring_kb "
+                  f"{r.get('ring_kb', '?')}: {fmt(int(r.get('closed_pages', 0)) * S.page)} bytes with "
+                  f"/dev/tmon closed, {fmt(int(r.get('open_pages', 0)) * S.page)} while a reader had it "
+                  f"open, {fmt(int(r.get('after_pages', 0)) * S.page)} after it closed.")
+        md.append("")
     if S.notes:
         md.append("Not reached in time: " + "; ".join(f"N={r[0]} {r[1].replace('_', ' ')} ({r[2]})"
                                                       for r in S.notes) + ".")
@@ -1281,7 +1291,11 @@ def head_scale(S):
              + " / ".join(S.ns[n].get("history", "?") for n in Ns) + ")"),
             ("Scale, sampling cost per process per round at 10 Hz, N = " + " / ".join(str(n) for n in Ns),
              " / ".join(f"{fmt(c and c.ns_task, 0)}" for _, c in per)
-             + f" ns (cost per round ~ N^{fmt(scale_growth(S), 2)})")]
+             + f" ns (cost per round ~ N^{fmt(scale_growth(S), 2)})")] + ([
+        (f"Scale, stream ring memory (`/proc/vmallocinfo`), {S.ring.get('possible', '?')} possible CPUs, "
+         "/dev/tmon closed / open",
+         f"{fmt(int(S.ring.get('closed_pages', 0)) * S.page)} / "
+         f"{fmt(int(S.ring.get('open_pages', 0)) * S.page)} bytes")] if S.ring else [])
 
 
 def headline(lat, C, E, M, P, K, O, S):

@@ -35,7 +35,8 @@ log_check() {
 # thread on the other vCPU from running for up to milliseconds, for every
 # tool alike. BENCH_ICOUNT=off boots plain TCG; with BENCH_TCG_THREAD=multi
 # each vCPU has a host thread of its own, as a machine's CPUs run, and
-# figures depend on the host's load. BENCH_SMP (2), BENCH_MEM (2048 MiB),
+# figures depend on the host's load. BENCH_SMP (2), BENCH_MEM (4096 MiB:
+# section 10's 10 000 watches keep the default history of 1024 in it),
 # BENCH_TIMEOUT (s, 2400) size it.
 bench_boot() {
 	local out=$1 initrd=$2 icount=()
@@ -44,7 +45,7 @@ bench_boot() {
 	off) ;;
 	*) icount=(--icount "${BENCH_ICOUNT:-shift=1,sleep=off}") ;;
 	esac
-	TMON_VM_SMP=${BENCH_SMP:-2} TMON_VM_MEM=${BENCH_MEM:-2048} TMON_VM_TIMEOUT=${BENCH_TIMEOUT:-2400} \
+	TMON_VM_SMP=${BENCH_SMP:-2} TMON_VM_MEM=${BENCH_MEM:-4096} TMON_VM_TIMEOUT=${BENCH_TIMEOUT:-2400} \
 		TMON_VM_TCG_THREAD=${BENCH_TCG_THREAD:-single} \
 		"$here/../tests/vm/boot.sh" "${icount[@]}" "$VMLINUZ" "$initrd" "$out" loglevel=4 "$@"
 }

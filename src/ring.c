@@ -4,38 +4,46 @@
  * tmon_abi.h). All rings share one vmalloc_user() area so that a single
  * remap_vmalloc_range() maps them; the mapping is read-only.
  *
+ * The area exists only while the device is open: the first open
+ * allocates it, the last release (a mapping holds its file) frees it, so
+ * an unread tmon costs no ring memory, whatever ring_kb and the number of
+ * possible CPUs. Meanwhile nothing is written. Rings made again start
+ * empty, at seq 0: no reader sees two of them, since an open file holds
+ * the area (and a mapping holds its file). Producers reach it under RCU.
+ *
  * Each ring is written on its CPU only, by the CPU's thread (wakeup
  * records) and its sampler (task records), which take turns under a raw
  * lock no reader takes: producers never wait for a reader. Readers
  * are woken through an irq_work, so that a producer never takes the wait
- * queue's lock (a sleeping lock on PREEMPT_RT). read() serves readers that do not map: each open
- * file keeps its own position per ring, gets whole entries, and sees a
- * seq gap where it fell behind; those losses are added to ring_lost.
- * poll() is readable when some ring is ahead of the file's positions.
+ * queue's lock (a sleeping lock on PREEMPT_RT).
  *
  * The mapping shows every record as stored, global pids included, so
- * only an admin in the initial pid namespace may map it. read() is the
- * way for everyone else the device mode lets in: task entries of
- * processes the reader may not see come as TMON_ENTRY_HIDDEN, the others
- * with the pid in the reader's namespace (access.c).
+ * only an admin in the initial pid namespace may map it. read() and
+ * poll() (ring_read.c) are the way for everyone else the device mode
+ * lets in.
  */
 #include <linux/fs.h>
 #include <linux/irq_work.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "tmon.h"
+#include "ring.h"
 
-static void *tmon_rings;
+static void __rcu *tmon_rings;		/* the area, while the device is open */
+static DEFINE_MUTEX(tmon_rings_mutex);	/* commits and frees the area */
+static unsigned int tmon_rings_users;	/* open files, under the mutex */
+static u64 tmon_rings_bytes;		/* the area's size while it exists */
 static size_t tmon_ring_bytes;
-static u64 tmon_ring_nr;		/* entries per ring */
-static DECLARE_WAIT_QUEUE_HEAD(tmon_ring_wait);
+u64 tmon_ring_nr;			/* entries per ring */
+DECLARE_WAIT_QUEUE_HEAD(tmon_ring_wait);
+
+/* Each ring's: the CPU's thread and its sampler take turns. */
 static DEFINE_PER_CPU(raw_spinlock_t, tmon_ring_lock);
 
 static void tmon_ring_wake(struct irq_work *work)
@@ -44,19 +52,13 @@ static void tmon_ring_wake(struct irq_work *work)
 }
 
 static DEFINE_IRQ_WORK(tmon_ring_wake_work, tmon_ring_wake);
-static atomic64_t tmon_ring_lost_count = ATOMIC64_INIT(0);
 
-u64 tmon_ring_lost(void)
+struct tmon_ring_header *tmon_ring(void *area, unsigned int cpu)
 {
-	return atomic64_read(&tmon_ring_lost_count);
+	return area + (size_t)cpu * tmon_ring_bytes;
 }
 
-static struct tmon_ring_header *tmon_ring(unsigned int cpu)
-{
-	return tmon_rings + (size_t)cpu * tmon_ring_bytes;
-}
-
-static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
+struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
 {
 	return (void *)h + PAGE_SIZE + (n % tmon_ring_nr) * sizeof(struct tmon_ring_entry);
 }
@@ -68,10 +70,18 @@ static struct tmon_ring_entry *tmon_ring_slot(struct tmon_ring_header *h, u64 n)
 static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 {
 	raw_spinlock_t *lock = per_cpu_ptr(&tmon_ring_lock, cpu);
-	struct tmon_ring_header *h = tmon_ring(cpu);
+	struct tmon_ring_header *h;
 	struct tmon_ring_entry *e;
+	void *area;
 	u64 n;
 
+	rcu_read_lock();
+	area = rcu_dereference(tmon_rings);
+	if (!area) {
+		rcu_read_unlock();	/* nobody has the device open */
+		return;
+	}
+	h = tmon_ring(area, cpu);
 	raw_spin_lock(lock);
 	n = h->head;
 	e = tmon_ring_slot(h, n);
@@ -89,6 +99,7 @@ static void tmon_ring_push(unsigned int cpu, u32 type, const void *rec)
 	smp_wmb();		/* the entry before the head that announces it */
 	WRITE_ONCE(h->head, n + 1);
 	raw_spin_unlock(lock);
+	rcu_read_unlock();
 	if (wq_has_sleeper(&tmon_ring_wait))
 		irq_work_queue(&tmon_ring_wake_work);
 }
@@ -103,12 +114,40 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 	tmon_ring_push(cpu, TMON_ENTRY_TASK, rec);
 }
 
-/* An open file's read positions, one per ring, indexed by CPU. */
-/* A read() reader's position in each ring. */
-struct tmon_ring_file {
-	struct mutex lock;	/* readers sharing the file take turns */
-	u64 *pos;
-};
+/* Under tmon_rings_mutex, for the first open file: allocate the area. */
+static void *tmon_rings_commit(void)
+{
+	size_t bytes = (size_t)nr_cpu_ids * tmon_ring_bytes;
+	unsigned int cpu;
+	void *area;
+
+	area = vmalloc_user(bytes);
+	if (!area)
+		return NULL;
+	for_each_possible_cpu(cpu) {
+		struct tmon_ring_header *h = tmon_ring(area, cpu);
+
+		h->magic = TMON_RING_MAGIC;
+		h->version = TMON_ABI_VERSION;
+		h->cpu = cpu;
+		h->entry_size = sizeof(struct tmon_ring_entry);
+		h->nr_entries = tmon_ring_nr;
+		h->ring_bytes = tmon_ring_bytes;
+		h->data_offset = PAGE_SIZE;
+	}
+	WRITE_ONCE(tmon_rings_bytes, bytes);
+	rcu_assign_pointer(tmon_rings, area);
+	return area;
+}
+
+/* Under tmon_rings_mutex, for the last release: free the area. */
+static void tmon_rings_free(void *area)
+{
+	RCU_INIT_POINTER(tmon_rings, NULL);
+	synchronize_rcu();	/* no producer is inside it any more */
+	WRITE_ONCE(tmon_rings_bytes, 0);
+	vfree(area);
+}
 
 static int tmon_ring_open(struct inode *inode, struct file *file)
 {
@@ -123,10 +162,22 @@ static int tmon_ring_open(struct inode *inode, struct file *file)
 		kfree(rf);
 		return -ENOMEM;
 	}
+	mutex_lock(&tmon_rings_mutex);
+	rf->area = rcu_dereference_protected(tmon_rings, lockdep_is_held(&tmon_rings_mutex));
+	if (!rf->area)
+		rf->area = tmon_rings_commit();
+	if (!rf->area) {
+		mutex_unlock(&tmon_rings_mutex);
+		kfree(rf->pos);
+		kfree(rf);
+		return -ENOMEM;
+	}
+	tmon_rings_users++;
+	mutex_unlock(&tmon_rings_mutex);
 	mutex_init(&rf->lock);
 	/* A new reader starts at the oldest entry still held. */
 	for_each_possible_cpu(cpu) {
-		u64 head = READ_ONCE(tmon_ring(cpu)->head);
+		u64 head = READ_ONCE(tmon_ring(rf->area, cpu)->head);
 
 		rf->pos[cpu] = head > tmon_ring_nr ? head - tmon_ring_nr : 0;
 	}
@@ -138,132 +189,19 @@ static int tmon_ring_release(struct inode *inode, struct file *file)
 {
 	struct tmon_ring_file *rf = file->private_data;
 
+	mutex_lock(&tmon_rings_mutex);
+	if (!--tmon_rings_users)
+		tmon_rings_free(rf->area);
+	mutex_unlock(&tmon_rings_mutex);
 	mutex_destroy(&rf->lock);
 	kfree(rf->pos);
 	kfree(rf);
 	return 0;
 }
 
-/* Copy entry @rf->pos[@cpu] to @out; false if the ring has nothing new. */
-static bool tmon_ring_take(struct tmon_ring_file *rf, unsigned int cpu,
-			   struct tmon_ring_entry *out)
-{
-	struct tmon_ring_header *h = tmon_ring(cpu);
-	struct tmon_ring_entry *e;
-	u64 head, p;
-
-	for (;;) {
-		/* Pairs with the producer's barrier before it sets head. */
-		head = smp_load_acquire(&h->head);
-		p = rf->pos[cpu];
-		if (p >= head)
-			return false;
-		if (head - p > tmon_ring_nr) {
-			tmon_event_module(TMON_EVENT_RING_LOST, cpu,
-					  atomic64_add_return(head - p - tmon_ring_nr,
-							      &tmon_ring_lost_count));
-			p = head - tmon_ring_nr;
-		}
-		e = tmon_ring_slot(h, p);
-		if (READ_ONCE(e->seq) == p) {
-			smp_rmb();	/* seq before payload: pairs with the commit */
-			memcpy(out, e, sizeof(*out));
-			smp_rmb();	/* payload before the re-check: pairs with begin */
-			if (READ_ONCE(e->seq) == p) {
-				out->seq = p;
-				rf->pos[cpu] = p + 1;
-				return true;
-			}
-		}
-		/* Overwritten while we looked: that one is lost too. */
-		tmon_event_module(TMON_EVENT_RING_LOST, cpu,
-				  atomic64_inc_return(&tmon_ring_lost_count));
-		rf->pos[cpu] = p + 1;
-	}
-}
-
-/*
- * Make task entry @e fit for @c: the pid as @c sees it, or a hidden
- * entry. A record older than the watch of its pid number came from an
- * earlier process, which that watch cannot vouch for.
- */
-static void tmon_ring_filter(const struct tmon_caller *c, struct tmon_ring_entry *e)
-{
-	struct tmon_watch *w;
-	pid_t vnr = 0;
-
-	w = tmon_watch_get(e->task.pid);
-	if (w && e->task.ts_ns >= w->since_ns)
-		vnr = tmon_watch_visible(c, w);
-	tmon_watch_put(w);
-	if (vnr) {
-		e->task.pid = vnr;
-	} else {
-		e->type = TMON_ENTRY_HIDDEN;
-		memset(&e->task, 0, sizeof(e->task));
-	}
-}
-
-static bool tmon_ring_pending(struct tmon_ring_file *rf)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		if (READ_ONCE(tmon_ring(cpu)->head) > rf->pos[cpu])
-			return true;
-	return false;
-}
-
-/* Whole entries only, from the rings in CPU order; blocks unless O_NONBLOCK. */
-static ssize_t tmon_ring_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
-{
-	struct tmon_ring_file *rf = file->private_data;
-	struct tmon_ring_entry e;
-	struct tmon_caller caller;
-	ssize_t done = 0;
-	unsigned int cpu;
-	bool all;
-	int err;
-
-	if (count < sizeof(e))
-		return -EINVAL;
-	tmon_caller_from_file(&caller, file);
-	all = tmon_caller_sees_all(&caller);
-	for (;;) {
-		if (mutex_lock_interruptible(&rf->lock))
-			return -ERESTARTSYS;
-		for_each_possible_cpu(cpu) {
-			while (count - done >= sizeof(e) && tmon_ring_take(rf, cpu, &e)) {
-				if (e.type == TMON_ENTRY_TASK && !all)
-					tmon_ring_filter(&caller, &e);
-				if (copy_to_user(buf + done, &e, sizeof(e))) {
-					/* Not delivered: it is read again next time. */
-					rf->pos[cpu] = e.seq;
-					mutex_unlock(&rf->lock);
-					return done ? done : -EFAULT;
-				}
-				done += sizeof(e);
-			}
-		}
-		mutex_unlock(&rf->lock);
-		if (done)
-			return done;
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		err = wait_event_interruptible(tmon_ring_wait, tmon_ring_pending(rf));
-		if (err)
-			return err;
-	}
-}
-
-static __poll_t tmon_ring_poll(struct file *file, poll_table *wait)
-{
-	poll_wait(file, &tmon_ring_wait, wait);
-	return tmon_ring_pending(file->private_data) ? EPOLLIN | EPOLLRDNORM : 0;
-}
-
 static int tmon_ring_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct tmon_ring_file *rf = file->private_data;
 	struct tmon_caller caller;
 
 	tmon_caller_from_file(&caller, file);
@@ -273,7 +211,7 @@ static int tmon_ring_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EPERM;
 	vm_flags_clear(vma, VM_MAYWRITE);
 	/* Checks that the range lies within the rings. */
-	return remap_vmalloc_range(vma, tmon_rings, vma->vm_pgoff);
+	return remap_vmalloc_range(vma, rf->area, vma->vm_pgoff);
 }
 
 static long tmon_ring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -311,40 +249,24 @@ static struct miscdevice tmon_ring_dev = {
 int tmon_ring_init(void)
 {
 	unsigned int cpu;
-	int err;
 
 	tmon_ring_bytes = PAGE_ALIGN((size_t)tmon_ring_kb() * 1024);
 	tmon_ring_nr = (tmon_ring_bytes - PAGE_SIZE) / sizeof(struct tmon_ring_entry);
-	tmon_rings = vmalloc_user((size_t)nr_cpu_ids * tmon_ring_bytes);
-	if (!tmon_rings)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		struct tmon_ring_header *h = tmon_ring(cpu);
-
+	for_each_possible_cpu(cpu)
 		raw_spin_lock_init(per_cpu_ptr(&tmon_ring_lock, cpu));
-		h->magic = TMON_RING_MAGIC;
-		h->version = TMON_ABI_VERSION;
-		h->cpu = cpu;
-		h->entry_size = sizeof(struct tmon_ring_entry);
-		h->nr_entries = tmon_ring_nr;
-		h->ring_bytes = tmon_ring_bytes;
-		h->data_offset = PAGE_SIZE;
-	}
-	err = misc_register(&tmon_ring_dev);
-	if (err)
-		vfree(tmon_rings);
-	return err;
+	return misc_register(&tmon_ring_dev);
 }
 
 void tmon_ring_exit(void)
 {
+	/* No file is open (each holds the module): the area is gone. */
 	misc_deregister(&tmon_ring_dev);
 	/* The producers are gone; a wakeup they queued may still run. */
 	irq_work_sync(&tmon_ring_wake_work);
-	vfree(tmon_rings);
 }
 
+/* The area's size while the device is open, else 0. */
 u64 tmon_ring_mem_bytes(void)
 {
-	return (u64)nr_cpu_ids * tmon_ring_bytes;
+	return READ_ONCE(tmon_rings_bytes);
 }

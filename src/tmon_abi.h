@@ -53,9 +53,11 @@
  *
  * Each ring has a single producer, its CPU's thread, and never waits for
  * readers: entry n lives in slot n % nr_entries and overwrites entry
- * n - nr_entries. head is the number of entries ever written. A reader
- * keeps its own position p per ring: entries below head - nr_entries are
- * lost, and it knows exactly how many. To read entry p: read head
+ * n - nr_entries. The rings exist only while /dev/tmon is open: the
+ * first open makes them, empty, the last close frees them, and head is
+ * the number of entries written since they were made. A reader keeps its
+ * own position p per ring: entries below head - nr_entries are lost, and
+ * it knows exactly how many. To read entry p: read head
  * (then a read barrier), read the slot's seq, copy the entry, read
  * barrier, read seq again; the copy is good only if both seq reads are p
  * (the producer sets seq to TMON_SEQ_BUSY while it rewrites a slot).
@@ -81,7 +83,7 @@ struct tmon_ring_header {
 	__u64 nr_entries;
 	__u64 ring_bytes;	/* this ring, header included */
 	__u64 data_offset;	/* first entry, from the ring's start */
-	__u64 head;		/* entries written, ever */
+	__u64 head;		/* entries written since the rings were made */
 };
 
 struct tmon_ring_entry {

@@ -20,6 +20,7 @@
 #   SCALETIME N PHASE SECONDS              (guest time of each phase;
 #                                           N=0: before the first N, all)
 #   SCALEEND N dropped D skipped K reclaimed R
+#   SCALERING possible P ring_kb K closed_pages C open_pages O after_pages A
 . /tests/lib.sh
 . /tests/blib.sh
 D=$(bparam scale_cost 3)
@@ -96,6 +97,15 @@ for p in 10 100; do
 	sleep "$D"
 	win 0 idle "$m0" "$(mark)"
 done
+# The stream rings with no task watched: tmon's vmalloc areas mapped to
+# user space, by the kernel's /proc/vmallocinfo, with /dev/tmon closed
+# and while a reader has it open.
+ring_pages() { awk '/\[tmon\]/ && / user/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) s += substr($i, 7) } END { print s + 0 }' /proc/vmallocinfo; }
+closed=$(ring_pages)
+exec 6</dev/tmon
+opened=$(ring_pages)
+exec 6<&-
+r SCALERING possible "$(nr_possible)" ring_kb "$(cat $PAR/ring_kb)" closed_pages "$closed" open_pages "$opened" after_pages "$(ring_pages)"
 unload
 r SCALETIME 0 setup "$(secs "$tall" "$(now_ms)")"
 

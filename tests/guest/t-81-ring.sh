@@ -1,7 +1,9 @@
-# /dev/tmon: mmap readers get every entry in order while they keep up,
-# a paused reader is told exactly what it lost, read() and mmap agree,
-# poll wakes within a period, the mapping is read-only and bounded, and
-# the module cannot be unloaded under an open or mapped device.
+# /dev/tmon: ring memory exists only while the device is open, and rings
+# made again start empty; mmap readers get every entry in order while
+# they keep up, a paused reader is told exactly what it lost,
+# read() and mmap agree, poll wakes within a period, the mapping is
+# read-only and bounded, and the module cannot be unloaded under an open
+# or mapped device.
 . /tests/lib.sh
 
 load log_sec=0 log_nsec=20000000 ring_kb=8
@@ -9,6 +11,24 @@ load log_sec=0 log_nsec=20000000 ring_kb=8
 [ "$(stat -c %a /dev/tmon)" = 600 ] || fail "/dev/tmon mode $(stat -c %a /dev/tmon)"
 [ "$(cat $PAR/ring_kb)" = 8 ] || fail "ring_kb $(cat $PAR/ring_kb)"
 write_param ring_kb 16 && fail "ring_kb is writable at run time"
+
+# The rings' memory, by the kernel's account of its vmalloc areas (not
+# tmon's mem_bytes): none while nobody has the device open, a header and
+# an entry page per possible CPU (ring_kb=8) while somebody has.
+ring_pages() { awk '/\[tmon\]/ && / user/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) print substr($i, 7) }' /proc/vmallocinfo; }
+[ -z "$(ring_pages)" ] || fail "ring memory after the load, device closed: $(ring_pages) pages"
+exec 6</dev/tmon
+[ "$(ring_pages)" = $((2 * $(nr_possible))) ] || fail "device open: ring pages '$(ring_pages)', $(nr_possible) possible CPUs"
+m_open=$(sysv mem_bytes)
+exec 6<&-
+[ -z "$(ring_pages)" ] || fail "ring memory after the last close: $(ring_pages) pages"
+note "ring pages: $((2 * $(nr_possible))) while open, none closed (mem_bytes $m_open -> $(sysv mem_bytes))"
+# Closed for 1 s (50 wakeups a CPU), nothing is written: the rings made
+# at the next open start empty, and a read() of them loses nothing.
+out=$(tmon-helper ring reopen 1000) || fail "reopen: $out"
+note "reopen after 1 s: $(echo "$out" | tr '\n' ';')"
+echo "$out" | awk '$1 == "ring" && $6 >= 50 { bad = 1 } END { exit bad }' ||
+	fail "entries written while the device was closed: $out"
 tmon-helper ring badmap || fail "bad mappings"
 
 sleep 100000 & idle=$!

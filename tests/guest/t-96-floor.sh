@@ -14,8 +14,8 @@ wait_for 120 grep -q '^ready' /tmp/sl || fail "sleepers not ready: $(tail -n 1 /
 [ "$(sysv nr_tasks)" -eq $N ] || fail "nr_tasks $(sysv nr_tasks)"
 m_idle=$(sysv mem_bytes)
 
-# The read() reader opens before the floor, so it starts at each ring's
-# oldest entry; it reads until /tmp/stop-read and the file is drained.
+# The read() reader opens before the floor, so it sees the rings from
+# their start; it reads until /tmp/stop-read and the file is drained.
 rm -f /tmp/stop-read
 lost0=$(sysv ring_lost)
 tmon-helper ring readfollow /tmp/stop-read >/tmp/r.read 2>&1 & rr=$!

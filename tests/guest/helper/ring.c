@@ -22,6 +22,9 @@
  *   poll MS             ms until poll() reports new entries
  *   badmap              write and out-of-range mappings fail
  *   hold                map the rings and sleep until killed
+ *   reopen MS           the only opener: take the heads, close, wait MS,
+ *                       open again: the rings are new (nothing written
+ *                       while closed) and read() has no loss
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -465,6 +468,32 @@ static int ring_hold(char **argv)
 	return 0;
 }
 
+static int ring_reopen(char **argv)
+{
+	uint64_t before[4096], lost0, lost1, n = 0;
+	struct tmon_ring_entry e;
+	unsigned int c;
+	int fd;
+
+	fd = open_rings(O_RDONLY);
+	for (c = 0; c < info.nr_rings; c++)
+		before[c] = head_of(c);
+	munmap((void *)rings, info.nr_rings * info.ring_bytes);
+	close(fd);
+	usleep((useconds_t)atoi(argv[1]) * 1000);
+	lost0 = read_u64("/sys/kernel/tmon/ring_lost");
+	fd = open_rings(O_RDONLY | O_NONBLOCK);
+	for (c = 0; c < info.nr_rings; c++)
+		printf("ring %u before %llu head %llu\n", c, (unsigned long long)before[c],
+		       (unsigned long long)head_of(c));
+	while (read(fd, &e, sizeof(e)) == sizeof(e))
+		n++;
+	lost1 = read_u64("/sys/kernel/tmon/ring_lost");
+	printf("read %llu ring_lost +%llu\n", (unsigned long long)n,
+	       (unsigned long long)(lost1 - lost0));
+	return lost1 == lost0 ? 0 : 1;
+}
+
 static const struct ring_cmd {
 	const char *name;
 	int min_args, max_args;		/* after the name */
@@ -481,6 +510,7 @@ static const struct ring_cmd {
 	{ "poll", 1, 1, ring_poll, "MS" },
 	{ "badmap", 0, 0, ring_badmap, "" },
 	{ "hold", 0, 0, ring_hold, "" },
+	{ "reopen", 1, 1, ring_reopen, "MS" },
 };
 
 int ring_main(int argc, char **argv)
