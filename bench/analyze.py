@@ -976,7 +976,8 @@ def load_scale():
               watch={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEWATCH")},
               end={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEEND")},
               notes=kind(S10, "SCALENOTE"),
-              ring=kv(kind(S10, "SCALERING")[0]) if kind(S10, "SCALERING") else {})
+              ring=kv(kind(S10, "SCALERING")[0]) if kind(S10, "SCALERING") else {},
+              cmd={(int(n), c): int(ms) for n, c, ms in kind(S10, "SCALECMD")})
 
 
 def scale_bpr(S, n, phase="full"):
@@ -1102,6 +1103,13 @@ def section_scale(S, K, vm):
                           f"(full histories at 1024: {fmt(n * 1024 * S.page / int(S.ns[n]['chunk_records']) / 2 ** 20, 0)} MiB "
                           "of chunk pages)" for n in Ns if S.ns[n].get("chunk_records")) + ".")
     md.append("")
+    if S.cmd:
+        cmds = sorted({c for _, c in S.cmd}, key=["status", "list", "show", "top"].index)
+        md.append("tmonctl with N processes watched and their histories full, guest time from start to "
+                  "exit, output discarded (`show` of one process, `top -n 1 -d 0.1` one screen):")
+        md.append("")
+        table(["N"] + [f"`{c}` ms" for c in cmds],
+              [[n] + [fmt(S.cmd.get((n, c))) for c in cmds] for n in Ns])
     if S.ring:
         r = S.ring
         md.append(f"Stream rings, from `/proc/vmallocinfo` (tmon's areas mapped to user space), tmon "
@@ -1295,7 +1303,14 @@ def head_scale(S):
         (f"Scale, stream ring memory (`/proc/vmallocinfo`), {S.ring.get('possible', '?')} possible CPUs, "
          "/dev/tmon closed / open",
          f"{fmt(int(S.ring.get('closed_pages', 0)) * S.page)} / "
-         f"{fmt(int(S.ring.get('open_pages', 0)) * S.page)} bytes")] if S.ring else [])
+         f"{fmt(int(S.ring.get('open_pages', 0)) * S.page)} bytes")] if S.ring else []) + ([
+        (f"Scale, tmonctl with N = {Ns[-1]} watched, guest ms",
+         ", ".join(f"{c} {fmt(S.cmd[(Ns[-1], c)])}" for c in ("status", "list", "show", "top")
+                   if (Ns[-1], c) in S.cmd)
+         + (f"; sampling each every 10 ms would ask {fmt(Ns[-1] * 100)} samples a second, "
+            f"{fmt(Ns[-1] * 100 * per[-1][1].ns_task / 1e9, 1)} CPUs of this guest at its "
+            f"{fmt(per[-1][1].ns_task, 0)} ns per process per round (it has {S.ncpu})"
+            if per[-1][1] and per[-1][1].ns_task else ""))] if S.cmd else [])
 
 
 def headline(lat, C, E, M, P, K, O, S):

@@ -12,6 +12,9 @@ top=$(cd "$here/.." && pwd)
 initramfs_start "$top" "$ko"
 add_binary /usr/bin/cyclictest
 add_binary /usr/bin/pidstat
+# tmonctl as built on the host, for section 10's interactive commands
+make -s -C "$top/tools/tmonctl"
+add_binary "$top/tools/tmonctl/tmonctl" bin/tmonctl
 
 cp "$top/tests/guest/lib.sh" "$root/tests/lib.sh"
 cp "$here/guest/blib.sh" "$root/tests/blib.sh"

@@ -21,6 +21,7 @@
 #                                           N=0: before the first N, all)
 #   SCALEEND N dropped D skipped K reclaimed R
 #   SCALERING possible P ring_kb K closed_pages C open_pages O after_pages A
+#   SCALECMD N COMMAND MS                  (tmonctl COMMAND, guest time)
 . /tests/lib.sh
 . /tests/blib.sh
 D=$(bparam scale_cost 3)
@@ -157,6 +158,14 @@ for n in $(bparam scale_ns "100,1000,10000" | tr , ' '); do
 	win "$n" turnover "$m0" "$m1"
 	r SCALELIST "$n" full "$(bench-helper watches)"
 	slab "$n" full
+	# What an administrator types, with N watched and sampled: the
+	# guest's time from start to exit, output discarded.
+	for c in status list "show $(head -n 1 /tmp/pids)" "top -n 1 -d 0.1"; do
+		t0=$(now_ms)
+		# shellcheck disable=SC2086
+		tmonctl $c >/dev/null 2>/tmp/cmd.err || { bad="$bad $n:tmonctl-$c"; r SCALENOTE "$n" "tmonctl_${c%% *}_failed" "$(head -c 200 /tmp/cmd.err | tr ' \n' '_ ')"; }
+		r SCALECMD "$n" "${c%% *}" $(($(now_ms) - t0))
+	done
 	shrink
 	slab "$n" full-shrunk
 
