@@ -196,16 +196,19 @@ def latency(rs):
     # timerlat's expiry phase in its period on each CPU (ns), the
     # activations off it by 2 us or more, the period (ns)
     tlphase = {int(c): (int(ph), int(off), int(pns)) for c, ph, off, pns in kind(S1, "TLPHASE", rs)}
+    # cyclictest's, the same from a traced run of its own, per configuration
+    ctphase = collections.defaultdict(dict)
+    for t, c, ph, off, pns in kind(S1, "CTPHASE", rs):
+        ctphase[t][int(c)] = (int(ph), int(off), int(pns))
     return dict(tools=tools, lat=lat, ilat=ilat, all=lat_all, iall=ilat_all, hist=hist_all,
                 ovf=ovf, miss=miss, runs=runs, sched=sched, ctexp=ctexp, cycles=cycles,
-                phase={t: sorted(v) for t, v in phase.items()}, tlphase=tlphase)
+                phase={t: sorted(v) for t, v in phase.items()}, tlphase=tlphase,
+                ctphase=dict(ctphase))
 
 
-def timerlat_release(LL):
-    """How far apart timerlat's CPUs' timers fire, as a phrase: the nearest
-    two CPUs' expiry phases (the trace's CLOCK_MONOTONIC expiries, modulo
-    the period). None without the measurement."""
-    ph = LL.get("tlphase") or {}
+def release_gap(ph):
+    """The nearest two CPUs' expiry phases' distance (us), from {cpu: (phase
+    ns, activations off it, period ns)}; None with fewer than two CPUs."""
     if len(ph) < 2:
         return None
     gaps = []
@@ -214,10 +217,39 @@ def timerlat_release(LL):
         for b in cpus[i + 1:]:
             d = abs(ph[a][0] - ph[b][0])
             gaps.append(min(d, ph[a][2] - d))
-    off = sum(v[1] for v in ph.values())
-    return (f"timerlat's CPUs' timers fired {fmt(min(gaps) / 1000.0, 0)} us apart in its period of "
-            f"{fmt(ph[cpus[0]][2] / 1000.0, 0)} us (the nearest two of {len(cpus)}; "
-            f"{off} activations off their CPU's phase by 2 us or more)")
+    return min(gaps) / 1000.0
+
+
+def release_txt(who, ph):
+    """How far apart a tool's CPUs' timers fire, as a phrase (None without
+    the measurement)."""
+    gap = release_gap(ph)
+    if gap is None:
+        return None
+    cpus = sorted(ph)
+    return (f"{who} timers fired {fmt(gap, 0)} us apart in the period of "
+            f"{fmt(ph[cpus[0]][2] / 1000.0, 0)} us (the nearest two of {len(cpus)} CPUs; "
+            f"{sum(v[1] for v in ph.values())} expiries off their CPU's phase by 2 us or more)")
+
+
+def timerlat_release(LL):
+    """How far apart timerlat's CPUs' timers fire (the trace's
+    CLOCK_MONOTONIC expiries, modulo the period), and cyclictest's in the
+    same boot, as a phrase; None without timerlat's."""
+    tl = release_txt("timerlat's CPUs'", LL.get("tlphase") or {})
+    if not tl:
+        return None
+    ct = cyclictest_release(LL)
+    return tl + (f"; {ct}" if ct else "")
+
+
+def cyclictest_release(LL):
+    """How far apart cyclictest FIFO 95's threads' timers fire, unaligned
+    and with -A, from its traced runs (None without them)."""
+    ct = [release_txt(f"cyclictest{' -A' if t.endswith('-aligned') else ''}'s threads'", ph)
+          for t, ph in sorted((LL.get("ctphase") or {}).items())
+          if t in ("cyclictest-fifo95", "cyclictest-fifo95-aligned")]
+    return "; ".join(c for c in ct if c) or None
 
 
 def ratio(a, b):
@@ -1242,8 +1274,9 @@ def cmp_cpus(LL, mine, theirs, irq=False):
 def head_latency(lat):
     """The headline's rows from section 1: the comparisons and the misses."""
     L, LR = lat.L, lat.LR
+    ct = cyclictest_release(L)
     head = [("Thread latency p99, 1 ms, this boot (us): tmon FIFO 95 released together vs cyclictest "
-             "FIFO 95 `-A`; staggered vs cyclictest FIFO 95 unaligned",
+             "FIFO 95 `-A`; staggered vs cyclictest FIFO 95 unaligned" + (f" ({ct})" if ct else ""),
              f"{cmp_txt(L, 'tmon-fifo95', 'cyclictest-fifo95-aligned')}; "
              f"{cmp_txt(L, 'tmon-fifo95-staggered', 'cyclictest-fifo95')}; tmon as loaded "
              f"(FIFO 1): {fmt(p99(L, 'tmon'))}")]

@@ -91,6 +91,41 @@ ct() {	# ct NAME ARGS...
 }
 ct cyclictest-fifo95 -p 95
 ct cyclictest-fifo95-aligned -p 95 -A 0
+
+# How far apart cyclictest's threads' timers are released, with -A and
+# without: each thread's absolute expiries (hrtimer_start of its
+# clock_nanosleep, CLOCK_MONOTONIC ns; the main thread sleeps relative)
+# modulo the period, per CPU, from a traced 1 s run of its own (the
+# tracer's cost stays out of the runs above): "R CTPHASE TOOL CPU
+# PHASE_NS OFF PERIOD_NS", OFF = expiries off the CPU's first phase by
+# 2 us or more.
+T=/sys/kernel/tracing
+grep -q " $T " /proc/mounts || mount -t tracefs nodev $T 2>/dev/null || true
+ct_phase() {	# ct_phase NAME ARGS...
+	local name=$1 ev=$T/events/timer/hrtimer_start/enable
+	shift
+	[ -w $ev ] || return 0
+	echo 0 >$T/tracing_on
+	echo >$T/trace
+	echo 1 >$ev
+	echo 1 >$T/tracing_on
+	cyclictest -q -m -a "$cpus" -t "$ncpu" -i $P -d 0 -D 1 "$@" >/dev/null 2>&1
+	echo 0 >$T/tracing_on
+	echo 0 >$ev
+	awk -v t="$name" -v pns=$((P * 1000)) '/cyclictest/ && /function=hrtimer_wakeup/ && /mode=ABS/ {
+		match($0, /\[[0-9]+\]/); c = substr($0, RSTART + 1, RLENGTH - 2) + 0
+		for (i = 1; i <= NF; i++) if ($i ~ /^expires=/) e = substr($i, 9) + 0
+		ph = e % pns
+		if (!(c in ph0)) ph0[c] = ph
+		d = ph - ph0[c]; if (d < 0) d = -d; if (pns - d < d) d = pns - d
+		if (d >= 2000) off[c]++
+	} END {
+		for (c in ph0) printf "R CTPHASE %s %d %d %d %d\n", t, c, ph0[c], off[c] + 0, pns
+	}' $T/trace
+	echo >$T/trace
+}
+ct_phase cyclictest-fifo95 -p 95
+ct_phase cyclictest-fifo95-aligned -p 95 -A 0
 # (no -p: cyclictest reads -p, even -p 0, as SCHED_FIFO)
 ct cyclictest-other-aligned --policy=other -A 0
 # cyclictest holds /dev/cpu_dma_latency at 0 while it runs, which tmon
@@ -98,8 +133,6 @@ ct cyclictest-other-aligned --policy=other -A 0
 ct cyclictest-other-aligned-nodma --policy=other -A 0 --default-system
 
 # timerlat: the tracer's per-CPU threads, thread-context latency.
-T=/sys/kernel/tracing
-grep -q " $T " /proc/mounts || mount -t tracefs nodev $T 2>/dev/null || true
 if grep -qw timerlat $T/available_tracers 2>/dev/null; then
 	echo 0 >$T/tracing_on
 	echo 32768 >$T/buffer_size_kb
