@@ -1013,7 +1013,9 @@ def load_scale():
               end={int(r[0]): kv(r[1:]) for r in kind(S10, "SCALEEND")},
               notes=kind(S10, "SCALENOTE"),
               ring=kv(kind(S10, "SCALERING")[0]) if kind(S10, "SCALERING") else {},
-              cmd={(int(n), c): int(ms) for n, c, ms in kind(S10, "SCALECMD")})
+              cmd={(int(r[0]), r[1]): int(r[2]) for r in kind(S10, "SCALECMD")},
+              cmdrc={(int(r[0]), r[1]): int(r[3]) for r in kind(S10, "SCALECMD") if len(r) > 3},
+              status={int(r[0]): " ".join(r[1:]) for r in kind(S10, "SCALESTATUS")})
 
 
 def scale_bpr(S, n, phase="full"):
@@ -1145,7 +1147,12 @@ def section_scale(S, K, vm):
                   "exit, output discarded (`show` of one process, `top -n 1 -d 0.1` one screen):")
         md.append("")
         table(["N"] + [f"`{c}` ms" for c in cmds],
-              [[n] + [fmt(S.cmd.get((n, c))) for c in cmds] for n in Ns])
+              [[n] + [fmt(S.cmd.get((n, c))) + (f" (exit {S.cmdrc[(n, c)]})" if S.cmdrc.get((n, c)) else "")
+                      for c in cmds] for n in Ns])
+        if S.status:
+            md.append("Where `status` exited 4 (a degraded module), its first line: "
+                      + "; ".join(f"N={n}: \"{t}\"" for n, t in sorted(S.status.items())) + ".")
+            md.append("")
     if S.ring:
         r = S.ring
         md.append(f"Stream rings, from `/proc/vmallocinfo` (tmon's areas mapped to user space), tmon "
@@ -1155,8 +1162,9 @@ def section_scale(S, K, vm):
                   f"open, {fmt(int(r.get('after_pages', 0)) * S.page)} after it closed.")
         md.append("")
     if S.notes:
-        md.append("Not reached in time: " + "; ".join(f"N={r[0]} {r[1].replace('_', ' ')} ({r[2]})"
-                                                      for r in S.notes) + ".")
+        md.append("Not reached in time, or failed: "
+                  + "; ".join(f"N={r[0]} {r[1].replace('_', ' ')} ({' '.join(r[2:]).replace('_', ' ')})"
+                              for r in S.notes) + ".")
         md.append("")
     scale_cost_table(S, Ns)
     scale_clients(S, K, vm)

@@ -21,7 +21,8 @@
 #                                           N=0: before the first N, all)
 #   SCALEEND N dropped D skipped K reclaimed R
 #   SCALERING possible P ring_kb K closed_pages C open_pages O after_pages A
-#   SCALECMD N COMMAND MS                  (tmonctl COMMAND, guest time)
+#   SCALECMD N COMMAND MS STATUS           (tmonctl COMMAND, guest time)
+#   SCALESTATUS N FIRST-LINE               (status said: degraded, and why)
 . /tests/lib.sh
 . /tests/blib.sh
 D=$(bparam scale_cost 3)
@@ -159,12 +160,22 @@ for n in $(bparam scale_ns "100,1000,10000" | tr , ' '); do
 	r SCALELIST "$n" full "$(bench-helper watches)"
 	slab "$n" full
 	# What an administrator types, with N watched and sampled: the
-	# guest's time from start to exit, output discarded.
+	# guest's time from start to exit, and the exit status (status exits
+	# 4 for a degraded module, saying why on its first line).
 	for c in status list "show $(head -n 1 /tmp/pids)" "top -n 1 -d 0.1"; do
 		t0=$(now_ms)
 		# shellcheck disable=SC2086
-		tmonctl $c >/dev/null 2>/tmp/cmd.err || { bad="$bad $n:tmonctl-$c"; r SCALENOTE "$n" "tmonctl_${c%% *}_failed" "$(head -c 200 /tmp/cmd.err | tr ' \n' '_ ')"; }
-		r SCALECMD "$n" "${c%% *}" $(($(now_ms) - t0))
+		tmonctl $c >/tmp/cmd.out 2>/tmp/cmd.err
+		rc=$?
+		r SCALECMD "$n" "${c%% *}" $(($(now_ms) - t0)) $rc
+		case "${c%% *}:$rc" in
+		*:0) ;;
+		status:4) r SCALESTATUS "$n" "$(head -n 1 /tmp/cmd.out)" ;;
+		*)
+			bad="$bad $n:tmonctl-${c%% *}"
+			r SCALENOTE "$n" "tmonctl_${c%% *}_exit_$rc" "$(head -c 200 /tmp/cmd.err | tr ' \n' '_ ')"
+			;;
+		esac
 	done
 	shrink
 	slab "$n" full-shrunk
