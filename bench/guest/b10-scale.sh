@@ -101,8 +101,7 @@ for p in 10 100; do
 done
 # The stream rings with no task watched: tmon's vmalloc areas mapped to
 # user space, by the kernel's /proc/vmallocinfo, with /dev/tmon closed
-# and while a reader has it open.
-ring_pages() { awk '/\[tmon\]/ && / user/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) s += substr($i, 7) } END { print s + 0 }' /proc/vmallocinfo; }
+# and while a reader has it open (ring_pages, tests/guest/lib.sh).
 closed=$(ring_pages)
 exec 6</dev/tmon
 opened=$(ring_pages)

@@ -65,6 +65,13 @@ nr_possible() {
 	tr , '\n' </sys/devices/system/cpu/possible | awk -F- '{ n += (NF == 2 ? $2 - $1 + 1 : 1) } END { print n }'
 }
 
+# Pages of tmon's stream rings (its vmalloc area mapped to user space),
+# by the kernel's own account, /proc/vmallocinfo: 0 when there are none.
+ring_pages() {
+	awk '/\[tmon\]/ && / user/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) s += substr($i, 7) }
+		END { print s + 0 }' /proc/vmallocinfo
+}
+
 # "PID COMM" for every thread whose comm starts with $1. The shell reads
 # the files itself: a process per /proc entry would disturb what runs.
 threads_named() {

@@ -15,13 +15,12 @@ write_param ring_kb 16 && fail "ring_kb is writable at run time"
 # The rings' memory, by the kernel's account of its vmalloc areas (not
 # tmon's mem_bytes): none while nobody has the device open, a header and
 # an entry page per possible CPU (ring_kb=8) while somebody has.
-ring_pages() { awk '/\[tmon\]/ && / user/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) print substr($i, 7) }' /proc/vmallocinfo; }
-[ -z "$(ring_pages)" ] || fail "ring memory after the load, device closed: $(ring_pages) pages"
+[ "$(ring_pages)" = 0 ] || fail "ring memory after the load, device closed: $(ring_pages) pages"
 exec 6</dev/tmon
 [ "$(ring_pages)" = $((2 * $(nr_possible))) ] || fail "device open: ring pages '$(ring_pages)', $(nr_possible) possible CPUs"
 m_open=$(sysv mem_bytes)
 exec 6<&-
-[ -z "$(ring_pages)" ] || fail "ring memory after the last close: $(ring_pages) pages"
+[ "$(ring_pages)" = 0 ] || fail "ring memory after the last close: $(ring_pages) pages"
 note "ring pages: $((2 * $(nr_possible))) while open, none closed (mem_bytes $m_open -> $(sysv mem_bytes))"
 # Closed for 1 s (50 wakeups a CPU), nothing is written: the rings made
 # at the next open start empty, and a read() of them loses nothing.

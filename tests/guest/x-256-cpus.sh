@@ -15,6 +15,13 @@ if [ "$possible" != 0-255 ]; then
 fi
 load log_sec=0 log_nsec=50000000 ring_kb=16
 wait_for 10 all_cpus_have 3 || fail "no wakeups"
+# With nothing watched, memory follows the online CPUs, not the 256
+# possible: no ring memory with /dev/tmon closed (the kernel's vmalloc
+# account; 256 x 16 KiB while open), and mem_bytes a few MiB at most (a
+# history of 1024 records, 112 KiB, per online CPU, and the reserve).
+[ "$(ring_pages)" = 0 ] || fail "ring memory with /dev/tmon closed: $(ring_pages) pages"
+m_idle=$(sysv mem_bytes)
+[ "$m_idle" -le 4194304 ] || fail "mem_bytes $m_idle with nothing watched, $(nr_online) CPUs online"
 sleep 100000 & a=$!
 watch $a
 wait_for 10 has_samples $a 2 || fail "no samples"
@@ -41,7 +48,7 @@ tmonctl list --json | jq -e ".watched[0].pid == $a" >/dev/null || fail "tmonctl 
 tmonctl record -d 1 -o /tmp/rec.csv 2>/tmp/rec.err || fail "tmonctl record: $(cat /tmp/rec.err)"
 grep -q '^[0-9]* records, 0 lost$' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
 [ "$(grep -c '^task,' /tmp/rec.csv)" -ge 10 ] || fail "record: $(grep -c '^task,' /tmp/rec.csv) task rows"
-note "256 possible CPUs: status $(jq '.cpus | length' /tmp/st.json) CPUs, $(nr_online) with threads; $(cat /tmp/rec.err)"
+note "256 possible CPUs: status $(jq '.cpus | length' /tmp/st.json) CPUs, $(nr_online) with threads; $(cat /tmp/rec.err); idle: mem_bytes $m_idle, no ring pages"
 kill $a
 unload
 note "ok"
