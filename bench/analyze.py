@@ -1150,7 +1150,7 @@ def section_scale(S, K, vm):
               [[n] + [fmt(S.cmd.get((n, c))) + (f" (exit {S.cmdrc[(n, c)]})" if S.cmdrc.get((n, c)) else "")
                       for c in cmds] for n in Ns])
         if S.status:
-            md.append("Where `status` exited 4 (a degraded module), its first line: "
+            md.append("Where `status` exited 4 (a degraded module), what it said: "
                       + "; ".join(f"N={n}: \"{t}\"" for n, t in sorted(S.status.items())) + ".")
             md.append("")
     if S.ring:

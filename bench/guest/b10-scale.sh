@@ -22,7 +22,7 @@
 #   SCALEEND N dropped D skipped K reclaimed R
 #   SCALERING possible P ring_kb K closed_pages C open_pages O after_pages A
 #   SCALECMD N COMMAND MS STATUS           (tmonctl COMMAND, guest time)
-#   SCALESTATUS N FIRST-LINE               (status said: degraded, and why)
+#   SCALESTATUS N TEXT                     (status said: degraded, and why)
 . /tests/lib.sh
 . /tests/blib.sh
 D=$(bparam scale_cost 3)
@@ -160,7 +160,7 @@ for n in $(bparam scale_ns "100,1000,10000" | tr , ' '); do
 	slab "$n" full
 	# What an administrator types, with N watched and sampled: the
 	# guest's time from start to exit, and the exit status (status exits
-	# 4 for a degraded module, saying why on its first line).
+	# 4 for a degraded module, saying why on its first two lines).
 	for c in status list "show $(head -n 1 /tmp/pids)" "top -n 1 -d 0.1"; do
 		t0=$(now_ms)
 		# shellcheck disable=SC2086
@@ -169,7 +169,7 @@ for n in $(bparam scale_ns "100,1000,10000" | tr , ' '); do
 		r SCALECMD "$n" "${c%% *}" $(($(now_ms) - t0)) $rc
 		case "${c%% *}:$rc" in
 		*:0) ;;
-		status:4) r SCALESTATUS "$n" "$(head -n 1 /tmp/cmd.out)" ;;
+		status:4) r SCALESTATUS "$n" "$(head -n 2 /tmp/cmd.out | tr '\n' ' ')" ;;
 		*)
 			bad="$bad $n:tmonctl-${c%% *}"
 			r SCALENOTE "$n" "tmonctl_${c%% *}_exit_$rc" "$(head -c 200 /tmp/cmd.err | tr ' \n' '_ ')"

@@ -9,6 +9,9 @@
 D=$(bparam export 5)
 r EXPCFG period_us 100 tasks 10 seconds $D
 load log_sec=0 log_nsec=100000 history=4096
+# The rings exist while /dev/tmon is open: held open throughout, as a
+# consumer would, so that the pull below finds them full.
+exec 6</dev/tmon
 start_sleepers 10 /tmp/pids
 bench-helper watch /tmp/pids >/dev/null || fail "watch"
 sleep 1
@@ -30,5 +33,6 @@ r PULL debugfs-cpus "$(bench-helper textread "$D" $DBG/cpus)"
 r PULL debugfs-tasks "$(bench-helper textread "$D" $DBG/tasks)"
 bench-helper watch /tmp/pids un >/dev/null
 stop_sleepers
+exec 6<&-
 unload
 exit 0
