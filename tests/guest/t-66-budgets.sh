@@ -1,7 +1,8 @@
 # Budgets of a watched process, at a 100 ms period: a process that maps
 # 64 MiB over its 32 MiB RSS budget is told over by the second sample
-# after at the latest (two periods), and back under when it unmaps; its CPU budget (50 % of one CPU) the same
-# with a second of spinning, its major faults (10 a second) with 256.
+# after at the latest (two periods), and back under when it unmaps; its
+# CPU budget (50 % of one CPU) the same with a second of spinning, its
+# major faults (10 a second) with 256.
 # tmonctl limits shows and changes them; only the watcher or an admin
 # may; a bad value is refused and changes nothing.
 # A uid-1000 listener is told of its own process's crossings, not of
