@@ -38,7 +38,6 @@
 static void __rcu *tmon_rings;		/* the area, while the device is open */
 static DEFINE_MUTEX(tmon_rings_mutex);	/* commits and frees the area */
 static unsigned int tmon_rings_users;	/* open files, under the mutex */
-static u64 tmon_rings_bytes;		/* the area's size while it exists */
 static size_t tmon_ring_bytes;
 u64 tmon_ring_nr;			/* entries per ring */
 DECLARE_WAIT_QUEUE_HEAD(tmon_ring_wait);
@@ -52,6 +51,12 @@ static void tmon_ring_wake(struct irq_work *work)
 }
 
 static DEFINE_IRQ_WORK(tmon_ring_wake_work, tmon_ring_wake);
+
+/* The area's size: a ring per possible CPU (cpu ids below nr_cpu_ids). */
+static size_t tmon_ring_area_bytes(void)
+{
+	return (size_t)nr_cpu_ids * tmon_ring_bytes;
+}
 
 struct tmon_ring_header *tmon_ring(void *area, unsigned int cpu)
 {
@@ -117,11 +122,10 @@ void tmon_ring_push_task(unsigned int cpu, const struct tmon_task_record *rec)
 /* Under tmon_rings_mutex, for the first open file: allocate the area. */
 static void *tmon_rings_commit(void)
 {
-	size_t bytes = (size_t)nr_cpu_ids * tmon_ring_bytes;
 	unsigned int cpu;
 	void *area;
 
-	area = vmalloc_user(bytes);
+	area = vmalloc_user(tmon_ring_area_bytes());
 	if (!area)
 		return NULL;
 	for_each_possible_cpu(cpu) {
@@ -135,7 +139,6 @@ static void *tmon_rings_commit(void)
 		h->ring_bytes = tmon_ring_bytes;
 		h->data_offset = PAGE_SIZE;
 	}
-	WRITE_ONCE(tmon_rings_bytes, bytes);
 	rcu_assign_pointer(tmon_rings, area);
 	return area;
 }
@@ -145,7 +148,6 @@ static void tmon_rings_free(void *area)
 {
 	RCU_INIT_POINTER(tmon_rings, NULL);
 	synchronize_rcu();	/* no producer is inside it any more */
-	WRITE_ONCE(tmon_rings_bytes, 0);
 	vfree(area);
 }
 
@@ -268,5 +270,5 @@ void tmon_ring_exit(void)
 /* The area's size while the device is open, else 0. */
 u64 tmon_ring_mem_bytes(void)
 {
-	return READ_ONCE(tmon_rings_bytes);
+	return rcu_access_pointer(tmon_rings) ? tmon_ring_area_bytes() : 0;
 }
