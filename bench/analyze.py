@@ -984,6 +984,7 @@ def behind_late(LT, lat):
 
 # 10. Scale ------------------------------------------------------------------
 S10 = "t-b10-scale"
+SCALE_CMDS = ("status", "list", "show", "top")     # b10-scale.sh's tmonctl commands, in its order
 SLAB_FIELDS = ("nr_samples", "active_objs", "num_objs", "objsize", "objperslab", "pagesperslab",
                "active_slabs", "num_slabs")
 
@@ -1142,7 +1143,7 @@ def section_scale(S, K, vm):
                           "of chunk pages)" for n in Ns if S.ns[n].get("chunk_records")) + ".")
     md.append("")
     if S.cmd:
-        cmds = sorted({c for _, c in S.cmd}, key=["status", "list", "show", "top"].index)
+        cmds = [c for c in SCALE_CMDS if any(k == c for _, k in S.cmd)]
         md.append("tmonctl with N processes watched and their histories full, guest time from start to "
                   "exit, output discarded (`show` of one process, `top -n 1 -d 0.1` one screen):")
         md.append("")
@@ -1352,7 +1353,7 @@ def head_scale(S):
          f"{fmt(int(S.ring.get('closed_pages', 0)) * S.page)} / "
          f"{fmt(int(S.ring.get('open_pages', 0)) * S.page)} bytes")] if S.ring else []) + ([
         (f"Scale, tmonctl with N = {Ns[-1]} watched, guest ms",
-         ", ".join(f"{c} {fmt(S.cmd[(Ns[-1], c)])}" for c in ("status", "list", "show", "top")
+         ", ".join(f"{c} {fmt(S.cmd[(Ns[-1], c)])}" for c in SCALE_CMDS
                    if (Ns[-1], c) in S.cmd)
          + (f"; sampling each every 10 ms would ask {fmt(Ns[-1] * 100)} samples a second, "
             f"{fmt(Ns[-1] * 100 * per[-1][1].ns_task / 1e9, 1)} CPUs of this guest at its "
