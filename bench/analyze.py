@@ -71,6 +71,12 @@ def machine():
     mode_txt = (f"QEMU TCG with `-icount {mode}`: guest time is instructions executed "
                 f"(2^{mode.split('shift=')[1].split(',')[0]} ns each), so the figures do not depend on host load"
                 if icount and "shift=" in mode else "plain QEMU TCG (no -icount): figures include host noise")
+    cpu = slurp("cpu", "max")
+    if icount and "-erms" in cpu:
+        # (run.sh says why)
+        mode_txt += (f"; CPU `{cpu}`: without ERMS and FSRM the kernel clears and copies memory with its"
+                     " word loops, where each iteration of a byte-wise `rep stosb` would be an instruction"
+                     " (a 4 KiB page cleared: 8 us)")
     return NS(icount=icount, mode_txt=mode_txt, kernel=slurp("kernel", "?"),
               total_s=int(slurp("total-seconds", "0") or 0))
 
@@ -844,18 +850,18 @@ def section_crossvcpu(X, vm):
 # 9. The late wakeups, traced --------------------------------------------------
 S9 = "t-b9-late"
 LATE_FIELDS = ("lat", "irq", "missed", "hard", "soft", "silent", "task", "task_us", "state", "handler",
-               "handler_us", "zone_n", "zone_us", "expiry")
+               "handler_us", "zone_n", "zone_us", "expiry", "work")
 
 
 def late_rows(rs):
     """Section 9's rows of one boot: {case: [late wakeup dicts]}, traced counts, orders."""
     late = collections.defaultdict(list)
     for r in kind(S9, "LATE", rs):
-        if len(r) != 16:
+        if len(r) not in (16, 17):
             continue
         d = dict(zip(LATE_FIELDS, [int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]),
                                    int(r[7]), r[8], int(r[9]), r[10], r[11], int(r[12]),
-                                   int(r[13]), int(r[14]), int(r[15])]))
+                                   int(r[13]), int(r[14]), int(r[15]), r[16] if len(r) > 16 else "-"]))
         d["cpu"] = int(r[1])
         late[r[0]].append(d)
     # A late window that overlaps another CPU's in which the page
@@ -898,7 +904,9 @@ def late_cause(d):
         task = re.sub(r"/[0-9]+$", "/N", d["task"].rsplit(":", 1)[0])
         if task.startswith("swapper/") and d["silent"] >= half:
             return f"{where}, CPU idle and silent (the emulator did not run the vCPU)"
-        return f"{where}, CPU held by {task}"
+        # (a kworker: the function of the work item it ran)
+        work = f" ({d['work']})" if d["work"] != "-" else ""
+        return f"{where}, CPU held by {task}{work}"
     return f"{where}, no single cause"
 
 
@@ -927,7 +935,8 @@ def section_late(LT, vm):
               f"{LT.cfg.get('seconds', '?')} s each, with the tracer on (`tmon_wakeup`, `sched_switch`, "
               "`sched_wakeup`, `hrtimer_expire_entry`, the hard IRQ, vector and softirq events, "
               "`mm_page_alloc_zone_locked` (a block taken off the page allocator's free lists under "
-              "its zone lock, interrupts off except on PREEMPT_RT); "
+              "its zone lock, interrupts off except on PREEMPT_RT), `workqueue_execute_start` (to name "
+              "the work a kworker ran); "
               "trace clock `mono`, the timers' clock). Every wakeup a period or more late, or that "
               "folded expiries, is taken apart from the trace alone on its CPU, from its expiry to the "
               "thread's record: when the tmon timer's `hrtimer_expire_entry` came, the handlers inside "

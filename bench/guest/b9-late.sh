@@ -4,7 +4,7 @@
 # came a period or more late, or folded expiries, is taken apart from
 # the trace alone, on its CPU, between its expiry and the thread's switch:
 #   "R LATE CASE CPU LAT_US IRQ_US MISSED HARDIRQ_US SOFTIRQ_US SILENT_US
-#    TASK TASK_US STATE HANDLER HANDLER_US ZONE_N ZONE_US EXPIRY_US"
+#    TASK TASK_US STATE HANDLER HANDLER_US ZONE_N ZONE_US EXPIRY_US WORK"
 # IRQ_US: expiry to the tmon timer's hrtimer_expire_entry; HARDIRQ_US and
 # SOFTIRQ_US: handlers inside the window; SILENT_US: the longest stretch
 # with no event at all on the CPU; TASK: the task other than tmon's
@@ -13,7 +13,9 @@
 # HANDLER: the longest handler (irq:NAME, a vector, softirq), HANDLER_US;
 # ZONE_N: blocks the page allocator took off its free lists under the
 # zone lock (irqs off) in the window, ZONE_US from the first to the last;
-# EXPIRY_US: the expiry, on the trace clock (to match the CPUs' windows).
+# EXPIRY_US: the expiry, on the trace clock (to match the CPUs' windows);
+# WORK: when TASK is a kworker, the function of the last work item it
+# started (workqueue_execute_start), else -.
 # With every CPU released at once, the order in which the CPUs' timers
 # fire for one expiry: "R ORDER CASE PAIRS CPU0_FIRST CPU1_FIRST GAP_US"
 # (GAP_US: median between the two hrtimer_expire_entry).
@@ -31,6 +33,7 @@ for e in $T/events/irq_vectors/*_entry $T/events/irq_vectors/*_exit; do
 	[ -d "$e" ] && EVENTS="$EVENTS irq_vectors/${e##*/}"
 done
 [ -d $T/events/kmem/mm_page_alloc_zone_locked ] && EVENTS="$EVENTS kmem/mm_page_alloc_zone_locked"
+EVENTS="$EVENTS workqueue/workqueue_execute_start"
 
 # trace_case CASE PERIOD_NS PIDFILE|- PARAMS...: load, watch PIDFILE's
 # processes, let it settle, trace S s.
@@ -70,6 +73,9 @@ late_of() {
 		if (t !~ /^[0-9]+\.[0-9]+:$/) next
 		t = substr(t, 1, length(t) - 1) * 1e6
 		if (e == "tmon_wakeup:") { wakeup(c); next }
+		# (the kworker running it, "comm-pid", as sched_switch names it)
+		if (e == "workqueue_execute_start:" && match($1, /-[0-9]+$/)) {
+			work[substr($1, 1, RSTART - 1) ":" substr($1, RSTART + 1)] = $NF; next }
 		if (e == "hrtimer_expire_entry:" && index($0, "function=tmon_timer_fn")) order(c, t)
 		k = n[c]++; et[c, k] = t; ee[c, k] = e
 		if (e == "sched_switch:") ew[c, k] = val("next_comm") ":" val("next_pid")
@@ -109,8 +115,9 @@ late_of() {
 			held(w1)
 			best = "-"; bt = 0
 			for (i = 1; i <= nn; i++) if (tk[tl[i]] > bt) { bt = tk[tl[i]]; best = tl[i] }
-			printf "R LATE %s %d %.0f %.0f %d %.0f %.0f %.0f %s %.0f %s %s %.0f %d %.0f %.0f\n", name, c, lat / 1000,
-				val("irq_latency_ns") / 1000, m, hard, soft, sil, best, bt, st == "" ? "?" : st, hn, hl, zn, z1 - z0, w0
+			printf "R LATE %s %d %.0f %.0f %d %.0f %.0f %.0f %s %.0f %s %s %.0f %d %.0f %.0f %s\n", name, c, lat / 1000,
+				val("irq_latency_ns") / 1000, m, hard, soft, sil, best, bt, st == "" ? "?" : st, hn, hl, zn, z1 - z0, w0,
+				(best ~ /^kworker\// && (best in work)) ? work[best] : "-"
 		}
 		for (i = 0; i < n[c]; i++) if (ee[c, i] == "sched_switch:") run[c] = ew[c, i]
 		for (i = 0; i < n[c]; i++) { delete et[c, i]; delete ee[c, i]; delete ew[c, i] }
@@ -133,7 +140,8 @@ late_of() {
 
 r LATECFG seconds "$S"
 # Section 7's cases that miss: 100 us with 10 watched, sampled every
-# period, and with 1000 watched, sampled every 1000th.
+# period, and with 0 and 1000 watched, sampled every 1000th.
+trace_case 100us-0watched-every1000 100000 - max_tasks=4096 sample_every=1000
 start_sleepers 10 /tmp/pids
 trace_case 100us-10watched-every1 100000 /tmp/pids sample_every=1
 stop_sleepers

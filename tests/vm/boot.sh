@@ -32,7 +32,8 @@
 # TCG by default (nested KVM hangs at boot here); TMON_VM_ACCEL=kvm
 # switches. TMON_VM_TCG_THREAD (single; multi gives each vCPU a host
 # thread, which -icount cannot have), TMON_VM_SMP (4), TMON_VM_MEM (1024
-# MiB) and TMON_VM_TIMEOUT (seconds, 1500) size the run.
+# MiB) and TMON_VM_TIMEOUT (seconds, 1500) size the run; TMON_VM_CPU
+# (max) is TCG's CPU model.
 set -euo pipefail
 extra=() disk='' maxcpus='' qroot=''
 while [ $# -gt 0 ]; do
@@ -58,7 +59,7 @@ path() { echo "$at$(realpath -m "$1")"; }
 
 accel=${TMON_VM_ACCEL:-tcg}
 case $accel in
-tcg) accel_args=(-accel "tcg,thread=${TMON_VM_TCG_THREAD:-single}" -cpu max) ;;
+tcg) accel_args=(-accel "tcg,thread=${TMON_VM_TCG_THREAD:-single}" -cpu "${TMON_VM_CPU:-max}") ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) echo "TMON_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
 esac
@@ -68,7 +69,7 @@ if [ -n "$maxcpus" ]; then
 	extra+=(-machine q35)
 	# (KVM is a hypervisor Linux knows)
 	[ "$accel" = tcg ] && accel_args=(-accel "tcg,thread=${TMON_VM_TCG_THREAD:-single}"
-		-cpu max,-hypervisor -smbios type=1,serial=VMware-tmon-test)
+		-cpu "${TMON_VM_CPU:-max}",-hypervisor -smbios type=1,serial=VMware-tmon-test)
 fi
 
 qemu=(qemu-system-x86_64)
