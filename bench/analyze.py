@@ -1267,6 +1267,95 @@ def scale_times(S, Ns):
         md.append("")
 
 
+# 11. A storm of threshold crossings ------------------------------------------
+S11 = "t-b11-storm"
+
+
+def load_storm():
+    return NS(st={(r[0], int(r[1])): tuple(int(x) for x in r[2:7]) for r in kind(S11, "STORM")},
+              seq={r[0]: (int(r[1]), int(r[2])) for r in kind(S11, "STORMSEQ")},
+              run={r[0]: NS(secs=float(r[1]), samples=int(r[2]), skipped=int(r[3]), dropped=int(r[4]),
+                            tmon_ns=int(r[5])) for r in kind(S11, "STORMRUN")})
+
+
+def storm_case(ST, case):
+    """A case's totals over its CPUs, or None: wakeups, missed, events, suppressed, span, and
+    the records its events account for (each either sent or counted as suppressed)."""
+    cpus = [v for (c, _), v in ST.st.items() if c == case]
+    if not cpus or case not in ST.run:
+        return None
+    w, m, ev, sup, span = (sum(v[i] for v in cpus) for i in range(5))
+    acc = sum(v[2] - 1 + v[3] for v in cpus if v[2])
+    r = ST.run[case]
+    # (10 processes, one sample each a period, over the window's nominal periods)
+    per = r.samples / 10.0 / (r.secs * 1e4) if r.secs else None
+    return NS(cpus=len(cpus), wakeups=w, missed=m, events=ev, suppressed=sup, span=span, accounted=acc,
+              rate=w / r.secs if r.secs else None, per=per, run=r,
+              cost=r.tmon_ns / w if w else None, seq=ST.seq.get(case, (0, 0)))
+
+
+def section_storm(ST, vm):
+    md.append("## 11. A storm of threshold crossings")
+    md.append("")
+    md.append(section_note(S11))
+    secs = ST.run["storm"].secs if "storm" in ST.run else None
+    md.append(f"Method: {vm.mode_txt}. tmon at 100 us, 10 paused processes watched and sampled every "
+              f"period, and `tmonctl events -j` listening for the window ({fmt(secs, 1)} s): with no "
+              "threshold (quiet), then with the thread-latency threshold at 0 (storm), where every "
+              "wakeup crosses it. A source (a CPU, for each kind of event) sends at most 10 events a "
+              "second and counts the rest, a count its next event carries (`suppressed`). Wakeups and "
+              "missed expiries from GET_STATUS at the window's ends; a CPU's records from its first "
+              "event to its last are accounted when each was either sent or counted; sequence gaps "
+              "from the events the listener got; samples stored from the growth of the watches' "
+              "newest seqs, per process per 100 us of the window's CLOCK_MONOTONIC length; CPU time "
+              "of tmon's threads from `/proc/PID/schedstat`.")
+    md.append("")
+    body = []
+    for (case, c), (w, m, ev, sup, span) in sorted(ST.st.items(), key=lambda kv_: (kv_[0][0] != "quiet", kv_[0])):
+        r = ST.run.get(case)
+        body.append([case, c, w, fmt(w / r.secs, 0) if r and r.secs else "n/a", m, ev, sup, span,
+                     ev - 1 + sup if ev else ""])
+    table(["case", "CPU", "wakeups", "wakeups/s", "missed", "events", "suppressed", "records spanned",
+           "sent or counted after the first"], body)
+    body = []
+    for case in ("quiet", "storm"):
+        t = storm_case(ST, case)
+        if t:
+            body.append([case, t.seq[0], t.seq[1], t.run.samples, fmt(t.per, 3), t.run.skipped,
+                         t.run.dropped, fmt(t.cost, 0)])
+    table(["case", "events received", "sequence gaps", "samples stored", "samples per process a period",
+           "samples skipped", "samples dropped", "tmon CPU ns per wakeup"], body)
+
+
+def head_storm(ST):
+    t, q = storm_case(ST, "storm"), storm_case(ST, "quiet")
+    if not t:
+        return []
+    return [(f"Event storm, thread-latency threshold 0 at 100 us, {t.cpus} CPUs (section 11)",
+             f"{fmt(t.rate, 0)} crossings/s; {t.events} events sent, {t.suppressed} counted as suppressed, "
+             f"{t.accounted} records after each CPU's first event sent or counted, of {t.span} it made up to its last; "
+             f"{t.seq[1]} sequence gaps; samples per process a period {fmt(t.per, 3)} "
+             f"(quiet: {fmt(q.per, 3) if q else 'n/a'}), skipped {t.run.skipped}, dropped {t.run.dropped}; "
+             f"missed {t.missed} (quiet: {q.missed if q else 'n/a'}); tmon CPU {fmt(t.cost, 0)} ns a wakeup "
+             f"(quiet: {fmt(q.cost, 0) if q else 'n/a'})")]
+
+
+def behind_storm(ST):
+    t, q = storm_case(ST, "storm"), storm_case(ST, "quiet")
+    if not t or not q:
+        return []
+    notes = []
+    if t.seq[1] or t.accounted != t.span:
+        notes.append(f"- **Events unaccounted in the storm** (section 11): {t.seq[1]} sequence gaps; "
+                     f"{t.accounted} records sent or counted after each CPU's first event, of {t.span}.")
+    if t.per is not None and q.per is not None and t.per < 0.99 * q.per:
+        notes.append(f"- **Sampling slower in the storm** (section 11): {fmt(t.per, 3)} samples per process "
+                     f"a period against {fmt(q.per, 3)} quiet.")
+    if t.missed > q.missed:
+        notes.append(f"- **Missed expiries in the storm** (section 11): {t.missed} against {q.missed} quiet.")
+    return notes
+
+
 # Headline -------------------------------------------------------------------
 def intro(vm, cpus):
     md.append("# tmon benchmark report")
@@ -1370,7 +1459,7 @@ def head_scale(S):
             if per[-1][1] and per[-1][1].ns_task else ""))] if S.cmd else [])
 
 
-def headline(lat, C, E, M, P, K, O, S):
+def headline(lat, C, E, M, P, K, O, S, ST):
     md.append("## Headline")
     md.append("")
     head = head_latency(lat)
@@ -1389,6 +1478,7 @@ def headline(lat, C, E, M, P, K, O, S):
     head += head_punctuality(P)
     head.append(("Netlink ops/s, 1 / 10 clients", f"{fmt(K.conc.get(1), 0)} / {fmt(K.conc.get(10), 0)}"))
     head += head_scale(S)
+    head += head_storm(ST)
     head.append(("CPU-bound workload slowdown, tmon at 1 ms / 100 us",
                  f"{fmt(overhead(O, 'tmon-1ms'), 2)} % / {fmt(overhead(O, 'tmon-100us'), 2)} % with 10 tasks watched, "
                  f"{fmt(overhead(O, 'tmon-1ms-notasks'), 2)} % / {fmt(overhead(O, 'tmon-100us-notasks'), 2)} % with none, "
@@ -1581,11 +1671,11 @@ def behind_scale(S):
     return notes
 
 
-def behind(lat, C, E, M, P, K, O, X, LT, S, vm):
+def behind(lat, C, E, M, P, K, O, X, LT, S, ST, vm):
     md.append("## Where tmon is behind, and why")
     md.append("")
     notes = (behind_latency(lat) + behind_punctuality_cost(P, C, E, LT, M)
-             + behind_overhead_conc(O, K) + behind_scale(S))
+             + behind_overhead_conc(O, K) + behind_scale(S) + behind_storm(ST))
     # Only as the cause of something above.
     if notes:
         notes += behind_crossvcpu(X, vm.icount) + behind_late(LT, lat)
@@ -1604,9 +1694,9 @@ def main(argv):
     vm = machine()
     lat, C, E, M = load_latency(), load_cost(), load_export(), load_memory()
     K, O, P, X = load_concurrency(), load_overhead(), load_punctuality(), load_crossvcpu()
-    LT, S = load_late(lat.rt_kernel), load_scale()
+    LT, S, ST = load_late(lat.rt_kernel), load_scale(), load_storm()
     intro(vm, O.cfg.get("cpus", lat.cfg.get("cpus", "?")))
-    headline(lat, C, E, M, P, K, O, S)
+    headline(lat, C, E, M, P, K, O, S, ST)
     section_latency(lat, vm)
     section_cost(C, vm)
     section_export(E, lat.cfg, M.sizes, vm)
@@ -1617,7 +1707,8 @@ def main(argv):
     section_crossvcpu(X, vm)
     section_late(LT, vm)
     section_scale(S, K, vm)
-    behind(lat, C, E, M, P, K, O, X, LT, S, vm)
+    section_storm(ST, vm)
+    behind(lat, C, E, M, P, K, O, X, LT, S, ST, vm)
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
     print("\n".join(md[:40]))
