@@ -10,7 +10,8 @@
 #   BENCH_RT=0                skip the third boot: latency on 6.12-rt, the
 #                             bookworm kernel that has the timerlat tracer
 #   BENCH_REUSE=1             skip the VM, re-analyse build/bench/report.log
-# Raw data and intermediates: build/bench/. Takes about 15 minutes.
+#   BENCH_CPU=max             the CPU model (default max,-erms,-fsrm: below)
+# Raw data and intermediates: build/bench/. Takes about 40 minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lib/common.sh"
