@@ -1272,7 +1272,9 @@ S11 = "t-b11-storm"
 
 
 def load_storm():
-    return NS(st={(r[0], int(r[1])): tuple(int(x) for x in r[2:7]) for r in kind(S11, "STORM")},
+    cfg = cfg_of(S11, "STORMCFG")
+    return NS(processes=int(cfg.get("processes", 0)), period_ns=int(cfg.get("period_ns", 0)),
+              st={(r[0], int(r[1])): tuple(int(x) for x in r[2:7]) for r in kind(S11, "STORM")},
               seq={r[0]: (int(r[1]), int(r[2])) for r in kind(S11, "STORMSEQ")},
               run={r[0]: NS(secs=float(r[1]), samples=int(r[2]), skipped=int(r[3]), dropped=int(r[4]),
                             tmon_ns=int(r[5])) for r in kind(S11, "STORMRUN")})
@@ -1287,8 +1289,9 @@ def storm_case(ST, case):
     w, m, ev, sup, span = (sum(v[i] for v in cpus) for i in range(5))
     acc = sum(v[2] - 1 + v[3] for v in cpus if v[2])
     r = ST.run[case]
-    # (10 processes, one sample each a period, over the window's nominal periods)
-    per = r.samples / 10.0 / (r.secs * 1e4) if r.secs else None
+    # (one sample of each process a period, over the window's nominal periods)
+    per = (r.samples / ST.processes / (r.secs * 1e9 / ST.period_ns)
+           if r.secs and ST.processes and ST.period_ns else None)
     return NS(cpus=len(cpus), wakeups=w, missed=m, events=ev, suppressed=sup, span=span, accounted=acc,
               rate=w / r.secs if r.secs else None, per=per, run=r,
               cost=r.tmon_ns / w if w else None, seq=ST.seq.get(case, (0, 0)))
@@ -1299,15 +1302,15 @@ def section_storm(ST, vm):
     md.append("")
     md.append(section_note(S11))
     secs = ST.run["storm"].secs if "storm" in ST.run else None
-    md.append(f"Method: {vm.mode_txt}. tmon at 100 us, 10 paused processes watched and sampled every "
-              f"period, and `tmonctl events -j` listening for the window ({fmt(secs, 1)} s): with no "
+    md.append(f"Method: {vm.mode_txt}. tmon at {fmt(ST.period_ns / 1000.0, 0)} us, {ST.processes} paused "
+              "processes watched and sampled every period, and `tmonctl events -j` listening for the window ({fmt(secs, 1)} s): with no "
               "threshold (quiet), then with the thread-latency threshold at 0 (storm), where every "
               "wakeup crosses it. A source (a CPU, for each kind of event) sends at most 10 events a "
               "second and counts the rest, a count its next event carries (`suppressed`). Wakeups and "
               "missed expiries from GET_STATUS at the window's ends; a CPU's records from its first "
               "event to its last are accounted when each was either sent or counted; sequence gaps "
               "from the events the listener got; samples stored from the growth of the watches' "
-              "newest seqs, per process per 100 us of the window's CLOCK_MONOTONIC length; CPU time "
+              "newest seqs, per process per period of the window's CLOCK_MONOTONIC length; CPU time "
               "of tmon's threads from `/proc/PID/schedstat`.")
     md.append("")
     body = []
@@ -1331,7 +1334,7 @@ def head_storm(ST):
     t, q = storm_case(ST, "storm"), storm_case(ST, "quiet")
     if not t:
         return []
-    return [(f"Event storm, thread-latency threshold 0 at 100 us, {t.cpus} CPUs (section 11)",
+    return [(f"Event storm, thread-latency threshold 0 at {fmt(ST.period_ns / 1000.0, 0)} us, {t.cpus} CPUs (section 11)",
              f"{fmt(t.rate, 0)} crossings/s; {t.events} events sent, {t.suppressed} counted as suppressed, "
              f"{t.accounted} records after each CPU's first event sent or counted, of {t.span} it made up to its last; "
              f"{t.seq[1]} sequence gaps; samples per process a period {fmt(t.per, 3)} "

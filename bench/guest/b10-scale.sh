@@ -60,7 +60,6 @@ done
 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { print (b - a) / 1000 }'; }
 period_ms() { awk '{ print $1 / 1e6 }' $SYS/period_ns; }
-seq_sum() { bench-helper watches | awk '{ for (i = 1; i < NF; i += 2) if ($i == "seq_sum") print $(i + 1) }'; }
 seq_min() {
 	bench-helper watches | awk '{ for (i = 1; i < NF; i += 2) if ($i == "seq_min") v = $(i + 1) }
 		END { print v == "" ? -1 : v }'

@@ -4,6 +4,7 @@
 # with the thread-latency threshold at 0, where every wakeup is over it
 # ("storm": 10 000 crossings a second a CPU). Each source sends at most
 # TMON_EVENTS_PER_SEC and counts the rest as suppressed.
+#   "R STORMCFG processes N period_ns P": what it watched, and the period.
 #   "R STORM CASE CPU WAKEUPS MISSED EVENTS SUPPRESSED SPAN"
 # WAKEUPS and MISSED from GET_STATUS at the window's ends (every wakeup
 # a crossing in the storm); EVENTS the CPU's thread-latency events the
@@ -17,14 +18,14 @@
 # seqs), samples skipped and dropped, CPU time of tmon's threads.
 . /tests/lib.sh
 . /tests/blib.sh
-D=$(bparam storm 5)
-seq_sum() { bench-helper watches | awk '{ for (i = 1; i < NF; i += 2) if ($i == "seq_sum") print $(i + 1) }'; }
+D=$(bparam storm 5) N=10 P=100000
 # jv KEY: the number KEY has in a JSON line (tmonctl's, one object a line)
 jv='function jv(k,   s) { if (!match($0, "\"" k "\":[0-9]+")) return -1; s = substr($0, RSTART, RLENGTH); sub(/.*:/, "", s); return s + 0 }'
 
-start_sleepers 10 /tmp/pids
+r STORMCFG processes $N period_ns $P
+start_sleepers $N /tmp/pids
 for c in quiet storm; do
-	load log_sec=0 log_nsec=100000 sample_every=1
+	load log_sec=0 log_nsec=$P sample_every=1
 	bench-helper watch /tmp/pids >/dev/null || fail "watch"
 	TMON_PIDS=$(tmon_all_threads)
 	sleep 1

@@ -36,6 +36,10 @@ tmon_cpu_ns() {
 	echo $s
 }
 
+# The sum of every watch's newest seq (LIST_TASKS): its growth is the
+# samples stored meanwhile.
+seq_sum() { bench-helper watches | awk '{ for (i = 1; i < NF; i += 2) if ($i == "seq_sum") print $(i + 1) }'; }
+
 # Wakeups recorded by all CPUs so far.
 tmon_wakeups() {
 	tmon-helper nl status | awk '$1 == "cpu_status" { s += $7 } END { print s + 0 }'
