@@ -37,7 +37,7 @@ window() {
 		awk -v p=$z -v a=$t0 -v b=$t1 '$1 == "pid" && $2 == p && $6 > a * 1e6 && $6 <= b * 1e6 { n++ }
 			END { print n + 0 }' $DBG/tasks
 	done | tr '\n' ' ' >/tmp/samples.$1
-	echo "$((k1 - k0)) $((ms * 10))" >>/tmp/samples.$1
+	echo "$((k1 - k0)) $((ms * 1000000 / P))" >>/tmp/samples.$1
 	note "$1: samples of $z0 and $z1, rounds skipped, periods: $(cat /tmp/samples.$1)"
 }
 window quiet
