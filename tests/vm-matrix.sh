@@ -88,6 +88,25 @@ wide_tests() {
 	part_i=1 part_n=1 guest_tests t | grep -xF -f <(wide_foundation) || true
 }
 
+# guest_boot NAME TESTS [OPTION...] -- [KERNEL-ARG...]: boot the kernel
+# ($VMLINUZ, $vdir/initramfs.cpio) running TESTS, with boot.sh's OPTIONs
+# and KERNEL-ARGs beside the common ones, into $vdir/NAME ($vdir for
+# main), and report the results as $k/NAME's ($k's for main).
+guest_boot() {
+	local name=$1 tests=$2 dir=$vdir/$1 res=$k/$1 opts=() t0 vrc
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	[ "$name" = main ] && dir=$vdir res=$k
+	mkdir -p "$dir"
+	t0=$(date +%s)
+	"$here/vm/boot.sh" "${opts[@]}" "$VMLINUZ" "$vdir/initramfs.cpio" "$dir" "${base_args[@]}" \
+		tmontest=$(echo $tests | tr ' ' ,) "$@" $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
+	vrc=$?
+	log "kernel $k: the $name VM ran $(($(date +%s) - t0)) s (exit $vrc)"
+	guest_results "$res" "$dir" "$vrc" $tests
+}
+
 # guest_results K VDIR VRC TESTS...: the report of the boot in VDIR (boot.sh
 # exit VRC) as results: each test's, a failure for each of TESTS that did
 # not report, whether the VM finished, and the kernel log.
@@ -289,17 +308,8 @@ for k in $TMON_KERNELS; do
 	# The guest runs the tests named on its command line: this part's,
 	# but for those of the wide boot.
 	main_tests=$(guest_tests t | grep -vxF -f <(wide_foundation))
-	only=tmontest=$(echo $main_tests | tr ' ' ,)
 	main_limit=$((${TMON_VM_TIMEOUT:-1500} * KSLOW))
-	if [ -n "$main_tests" ]; then
-		t0=$(date +%s)
-		TMON_VM_TIMEOUT=$main_limit \
-			"$here/vm/boot.sh" "$VMLINUZ" "$vdir/initramfs.cpio" "$vdir" "${base_args[@]}" \
-			$only $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
-		vrc=$?
-		log "kernel $k: VM ran $(($(date +%s) - t0)) s (exit $vrc)"
-		guest_results "$k" "$vdir" "$vrc" $main_tests
-	fi
+	[ -z "$main_tests" ] || TMON_VM_TIMEOUT=$main_limit guest_boot main "$main_tests"
 	# The wide boot: 256 possible CPUs, 16 online (4 on a slow kernel),
 	# for x-256-cpus and the foundation tests. Kernels before 6.9 take possible_cpus=256;
 	# later ones count the firmware's hotpluggable CPUs, which only sid's
@@ -308,8 +318,6 @@ for k in $TMON_KERNELS; do
 	# x-256-cpus, and the rest runs with 16 possible CPUs.
 	wide=$(wide_tests)
 	if [ -n "$wide" ]; then
-		t0=$(date +%s)
-		mkdir -p "$vdir/wide"
 		qroot=${TMON_VM_QEMU_ROOT:-}
 		if [ -z "$qroot" ]; then
 			if (flock 8 && sid_qemu) 8>"$work/prepare.lock" >"$work/sid-qemu.log" 2>&1; then
@@ -326,12 +334,8 @@ for k in $TMON_KERNELS; do
 		# after 24 of the 40 minutes it had.
 		wide_limit=$((600 * KSLOW))
 		[ "$KSLOW" -gt 1 ] && wide_limit=$main_limit
-		TMON_VM_SMP=$(wide_cpus) TMON_VM_TIMEOUT=$wide_limit "$here/vm/boot.sh" "${cpus256[@]}" \
-			"$VMLINUZ" "$vdir/initramfs.cpio" "$vdir/wide" "${base_args[@]}" \
-			tmontest=$(echo $wide | tr ' ' ,) possible_cpus=256 $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
-		vrc=$?
-		log "kernel $k: the wide VM ran $(($(date +%s) - t0)) s (exit $vrc)"
-		guest_results "$k/wide" "$vdir/wide" "$vrc" $wide
+		TMON_VM_SMP=$(wide_cpus) TMON_VM_TIMEOUT=$wide_limit \
+			guest_boot wide "$wide" "${cpus256[@]}" -- possible_cpus=256
 	fi
 	# The paced boot, for the p-* tests: -icount (the guest's clock is
 	# the instructions it runs), 2 CPUs, so that it keeps a 100 us period,
@@ -340,16 +344,8 @@ for k in $TMON_KERNELS; do
 	# (paced_cpus_up): under -icount bookworm's QEMU and 6.1 hang at boot
 	# bringing up the second CPU, which comes up by hotplug once running.
 	paced=$(guest_tests p)
-	if [ -n "$paced" ]; then
-		t0=$(date +%s)
-		mkdir -p "$vdir/paced"
-		TMON_VM_SMP=2 TMON_VM_TIMEOUT=$((600 * KSLOW)) "$here/vm/boot.sh" --icount shift=1,sleep=off \
-			"$VMLINUZ" "$vdir/initramfs.cpio" "$vdir/paced" "${base_args[@]}" \
-			tmontest=$(echo $paced | tr ' ' ,) maxcpus=1 $KAPPEND "${slow_args[@]}" "${guest_env[@]}"
-		vrc=$?
-		log "kernel $k: the paced VM ran $(($(date +%s) - t0)) s (exit $vrc)"
-		guest_results "$k/paced" "$vdir/paced" "$vrc" $paced
-	fi
+	[ -z "$paced" ] || TMON_VM_SMP=2 TMON_VM_TIMEOUT=$((600 * KSLOW)) \
+		guest_boot paced "$paced" --icount shift=1,sleep=off -- maxcpus=1
 	# Files the tests handed out (TMON-FILE blocks): checked here with
 	# the host's tools, as a user would use them.
 	[ ! -f "$vdir/report.log" ] ||
