@@ -293,12 +293,15 @@ for k in $TMON_KERNELS; do
 	# tmonslow tells the tests (TMON_SLOW in lib.sh) to scale what they
 	# expect of timing: CPU time accounting loses ticks on a slow guest.
 	[ "$KSLOW" -gt 1 ] && slow_args=(tmontimeout=$((600 * KSLOW)) tmonslow=$KSLOW)
-	# Every slab misuse shows in the kernel log. noirqdebug: with
+	# noirqdebug: with
 	# PREEMPT_RT's threaded interrupts the emulated 8250 often raises an
 	# edge IRQ that the handler thread then finds already served; the
 	# spurious-IRQ detector counts those and disables the report port's
 	# IRQ after a burst of output, and the guest then blocks on it forever.
-	base_args=(loglevel=7 slub_debug=FZPU noirqdebug)
+	base_args=(loglevel=7 noirqdebug)
+	# Every slab misuse shows in the kernel log (the main and wide boots;
+	# the paced one measures pace, with the allocator as shipped).
+	slab_debug=slub_debug=FZPU
 	# Seeds and bounds for the guest, which gets them as environment
 	# variables from the kernel command line.
 	guest_env=()
@@ -309,7 +312,7 @@ for k in $TMON_KERNELS; do
 	# but for those of the wide boot.
 	main_tests=$(guest_tests t | grep -vxF -f <(wide_foundation))
 	main_limit=$((${TMON_VM_TIMEOUT:-1500} * KSLOW))
-	[ -z "$main_tests" ] || TMON_VM_TIMEOUT=$main_limit guest_boot main "$main_tests"
+	[ -z "$main_tests" ] || TMON_VM_TIMEOUT=$main_limit guest_boot main "$main_tests" -- $slab_debug
 	# The wide boot: 256 possible CPUs, 16 online (4 on a slow kernel),
 	# for x-256-cpus and the foundation tests. Kernels before 6.9 take possible_cpus=256;
 	# later ones count the firmware's hotpluggable CPUs, which only sid's
@@ -335,17 +338,22 @@ for k in $TMON_KERNELS; do
 		wide_limit=$((600 * KSLOW))
 		[ "$KSLOW" -gt 1 ] && wide_limit=$main_limit
 		TMON_VM_SMP=$(wide_cpus) TMON_VM_TIMEOUT=$wide_limit \
-			guest_boot wide "$wide" "${cpus256[@]}" -- possible_cpus=256
+			guest_boot wide "$wide" "${cpus256[@]}" -- possible_cpus=256 $slab_debug
 	fi
 	# The paced boot, for the p-* tests: -icount (the guest's clock is
-	# the instructions it runs), 2 CPUs, so that it keeps a 100 us period,
-	# as plain TCG does not (about 1 200 wakeups a second a CPU there).
-	# It boots on one CPU (maxcpus=1) and the tests bring the other up
+	# the instructions it runs, 1 ns each), 4 CPUs, so that it keeps a
+	# 100 us period, as plain TCG does not (about 1 200 wakeups a second
+	# a CPU there), and samples 10 000 processes every 10 ms. It boots on
+	# one CPU (maxcpus=1) and each test brings up the ones it uses
 	# (paced_cpus_up): under -icount bookworm's QEMU and 6.1 hang at boot
-	# bringing up the second CPU, which comes up by hotplug once running.
+	# bringing up a second CPU, which comes up by hotplug once running.
+	# The CPU model is the bench's (bench/run.sh): -icount would charge
+	# each byte of a rep stosb as an instruction. 2 GiB: 10 000 processes
+	# need more than 1 GiB's threads-max.
 	paced=$(guest_tests p)
-	[ -z "$paced" ] || TMON_VM_SMP=2 TMON_VM_TIMEOUT=$((600 * KSLOW)) \
-		guest_boot paced "$paced" --icount shift=1,sleep=off -- maxcpus=1
+	[ -z "$paced" ] || TMON_VM_SMP=4 TMON_VM_MEM=2048 TMON_VM_CPU=max,-erms,-fsrm \
+		TMON_VM_TIMEOUT=$((600 * KSLOW)) \
+		guest_boot paced "$paced" --icount shift=0,sleep=off -- maxcpus=1
 	# Files the tests handed out (TMON-FILE blocks): checked here with
 	# the host's tools, as a user would use them.
 	[ ! -f "$vdir/report.log" ] ||

@@ -52,11 +52,12 @@ unload() {
 	! loaded || fail "tmon still loaded after rmmod"
 }
 
-# paced_cpus_up: bring every present CPU online (the paced boot starts
-# on one, tests/vm-matrix.sh).
+# paced_cpus_up N: bring present CPUs online until N are (the paced boot
+# starts on one, tests/vm-matrix.sh).
 paced_cpus_up() {
 	local c
 	for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+		[ "$(nr_online)" -lt "$1" ] || break
 		[ "$(cat "$c")" = 1 ] || echo 1 >"$c" || fail "cannot bring ${c%/online} online"
 	done
 }

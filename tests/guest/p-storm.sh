@@ -1,7 +1,8 @@
 # 10 000 threshold crossings a second (issue 18), in the paced boot
-# (-icount, 2 CPUs), where the guest keeps a 100 us period: every wakeup
-# over a thread-latency threshold of 0, a listener for D s. Each CPU
-# sends at most 10 events a second and counts the rest as suppressed:
+# (-icount; 2 of its CPUs up), where the guest keeps a 100 us period:
+# every wakeup over a thread-latency threshold of 0, a listener for D
+# s. Each CPU sends at most 10 events a second and counts the rest as
+# suppressed:
 # every record from a CPU's first event to its last is either sent or
 # counted, the listener's events have no gap in their sequence, and the
 # two watched processes are sampled as often as in a quiet window before
@@ -10,7 +11,7 @@
 . /tests/lib.sh
 
 D=2 P=100000
-paced_cpus_up
+paced_cpus_up 2
 [ "$(nr_online)" -ge 2 ] || fail "$(nr_online) CPU online"
 load log_sec=0 log_nsec=$P history=32768 sample_every=1
 sleep 100000 & z0=$!
