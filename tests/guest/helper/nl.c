@@ -209,8 +209,10 @@ static void list_cb(struct nlmsghdr *h, void *arg)
 		else if (a->nla_type == TMON_A_TASK_RECORD && NLA_LEN(a) == sizeof(rec))
 			memcpy(&rec, NLA_DATA(a), sizeof(rec));
 	}
-	printf("pid %u state %s records %u comm %s\n", pid, state ? "exited" : "running", n,
-	       rec.comm[0] ? rec.comm : "-");
+	/* (seq and ts: the newest record's) */
+	printf("pid %u state %s records %u seq %llu ts %llu comm %s\n", pid,
+	       state ? "exited" : "running", n, (unsigned long long)rec.seq,
+	       (unsigned long long)rec.ts_ns, rec.comm[0] ? rec.comm : "-");
 }
 
 static void count_cb(struct nlmsghdr *h, void *arg)
