@@ -764,9 +764,15 @@ def load_punctuality():
     return NS(punct=punct,
               clock={(r[0], int(r[1])): int(r[2]) for r in kind(S7, "PUNCTCLK")},
               late=late_by_case(kind(S7, "PUNCTMISS")),
-              scale={int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in kind(S7, "SCALE")},
-              srate={int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[6]))
+              scale={(int(r[0]), stat_interval(r, 5)): (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+                     for r in kind(S7, "SCALE")},
+              srate={(int(r[0]), stat_interval(r, 7)): (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[6]))
                      for r in kind(S7, "RATE")})
+
+
+def stat_interval(r, i):
+    """Section 7's vm.stat_interval of a SCALE or RATE row (1, the kernel's default, before it had one)."""
+    return int(r[i + 1]) if len(r) > i + 1 and r[i] == "stat_interval" else 1
 
 
 def section_punctuality(P, vm):
@@ -788,7 +794,8 @@ def section_punctuality(P, vm):
               "along (10 processes at 10 kHz: about 19 MB/s). Scale: 100 us with 0 and "
               "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), history "
               "65536, after 1 s; the samples each process got in the window come from its records' "
-              "timestamps.")
+              "timestamps; with `vm.stat_interval` as booted and at 60 s (how often a kworker runs "
+              "vmstat_update on each CPU, with no preemption point).")
     md.append("")
     body = []
     for case, rowsp in sorted(P.punct.items()):
@@ -805,10 +812,12 @@ def section_punctuality(P, vm):
         table(["case", "late records", "other CPU late too", "median latency us", "median IRQ latency us"],
               [[case, n, both, fmt(lat / 1000.0), fmt(irq / 1000.0)]
                for case, (n, both, lat, irq) in sorted(P.late.items())])
-    body = [[n, fmt(v[0] / 1000.0), fmt(v[1] / 1000.0), v[2], v[3],
-             (f"min {srate[n][0]}, median {srate[n][1]}, max {srate[n][2]} of {srate[n][3]} expected"
-              if n in srate else "")] for n, v in sorted(P.scale.items())]
-    table(["watched", "thread p50 us", "thread p99 us", "missed", "wakeups", "samples per process"], body)
+    body = [[n, si, fmt(v[0] / 1000.0), fmt(v[1] / 1000.0), v[2], v[3],
+             (f"min {srate[n, si][0]}, median {srate[n, si][1]}, max {srate[n, si][2]} of "
+              f"{srate[n, si][3]} expected" if (n, si) in srate else "")]
+            for (n, si), v in sorted(P.scale.items(), key=lambda kv_: (kv_[0][1], kv_[0][0]))]
+    table(["watched", "vm.stat_interval s", "thread p50 us", "thread p99 us", "missed", "wakeups",
+           "samples per process"], body)
 
 
 # 8. A busy vCPU ------------------------------------------------------------
@@ -1424,14 +1433,17 @@ def head_punctuality(P):
         head.append((f"Punctuality, {case}",
                      f"{mis} expiries missed, {rec} of {nom} nominal wakeups achieved "
                      f"({fmt(100.0 * rec / nom, 3) if nom else 'n/a'} %), over {len(rowsp)} CPUs"))
-    if 0 in scale and 1000 in scale:
-        head.append(("100 us, thread latency p99 with 0 / 1000 watched (sample_every=1000)",
-                     f"{fmt(scale[0][1] / 1000.0)} / {fmt(scale[1000][1] / 1000.0)} us "
-                     f"({fmt(scale[1000][1] / scale[0][1], 2) if scale[0][1] else 'n/a'}x); missed "
-                     f"{scale[0][2]} / {scale[1000][2]}"
-                     + (f"; samples per process in the window: min {srate[1000][0]}, median "
-                        f"{srate[1000][1]}, max {srate[1000][2]} for {srate[1000][3]} expected, "
-                        f"{srate[1000][4]} processes" if 1000 in srate else "")))
+    for si in sorted({si for _, si in scale}):
+        if (0, si) not in scale or (1000, si) not in scale:
+            continue
+        s0, s1, r1 = scale[0, si], scale[1000, si], srate.get((1000, si))
+        head.append((f"100 us, thread latency p99 with 0 / 1000 watched (sample_every=1000), "
+                     f"vm.stat_interval={si}",
+                     f"{fmt(s0[1] / 1000.0)} / {fmt(s1[1] / 1000.0)} us "
+                     f"({fmt(s1[1] / s0[1], 2) if s0[1] else 'n/a'}x); missed {s0[2]} / {s1[2]} "
+                     f"of {s0[3]} / {s1[3]} wakeups"
+                     + (f"; samples per process in the window: min {r1[0]}, median {r1[1]}, max "
+                        f"{r1[2]} for {r1[3]} expected, {r1[4]} processes" if r1 else "")))
     return head
 
 
@@ -1562,18 +1574,21 @@ def behind_punctuality_cost(P, C, E, LT, M):
                          "blocks off its free lists under the zone lock with interrupts off (on "
                          "PREEMPT_RT that lock sleeps and keeps interrupts on)")
             notes.append(note + ".")
-    for n, v in sorted(scale.items()):
+    for (n, si), v in sorted(scale.items()):
         if v[2]:
-            notes.append(f"- **Missed expiries with {n} watched** at 100 us (sample_every=1000): {v[2]} "
-                         f"over {v[3]} wakeups" +
+            notes.append(f"- **Missed expiries with {n} watched** at 100 us (sample_every=1000, "
+                         f"vm.stat_interval={si}): {v[2]} over {v[3]} wakeups" +
                          (f". Its histories fill all along (history 65536, {n} processes at 10 Hz: "
                           f"about {fmt(M.bpr_slab and n * 10 * M.bpr_slab / 1e6, 1)} MB/s of new samples at "
                           f"section 4's {fmt(M.bpr_slab, 0)} bytes of Slab per record), as the -history65536 "
-                          "cases' do; section 9 traces the same case (100us-1000watched-every1000): "
-                          + scale_traced(LT, n) if n else "."))
-    if 0 in scale and 1000 in scale and scale[0][1] and scale[1000][1] > 1.1 * scale[0][1]:
-        notes.append(f"- **Thread latency with 1000 watched** at 100 us: p99 "
-                     f"{fmt(scale[1000][1] / 1000.0)} us against {fmt(scale[0][1] / 1000.0)} us with none.")
+                          "cases' do" if n else "") +
+                         f"; section 9 traces the same case with vm.stat_interval as booted "
+                         f"(100us-{n}watched-every1000): " + scale_traced(LT, n))
+    for si in sorted({si for _, si in scale}):
+        s0, s1 = scale.get((0, si)), scale.get((1000, si))
+        if s0 and s1 and s0[1] and s1[1] > 1.1 * s0[1]:
+            notes.append(f"- **Thread latency with 1000 watched** at 100 us (vm.stat_interval={si}): p99 "
+                         f"{fmt(s1[1] / 1000.0)} us against {fmt(s0[1] / 1000.0)} us with none.")
     pt, pp, pr = per_round(C, "tmon", 1000), per_round(C, "pidstat", 1000), per_round(C, "procread", 1000)
     if pt and pp and pt > pp:
         notes.append(f"- **Sampling cost at N=1000** is above pidstat's per round ({fmt(pt)} vs {fmt(pp)} us).")
