@@ -454,9 +454,14 @@ def section_cost(C, vm):
     md.append(section_note(S2))
     md.append(f"Method: {vm.mode_txt}. N paused processes (CLONE_VM children of bench-helper); "
               f"{costcfg.get('seconds', '?')} s per tool and N; CPU time from `/proc/PID/schedstat` "
-              "(exact ns of run time, not ticks) of the sampler: for tmon the sum over its tmon/N "
-              "threads (period 100 ms = 10 Hz, history=4, the N processes watched through netlink; "
-              "N=0 is the cost of the wakeups alone), for pidstat its process (`pidstat -h -u -r -w -p "
+              "(exact ns of run time, not ticks) of the sampler: for tmon the sum over its threads "
+              "(period 100 ms = 10 Hz, history=4, the N processes watched through netlink; "
+              "N=0 is the cost of the wakeups alone) "
+              + (f"with CPU 0 alone online (of {costcfg.get('cpus', '?')}) during its window, so that "
+                 "one sampler does the whole round: the vCPUs share one instruction "
+                 "clock (section 5), and two samplers woken at one expiry would each be charged the "
+                 "other's instructions; " if costcfg.get("tmon_cpus") == "1" else "")
+              + "for pidstat its process (`pidstat -h -u -r -w -p "
               "LIST 1`: the same fields tmon records, at 1 s, pidstat's shortest interval: pidstat "
               "cannot sample at 10 Hz, so the tools are compared per sampling round). procread is "
               "bench-helper's minimal /proc sampler at 10 Hz (open/read/close of /proc/P/stat and "
@@ -1017,9 +1022,10 @@ def load_scale():
         d = dict(zip(SLAB_FIELDS, (int(x) for x in r[2:])))
         d["bytes"] = d["num_slabs"] * d["pagesperslab"] * page
         slab[(int(r[0]), r[1])] = d
-    win = {}        # (N, kind, period ms) -> (cpu ns, wakeups, samples stored, seconds, skipped)
+    win = {}        # (N, kind, period ms) -> (cpu ns, wakeups, samples stored, seconds, skipped, CPUs online)
     for r in kind(S10, "SCALEWIN"):
-        win[(int(r[0]), r[1], float(r[2]))] = (int(r[3]), int(r[4]), int(r[5]), float(r[6]), int(r[7]))
+        win[(int(r[0]), r[1], float(r[2]))] = (int(r[3]), int(r[4]), int(r[5]), float(r[6]), int(r[7]),
+                                               int(r[9]) if len(r) > 9 and r[8] == "cpus" else None)
     times = collections.defaultdict(dict)
     for n, phase, s in kind(S10, "SCALETIME"):
         times[int(n)][phase] = float(s)
@@ -1085,8 +1091,8 @@ def scale_cost(S, n, kind_):
     ws = [(k[2], v) for k, v in S.win.items() if k[0] == n and k[1] == kind_]
     if not ws or not n:
         return None
-    period, (cpu, wak, samples, secs, skipped) = ws[0]
-    rounds = wak / S.ncpu
+    period, (cpu, wak, samples, secs, skipped, online) = ws[0]
+    rounds = wak / (online or S.ncpu)
     idle = scale_idle_ns(S, period)
     if not rounds:
         return None
@@ -1130,8 +1136,12 @@ def section_scale(S, K, vm):
               "more, as the range shows (the same always where R divides H - 1), and the watches, "
               "watched within moments of each other, are at about the same point of it. Sampling cost as section 2 measures it: CPU time of "
               "tmon's threads (`/proc/PID/schedstat`) over "
-              f"{S.cfg.get('cost_seconds', '?')} s at 100 ms (10 Hz) with the histories full, rounds = "
-              "wakeups / CPUs; per sample stored, less the wakeups' own cost (measured with no task "
+              f"{S.cfg.get('cost_seconds', '?')} s at 100 ms (10 Hz) with the histories full"
+              + (", with CPU 0 alone online (its sampler takes every share: the vCPUs share one "
+                 "instruction clock, and samplers woken at one expiry would each be charged the "
+                 "other's instructions)" if any(v[5] == 1 for k, v in S.win.items() if k[1] == "10hz")
+                 else "")
+              + ", rounds = wakeups / CPUs online; per sample stored, less the wakeups' own cost (measured with no task "
               "watched at the same period), from the growth of the sum of the watches' newest seqs; "
               "the same while the histories turned over, at the N's own period.")
     md.append("")

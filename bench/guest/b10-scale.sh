@@ -84,7 +84,7 @@ win() {
 	# shellcheck disable=SC2086
 	set -- $3 $4
 	r SCALEWIN "$n" "$kind" "$(period_ms)" $(($6 - $1)) $(($7 - $2)) $(($8 - $3)) \
-		"$(secs "$5" "${10}")" $(($9 - $4))
+		"$(secs "$5" "${10}")" $(($9 - $4)) cpus "$(nr_online)"
 }
 
 # The cost of the wakeups alone, at both periods: no task watched.
@@ -184,9 +184,13 @@ for n in $(bparam scale_ns "100,1000,10000" | tr , ' '); do
 		write_param log_nsec 100000000 || fail "period 100 ms refused"
 		sleep 0.5
 	fi
+	# (on CPU 0 alone, as section 2's: cpu0_alone, blib.sh)
+	cpu0_alone
+	sleep 0.5
 	m0=$(mark)
 	sleep "$D"
 	win "$n" 10hz "$m0" "$(mark)"
+	cpus_back
 	r SCALETIME "$n" cost "$(secs "$t0" "$(now_ms)")"
 	slab "$n" full-10hz
 

@@ -11,13 +11,14 @@ Q=$(bparam procread_rounds 5)
 echo 40000 >/proc/sys/kernel/threads-max
 echo 65536 >/proc/sys/kernel/pid_max
 ncpu=$(nr_online)
-r COSTCFG hz 10 seconds $D pidstat_rounds $((K + 1)) procread_rounds $Q cpus "$ncpu"
+r COSTCFG hz 10 seconds $D pidstat_rounds $((K + 1)) procread_rounds $Q cpus "$ncpu" tmon_cpus 1
 load log_sec=0 log_nsec=100000000 history=4 max_tasks=16384
-# shellcheck disable=SC2034 # read by tmon_cpu_ns
-TMON_PIDS=$(tmon_all_threads)
 
+# tmon on CPU 0 alone (cpu0_alone, blib.sh); pidstat and procread
+# are one process each.
 tmon_measure() {	# tmon_measure N
 	local c0 w0 t0 c1 w1 t1
+	cpu0_alone
 	sleep 1
 	t0=$(now_ms)
 	c0=$(tmon_cpu_ns)
@@ -26,7 +27,9 @@ tmon_measure() {	# tmon_measure N
 	c1=$(tmon_cpu_ns)
 	w1=$(tmon_wakeups)
 	t1=$(now_ms)
-	r COST tmon "$1" $((c1 - c0)) $(((w1 - w0) / ncpu)) "$(awk "BEGIN { print ($t1 - $t0) / 1000 }")"
+	# (rounds: CPU 0's wakeups, the only ones)
+	r COST tmon "$1" $((c1 - c0)) $((w1 - w0)) "$(awk "BEGIN { print ($t1 - $t0) / 1000 }")"
+	cpus_back
 }
 tmon_measure 0
 for n in $(bparam ns "10,100,1000,10000" | tr , ' '); do

@@ -47,6 +47,32 @@ tmon_wakeups() {
 
 cpu_ns_of() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 
+# cpu0_alone: every CPU but 0 offline (until cpus_back), TMON_PIDS
+# taken again. CPU 0's sampler then takes the other CPUs' shares too
+# (task_sampler.c), so a sampling round is one thread's work. Where
+# tmon's cost is measured: under -icount the vCPUs share one
+# instruction clock and run in turn (section 5), so two samplers woken
+# at one expiry would each be charged the other's instructions as run
+# time.
+cpu0_alone() {
+	local c
+	CPU0_OFF=
+	for c in $(online_cpus); do
+		[ "$c" = 0 ] && continue
+		echo 0 >/sys/devices/system/cpu/cpu$c/online || fail "cpu$c offline"
+		CPU0_OFF="$CPU0_OFF $c"
+	done
+	TMON_PIDS=$(tmon_all_threads)
+}
+cpus_back() {
+	local c
+	for c in $CPU0_OFF; do
+		echo 1 >/sys/devices/system/cpu/cpu$c/online || fail "cpu$c online"
+	done
+	CPU0_OFF=
+	TMON_PIDS=$(tmon_all_threads)
+}
+
 relax() { echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
 
 # decimal: stdin to stdout with the leading zeros of every number taken
