@@ -31,7 +31,7 @@ expect_nl OK watch $a
 expect_nl EEXIST watch $a
 expect_nl ESRCH watch 4194303
 wait_for 10 sh -c "[ \$(awk -v p=$a '\$2 == p' $DBG/tasks | wc -l) -ge 3 ]" || fail "no samples"
-$NL list | grep -q "^pid $a state running records [0-9]* comm sleep$" || fail "list: $($NL list)"
+$NL list | grep -q "^pid $a state running records [0-9]* seq [0-9]* ts [0-9]* comm sleep$" || fail "list: $($NL list)"
 freeze
 [ "$($NL dumptasks $a)" = "records $(nsamples_of $a)" ] || fail "dumptasks $a: $($NL dumptasks $a)"
 [ "$($NL dumptasks)" = "records $(sysv nr_samples)" ] || fail "dumptasks: $($NL dumptasks)"
