@@ -1479,8 +1479,10 @@ def head_scale(S):
          ", ".join(f"{c} {fmt(S.cmd[(Ns[-1], c)])}" for c in SCALE_CMDS
                    if (Ns[-1], c) in S.cmd)
          + (f"; sampling each every 10 ms would ask {fmt(Ns[-1] * 100)} samples a second, "
-            f"{fmt(Ns[-1] * 100 * per[-1][1].ns_task / 1e9, 1)} CPUs of this guest at its "
-            f"{fmt(per[-1][1].ns_task, 0)} ns per process per round (it has {S.ncpu})"
+            f"{fmt(Ns[-1] * 100 * per[-1][1].ns_task / 1e9, 1)} CPUs' worth of this guest at its "
+            f"{fmt(per[-1][1].ns_task, 0)} ns per process per round"
+            + (f" (its {S.ncpu} vCPUs do {fmt(S.ncpu * S.par[1] / S.par[S.ncpu], 2)} CPUs' work at "
+               "once: section 10's CPU-bound loops)" if S.par.get(1) and S.par.get(S.ncpu) else "")
             if per[-1][1] and per[-1][1].ns_task else ""))] if S.cmd else [])
 
 
