@@ -137,6 +137,19 @@ expect_twrite() {
 watched_pids() { awk '{ print $2 }' $DBG/watched | sort -n | tr '\n' ' '; }
 
 watch() { [ "$(twrite "$1")" = OK ] || fail "cannot watch $1: $(twrite "$1")"; }
+# user_procs UID COMM PID...: wait until each PID has exec'd COMM as UID.
+# tmon-helper asuser drops to UID after the fork $! names, then execs:
+# until the exec the process is root's, then not dumpable, and a watch
+# of it by UID is refused (EPERM, as ptrace_may_access() says).
+user_procs() {
+	local uid=$1 comm=$2 p
+	shift 2
+	for p in "$@"; do
+		wait_for 10 sh -c "[ \"\$(cat /proc/$p/comm)\" = $comm ] &&
+			awk '\$1 == \"Uid:\" && \$2 == $uid { ok = 1 } END { exit !ok }' /proc/$p/status" 2>/dev/null ||
+			fail "pid $p did not exec $comm as uid $uid"
+	done
+}
 
 # Fields of the newest record of PID in the tasks history.
 newest() {	# newest PID FIELD

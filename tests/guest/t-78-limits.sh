@@ -44,6 +44,8 @@ write_param exited_keep_sec 0 && fail "exited_keep_sec=0 accepted"
 users=""
 i=0
 while [ $i -lt 8 ]; do tmon-helper asuser 1000 sleep 100000 & users="$users $!"; i=$((i + 1)); done
+# shellcheck disable=SC2086 # the pids
+user_procs 1000 sleep $users
 set -- $users
 for p in $1 $2 $3 $4 $5; do nl_is OK -u 1000 watch $p; done
 before=$(watched_pids)
@@ -72,6 +74,8 @@ write_param max_tasks 16 || fail "max_tasks=16"
 more=""
 i=0
 while [ $i -lt 16 ]; do tmon-helper asuser 1000 sleep 100000 & more="$more $!"; i=$((i + 1)); done
+# shellcheck disable=SC2086 # the pids
+user_procs 1000 sleep $more
 n=0
 for p in $more; do
 	out=$($NLU watch $p)

@@ -79,6 +79,7 @@ $NL setperiod 100000000 >/dev/null
 
 # Unprivileged users: read, watch their own processes only.
 tmon-helper asuser 1000 sleep 100000 & u=$!
+user_procs 1000 sleep $u
 $NL -u 1000 status >/dev/null || fail "unprivileged status refused"
 expect_nl EPERM -u 1000 setperiod 500000000
 [ "$(sysv period_ns)" = 100000000 ] || fail "unprivileged setperiod changed the period"

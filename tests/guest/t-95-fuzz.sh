@@ -34,6 +34,7 @@ watch $a
 watch $b
 # A process of uid 1000, for the unprivileged run to watch.
 tmon-helper asuser 1000 sleep 100000 & u=$!
+user_procs 1000 sleep $u
 params() { echo "$(cat $PAR/log_sec) $(cat $PAR/log_nsec) $(cat $PAR/history) $(cat $PAR/max_tasks)"; }
 before=$(params)
 
