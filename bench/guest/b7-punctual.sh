@@ -94,6 +94,8 @@ stop_sleepers
 # vmstat_update on every CPU each stat_interval, without a preemption
 # point (section 9 names it when it delays a wakeup).
 scale() {
+	local si
+	si=$(cat /proc/sys/vm/stat_interval)
 	load log_sec=0 log_nsec=100000 history=65536 max_tasks=4096 sample_every=1000
 	[ "$1" -gt 0 ] && { bench-helper watch /tmp/pids >/dev/null || fail "watch $1"; }
 	sleep 1
@@ -103,13 +105,13 @@ scale() {
 	stop_wakeups
 	awk -v t0="$t0" -v t1="$t1" '$1 == "cpu" && $6 > t0 && $6 <= t1 { print $8, $30 }' $DBG/cpus |
 		sort -n >/tmp/lat
-	awk -v n="$1" -v si="$(cat /proc/sys/vm/stat_interval)" '{ v[NR] = $1; m += $2 } END {
+	awk -v n="$1" -v si="$si" '{ v[NR] = $1; m += $2 } END {
 		print "R SCALE", n, v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1], m + 0, NR, "stat_interval", si }' /tmp/lat
 	if [ "$1" -gt 0 ]; then
 		# (samples each process got between t0 and t1, at 10 Hz)
 		awk -v t0="$t0" -v t1="$t1" '$1 == "pid" && $6 > t0 && $6 <= t1 { k[$2]++ }
 			END { for (p in k) print k[p] }' $DBG/tasks | sort -n >/tmp/rate
-		awk -v n="$1" -v e="$(((t1 - t0) / 100000000))" -v si="$(cat /proc/sys/vm/stat_interval)" '{ v[NR] = $1 } END {
+		awk -v n="$1" -v e="$(((t1 - t0) / 100000000))" -v si="$si" '{ v[NR] = $1 } END {
 			print "R RATE", n, v[1], v[int(NR / 2) + 1], v[NR], e, "processes", NR, "stat_interval", si }' /tmp/rate
 	fi
 	unload
