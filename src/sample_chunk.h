@@ -16,7 +16,7 @@ struct tmon_sample_chunk {
 	u16 nr;				/* records written */
 	struct list_head node;		/* in watch->samples, oldest first */
 	struct list_head lru;		/* in the global age list */
-	struct tmon_watch *watch;	/* valid while linked */
+	struct tmon_watch *watch;	/* valid while linked, or its spare */
 	u64 seq0;			/* seq of rec[0] */
 	struct tmon_task_record rec[];
 };
@@ -33,6 +33,14 @@ struct tmon_sample_chunk {
 
 extern spinlock_t tmon_samples_lock;
 extern struct list_head tmon_lru;
+
+/* sample_chunk.c */
+struct tmon_sample_chunk *tmon_chunk_alloc(struct mem_cgroup *memcg);
+void tmon_chunk_keep_spare(struct tmon_watch *w, struct list_head *dispose);
+struct tmon_sample_chunk *tmon_chunk_take_spare(struct tmon_watch *w);
+void tmon_chunk_drop_spare(struct tmon_watch *w, struct list_head *dispose);
+unsigned long tmon_spares_reclaim(u64 cutoff, struct list_head *dispose);
+u64 tmon_spares_nr(void);
 
 /* Under tmon_samples_lock: @w's newest record, or NULL. */
 static inline struct tmon_task_record *tmon_watch_newest(struct tmon_watch *w)

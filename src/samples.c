@@ -2,11 +2,9 @@
 /*
  * Task sample history. A watch's records are stored in chunks, runs of
  * TMON_CHUNK_RECORDS consecutive records of that watch in one object of
- * a dedicated slab cache, so a stored record costs little more than its
- * payload (one object per record cost half as much again in list heads,
- * a reference count and slab rounding). A mempool reserve of chunks sits
- * on top, so sampling still works when the page allocator says no; only
- * when the reserve is empty too is a sample dropped, and counted.
+ * a dedicated slab cache (sample_chunk.c), so a stored record costs
+ * little more than its payload (one object per record cost half as much
+ * again in list heads, a reference count and slab rounding).
  *
  * A chunk holds records [first, nr) of its watch, with seqs seq0 + index:
  * records are appended at the tail chunk's end and trimmed from the head
@@ -15,103 +13,31 @@
  * keeps a reference on its chunk as its place (struct tmon_sample_pos), so
  * the next read starts there instead of at the watch's oldest record.
  *
- * tmon_samples_lock guards every watch's chunk list and count, the global
- * age list of chunks (tmon_lru, oldest first, what the shrinker walks) and
- * every chunk's first, nr and linked. A chunk leaves both lists together,
- * under the lock; its memory goes when the last reference is dropped.
+ * A full history gives a chunk back for each it takes: the emptied head
+ * chunk is kept as the watch's spare and becomes its next tail.
+ *
+ * tmon_samples_lock guards every watch's chunk list, count and spare, the
+ * global age list of chunks (tmon_lru, oldest first, what the shrinker
+ * walks), the list of spares (tmon_spares) and every chunk's first, nr
+ * and linked. A chunk leaves both lists together, under the lock; its
+ * memory goes when the last reference is dropped.
  */
 #include <linux/ktime.h>
 #include <linux/list.h>
-#include <linux/memcontrol.h>
-#include <linux/mempool.h>
-#include <linux/sched/mm.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 
 #include "sample_chunk.h"
 #include "tmon.h"
 
-/* Reserve kept for sampling under memory pressure, in chunks. */
-#define TMON_CHUNK_RESERVE	8
-
-static struct kmem_cache *tmon_chunk_cache;
-static mempool_t *tmon_chunk_pool;
-
 DEFINE_SPINLOCK(tmon_samples_lock);
 LIST_HEAD(tmon_lru);
 
-static atomic64_t tmon_nr_chunks = ATOMIC64_INIT(0);	/* allocated, linked or not */
 static atomic64_t tmon_nr_linked = ATOMIC64_INIT(0);	/* records in some history */
 /* Those of them in a watch's tail chunk, which reclaim leaves. */
 static atomic64_t tmon_nr_in_tails = ATOMIC64_INIT(0);
-static atomic64_t tmon_dropped = ATOMIC64_INIT(0);
 static atomic64_t tmon_reclaimed = ATOMIC64_INIT(0);
-
-/*
- * Test hook (debugfs fail_samples): the next N allocations from the
- * chunk cache fail as they would under memory pressure, so that every
- * kernel, not only one with fault injection, can show the mempool
- * reserve taking over and the drops being counted.
- */
-static atomic_t tmon_fail_samples = ATOMIC_INIT(0);
-
-atomic_t *tmon_samples_fail_knob(void)
-{
-	return &tmon_fail_samples;
-}
-
-static void *tmon_chunk_pool_alloc(gfp_t gfp, void *cache)
-{
-	if (atomic_dec_if_positive(&tmon_fail_samples) >= 0)
-		return NULL;
-	return mempool_alloc_slab(gfp, cache);
-}
-
-/*
- * Never sleep for memory: fall back to the reserve, then drop. A chunk
- * of a watch made from a memory cgroup (@memcg) is charged to it and
- * takes nothing from the reserve, which is everyone's: a group at its
- * limit loses its own samples (counted), no one else's.
- */
-static struct tmon_sample_chunk *tmon_chunk_alloc(struct mem_cgroup *memcg)
-{
-	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	struct tmon_sample_chunk *c;
-	struct mem_cgroup *old;
-
-	if (memcg) {
-		old = set_active_memcg(memcg);
-		c = tmon_chunk_pool_alloc(gfp, tmon_chunk_cache);
-		set_active_memcg(old);
-	} else {
-		c = mempool_alloc(tmon_chunk_pool, gfp);
-	}
-	if (!c) {
-		tmon_event_module(TMON_EVENT_SAMPLES_DROPPED, raw_smp_processor_id(),
-				  atomic64_inc_return(&tmon_dropped));
-		return NULL;
-	}
-	memset(c, 0, sizeof(*c));
-	kref_init(&c->ref);
-	INIT_LIST_HEAD(&c->node);
-	INIT_LIST_HEAD(&c->lru);
-	atomic64_inc(&tmon_nr_chunks);
-	return c;
-}
-
-static void tmon_chunk_release(struct kref *ref)
-{
-	mempool_free(container_of(ref, struct tmon_sample_chunk, ref), tmon_chunk_pool);
-	atomic64_dec(&tmon_nr_chunks);
-}
-
-void tmon_chunk_put(struct tmon_sample_chunk *c)
-{
-	if (c)
-		kref_put(&c->ref, tmon_chunk_release);
-}
 
 static unsigned int tmon_chunk_held(const struct tmon_sample_chunk *c)
 {
@@ -196,6 +122,8 @@ bool tmon_sample_add(struct tmon_watch *w, struct tmon_task_record *rec, bool ex
 
 	spin_lock(&tmon_samples_lock);
 	while (!w->dead && !w->exited && !(c = tmon_chunk_room(w))) {
+		if (!spare)
+			spare = tmon_chunk_take_spare(w);
 		if (spare) {
 			tmon_chunk_link(w, spare);
 			spare = NULL;
@@ -224,6 +152,11 @@ bool tmon_sample_add(struct tmon_watch *w, struct tmon_task_record *rec, bool ex
 			tmon_chunk_trim(c, min(tmon_chunk_held(c), w->nr_samples - keep),
 					&dispose);
 		}
+		/* An exit is the last record: no next tail. */
+		if (exit)
+			tmon_chunk_drop_spare(w, &dispose);
+		else
+			tmon_chunk_keep_spare(w, &dispose);
 		stored = true;
 	}
 	spin_unlock(&tmon_samples_lock);
@@ -241,9 +174,11 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 {
 	struct tmon_task_record *last;
 	bool found = false;
+	LIST_HEAD(dispose);
 
 	spin_lock(&tmon_samples_lock);
 	if (!w->exited) {
+		tmon_chunk_drop_spare(w, &dispose);
 		WRITE_ONCE(w->exited_ns, ktime_get_ns());
 		WRITE_ONCE(w->exited, true);
 		last = tmon_watch_newest(w);
@@ -254,6 +189,7 @@ bool tmon_samples_mark_exited(struct tmon_watch *w, struct tmon_task_record *out
 		}
 	}
 	spin_unlock(&tmon_samples_lock);
+	tmon_chunks_dispose(&dispose);
 	return found;
 }
 
@@ -269,6 +205,7 @@ void tmon_samples_release_watch(struct tmon_watch *w)
 		c = list_first_entry(&w->samples, struct tmon_sample_chunk, node);
 		tmon_chunk_trim(c, tmon_chunk_held(c), &dispose);
 	}
+	tmon_chunk_drop_spare(w, &dispose);
 	spin_unlock(&tmon_samples_lock);
 	tmon_chunks_dispose(&dispose);
 }
@@ -278,45 +215,28 @@ u64 tmon_samples_stored(void)
 	return atomic64_read(&tmon_nr_linked);
 }
 
-u64 tmon_samples_dropped(void)
-{
-	return atomic64_read(&tmon_dropped);
-}
-
 u64 tmon_samples_reclaimed(void)
 {
 	return atomic64_read(&tmon_reclaimed);
 }
 
-/* Sample memory: live chunks and the reserve, at the slab object size. */
-u64 tmon_samples_mem_bytes(void)
-{
-	u64 objs = atomic64_read(&tmon_nr_chunks) + READ_ONCE(tmon_chunk_pool->curr_nr);
-
-	return objs * kmem_cache_size(tmon_chunk_cache);
-}
-
-/* Bytes a stored record takes in a full chunk (sysfs sample_size). */
-unsigned int tmon_sample_size(void)
-{
-	return DIV_ROUND_UP(kmem_cache_size(tmon_chunk_cache), TMON_CHUNK_RECORDS);
-}
-
 /*
  * Reclaim (sample_reclaim.c): free up to about @nr records in whole
- * chunks begun before @cutoff, the oldest first. Everything but each
- * watch's tail chunk (its newest records) can go; the tail stays so an
- * exited task keeps its last record, and is moved behind the others, so
- * a few hundred of them at the head of the age list cannot stop a scan
- * from reaching what it may free.
+ * chunks begun before @cutoff, the oldest first, after every spare begun
+ * before it (a spare counts as the records it can hold). Everything but
+ * each watch's tail chunk (its newest records) can go; the tail stays so
+ * an exited task keeps its last record, and is moved behind the others,
+ * so a few hundred of them at the head of the age list cannot stop a scan
+ * from reaching what it may free. Returns what went, in records.
  */
 unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff)
 {
 	struct tmon_sample_chunk *c, *tmp, *kept = NULL;
-	unsigned long freed = 0;
+	unsigned long freed = 0, spares = 0;
 	LIST_HEAD(dispose);
 
 	spin_lock(&tmon_samples_lock);
+	spares = tmon_spares_reclaim(cutoff, &dispose) * TMON_CHUNK_RECORDS;
 	list_for_each_entry_safe(c, tmp, &tmon_lru, lru) {
 		/* Back at the first tail moved: nothing more to free. */
 		if (freed >= nr || c == kept || c->rec[0].ts_ns >= cutoff)
@@ -333,38 +253,17 @@ unsigned long tmon_samples_reclaim(unsigned long nr, u64 cutoff)
 	spin_unlock(&tmon_samples_lock);
 	tmon_chunks_dispose(&dispose);
 	atomic64_add(freed, &tmon_reclaimed);
-	return freed;
+	return freed + spares;
 }
 
-/* Records the reclaim could free: all but those in tail chunks. */
+/*
+ * Records the reclaim could free: all but those in tail chunks, and the
+ * room of the spares.
+ */
 unsigned long tmon_samples_reclaimable(void)
 {
 	s64 n = atomic64_read(&tmon_nr_linked) - atomic64_read(&tmon_nr_in_tails);
 
-	return n > 0 ? n : 0;
+	return max_t(s64, n, 0) + tmon_spares_nr() * TMON_CHUNK_RECORDS;
 }
 
-int tmon_samples_init(void)
-{
-	/* Accounted: charged to the memory cgroup a watch was made from. */
-	tmon_chunk_cache = kmem_cache_create("tmon_sample_chunk", TMON_CHUNK_SIZE, 0,
-					     SLAB_ACCOUNT, NULL);
-	if (!tmon_chunk_cache)
-		return -ENOMEM;
-
-	tmon_chunk_pool = mempool_create(TMON_CHUNK_RESERVE, tmon_chunk_pool_alloc,
-					 mempool_free_slab, tmon_chunk_cache);
-	if (!tmon_chunk_pool) {
-		kmem_cache_destroy(tmon_chunk_cache);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* After every watch is released and every reader is gone. */
-void tmon_samples_exit(void)
-{
-	WARN_ON_ONCE(!list_empty(&tmon_lru));
-	mempool_destroy(tmon_chunk_pool);
-	kmem_cache_destroy(tmon_chunk_cache);
-}

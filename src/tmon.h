@@ -163,12 +163,15 @@ struct tmon_event_limit {
 	u64 held;			/* held back since the last one queued */
 };
 
+struct tmon_sample_chunk;
+
 /* A watched process; see tasks.c. */
 struct tmon_watch {
 	pid_t nr;			/* global pid number, the xarray key */
 	struct pid *pid;
 	refcount_t users;
 	struct list_head samples;	/* its chunks, under tmon_samples_lock */
+	struct tmon_sample_chunk *spare;	/* its emptied head, for its next tail; same lock */
 	unsigned int nr_samples;
 	u64 next_seq;
 	kuid_t owner;			/* who watched it */

@@ -7,8 +7,9 @@
 # P and checks, over a window, that none was skipped or dropped (tmon's
 # counters) and, from each process's newest record read at both ends
 # (its seq and its time), that every process was sampled in every
-# period. What an administrator types (status, list, show, top) must
-# answer within a second of guest time meanwhile.
+# period; and, from the kernel's page counts, that histories at their
+# length take no pages meanwhile. What an administrator types (status,
+# list, show, top) must answer within a second of guest time meanwhile.
 #
 # P is 100 ms, not the 10 ms issue 20 names: 10 000 processes every
 # 10 ms ask a million samples a second, more instructions than this
@@ -68,9 +69,22 @@ done
 # The window: each watch's newest record (its seq and time) read at both
 # ends, and tmon's loss counters. A process sampled in every period has
 # one record more for each period between its two newest records' times.
+# Within it, the pages the kernel allocated (/proc/vmstat, read by the
+# shell itself, no fork): full histories give a chunk back for each they
+# take, and take no pages (sample_chunk.c).
+pages_now() {
+	PAGES=0
+	while read -r k v; do
+		case $k in pgalloc_*) PAGES=$((PAGES + v)) ;; esac
+	done </proc/vmstat
+}
 k0=$(sysv samples_skipped) d0=$(sysv samples_dropped) t0=$(now_ms)
 tmon-helper nl list >/tmp/l0 || fail "netlink list: $(tail -n 1 /tmp/l0)"
+pages_now
+g0=$PAGES
 sleep $D
+pages_now
+g1=$PAGES
 tmon-helper nl list >/tmp/l1 || fail "netlink list: $(tail -n 1 /tmp/l1)"
 t1=$(now_ms) k1=$(sysv samples_skipped) d1=$(sysv samples_dropped)
 note "window $((t1 - t0)) ms at $((P / 1000000)) ms on $(nr_online) CPUs: rounds skipped $((k1 - k0)), samples dropped $((d1 - d0))"
@@ -89,6 +103,10 @@ awk -v n=$N -v P=$P -v D=$D '
 		exit !(k == n && !bad)
 	}' /tmp/l0 /tmp/l1 >/tmp/win || fail "not every process sampled every period: $(cat /tmp/win)"
 note "$(cat /tmp/win)"
+turned=$((($(seq_sum /tmp/l1) - $(seq_sum /tmp/l0)) / $(chunk_records)))
+note "pages allocated in the window's $D s: $((g1 - g0)), while the histories turned over $turned chunks"
+[ $(((g1 - g0) * 4)) -lt "$turned" ] ||
+	fail "$((g1 - g0)) pages allocated while the histories turned over $turned chunks"
 [ $((k1 - k0)) -eq 0 ] || fail "$((k1 - k0)) samples skipped in the window"
 [ $((d1 - d0)) -eq 0 ] || fail "$((d1 - d0)) samples dropped in the window"
 kill $sl

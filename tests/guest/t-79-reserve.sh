@@ -6,7 +6,7 @@
 # when allocations work again, sampling recovers.
 . /tests/lib.sh
 
-# The reserve, in chunks of records (samples.c).
+# The reserve, in chunks of records (sample_chunk.c).
 RESERVE=8 W=40
 
 load log_sec=0 log_nsec=10000000 history=1 ring_kb=4096
@@ -23,6 +23,10 @@ freeze 30
 # while it drains. (Made earlier, the room was filled before the window
 # on the debug kernel: 40 x 4096 records.)
 echo $(($(cat $PAR/history) + 1024)) >$PAR/history
+# The chunks full histories keep for their next records (sample_chunk.c) are
+# given back too, so that the reserve and the last chunks' room are all
+# the room there is.
+echo 2 >/proc/sys/vm/drop_caches
 pids=$(tmon_all_threads)
 w0=$(cpu_marks $pids)
 s0=$(sysv nr_samples) d0=$(sysv samples_dropped) o0=$(sample_slab_objects) C=$(chunk_records)
