@@ -404,7 +404,7 @@ def latency_other_boots(lat, vm):
         md.append("")
     if lat.LR["tools"]:
         md.append(f"On **{lat.rt_kernel}** (PREEMPT_RT, which has the timerlat tracer): the same section "
-                  f"in a third boot, {vm.mode_txt}.")
+                  f"in a boot of its own, {vm.mode_txt}.")
         md.append("")
         lat_table(lat.LR)
         phase_table(lat.LR)
@@ -762,17 +762,28 @@ def late_by_case(rows):
     return out
 
 
-def load_punctuality():
+def load_punctuality(rs=None):
+    """Section 7 of the main boot, or of the rows @rs of another (the preempt=full boot)."""
     punct = collections.defaultdict(list)      # case -> [(cpu, records, missed, nominal)]
-    for r in kind(S7, "PUNCT"):
+    for r in kind(S7, "PUNCT", rs):
         punct[r[0]].append((int(r[1]), int(r[2]), int(r[3]), int(r[4])))
     return NS(punct=punct,
-              clock={(r[0], int(r[1])): int(r[2]) for r in kind(S7, "PUNCTCLK")},
-              late=late_by_case(kind(S7, "PUNCTMISS")),
+              clock={(r[0], int(r[1])): int(r[2]) for r in kind(S7, "PUNCTCLK", rs)},
+              late=late_by_case(kind(S7, "PUNCTMISS", rs)),
               scale={(int(r[0]), stat_interval(r, 5)): (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-                     for r in kind(S7, "SCALE")},
+                     for r in kind(S7, "SCALE", rs)},
               srate={(int(r[0]), stat_interval(r, 7)): (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[6]))
-                     for r in kind(S7, "RATE")})
+                     for r in kind(S7, "RATE", rs)},
+              preempt=(kind(S7, "PREEMPT", rs) or [["unknown"]])[0][0],
+              full=None)
+
+
+def load_punctuality_boots():
+    """Section 7 as booted, with .full: the same in the preempt=full boot (None without one)."""
+    P = load_punctuality()
+    F = load_punctuality(parse(os.path.join(work, "full", "report.log"))[0])
+    P.full = F if (F.punct or F.scale) else None
+    return P
 
 
 def stat_interval(r, i):
@@ -781,7 +792,6 @@ def stat_interval(r, i):
 
 
 def section_punctuality(P, vm):
-    srate = P.srate
     md.append("## 7. Punctuality")
     md.append("")
     md.append(section_note(S7))
@@ -790,9 +800,9 @@ def section_punctuality(P, vm):
               "(from its expected_ns and the last record's missed), achieved ones the records. "
               "10 watched: 100 us, 10 paused processes watched, sampled every period (sample_every=1, "
               "the default) and every 10th (sample_every=10). At the default history (1024), once "
-              "every history is full (2 s), so that a new sample takes the slab object the oldest "
-              "gave back: the window's wakeups and folded expiries from tmon's counters "
-              "(GET_STATUS) at its ends, without reading the history, and its length on "
+              "every history is full (2 s), so that a new sample goes in the chunk the oldest "
+              "records left and takes no memory: the window's wakeups and folded expiries from "
+              "tmon's counters (GET_STATUS) at its ends, without reading the history, and its length on "
               "CLOCK_MONOTONIC over the period (\"clock\"), a nominal count tmon does not keep. "
               "`-history65536`: the same with every record kept from the load on, as idle is "
               "measured; then every sample is a new slab object and the cache takes new pages all "
@@ -800,8 +810,25 @@ def section_punctuality(P, vm):
               "1000 paused processes watched, sample_every=1000 (each process at 10 Hz), history "
               "65536, after 1 s; the samples each process got in the window come from its records' "
               "timestamps; with `vm.stat_interval` as booted and at 60 s (how often a kworker runs "
-              "vmstat_update on each CPU, with no preemption point).")
+              "vmstat_update on each CPU, with no preemption point). The section runs twice: in "
+              "the main boot, with the kernel's preemption as Debian builds it (voluntary: a woken "
+              "thread waits for the kernel code on its CPU to reach a preemption point), and in a "
+              "boot of the same kernel with `preempt=full` on its command line (PREEMPT_DYNAMIC: "
+              "kernel code preemptible outside its locks), the same guest otherwise.")
     md.append("")
+    md.append(f"The main boot's preemption, read back from /sys/kernel/debug/sched/preempt: {P.preempt}.")
+    md.append("")
+    punctuality_tables(P)
+    if P.full:
+        md.append("### The same kernel booted with preempt=full")
+        md.append("")
+        md.append(f"Its preemption, read back: {P.full.preempt}.")
+        md.append("")
+        punctuality_tables(P.full)
+
+
+def punctuality_tables(P):
+    srate = P.srate
     body = []
     for case, rowsp in sorted(P.punct.items()):
         for c, rec, mis, nom in sorted(rowsp):
@@ -1433,27 +1460,29 @@ def head_latency(lat):
     return head
 
 
-def head_punctuality(P):
+def head_punctuality(P, boot=""):
     head = []
     punct, scale, srate = P.punct, P.scale, P.srate
     for case, rowsp in sorted(punct.items()):
         rec = sum(x[1] for x in rowsp)
         mis = sum(x[2] for x in rowsp)
         nom = sum(x[3] for x in rowsp)
-        head.append((f"Punctuality, {case}",
+        head.append((f"{boot}Punctuality, {case}",
                      f"{mis} expiries missed, {rec} of {nom} nominal wakeups achieved "
                      f"({fmt(100.0 * rec / nom, 3) if nom else 'n/a'} %), over {len(rowsp)} CPUs"))
     for si in sorted({si for _, si in scale}):
         if (0, si) not in scale or (1000, si) not in scale:
             continue
         s0, s1, r1 = scale[0, si], scale[1000, si], srate.get((1000, si))
-        head.append((f"100 us, thread latency p99 with 0 / 1000 watched (sample_every=1000), "
+        head.append((f"{boot}100 us, thread latency p99 with 0 / 1000 watched (sample_every=1000), "
                      f"vm.stat_interval={si}",
                      f"{fmt(s0[1] / 1000.0)} / {fmt(s1[1] / 1000.0)} us "
                      f"({fmt(s1[1] / s0[1], 2) if s0[1] else 'n/a'}x); missed {s0[2]} / {s1[2]} "
                      f"of {s0[3]} / {s1[3]} wakeups"
                      + (f"; samples per process in the window: min {r1[0]}, median {r1[1]}, max "
                         f"{r1[2]} for {r1[3]} expected, {r1[4]} processes" if r1 else "")))
+    if P.full:
+        head.extend(head_punctuality(P.full, "The same kernel booted with preempt=full: "))
     return head
 
 
@@ -1576,6 +1605,9 @@ def behind_punctuality_cost(P, C, E, LT, M):
                 note += (f"; {n} late records, {both} of them with the other CPU late at the same "
                          f"expiry, median {fmt(lat / 1000.0)} us late of which {fmt(irq / 1000.0)} us "
                          "before the timer interrupt")
+            if P.full and case in P.full.punct:
+                note += ("; in the same kernel booted with preempt=full, "
+                         f"{sum(x[2] for x in P.full.punct[case])} missed")
             if case.endswith("-history65536"):
                 note += (". Only while the histories fill: every sample is then a new slab object "
                          "and the cache takes new pages all along; at the default history (the "
@@ -1595,7 +1627,10 @@ def behind_punctuality_cost(P, C, E, LT, M):
                           f"section 4's {fmt(M.bpr_slab, 0)} bytes of Slab per record), as the -history65536 "
                           "cases' do" if n else "") +
                          f"; section 9 traces the same case with vm.stat_interval as booted "
-                         f"(100us-{n}watched-every1000): " + scale_traced(LT, n))
+                         f"(100us-{n}watched-every1000): " + scale_traced(LT, n) +
+                         ("; the same case in the same kernel booted with preempt=full: "
+                          f"{P.full.scale[n, si][2]} missed over {P.full.scale[n, si][3]} wakeups"
+                          if P.full and (n, si) in P.full.scale else ""))
     for si in sorted({si for _, si in scale}):
         s0, s1 = scale.get((0, si)), scale.get((1000, si))
         if s0 and s1 and s0[1] and s1[1] > 1.1 * s0[1]:
@@ -1723,7 +1758,7 @@ def main(argv):
     rows, results = parse(os.path.join(work, "report.log"))
     vm = machine()
     lat, C, E, M = load_latency(), load_cost(), load_export(), load_memory()
-    K, O, P, X = load_concurrency(), load_overhead(), load_punctuality(), load_crossvcpu()
+    K, O, P, X = load_concurrency(), load_overhead(), load_punctuality_boots(), load_crossvcpu()
     LT, S, ST = load_late(lat.rt_kernel), load_scale(), load_storm()
     intro(vm, O.cfg.get("cpus", lat.cfg.get("cpus", "?")))
     headline(lat, C, E, M, P, K, O, S, ST)

@@ -7,7 +7,9 @@
 #   BENCH_ARGS="bench.lat=5"  section durations etc. (see bench/guest)
 #   BENCH_ONLY=t-b1-latency   run only these sections (comma list)
 #   BENCH_TCG_CHECK=0         skip the second, plain-TCG boot (latency only)
-#   BENCH_RT=0                skip the third boot: latency on 6.12-rt, the
+#   BENCH_FULL=0              skip the third boot: section 7 again with
+#                             preempt=full on the kernel's command line
+#   BENCH_RT=0                skip the fourth boot: latency on 6.12-rt, the
 #                             bookworm kernel that has the timerlat tracer
 #   BENCH_REUSE=1             skip the VM, re-analyse build/bench/report.log
 #   BENCH_CPU=max             the CPU model (default max,-erms,-fsrm: below)
@@ -95,6 +97,17 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 			tmontimeout=600 tmontest=t-b1-latency bench.hz="${hz:-250}" ${BENCH_ARGS:-} || log "VM exit status $?"
 		grep -q '^TMON-DONE' "$work/tcg/report.log" || log "the plain-TCG boot did not finish"
 	fi
+	# Section 7 once more in the same kernel booted with preempt=full
+	# (PREEMPT_DYNAMIC): kernel code is then preemptible outside its
+	# locks, and a woken thread no longer waits for a kworker to reach a
+	# preemption point.
+	rm -rf "$work/full"
+	if [ "${BENCH_FULL:-1}" != 0 ] && { [ -z "${BENCH_ONLY:-}" ] || [[ ,$BENCH_ONLY, == *,t-b7-punctual,* ]]; }; then
+		log "booting the same kernel with preempt=full: punctuality"
+		bench_boot "$work/full" "$work/initramfs.cpio" tmontimeout=900 \
+			tmontest=t-b7-punctual bench.hz="${hz:-250}" preempt=full ${BENCH_ARGS:-} || log "VM exit status $?"
+		grep -q '^TMON-DONE' "$work/full/report.log" || log "the preempt=full boot did not finish"
+	fi
 	# bookworm's 6.12 has no timerlat tracer; its PREEMPT_RT flavour has:
 	# the latency section once more there, under -icount, for that column,
 	# and the late wakeups traced there too.
@@ -122,7 +135,7 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 	fi
 fi
 bad=0
-for d in "$work" "$work/tcg" "$work/rt"; do
+for d in "$work" "$work/tcg" "$work/full" "$work/rt"; do
 	log_check "$d" || true
 	[ ! -s "$d/bad-log" ] || bad=1
 done

@@ -17,6 +17,10 @@
 D=$(bparam punct 60)
 W=$(bparam scale 5)
 echo 65536 >/proc/sys/kernel/pid_max
+# The kernel's preemption, as its scheduler has it (PREEMPT_DYNAMIC lists
+# the modes, the one in force in parentheses): "R PREEMPT MODE".
+pm=$(sed -n 's/.*(\([a-z_]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
+r PREEMPT "${pm:-unknown}"
 
 # punct CASE P: per CPU, records, expiries folded, expiries spanned;
 # and each record that folded expiries: "R PUNCTMISS CASE CPU SEQ
@@ -56,7 +60,7 @@ punct idle-1ms 1000000
 # 10 watched at 100 us, sampled every period (the default) and every
 # 10th (each process at 1 kHz).
 # - At the default history, after 2 s (every history full: a sample
-#   then takes the slab object its watch's oldest gave back), the
+#   then goes in the chunk its watch's oldest records left), the
 #   window's counts come from GET_STATUS at its ends, no history read:
 #   records = wakeups, missed = expiries folded; and the window's length
 #   on CLOCK_MONOTONIC over the period, the nominal count by a clock that
