@@ -1627,7 +1627,7 @@ def behind_punctuality_cost(P, C, E, LT, M):
                           f"section 4's {fmt(M.bpr_slab, 0)} bytes of Slab per record), as the -history65536 "
                           "cases' do" if n else "") +
                          f"; section 9 traces the same case with vm.stat_interval as booted "
-                         f"(100us-{n}watched-every1000): " + scale_traced(LT, n) +
+                         f"(100us-{n}watched-every1000): " + scale_traced(LT, n).rstrip(".") +
                          ("; the same case in the same kernel booted with preempt=full: "
                           f"{P.full.scale[n, si][2]} missed over {P.full.scale[n, si][3]} wakeups"
                           if P.full and (n, si) in P.full.scale else ""))
