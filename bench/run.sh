@@ -13,7 +13,7 @@
 #                             bookworm kernel that has the timerlat tracer
 #   BENCH_REUSE=1             skip the VM, re-analyse build/bench/report.log
 #   BENCH_CPU=max             the CPU model (default max,-erms,-fsrm: below)
-# Raw data and intermediates: build/bench/. Takes about 40 minutes.
+# Raw data and intermediates: build/bench/. Takes about an hour.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lib/common.sh"
